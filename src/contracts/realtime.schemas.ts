@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * Events streamed to consoles and API clients (`GET /api/v1/events`, Server-Sent Events). They cross
+ * processes through Postgres NOTIFY, so a payload stays small: ids plus the fields a list view needs.
+ */
+export const MessageEventDataSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  type: z.string(),
+  status: z.string(),
+  wamid: z.string().nullable(),
+  preview: z.string().nullable(),
+  errorCode: z.number().nullable().optional(),
+});
+
+export const ConversationEventDataSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  assigneeId: z.string().nullable(),
+  unreadCount: z.number(),
+  lastMessageAt: z.string().nullable(),
+  lastMessagePreview: z.string().nullable(),
+});
+
+export const RealtimeEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('message.created'), workspaceId: z.string(), data: MessageEventDataSchema }),
+  z.object({ type: z.literal('message.updated'), workspaceId: z.string(), data: MessageEventDataSchema }),
+  z.object({
+    type: z.literal('conversation.updated'),
+    workspaceId: z.string(),
+    data: ConversationEventDataSchema,
+  }),
+]);
+
+export type RealtimeEvent = z.infer<typeof RealtimeEventSchema>;
+export type RealtimeEventType = RealtimeEvent['type'];

@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of `process.env`. Parsed once at start; a bad value stops the process with a message that
+ * names the variable. Everything else receives a `Config` value.
+ */
+const booleanFlag = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'])
+  .transform((v) => v === 'on' || v === 'true' || v === '1');
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().url().optional(),
+  TSUNAGI_DATA_DIR: z.string().default('./data'),
+  GRAPH_API_URL: z.string().url().optional(),
+  GRAPH_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v23.0')
+    .default('v23.0'),
+  WHATSAPP_APP_SECRET: z.string().min(1).optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
+  TSUNAGI_SIMULATOR: booleanFlag.optional(),
+  TSUNAGI_SECRET_KEY: z.string().optional(),
+  TSUNAGI_PUBLIC_URL: z.string().url().optional(),
+  TSUNAGI_ROLES: z.string().default('api,worker,scheduler'),
+  TSUNAGI_WORKER_ID: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TSUNAGI_RECONCILE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
+  TSUNAGI_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export type Role = 'api' | 'worker' | 'scheduler';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Unset → embedded PGlite in `dataDir`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  graphApiUrl: string | null;
+  graphApiVersion: string;
+  appSecret: string | null;
+  verifyToken: string | null;
+  simulator: boolean;
+  /** Base64 or hex key for encrypting secrets at rest; generated into the data dir in embedded mode. */
+  secretKey: string | null;
+  publicUrl: string | null;
+  roles: Role[];
+  workerId: string | null;
+  logLevel: string;
+  /** How long a send whose outcome is unknown (crash mid-call) waits for a status webhook before resending. */
+  reconcileTimeoutSeconds: number;
+  dbPoolSize: number;
+}
+
+/** Thrown when the environment is invalid; the message lists every bad variable. */
+export class ConfigError extends Error {}
+
+/** Parses `env` (default `process.env`) into a Config. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const roles = parseRoles(e.TSUNAGI_ROLES);
+  const embedded = !e.DATABASE_URL;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir: path.resolve(e.TSUNAGI_DATA_DIR),
+    graphApiUrl: e.GRAPH_API_URL ?? null,
+    graphApiVersion: e.GRAPH_API_VERSION,
+    appSecret: e.WHATSAPP_APP_SECRET ?? null,
+    verifyToken: e.WHATSAPP_VERIFY_TOKEN ?? null,
+    simulator: e.TSUNAGI_SIMULATOR ?? embedded,
+    secretKey: e.TSUNAGI_SECRET_KEY ?? null,
+    publicUrl: e.TSUNAGI_PUBLIC_URL ?? null,
+    roles,
+    workerId: e.TSUNAGI_WORKER_ID ?? null,
+    logLevel: e.LOG_LEVEL,
+    reconcileTimeoutSeconds: e.TSUNAGI_RECONCILE_TIMEOUT_SECONDS,
+    dbPoolSize: e.TSUNAGI_DB_POOL_SIZE,
+  };
+}
+
+/** Parses a comma-separated role list such as `api,worker`. */
+export function parseRoles(value: string): Role[] {
+  const roles = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const valid: Role[] = ['api', 'worker', 'scheduler'];
+  for (const role of roles) {
+    if (!valid.includes(role as Role)) {
+      throw new ConfigError(
+        `Invalid role "${role}" (expected a comma-separated subset of ${valid.join(',')})`,
+      );
+    }
+  }
+  if (roles.length === 0) throw new ConfigError('At least one role is required');
+  return roles as Role[];
+}

@@ -1,0 +1,133 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.ts';
+import { PGlitePool } from './pglite-pool.ts';
+import type { Database, Db } from './types.ts';
+
+/** int8 (bigint) → number: counts and identity ids stay far below 2^53. */
+const INT8_OID = 20;
+
+/**
+ * An open database: the typed query builder plus the two things Kysely does not cover, LISTEN/NOTIFY, and
+ * closing the underlying driver. One code path for PostgreSQL and embedded PGlite.
+ */
+export interface DatabaseHandle {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Subscribes to a NOTIFY channel. Returns an unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** PGlite only: the data directory as a tarball (tests clone a migrated template from it). */
+  dump?: () => Promise<Blob>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgres://… → PostgreSQL; null → PGlite in `dataDir` (or in memory when dataDir is null). */
+  databaseUrl: string | null;
+  dataDir: string | null;
+  poolSize?: number;
+  /** A PGlite data directory tarball to start from (tests clone a migrated template this way). */
+  loadDataDir?: Blob;
+}
+
+/** Opens PostgreSQL or PGlite. For PGlite on disk, the data directory is locked against other processes. */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  return openPglite(opts.dataDir, opts.loadDataDir);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID
+        ? (v: string) => Number(v)
+        : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it. Errors surface on the next query.
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const listeners = new Map<string, Set<(payload: string) => void>>();
+  let listenClient: pg.Client | null = null;
+  let closed = false;
+
+  const connectListener = async (): Promise<pg.Client> => {
+    const client = new pg.Client({ connectionString: url, types });
+    client.on('notification', (msg) => {
+      for (const fn of listeners.get(msg.channel) ?? []) fn(msg.payload ?? '');
+    });
+    client.on('error', () => {
+      // Reconnect and re-listen; notifications sent meanwhile are lost, so consumers also poll.
+      listenClient = null;
+      if (!closed) setTimeout(() => void ensureListener().catch(() => undefined), 1000).unref();
+    });
+    await client.connect();
+    for (const channel of listeners.keys()) await client.query(`LISTEN ${quoteIdent(channel)}`);
+    return client;
+  };
+  const ensureListener = async (): Promise<pg.Client> => {
+    listenClient ??= await connectListener();
+    return listenClient;
+  };
+
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, onPayload) {
+      let set = listeners.get(channel);
+      const first = !set;
+      if (!set) listeners.set(channel, (set = new Set()));
+      set.add(onPayload);
+      const client = await ensureListener();
+      if (first) await client.query(`LISTEN ${quoteIdent(channel)}`);
+      return async () => {
+        set.delete(onPayload);
+      };
+    },
+    async close() {
+      closed = true;
+      await listenClient?.end().catch(() => undefined);
+      await db.destroy();
+    },
+  };
+}
+
+async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<DatabaseHandle> {
+  const unlock = dataDir ? lockDataDir(path.resolve(dataDir)) : () => undefined;
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      dataDir: dataDir ? path.join(path.resolve(dataDir), 'pglite') : undefined,
+      loadDataDir,
+      parsers: { [INT8_OID]: (v: string) => Number(v) },
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }) });
+  return {
+    db,
+    kind: 'pglite',
+    async listen(channel, onPayload) {
+      const unsubscribe = await pglite.listen(channel, onPayload);
+      return async () => unsubscribe();
+    },
+    dump: () => pglite.dumpDataDir('none'),
+    async close() {
+      try {
+        await db.destroy();
+        await pglite.close();
+      } finally {
+        unlock();
+      }
+    },
+  };
+}
+
+function quoteIdent(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}

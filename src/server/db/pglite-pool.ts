@@ -1,0 +1,57 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
+
+/**
+ * Presents one PGlite instance to Kysely's PostgresDialect as a pool of size one.
+ *
+ * PGlite is a single in-process connection: two interleaved Kysely transactions would share one session, so a
+ * connection is handed out to one caller at a time (a FIFO mutex) until it is released. Written here rather
+ * than taken from `kysely-pglite-dialect` because that package does not support PGlite 0.5, and the adapter
+ * is a few lines.
+ */
+export class PGlitePool implements PostgresPool {
+  private busy = false;
+  private waiters: Array<() => void> = [];
+
+  constructor(private readonly pg: PGlite) {}
+
+  async connect(): Promise<PostgresPoolClient> {
+    if (this.busy) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.busy = true;
+    let released = false;
+    const pg = this.pg;
+    const client = {
+      query: async (sql: string, parameters: readonly unknown[]) => {
+        // A parameterless script (a migration) may hold several statements: run it with the simple protocol.
+        const result =
+          parameters.length === 0 && /;\s*\S/.test(sql)
+            ? ((await pg.exec(sql)).at(-1) ?? { rows: [], affectedRows: 0 })
+            : await pg.query<Record<string, unknown>>(sql, [...parameters]);
+        return {
+          command: commandOf(sql),
+          rowCount: result.affectedRows ?? result.rows.length,
+          rows: result.rows,
+        };
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        const next = this.waiters.shift();
+        if (next) next();
+        else this.busy = false;
+      },
+    };
+    return client as unknown as PostgresPoolClient;
+  }
+
+  async end(): Promise<void> {}
+}
+
+function commandOf(sql: string): 'INSERT' | 'UPDATE' | 'DELETE' | 'MERGE' | 'SELECT' {
+  const word = /^\s*(?:with\b[\s\S]*?\)\s*)?(\w+)/i.exec(sql)?.[1]?.toUpperCase();
+  if (word === 'INSERT' || word === 'UPDATE' || word === 'DELETE' || word === 'MERGE') return word;
+  // A CTE such as `with x as (...) update ...`: look for the outermost verb after the last closing paren.
+  const tail = /\)\s*(insert|update|delete)\b/i.exec(sql)?.[1]?.toUpperCase();
+  if (tail === 'INSERT' || tail === 'UPDATE' || tail === 'DELETE') return tail;
+  return 'SELECT';
+}

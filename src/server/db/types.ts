@@ -1,0 +1,271 @@
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+
+/**
+ * Row types of the tables, mirroring `migrations/*.sql` (the migrations are the truth; keep these in step in
+ * the same change). `Json` columns hold parsed JSON values.
+ */
+export type Json = ColumnType<unknown, string | unknown, string | unknown>;
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+export type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>;
+
+export type MemberRole = 'owner' | 'admin' | 'agent' | 'analyst';
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export type MessageDirection = 'inbound' | 'outbound';
+export type MessageStatus =
+  'received' | 'queued' | 'sending' | 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+export type MessageOrigin = 'customer' | 'agent' | 'automation' | 'campaign' | 'api';
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  timezone: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  locale: string | null;
+  created_at: Timestamp;
+  deactivated_at: NullableTimestamp;
+}
+
+export interface MembershipsTable {
+  workspace_id: string;
+  user_id: string;
+  role: MemberRole;
+  created_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  workspace_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface LoginAttemptsTable {
+  email: string;
+  attempted_at: Timestamp;
+  succeeded: boolean;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  role: MemberRole;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface PhoneNumbersTable {
+  id: string;
+  workspace_id: string;
+  phone_number_id: string;
+  display_phone_number: string;
+  waba_id: string;
+  label: string | null;
+  access_token_enc: string;
+  mps: Generated<number>;
+  messaging_limit: number | null;
+  quality_rating: string | null;
+  status: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: NullableTimestamp;
+}
+
+export interface ContactsTable {
+  id: string;
+  workspace_id: string;
+  wa_id: string;
+  phone_e164: string | null;
+  profile_name: string | null;
+  name: string | null;
+  country: string | null;
+  timezone: string | null;
+  attributes: ColumnType<Record<string, unknown>, string | undefined, string>;
+  consent_state: Generated<'unknown' | 'opted_in' | 'opted_out'>;
+  marketing_opted_out_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ConversationsTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  phone_number_id: string;
+  status: Generated<ConversationStatus>;
+  assignee_id: string | null;
+  priority: Generated<Priority>;
+  snoozed_until: NullableTimestamp;
+  last_inbound_at: NullableTimestamp;
+  last_message_at: NullableTimestamp;
+  last_message_preview: string | null;
+  unread_count: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MessagesTable {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  phone_number_id: string;
+  contact_id: string;
+  direction: MessageDirection;
+  type: string;
+  content: ColumnType<Record<string, unknown>, string, string>;
+  wamid: string | null;
+  status: MessageStatus;
+  origin: MessageOrigin;
+  author_user_id: string | null;
+  occurred_at: Timestamp;
+  created_at: Timestamp;
+  queued_at: NullableTimestamp;
+  sent_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  read_at: NullableTimestamp;
+  failed_at: NullableTimestamp;
+  error_code: number | null;
+  error_title: string | null;
+  error_details: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: NullableTimestamp;
+  lease_owner: string | null;
+  lease_expires_at: NullableTimestamp;
+  idempotency_key: string | null;
+  idempotency_hash: string | null;
+  media_status: 'pending' | 'stored' | 'failed' | null;
+}
+
+export interface MessageStatusEventsTable {
+  workspace_id: string;
+  message_id: string;
+  wamid: string;
+  status: string;
+  occurred_at: Timestamp;
+  received_at: Timestamp;
+  errors: Json | null;
+  pricing: Json | null;
+}
+
+export interface ParkedStatusesTable {
+  wamid: string;
+  status: string;
+  phone_number_id: string;
+  payload: Json;
+  received_at: Timestamp;
+}
+
+export interface WebhookEventsTable {
+  id: Generated<number>;
+  received_at: Timestamp;
+  body: Buffer;
+  signature_valid: boolean;
+  processed_at: NullableTimestamp;
+  attempts: Generated<number>;
+  locked_until: NullableTimestamp;
+  error: string | null;
+}
+
+export interface DeadLettersTable {
+  id: string;
+  workspace_id: string | null;
+  source: string;
+  webhook_event_id: number | null;
+  path: string | null;
+  reason: string;
+  payload: Json | null;
+  created_at: Timestamp;
+}
+
+export interface MediaTable {
+  id: string;
+  workspace_id: string;
+  message_id: string | null;
+  wa_media_id: string | null;
+  mime_type: string | null;
+  sha256: string | null;
+  filename: string | null;
+  size_bytes: number | null;
+  data: Buffer | null;
+  created_at: Timestamp;
+}
+
+export interface JobsTable {
+  id: string;
+  workspace_id: string | null;
+  name: string;
+  payload: Json;
+  dedupe_key: string | null;
+  status: Generated<'pending' | 'running' | 'done' | 'failed'>;
+  run_at: Timestamp;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  locked_until: NullableTimestamp;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface DispatchLeasesTable {
+  phone_number_id: string;
+  owner: string;
+  expires_at: Timestamp;
+}
+
+export interface SchemaMigrationsTable {
+  name: string;
+  checksum: string;
+  applied_at: Timestamp;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  api_keys: ApiKeysTable;
+  phone_numbers: PhoneNumbersTable;
+  contacts: ContactsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  message_status_events: MessageStatusEventsTable;
+  parked_statuses: ParkedStatusesTable;
+  webhook_events: WebhookEventsTable;
+  dead_letters: DeadLettersTable;
+  media: MediaTable;
+  jobs: JobsTable;
+  dispatch_leases: DispatchLeasesTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+/** The typed query builder over the whole schema (a connection pool, or PGlite behind a mutex). */
+export type Db = Kysely<Database>;
+/** A Db or an open transaction: repositories accept either so callers choose the transaction boundary. */
+export type DbOrTx = Kysely<Database> | Transaction<Database>;
+
+export type MessageRow = Selectable<MessagesTable>;
+export type NewMessage = Insertable<MessagesTable>;
+export type MessageUpdate = Updateable<MessagesTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type PhoneNumberRow = Selectable<PhoneNumbersTable>;

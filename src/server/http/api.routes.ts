@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import { contactsRoutes } from '../modules/contacts/contacts.routes.ts';
+import { conversationsRoutes } from '../modules/conversations/conversations.routes.ts';
+import { messagesRoutes } from '../modules/messages/messages.routes.ts';
+import { phoneNumbersRoutes } from '../modules/phone-numbers/phone-numbers.routes.ts';
+import { requireAuth } from './auth.ts';
+import type { AppContext } from './context.ts';
+
+/** REST API v1 under /api/v1: each feature module registers its own routes here. */
+export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  // Authenticate (and check CSRF for cookie sessions) before validating the body: an anonymous caller gets
+  // 401, not a description of what the body should have been. Handlers call requireAuth again for the principal.
+  app.addHook('preValidation', async (req, reply) => {
+    requireAuth(req, reply);
+  });
+  await phoneNumbersRoutes(app, ctx);
+  await contactsRoutes(app, ctx);
+  await conversationsRoutes(app, ctx);
+  await messagesRoutes(app, ctx);
+}

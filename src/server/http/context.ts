@@ -1,0 +1,33 @@
+import type { Clock } from '../../lib/clock.ts';
+import type { Config } from '../config.ts';
+import type { DatabaseHandle } from '../db/connect.ts';
+import type { Db } from '../db/types.ts';
+import type { SecretBox } from '../lib/crypto.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import type { WebhookJournal } from '../pipeline/journal.ts';
+import type { GraphClient } from '../whatsapp/graph-client.ts';
+import type { Simulator } from '../../simulator/index.ts';
+import type { RealtimeHub } from './realtime.ts';
+
+/**
+ * Everything the HTTP layer's routes may use, built once by the composition root (`main.ts`). Routes pass
+ * services only the parts they need.
+ */
+export interface AppContext {
+  config: Config;
+  database: DatabaseHandle;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  secrets: SecretBox;
+  graph: GraphClient;
+  journal: WebhookJournal;
+  realtime: RealtimeHub;
+  /** HMAC key for X-Hub-Signature-256 (configured or generated for the built-in simulator). */
+  appSecret: string | null;
+  verifyToken: string | null;
+  /** The built-in simulator when enabled (embedded mode): phone numbers registered in Tsunagi are mirrored into it. */
+  simulator: Simulator | null;
+}

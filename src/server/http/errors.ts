@@ -1,0 +1,53 @@
+/**
+ * Application errors are a closed union of codes. The HTTP status of each code is declared once, and
+ * `satisfies Record<ErrorCode, number>` makes a missing code a compile error. Body on the wire:
+ * `{ "error": { "code", "message", "details"? } }`.
+ */
+export const ERROR_HTTP_STATUS = {
+  validation_failed: 400,
+  invalid_json: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  invalid_signature: 403,
+  not_found: 404,
+  conflict: 409,
+  idempotency_key_reused: 422,
+  window_closed: 422,
+  contact_opted_out: 422,
+  invalid_recipient: 422,
+  phone_number_unavailable: 422,
+  invalid_assignee: 422,
+  payload_too_large: 413,
+  rate_limited: 429,
+  login_locked: 429,
+  internal: 500,
+  unavailable: 503,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
+
+/** An error meant for the API caller: a stable code, a human message, optional structured details. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get httpStatus(): number {
+    return ERROR_HTTP_STATUS[this.code];
+  }
+
+  toBody(): { error: { code: ErrorCode; message: string; details?: Record<string, unknown> } } {
+    return {
+      error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) },
+    };
+  }
+}
+
+export const notFound = (what: string): AppError => new AppError('not_found', `${what} not found`);

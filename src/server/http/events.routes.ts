@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { RealtimeEvent } from '../../contracts/realtime.schemas.ts';
+import { requireAuth } from './auth.ts';
+import type { AppContext } from './context.ts';
+
+/** How often an idle stream sends a comment line, so proxies keep the connection open. */
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * `GET /api/v1/events`: the workspace's realtime events as Server-Sent Events (`event: <type>`, `data: <json>`).
+ * Optional `?types=message.created,conversation.updated` filters by type.
+ */
+export async function eventsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.get(
+    '/api/v1/events',
+    {
+      schema: {
+        tags: ['events'],
+        description: 'Server-Sent Events stream of message.created, message.updated and conversation.updated',
+      },
+    },
+    async (req, reply) => {
+      const principal = requireAuth(req, reply);
+      const typesParam = (req.query as { types?: string }).types;
+      const types = typesParam ? new Set(typesParam.split(',').map((t) => t.trim())) : null;
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write(': connected\n\n');
+      let seq = 0;
+      const send = (event: RealtimeEvent) => {
+        if (types && !types.has(event.type)) return;
+        res.write(`id: ${++seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      };
+      const unsubscribe = ctx.realtime.subscribe(principal.workspaceId, send);
+      const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+      heartbeat.unref();
+      const close = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      };
+      req.raw.on('close', close);
+      res.on('error', close);
+    },
+  );
+}

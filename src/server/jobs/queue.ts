@@ -1,0 +1,175 @@
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import { newId } from '../../lib/ids.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Db, DbOrTx } from '../db/types.ts';
+
+/**
+ * A Postgres job queue: rows in `jobs`, enqueued inside the caller's transaction (so a job exists iff the state
+ * change that asked for it committed), claimed with `FOR UPDATE SKIP LOCKED` by any number of workers, retried
+ * with exponential backoff. Written here rather than taken from pg-boss because it must run on PGlite and share
+ * the caller's Kysely transaction; it is ~150 lines.
+ */
+export interface JobDefinition<S extends z.ZodType> {
+  name: string;
+  schema: S;
+  /** Runs the job. Must be idempotent: a crash after the work and before the commit runs it again. */
+  handle(
+    payload: z.infer<S>,
+    ctx: { attempt: number; jobId: string; workspaceId: string | null },
+  ): Promise<void>;
+  maxAttempts?: number;
+  /** Backoff before retry `attempt` (1-based), in ms. Default: 1 s · 2^(attempt-1), at most 10 min. */
+  backoffMs?: (attempt: number) => number;
+}
+
+export interface EnqueueOptions {
+  workspaceId?: string | null;
+  /** Jobs with the same (name, dedupeKey) are enqueued once while the first exists. */
+  dedupeKey?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+/** Inserts a job in `db` (pass the caller's transaction). */
+export async function enqueueJob(
+  db: DbOrTx,
+  clock: Clock,
+  name: string,
+  payload: unknown,
+  opts: EnqueueOptions = {},
+): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values({
+      id: newId(),
+      workspace_id: opts.workspaceId ?? null,
+      name,
+      payload: JSON.stringify(payload),
+      dedupe_key: opts.dedupeKey ?? null,
+      run_at: opts.runAt ?? clock.now(),
+      max_attempts: opts.maxAttempts ?? 10,
+      created_at: clock.now(),
+    })
+    .onConflict((oc) => oc.columns(['name', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
+    .execute();
+}
+
+type AnyJob = JobDefinition<z.ZodType>;
+
+/** Runs registered jobs. `drain()` processes everything due now (tests); `runOnce()` one batch (the loop). */
+export class JobRunner {
+  private readonly handlers = new Map<string, AnyJob>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly workerId: string,
+    private readonly onError: (err: unknown, job: { id: string; name: string }) => void = () => undefined,
+  ) {}
+
+  register<S extends z.ZodType>(def: JobDefinition<S>): void {
+    this.handlers.set(def.name, def as unknown as AnyJob);
+  }
+
+  /** Claims up to `limit` due jobs and runs them. Returns how many ran. */
+  async runOnce(limit = 20): Promise<number> {
+    const now = this.clock.now();
+    const leaseUntil = new Date(now.getTime() + 5 * 60_000);
+    const names = [...this.handlers.keys()];
+    if (names.length === 0) return 0;
+    const claimed = await this.db
+      .updateTable('jobs')
+      .set((eb) => ({
+        status: 'running',
+        locked_until: leaseUntil,
+        locked_by: this.workerId,
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where(
+        'id',
+        'in',
+        this.db
+          .selectFrom('jobs')
+          .select('id')
+          .where('name', 'in', names)
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+              // A job whose worker died mid-run: its lease ran out.
+              eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
+            ]),
+          )
+          .orderBy('run_at')
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returningAll()
+      .execute();
+    for (const job of claimed) await this.runJob(job);
+    return claimed.length;
+  }
+
+  /** Runs jobs until none is due at the current clock time. */
+  async drain(maxRounds = 1000): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxRounds; i++) {
+      const n = await this.runOnce();
+      total += n;
+      if (n === 0) break;
+    }
+    return total;
+  }
+
+  private async runJob(job: {
+    id: string;
+    name: string;
+    payload: unknown;
+    attempts: number;
+    max_attempts: number;
+    workspace_id: string | null;
+  }): Promise<void> {
+    const def = this.handlers.get(job.name);
+    if (!def) return;
+    try {
+      const payload = def.schema.parse(job.payload);
+      await def.handle(payload, { attempt: job.attempts, jobId: job.id, workspaceId: job.workspace_id });
+      await this.db
+        .updateTable('jobs')
+        .set({ status: 'done', finished_at: this.clock.now(), locked_until: null })
+        .where('id', '=', job.id)
+        .execute();
+    } catch (err) {
+      this.onError(err, job);
+      const message = err instanceof Error ? err.message : String(err);
+      const exhausted = job.attempts >= (def.maxAttempts ?? job.max_attempts);
+      const delay = (def.backoffMs ?? defaultBackoff)(job.attempts);
+      await this.db
+        .updateTable('jobs')
+        .set({
+          status: exhausted ? 'failed' : 'pending',
+          last_error: message.slice(0, 2000),
+          run_at: new Date(this.clock.nowMs() + delay),
+          locked_until: null,
+          finished_at: exhausted ? this.clock.now() : null,
+        })
+        .where('id', '=', job.id)
+        .execute();
+    }
+  }
+}
+
+function defaultBackoff(attempt: number): number {
+  return Math.min(600_000, 1000 * 2 ** Math.max(0, attempt - 1));
+}
+
+/** Count of jobs waiting (for /metrics). */
+export async function pendingJobCount(db: DbOrTx): Promise<number> {
+  const row = await sql<{
+    n: number;
+  }>`select count(*)::int as n from jobs where status in ('pending','running')`
+    .execute(db)
+    .then((r) => r.rows[0]);
+  return row?.n ?? 0;
+}

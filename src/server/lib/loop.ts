@@ -1,0 +1,60 @@
+/**
+ * A background loop for the worker roles: runs `step` repeatedly while it finds work, and when it finds
+ * none, waits `idleMs` or until `wake()` (a NOTIFY from another process, a local enqueue). Errors are
+ * reported and the loop continues after a pause. Tests don't use loops: they call the drain functions.
+ */
+export class WorkLoop {
+  private running = false;
+  private wakeUp: (() => void) | null = null;
+  private done: Promise<void> | null = null;
+
+  constructor(
+    private readonly name: string,
+    private readonly step: () => Promise<number>,
+    private readonly opts: { idleMs: number; onError: (err: unknown, name: string) => void },
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.done = this.run();
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let found = 0;
+      try {
+        found = await this.step();
+      } catch (err) {
+        this.opts.onError(err, this.name);
+        await this.pause(Math.max(this.opts.idleMs, 1000));
+        continue;
+      }
+      if (found === 0 && this.running) await this.pause(this.opts.idleMs);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        resolve();
+      };
+    });
+  }
+}

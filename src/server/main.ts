@@ -1,0 +1,216 @@
+import os from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import { systemClock, type Clock } from '../lib/clock.ts';
+import { randomToken } from './lib/crypto.ts';
+import { Simulator, registerSimulatorRoutes } from '../simulator/index.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type DatabaseHandle } from './db/connect.ts';
+import { migrate } from './db/migrate.ts';
+import { createHttpApp } from './http/app.ts';
+import type { AppContext } from './http/context.ts';
+import { RealtimeHub } from './http/realtime.ts';
+import { JobRunner } from './jobs/queue.ts';
+import { SecretBox } from './lib/crypto.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { WorkLoop } from './lib/loop.ts';
+import { createMetrics } from './lib/metrics.ts';
+import { Dispatcher } from './pipeline/dispatcher.ts';
+import { InboundIngestor } from './pipeline/ingest.ts';
+import { WEBHOOKS_CHANNEL, WebhookJournal } from './pipeline/journal.ts';
+import { mediaFetchJob } from './pipeline/media-fetch.jobs.ts';
+import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
+import { loadSecretKey, webhookSecrets } from './secrets-setup.ts';
+import { createGraphClient } from './whatsapp/graph-client.ts';
+
+export interface TsunagiOverrides {
+  clock?: Clock;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  /** Open this database instead of the configured one (tests hand in a cloned template). */
+  database?: DatabaseHandle;
+  /** Do not start the background loops (tests drive ingest/dispatch with drain()). */
+  manual?: boolean;
+  /** Simulator status delays (tests use 0 and a fake clock). */
+  simulatorStatusDelaysMs?: { sent: number; delivered: number; read: number | null };
+}
+
+/** A running Tsunagi: what `tsunagi start` holds, and what end-to-end tests drive. */
+export interface Tsunagi {
+  ctx: AppContext;
+  app: FastifyInstance;
+  url: string;
+  simulator: Simulator | null;
+  ingestor: InboundIngestor;
+  dispatcher: Dispatcher;
+  jobs: JobRunner;
+  /** Processes everything due now: webhooks, then jobs, then sends (tests). */
+  drain(): Promise<void>;
+  /** Re-registers numbers (and open customer windows) in the built-in simulator after data changed underneath. */
+  resyncSimulator(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: opens the database, applies migrations, builds services with their narrow
+ * dependencies, mounts the simulator when enabled, starts the roles' loops, and listens. Plain functions, no DI
+ * framework; every dependency on the outside world (clock, fetch, database) can be overridden by tests.
+ */
+export async function startTsunagi(config: Config, overrides: TsunagiOverrides = {}): Promise<Tsunagi> {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const database =
+    overrides.database ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.dbPoolSize,
+    }));
+  const db = database.db;
+  const applied = await migrate(db);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+
+  const secretKey = loadSecretKey(config);
+  const secrets = new SecretBox(secretKey);
+  const { appSecret, verifyToken } = webhookSecrets(config, secretKey);
+  const metrics = createMetrics({ defaultMetrics: !overrides.manual });
+  const workerId = config.workerId ?? `${os.hostname()}:${process.pid}:${randomToken('', 4)}`;
+  const hasApi = config.roles.includes('api');
+
+  let simulator: Simulator | null = null;
+  if (config.simulator && hasApi) {
+    simulator = new Simulator({
+      clock,
+      appSecret: appSecret ?? '',
+      fetch: overrides.fetch,
+      statusDelaysMs: overrides.simulatorStatusDelaysMs,
+      logger,
+    });
+  }
+  // With the built-in simulator the Graph base URL is only known after listen(); the client is rebuilt then.
+  const makeGraph = (baseUrl: string) =>
+    createGraphClient({ baseUrl, version: config.graphApiVersion, fetch: overrides.fetch });
+
+  const realtime = new RealtimeHub(logger);
+  await realtime.start(database);
+  const journal = new WebhookJournal(db, clock);
+  const ctx: AppContext = {
+    config,
+    database,
+    db,
+    clock,
+    logger,
+    metrics,
+    secrets,
+    graph: makeGraph(config.graphApiUrl ?? 'https://graph.facebook.com'),
+    journal,
+    realtime,
+    appSecret,
+    verifyToken,
+    simulator,
+  };
+  const app = await createHttpApp(ctx, {
+    plugins: simulator
+      ? [
+          async (scope) =>
+            registerSimulatorRoutes(scope, simulator as Simulator, {
+              graphPrefix: '/simulator/graph',
+              controlPrefix: '/simulator/control',
+            }),
+        ]
+      : [],
+  });
+
+  let url = '';
+  if (hasApi) {
+    url = await app.listen({ port: config.port, host: config.host });
+    const publicUrl = config.publicUrl ?? url;
+    if (simulator) {
+      simulator.setWebhookUrl(`${url}/webhooks/whatsapp`);
+      simulator.setPublicBaseUrl(`${publicUrl}/simulator/graph`);
+      if (!config.graphApiUrl) ctx.graph = makeGraph(`${url}/simulator/graph`);
+      await syncSimulatorNumbers(ctx, simulator);
+    }
+  }
+
+  const ingestor = new InboundIngestor({ db, clock, logger, metrics });
+  const dispatcher = new Dispatcher({
+    db,
+    clock,
+    logger,
+    metrics,
+    graph: ctx.graph,
+    secrets,
+    workerId,
+    reconcileTimeoutMs: config.reconcileTimeoutSeconds * 1000,
+  });
+  const jobs = new JobRunner(db, clock, workerId, (err, job) =>
+    logger.warn({ err, job: job.name, jobId: job.id }, 'job failed'),
+  );
+  jobs.register(mediaFetchJob({ db, clock, graph: ctx.graph, secrets }));
+
+  const loops: WorkLoop[] = [];
+  const unlisteners: Array<() => Promise<void>> = [];
+  if (config.roles.includes('worker') && !overrides.manual) {
+    const onError = (err: unknown, name: string) => logger.error({ err, loop: name }, 'worker loop error');
+    const ingestLoop = new WorkLoop('ingest', () => ingestor.runOnce(), { idleMs: 1000, onError });
+    const dispatchLoop = new WorkLoop('dispatch', async () => (await dispatcher.tick(), 0), {
+      idleMs: 250,
+      onError,
+    });
+    const jobLoop = new WorkLoop('jobs', () => jobs.runOnce(), { idleMs: 1000, onError });
+    loops.push(ingestLoop, dispatchLoop, jobLoop);
+    unlisteners.push(await database.listen(WEBHOOKS_CHANNEL, () => ingestLoop.wake()));
+    unlisteners.push(await database.listen(OUTBOX_CHANNEL, () => dispatchLoop.wake()));
+    for (const loop of loops) loop.start();
+  }
+
+  let closed = false;
+  return {
+    ctx,
+    app,
+    url,
+    simulator,
+    ingestor,
+    dispatcher,
+    jobs,
+    async drain() {
+      for (let i = 0; i < 20; i++) {
+        await simulator?.flush();
+        const n = (await ingestor.drain()) + (await jobs.drain());
+        await dispatcher.drain();
+        await simulator?.flush();
+        const more = await ingestor.drain();
+        if (n === 0 && more === 0) return;
+      }
+    },
+    async resyncSimulator() {
+      if (simulator) await syncSimulatorNumbers(ctx, simulator);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await Promise.all(loops.map((l) => l.stop()));
+      await dispatcher.stop();
+      for (const u of unlisteners) await u();
+      await realtime.stop();
+      await simulator?.close();
+      if (!overrides.database) await database.close();
+    },
+  };
+}
+
+/** Registers every phone number known to Tsunagi in the built-in simulator (it keeps no state across restarts). */
+export async function syncSimulatorNumbers(ctx: AppContext, simulator: Simulator): Promise<void> {
+  const rows = await ctx.db.selectFrom('phone_numbers').selectAll().where('deleted_at', 'is', null).execute();
+  for (const row of rows) {
+    simulator.registerNumber({
+      phoneNumberId: row.phone_number_id,
+      displayPhoneNumber: row.display_phone_number,
+      wabaId: row.waba_id,
+      accessToken: ctx.secrets.open(row.access_token_enc),
+      mps: row.mps,
+      ...(row.messaging_limit ? { messagingLimit: row.messaging_limit } : {}),
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import type { Insertable, Updateable } from 'kysely';
+import type { ContactRow, ContactsTable, DbOrTx } from '../../db/types.ts';
+import type { ContactSearchPatterns } from './contacts-search.rules.ts';
+
+/** One contact of a workspace; `forUpdate` locks the row for a read-modify-write in the caller's transaction. */
+export function findContact(
+  db: DbOrTx,
+  workspaceId: string,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ContactRow | undefined> {
+  const q = db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id);
+  return (opts.forUpdate ? q.forUpdate() : q).executeTakeFirst();
+}
+
+export function findContactByWaId(
+  db: DbOrTx,
+  workspaceId: string,
+  waId: string,
+): Promise<ContactRow | undefined> {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('wa_id', '=', waId)
+    .executeTakeFirst();
+}
+
+/** Contacts of a workspace by id (for inlining them in conversation lists). */
+export function findContactsByIds(
+  db: DbOrTx,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<ContactRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/**
+ * A page of contacts, newest first (UUIDv7 ids are time-ordered), optionally filtered by search patterns
+ * (ILIKE on name, profile name, E.164 phone, and wa_id digits). Fetches `limit` rows after `afterId`.
+ */
+export function searchContacts(
+  db: DbOrTx,
+  input: { workspaceId: string; search: ContactSearchPatterns | null; limit: number; afterId?: string },
+): Promise<ContactRow[]> {
+  let q = db.selectFrom('contacts').selectAll().where('workspace_id', '=', input.workspaceId);
+  const search = input.search;
+  if (search) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('name', 'ilike', search.text),
+        eb('profile_name', 'ilike', search.text),
+        eb('phone_e164', 'ilike', search.text),
+        eb('wa_id', 'ilike', search.text),
+        ...search.digits.map((d) => eb('wa_id', 'like', d)),
+      ]),
+    );
+  }
+  if (input.afterId) q = q.where('id', '<', input.afterId);
+  return q.orderBy('id', 'desc').limit(input.limit).execute();
+}
+
+/** Inserts a contact unless (workspace, wa_id) exists; returns the new row or undefined on a duplicate. */
+export function insertContactIfNew(
+  db: DbOrTx,
+  values: Insertable<ContactsTable>,
+): Promise<ContactRow | undefined> {
+  return db
+    .insertInto('contacts')
+    .values(values)
+    .onConflict((oc) => oc.columns(['workspace_id', 'wa_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function updateContactRow(
+  db: DbOrTx,
+  workspaceId: string,
+  id: string,
+  set: Updateable<ContactsTable>,
+): Promise<ContactRow | undefined> {
+  return db
+    .updateTable('contacts')
+    .set(set)
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Deletes a contact; its conversations and messages go with it (ON DELETE CASCADE). Returns rows deleted. */
+export async function deleteContactRow(db: DbOrTx, workspaceId: string, id: string): Promise<number> {
+  const res = await db
+    .deleteFrom('contacts')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

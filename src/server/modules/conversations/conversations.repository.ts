@@ -1,0 +1,101 @@
+import type { Updateable } from 'kysely';
+import type {
+  ConversationRow,
+  ConversationStatus,
+  ConversationsTable,
+  DbOrTx,
+  MemberRole,
+} from '../../db/types.ts';
+
+/** Filters of the conversation list; each is optional. `assigneeId: null` means unassigned. */
+export interface ConversationFilters {
+  status?: ConversationStatus;
+  assigneeId?: string | null;
+  phoneNumberId?: string;
+  unread?: boolean;
+}
+
+/**
+ * A page of a workspace's conversations ordered by last message time then id, both descending (the order of
+ * the `conversations_list_idx` index; PostgreSQL puts NULLs first in a descending order), strictly after the
+ * keyset `after`.
+ */
+export function listConversations(
+  db: DbOrTx,
+  input: {
+    workspaceId: string;
+    filters: ConversationFilters;
+    limit: number;
+    after?: { at: Date | null; id: string };
+  },
+): Promise<ConversationRow[]> {
+  const { filters, after } = input;
+  let q = db.selectFrom('conversations').selectAll().where('workspace_id', '=', input.workspaceId);
+  if (filters.status) q = q.where('status', '=', filters.status);
+  if (filters.assigneeId === null) q = q.where('assignee_id', 'is', null);
+  else if (filters.assigneeId !== undefined) q = q.where('assignee_id', '=', filters.assigneeId);
+  if (filters.phoneNumberId) q = q.where('phone_number_id', '=', filters.phoneNumberId);
+  if (filters.unread !== undefined) q = q.where('unread_count', filters.unread ? '>' : '=', 0);
+  if (after) {
+    const { at, id } = after;
+    q = q.where((eb) =>
+      at === null
+        ? eb.or([
+            eb('last_message_at', 'is not', null),
+            eb.and([eb('last_message_at', 'is', null), eb('id', '<', id)]),
+          ])
+        : eb.or([
+            eb('last_message_at', '<', at),
+            eb.and([eb('last_message_at', '=', at), eb('id', '<', id)]),
+          ]),
+    );
+  }
+  return q.orderBy('last_message_at', 'desc').orderBy('id', 'desc').limit(input.limit).execute();
+}
+
+/** One conversation of a workspace; `forUpdate` locks it for a read-modify-write in the caller's transaction. */
+export function findConversation(
+  db: DbOrTx,
+  workspaceId: string,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ConversationRow | undefined> {
+  const q = db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id);
+  return (opts.forUpdate ? q.forUpdate() : q).executeTakeFirst();
+}
+
+export function updateConversationRow(
+  db: DbOrTx,
+  workspaceId: string,
+  id: string,
+  set: Updateable<ConversationsTable>,
+): Promise<ConversationRow | undefined> {
+  return db
+    .updateTable('conversations')
+    .set(set)
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** The role of an active (not deactivated) member of the workspace, or undefined. */
+export async function findActiveMemberRole(
+  db: DbOrTx,
+  workspaceId: string,
+  userId: string,
+): Promise<MemberRole | undefined> {
+  const row = await db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select('memberships.role')
+    .where('memberships.workspace_id', '=', workspaceId)
+    .where('memberships.user_id', '=', userId)
+    .where('users.deactivated_at', 'is', null)
+    .executeTakeFirst();
+  return row?.role;
+}

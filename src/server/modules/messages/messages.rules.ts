@@ -1,0 +1,87 @@
+/**
+ * Pure rules about messages: previews for lists and notifications, the 24-hour customer service window.
+ */
+
+/** How long a customer's message keeps the free-form window open (Cloud API reference §6.1). */
+export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Message types that may be sent outside the window (only templates). */
+export function requiresOpenWindow(type: string): boolean {
+  return type !== 'template';
+}
+
+/** Whether the customer service window is open at `now`, given the customer's latest message time. */
+export function isWindowOpen(lastInboundAt: Date | null, now: Date): boolean {
+  return lastInboundAt !== null && now.getTime() - lastInboundAt.getTime() < SERVICE_WINDOW_MS;
+}
+
+/** When the window closes, or null if it is not open. */
+export function windowExpiresAt(lastInboundAt: Date | null, now: Date): Date | null {
+  if (!isWindowOpen(lastInboundAt, now) || !lastInboundAt) return null;
+  return new Date(lastInboundAt.getTime() + SERVICE_WINDOW_MS);
+}
+
+const PREVIEW_MAX = 160;
+
+/**
+ * A one-line, plain-text preview of a message in the Cloud API's shape (`{type, [type]: {...}}`), used in
+ * conversation lists and notifications. Never HTML: the console renders it as text.
+ */
+export function messagePreview(content: Record<string, unknown>): string {
+  const type = typeof content.type === 'string' ? content.type : 'unknown';
+  const body = asRecord(content[type]);
+  const text = previewText(type, body);
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > PREVIEW_MAX ? oneLine.slice(0, PREVIEW_MAX - 1) + '…' : oneLine;
+}
+
+function previewText(type: string, body: Record<string, unknown>): string {
+  switch (type) {
+    case 'text':
+      return str(body.body);
+    case 'image':
+    case 'video':
+    case 'document':
+      return str(body.caption) || str(body.filename) || `[${type}]`;
+    case 'audio':
+      return body.voice === true ? '[voice message]' : '[audio]';
+    case 'sticker':
+      return '[sticker]';
+    case 'location':
+      return str(body.name) || str(body.address) || '[location]';
+    case 'contacts':
+      return '[contact card]';
+    case 'reaction':
+      return str(body.emoji) ? `reacted ${str(body.emoji)}` : 'removed a reaction';
+    case 'interactive':
+      return interactivePreview(body);
+    case 'button':
+      return str(body.text) || str(body.payload);
+    case 'template':
+      return `[template: ${str(body.name)}]`;
+    case 'order':
+      return str(body.text) || '[order]';
+    case 'system':
+      return str(body.body) || '[system]';
+    default:
+      return `[${type}]`;
+  }
+}
+
+function interactivePreview(body: Record<string, unknown>): string {
+  const kind = str(body.type);
+  const reply = asRecord(body[kind]);
+  if (kind === 'button_reply' || kind === 'list_reply') return str(reply.title);
+  if (kind === 'nfm_reply') return str(reply.body) || '[form response]';
+  return str(asRecord(body.body).text) || '[interactive]';
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}

@@ -1,0 +1,275 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { MessageDto } from '../../../contracts/api.schemas.ts';
+import { MessageContentSchema } from '../../../contracts/whatsapp/send.schemas.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import { newId } from '../../../lib/ids.ts';
+import type { Db, DbOrTx, MessageOrigin, MessageRow } from '../../db/types.ts';
+import { publishEvents } from '../../events.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+import { conversationEvent } from '../../pipeline/inbound-apply.ts';
+import { parsePhone } from '../contacts/contacts.rules.ts';
+import { isWindowOpen, messagePreview, requiresOpenWindow } from './messages.rules.ts';
+
+/** NOTIFY channel that wakes dispatchers when a message is queued. */
+export const OUTBOX_CHANNEL = 'tsunagi_outbox';
+
+/** A message to send, in the Cloud API's own shape, plus an optional reply-to. */
+export const SendContentSchema = z.intersection(
+  MessageContentSchema,
+  z.object({ context: z.object({ message_id: z.string().min(1).max(512) }).optional() }),
+);
+export type SendContent = z.infer<typeof SendContentSchema>;
+
+export interface SendTarget {
+  conversationId?: string;
+  /** Tsunagi's phone number id (uuid) or the Cloud API phone number id. */
+  phoneNumberId?: string;
+  to?: string;
+}
+
+export interface SendInput {
+  target: SendTarget;
+  content: SendContent;
+  origin: MessageOrigin;
+  authorUserId?: string | null;
+  idempotencyKey?: string | null;
+}
+
+/**
+ * Queues an outbound message: the row (status `queued`) is the send queue, written in one transaction with
+ * the conversation's summary and the realtime event, then the dispatcher is woken. Free-form content outside
+ * the 24 h customer service window is refused here with `window_closed` (and again at send time, in case the
+ * window closes while the message waits). An `Idempotency-Key` makes retries of the same request return the
+ * first result; reusing a key for a different request is `idempotency_key_reused`.
+ */
+export async function queueMessage(
+  deps: { db: Db; clock: Clock },
+  workspaceId: string,
+  input: SendInput,
+): Promise<{ message: MessageRow; replayed: boolean }> {
+  const { db, clock } = deps;
+  const requestHash = input.idempotencyKey ? hashRequest(input) : null;
+  if (input.idempotencyKey) {
+    const existing = await replay(db, workspaceId, input.idempotencyKey, requestHash);
+    if (existing) return { message: existing, replayed: true };
+  }
+  try {
+    const message = await db.transaction().execute(async (tx) => {
+      const conv = await resolveConversation(tx, clock, workspaceId, input.target);
+      const now = clock.now();
+      if (requiresOpenWindow(input.content.type) && !isWindowOpen(conv.last_inbound_at, now)) {
+        throw new AppError(
+          'window_closed',
+          'The 24-hour customer service window is closed: only an approved template can be sent to this customer now',
+          {
+            hint: 'Send a template message (type "template")',
+            lastInboundAt: conv.last_inbound_at?.toISOString() ?? null,
+          },
+        );
+      }
+      const row = await tx
+        .insertInto('messages')
+        .values({
+          id: newId(),
+          workspace_id: workspaceId,
+          conversation_id: conv.id,
+          phone_number_id: conv.phone_number_id,
+          contact_id: conv.contact_id,
+          direction: 'outbound',
+          type: input.content.type,
+          content: JSON.stringify(input.content),
+          status: 'queued',
+          origin: input.origin,
+          author_user_id: input.authorUserId ?? null,
+          occurred_at: now,
+          created_at: now,
+          queued_at: now,
+          idempotency_key: input.idempotencyKey ?? null,
+          idempotency_hash: requestHash,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const preview = messagePreview(input.content);
+      const updated = await tx
+        .updateTable('conversations')
+        .set({ last_message_at: now, last_message_preview: preview, updated_at: now })
+        .where('id', '=', conv.id)
+        .returning([
+          'id',
+          'workspace_id',
+          'status',
+          'assignee_id',
+          'unread_count',
+          'last_message_at',
+          'last_message_preview',
+        ])
+        .executeTakeFirstOrThrow();
+      await publishEvents(tx, [
+        {
+          type: 'message.created',
+          workspaceId,
+          data: {
+            id: row.id,
+            conversationId: conv.id,
+            direction: 'outbound',
+            type: row.type,
+            status: 'queued',
+            wamid: null,
+            preview,
+          },
+        },
+        conversationEvent(updated),
+      ]);
+      await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(tx);
+      return row;
+    });
+    return { message, replayed: false };
+  } catch (err) {
+    // Two concurrent requests with one key: the loser reads the winner's row.
+    if (input.idempotencyKey && isUniqueViolation(err)) {
+      const existing = await replay(db, workspaceId, input.idempotencyKey, requestHash);
+      if (existing) return { message: existing, replayed: true };
+    }
+    throw err;
+  }
+}
+
+async function replay(
+  db: DbOrTx,
+  workspaceId: string,
+  key: string,
+  hash: string | null,
+): Promise<MessageRow | null> {
+  const existing = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  if (!existing) return null;
+  if (existing.idempotency_hash !== hash) {
+    throw new AppError(
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used for a different request',
+      { messageId: existing.id },
+    );
+  }
+  return existing;
+}
+
+async function resolveConversation(tx: DbOrTx, clock: Clock, workspaceId: string, target: SendTarget) {
+  if (target.conversationId) {
+    const conv = await tx
+      .selectFrom('conversations')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', target.conversationId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!conv) throw notFound('Conversation');
+    const number = await tx
+      .selectFrom('phone_numbers')
+      .select('deleted_at')
+      .where('id', '=', conv.phone_number_id)
+      .executeTakeFirst();
+    if (!number || number.deleted_at)
+      throw new AppError('phone_number_unavailable', "The conversation's phone number was removed");
+    return conv;
+  }
+  if (!target.phoneNumberId || !target.to)
+    throw new AppError('validation_failed', 'Give conversationId, or phoneNumberId and to');
+  const byUuid = /^[0-9a-f-]{36}$/i.test(target.phoneNumberId);
+  const number = await tx
+    .selectFrom('phone_numbers')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where(byUuid ? 'id' : 'phone_number_id', '=', target.phoneNumberId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!number) throw notFound('Phone number');
+  const phone = parsePhone(target.to);
+  if (!phone)
+    throw new AppError(
+      'invalid_recipient',
+      `"${target.to}" is not a valid phone number; include the country code, e.g. +819012345678`,
+    );
+  const now = clock.now();
+  const contact = await tx
+    .insertInto('contacts')
+    .values({
+      id: newId(),
+      workspace_id: workspaceId,
+      wa_id: phone.waId,
+      phone_e164: phone.e164,
+      country: phone.country,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'wa_id']).doUpdateSet({ updated_at: sql`contacts.updated_at` }),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('conversations')
+    .values({
+      id: newId(),
+      workspace_id: workspaceId,
+      contact_id: contact.id,
+      phone_number_id: number.id,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.columns(['workspace_id', 'contact_id', 'phone_number_id']).doNothing())
+    .execute();
+  return tx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contact.id)
+    .where('phone_number_id', '=', number.id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+}
+
+function hashRequest(input: SendInput): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ t: input.target, c: input.content }))
+    .digest('hex');
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+}
+
+/** The API representation of a message row. */
+export function toMessageDto(row: MessageRow): MessageDto {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    phoneNumberId: row.phone_number_id,
+    contactId: row.contact_id,
+    direction: row.direction,
+    type: row.type,
+    content: row.content,
+    wamid: row.wamid,
+    status: row.status,
+    origin: row.origin,
+    error:
+      row.error_code !== null || row.error_title !== null
+        ? { code: row.error_code, title: row.error_title, details: row.error_details }
+        : null,
+    timestamps: {
+      created: row.created_at.toISOString(),
+      whatsapp: row.direction === 'inbound' ? row.occurred_at.toISOString() : null,
+      queued: iso(row.queued_at),
+      sent: iso(row.sent_at),
+      delivered: iso(row.delivered_at),
+      read: iso(row.read_at),
+      failed: iso(row.failed_at),
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import type { z } from 'zod';
+import type {
+  PhoneNumberDto,
+  PhoneNumberInputSchema,
+  PhoneNumberUpdateSchema,
+} from '../../../contracts/api.schemas.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import { newId } from '../../../lib/ids.ts';
+import type { Db, PhoneNumberRow } from '../../db/types.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+import type { SecretBox } from '../../lib/crypto.ts';
+import { findByCloudId, findPhoneNumber, listPhoneNumbers } from './phone-numbers.repository.ts';
+
+export interface PhoneNumbersDeps {
+  db: Db;
+  clock: Clock;
+  secrets: SecretBox;
+}
+
+/** Registers a WhatsApp number in a workspace; the access token is encrypted at rest. */
+export async function registerPhoneNumber(
+  deps: PhoneNumbersDeps,
+  workspaceId: string,
+  input: z.infer<typeof PhoneNumberInputSchema>,
+): Promise<PhoneNumberDto> {
+  const taken = await findByCloudId(deps.db, input.phoneNumberId);
+  if (taken) {
+    throw new AppError('conflict', `Phone number id ${input.phoneNumberId} is already registered`, {
+      phoneNumberId: input.phoneNumberId,
+    });
+  }
+  const now = deps.clock.now();
+  const row = await deps.db
+    .insertInto('phone_numbers')
+    .values({
+      id: newId(),
+      workspace_id: workspaceId,
+      phone_number_id: input.phoneNumberId,
+      display_phone_number: input.displayPhoneNumber,
+      waba_id: input.wabaId,
+      label: input.label ?? null,
+      access_token_enc: deps.secrets.seal(input.accessToken),
+      mps: input.mps,
+      messaging_limit: input.messagingLimit ?? null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toPhoneNumberDto(row);
+}
+
+export async function updatePhoneNumber(
+  deps: PhoneNumbersDeps,
+  workspaceId: string,
+  id: string,
+  input: z.infer<typeof PhoneNumberUpdateSchema>,
+): Promise<PhoneNumberDto> {
+  const row = await deps.db
+    .updateTable('phone_numbers')
+    .set({
+      ...(input.displayPhoneNumber !== undefined ? { display_phone_number: input.displayPhoneNumber } : {}),
+      ...(input.wabaId !== undefined ? { waba_id: input.wabaId } : {}),
+      ...(input.accessToken !== undefined ? { access_token_enc: deps.secrets.seal(input.accessToken) } : {}),
+      ...(input.mps !== undefined ? { mps: input.mps } : {}),
+      ...(input.messagingLimit !== undefined ? { messaging_limit: input.messagingLimit } : {}),
+      ...(input.label !== undefined ? { label: input.label } : {}),
+      updated_at: deps.clock.now(),
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw notFound('Phone number');
+  return toPhoneNumberDto(row);
+}
+
+/** Soft-deletes a number: its conversations and history stay; webhooks for it are dead-lettered. */
+export async function deletePhoneNumber(
+  deps: PhoneNumbersDeps,
+  workspaceId: string,
+  id: string,
+): Promise<void> {
+  const res = await deps.db
+    .updateTable('phone_numbers')
+    .set({ deleted_at: deps.clock.now(), updated_at: deps.clock.now() })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) throw notFound('Phone number');
+}
+
+export async function getPhoneNumber(
+  deps: PhoneNumbersDeps,
+  workspaceId: string,
+  id: string,
+): Promise<PhoneNumberDto> {
+  const row = await findPhoneNumber(deps.db, workspaceId, id);
+  if (!row) throw notFound('Phone number');
+  return toPhoneNumberDto(row);
+}
+
+export async function listWorkspacePhoneNumbers(
+  deps: PhoneNumbersDeps,
+  workspaceId: string,
+): Promise<PhoneNumberDto[]> {
+  return (await listPhoneNumbers(deps.db, workspaceId)).map(toPhoneNumberDto);
+}
+
+export function toPhoneNumberDto(row: PhoneNumberRow): PhoneNumberDto {
+  return {
+    id: row.id,
+    phoneNumberId: row.phone_number_id,
+    displayPhoneNumber: row.display_phone_number,
+    wabaId: row.waba_id,
+    label: row.label,
+    mps: row.mps,
+    messagingLimit: row.messaging_limit,
+    qualityRating: row.quality_rating,
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,298 @@
+import type { RealtimeEvent } from '../../contracts/realtime.schemas.ts';
+import { systemClock, type Clock } from '../../lib/clock.ts';
+import type { Db, PhoneNumberRow } from '../db/types.ts';
+import { publishEvents } from '../events.ts';
+import type { SecretBox } from '../lib/crypto.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import { isWindowOpen, messagePreview, requiresOpenWindow } from '../modules/messages/messages.rules.ts';
+import type { GraphClient } from '../whatsapp/graph-client.ts';
+import { toSendBody, type MessageContent } from '../../contracts/whatsapp/send.schemas.ts';
+import type { SendContent } from '../modules/messages/messages.service.ts';
+import {
+  acquireNumberLease,
+  claimOutbound,
+  numbersWithDueMessages,
+  recordOutcomes,
+  releaseNumberLease,
+  requeueUnreconciled,
+  type ClaimedMessage,
+  type SendOutcome,
+} from './outbox.repository.ts';
+import {
+  MAX_SEND_ATTEMPTS,
+  SendPacer,
+  numberBackoffMs,
+  recipientBackoffMs,
+  retryBackoffMs,
+} from './pacing.rules.ts';
+import { applyParkedStatuses } from './status-apply.ts';
+import { callbackDataFor } from './status.rules.ts';
+
+export interface DispatcherDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  graph: GraphClient;
+  secrets: SecretBox;
+  /** Unique per process: owns number leases and message leases. */
+  workerId: string;
+  /** How long an unknown-outcome send waits for a status webhook before it is resent. */
+  reconcileTimeoutMs: number;
+  /**
+   * The clock that paces sends. Pacing is about real network time against Meta's per-second limits, so it is
+   * the wall clock even when `clock` (windows, backoff, leases) is a fake one in tests.
+   */
+  pacingClock?: Clock;
+  numberLeaseMs?: number;
+  maxInFlightPerNumber?: number;
+}
+
+interface NumberPump {
+  number: PhoneNumberRow;
+  pacer: SendPacer;
+  running: Promise<void> | null;
+  pausedUntil: number;
+  throttleHits: number;
+}
+
+/**
+ * The outbound half of the pipeline. The message row is the send queue; for each phone number with due
+ * messages, this process takes the number's lease (so two workers never drive one number), claims messages
+ * (`sending`, committed before the HTTP call), paces them with `SendPacer` at the number's mps, sends with
+ * `biz_opaque_callback_data` = our id, and records outcomes in batches. Throughput errors back off the
+ * number; pair-rate errors back off the recipient; permanent and policy errors fail the message; an unknown
+ * outcome (timeout, crash) is left for reconciliation from status webhooks before any resend (DESIGN.md §5).
+ */
+export class Dispatcher {
+  private readonly pumps = new Map<string, NumberPump>();
+  private stopping = false;
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** One scheduling round: requeue unreconciled sends, start pumps for numbers with due work. */
+  async tick(): Promise<void> {
+    if (this.stopping) return;
+    const { db, clock, metrics } = this.deps;
+    const requeued = await requeueUnreconciled(db, new Date(clock.nowMs() - this.deps.reconcileTimeoutMs));
+    if (requeued > 0) {
+      metrics.possibleDuplicates.inc(requeued);
+      this.deps.logger.warn(
+        { requeued },
+        'resending messages whose outcome stayed unknown past the reconciliation timeout',
+      );
+    }
+    for (const id of await numbersWithDueMessages(db, clock.now())) {
+      const pump = this.pumps.get(id);
+      if (pump?.running || (pump && pump.pausedUntil > clock.nowMs())) continue;
+      const number = await db.selectFrom('phone_numbers').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!number || number.deleted_at) continue;
+      const entry =
+        pump && pump.pacer.mps === number.mps
+          ? Object.assign(pump, { number })
+          : { number, pacer: new SendPacer(number.mps), running: null, pausedUntil: 0, throttleHits: 0 };
+      this.pumps.set(id, entry);
+      entry.running = this.runPump(entry).finally(() => {
+        entry.running = null;
+      });
+    }
+  }
+
+  /** Sends everything due now, then returns (tests, with a fake clock). */
+  async drain(): Promise<void> {
+    for (let i = 0; i < 1000; i++) {
+      await this.tick();
+      const running = [...this.pumps.values()]
+        .map((p) => p.running)
+        .filter((p): p is Promise<void> => p !== null);
+      if (running.length === 0) return;
+      await Promise.all(running);
+    }
+  }
+
+  /** Stops claiming, waits for in-flight sends and their bookkeeping, releases leases. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.pumps.values()].map((p) => p.running));
+  }
+
+  private async runPump(pump: NumberPump): Promise<void> {
+    const { db, clock, workerId } = this.deps;
+    const leaseMs = this.deps.numberLeaseMs ?? 30_000;
+    const numberId = pump.number.id;
+    if (
+      !(await acquireNumberLease(db, {
+        phoneNumberId: numberId,
+        owner: workerId,
+        now: clock.now(),
+        until: new Date(clock.nowMs() + leaseMs),
+      }))
+    )
+      return;
+    try {
+      let leaseRenewedAt = clock.nowMs();
+      const batchSize = Math.min(1000, Math.max(10, pump.number.mps));
+      while (!this.stopping && pump.pausedUntil <= clock.nowMs()) {
+        if (clock.nowMs() - leaseRenewedAt > leaseMs / 3) {
+          if (
+            !(await acquireNumberLease(db, {
+              phoneNumberId: numberId,
+              owner: workerId,
+              now: clock.now(),
+              until: new Date(clock.nowMs() + leaseMs),
+            }))
+          )
+            return;
+          leaseRenewedAt = clock.nowMs();
+        }
+        // A message lease covers the time the batch needs at this rate, plus slack.
+        const leaseUntil = new Date(clock.nowMs() + (batchSize / pump.number.mps) * 1000 * 2 + 60_000);
+        const batch = await claimOutbound(db, {
+          phoneNumberId: numberId,
+          now: clock.now(),
+          limit: batchSize,
+          owner: workerId,
+          leaseUntil,
+        });
+        if (batch.length === 0) break;
+        await this.sendBatch(pump, batch);
+      }
+    } finally {
+      await releaseNumberLease(db, numberId, workerId).catch(() => undefined);
+    }
+  }
+
+  private async sendBatch(pump: NumberPump, batch: ClaimedMessage[]): Promise<void> {
+    const { clock } = this.deps;
+    const pacing = this.deps.pacingClock ?? systemClock;
+    const token = this.deps.secrets.open(pump.number.access_token_enc);
+    const maxInFlight =
+      this.deps.maxInFlightPerNumber ?? Math.min(64, Math.max(4, Math.ceil(pump.number.mps / 10)));
+    const pending: SendOutcome[] = [];
+    const writes: Promise<void>[] = [];
+    const inFlight = new Set<Promise<void>>();
+    const flush = () => {
+      if (pending.length > 0) writes.push(this.record(pending.splice(0)));
+    };
+
+    for (const msg of batch) {
+      if (this.stopping || pump.pausedUntil > clock.nowMs()) {
+        pending.push({ kind: 'unsent', id: msg.id });
+        continue;
+      }
+      const blocked = this.policyBlock(msg);
+      if (blocked) {
+        pending.push(blocked);
+        continue;
+      }
+      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+      const delay = pump.pacer.reserve(pacing.nowMs());
+      if (delay > 0) await new Promise<void>((resolve) => pacing.setTimer(delay, resolve));
+      const p: Promise<void> = this.sendOne(pump, token, msg).then((outcome) => {
+        pending.push(outcome);
+        inFlight.delete(p);
+        if (pending.length >= 100) flush();
+      });
+      inFlight.add(p);
+    }
+    await Promise.all(inFlight);
+    flush();
+    await Promise.all(writes);
+  }
+
+  /** Policy checked at send time, not only at enqueue: a backlog must not carry a message past the window. */
+  private policyBlock(msg: ClaimedMessage): SendOutcome | null {
+    const now = this.deps.clock.now();
+    if (requiresOpenWindow(msg.type) && !isWindowOpen(msg.last_inbound_at, now)) {
+      return {
+        kind: 'failed',
+        id: msg.id,
+        at: now,
+        code: null,
+        title: 'window_closed',
+        details:
+          'The 24-hour customer service window closed before the message could be sent; send a template instead.',
+      };
+    }
+    return null;
+  }
+
+  private async sendOne(pump: NumberPump, token: string, msg: ClaimedMessage): Promise<SendOutcome> {
+    const { clock, metrics } = this.deps;
+    const { context, ...content } = msg.content as SendContent;
+    const body = toSendBody('+' + msg.to_wa_id, content as MessageContent, {
+      replyToWamid: context?.message_id,
+      bizOpaqueCallbackData: callbackDataFor(msg.id),
+    });
+    const result = await this.deps.graph.sendMessage(
+      { phoneNumberId: pump.number.phone_number_id, accessToken: token },
+      body,
+    );
+    const now = clock.now();
+    if (result.ok) {
+      pump.throttleHits = 0;
+      metrics.outboundMessages.inc({ status: 'accepted' });
+      return { kind: 'accepted', id: msg.id, wamid: result.wamid };
+    }
+    const e = result.error;
+    const base = { id: msg.id, code: e.code, title: e.title, details: e.details };
+    if (e.ambiguous) {
+      metrics.outboundMessages.inc({ status: 'unknown' });
+      return { kind: 'unknown', id: msg.id, at: now, title: `outcome unknown: ${e.title}` };
+    }
+    if (e.category === 'throttle' && e.retryScope === 'recipient') {
+      metrics.outboundMessages.inc({ status: 'throttled_recipient' });
+      return { kind: 'retry', ...base, at: new Date(now.getTime() + recipientBackoffMs(msg.attempts)) };
+    }
+    if (e.category === 'throttle' || e.category === 'auth') {
+      pump.throttleHits++;
+      const wait = e.category === 'auth' ? 60_000 : numberBackoffMs(pump.throttleHits);
+      pump.pausedUntil = Math.max(pump.pausedUntil, now.getTime() + wait);
+      metrics.outboundMessages.inc({ status: e.category === 'auth' ? 'auth_error' : 'throttled' });
+      if (msg.attempts >= MAX_SEND_ATTEMPTS) return { kind: 'failed', ...base, at: now };
+      return { kind: 'retry', ...base, at: new Date(now.getTime() + wait) };
+    }
+    if (e.retryable && msg.attempts < MAX_SEND_ATTEMPTS) {
+      metrics.outboundMessages.inc({ status: 'retry' });
+      return { kind: 'retry', ...base, at: new Date(now.getTime() + retryBackoffMs(msg.attempts)) };
+    }
+    metrics.outboundMessages.inc({ status: 'failed' });
+    return { kind: 'failed', ...base, at: now };
+  }
+
+  private async record(outcomes: SendOutcome[]): Promise<void> {
+    const { db, clock, workerId } = this.deps;
+    try {
+      await db.transaction().execute(async (tx) => {
+        const rows = await recordOutcomes(tx, workerId, outcomes);
+        const events: RealtimeEvent[] = rows.map((r) => ({
+          type: 'message.updated',
+          workspaceId: r.workspace_id,
+          data: {
+            id: r.id,
+            conversationId: r.conversation_id,
+            direction: 'outbound',
+            type: r.type,
+            status: r.status,
+            wamid: r.wamid,
+            preview: messagePreview(r.content),
+            errorCode: r.error_code,
+          },
+        }));
+        events.push(
+          ...(await applyParkedStatuses(
+            tx,
+            clock,
+            rows.map((r) => r.wamid).filter((w): w is string => w !== null),
+          )),
+        );
+        await publishEvents(tx, events);
+      });
+    } catch (err) {
+      // The sends happened; their rows stay `sending` until the lease expires and reconciliation (status
+      // webhooks carry our id) settles them. Nothing is resent blindly.
+      this.deps.logger.error({ err, count: outcomes.length }, 'failed to record send outcomes');
+    }
+  }
+}

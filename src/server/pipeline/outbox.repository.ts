@@ -1,0 +1,174 @@
+import { sql } from 'kysely';
+import type { DbOrTx, MessageStatus } from '../db/types.ts';
+
+/** A claimed outbound message, with what the dispatcher needs to send it. */
+export interface ClaimedMessage {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  type: string;
+  content: Record<string, unknown>;
+  attempts: number;
+  to_wa_id: string;
+  last_inbound_at: Date | null;
+}
+
+/**
+ * Claims up to `limit` due messages of one number: marks them `sending` with a lease (committed before any
+ * HTTP call, so a crash leaves evidence), in queue order.
+ */
+export async function claimOutbound(
+  db: DbOrTx,
+  input: { phoneNumberId: string; now: Date; limit: number; owner: string; leaseUntil: Date },
+): Promise<ClaimedMessage[]> {
+  const res = await sql<ClaimedMessage>`
+    with due as (
+      select id from messages
+      where phone_number_id = ${input.phoneNumberId} and status = 'queued'
+        and (next_attempt_at is null or next_attempt_at <= ${input.now})
+      order by next_attempt_at nulls first, id
+      limit ${input.limit}
+      for update skip locked)
+    update messages m set status = 'sending', attempts = m.attempts + 1, lease_owner = ${input.owner},
+      lease_expires_at = ${input.leaseUntil}
+    from due, contacts ct, conversations cv
+    where m.id = due.id and ct.id = m.contact_id and cv.id = m.conversation_id
+    returning m.id, m.workspace_id, m.conversation_id, m.type, m.content, m.attempts, ct.wa_id as to_wa_id, cv.last_inbound_at`.execute(
+    db,
+  );
+  return res.rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Outcome of one send attempt, written back in batches. */
+export type SendOutcome =
+  | { kind: 'accepted'; id: string; wamid: string }
+  | { kind: 'retry'; id: string; at: Date; code: number | null; title: string; details: string | null }
+  | { kind: 'failed'; id: string; at: Date; code: number | null; title: string; details: string | null }
+  /** Unknown whether Meta received it: leave `sending`, expire the lease now; reconciliation decides. */
+  | { kind: 'unknown'; id: string; at: Date; title: string }
+  /** Claimed but not sent (shutdown, lease lost): back to the queue as it was. */
+  | { kind: 'unsent'; id: string };
+
+/** Writes a batch of outcomes in one statement. Returns rows as updated, for events. */
+export async function recordOutcomes(
+  db: DbOrTx,
+  owner: string,
+  outcomes: SendOutcome[],
+): Promise<
+  Array<{
+    id: string;
+    workspace_id: string;
+    conversation_id: string;
+    type: string;
+    status: MessageStatus;
+    wamid: string | null;
+    error_code: number | null;
+    content: Record<string, unknown>;
+  }>
+> {
+  if (outcomes.length === 0) return [];
+  const values = sql.join(
+    outcomes.map((o) => {
+      const wamid = o.kind === 'accepted' ? o.wamid : null;
+      const at = 'at' in o ? o.at : null;
+      const code = o.kind === 'retry' || o.kind === 'failed' ? o.code : null;
+      const title = o.kind === 'retry' || o.kind === 'failed' || o.kind === 'unknown' ? o.title : null;
+      const details = o.kind === 'retry' || o.kind === 'failed' ? o.details : null;
+      return sql`(${o.id}::uuid, ${o.kind}::text, ${wamid}::text, ${at}::timestamptz, ${code}::int, ${title}::text, ${details}::text)`;
+    }),
+  );
+  // Only rows still leased by this owner and still `sending` are touched: a status webhook may already have
+  // moved the message on (the webhook can beat the HTTP response), and that must not be undone.
+  const res = await sql<{
+    id: string;
+    workspace_id: string;
+    conversation_id: string;
+    type: string;
+    status: MessageStatus;
+    wamid: string | null;
+    error_code: number | null;
+    content: Record<string, unknown>;
+  }>`
+    update messages m set
+      wamid = coalesce(m.wamid, v.wamid),
+      status = case
+        when m.status <> 'sending' then m.status
+        when v.kind = 'accepted' then 'accepted'
+        when v.kind = 'failed' then 'failed'
+        when v.kind in ('retry', 'unsent') then 'queued'
+        else m.status end,
+      next_attempt_at = case when v.kind = 'retry' then v.at when v.kind = 'unsent' then null else m.next_attempt_at end,
+      attempts = case when v.kind = 'unsent' then greatest(m.attempts - 1, 0) else m.attempts end,
+      failed_at = case when v.kind = 'failed' and m.status = 'sending' then v.at else m.failed_at end,
+      error_code = case when v.kind in ('failed', 'retry') then v.code else m.error_code end,
+      error_title = case when v.kind in ('failed', 'retry', 'unknown') then v.title else m.error_title end,
+      error_details = case when v.kind in ('failed', 'retry') then v.details else m.error_details end,
+      lease_owner = case when v.kind = 'unknown' then m.lease_owner else null end,
+      lease_expires_at = case when v.kind = 'unknown' then v.at else null end
+    from (values ${values}) as v(id, kind, wamid, at, code, title, details)
+    where m.id = v.id and (m.lease_owner = ${owner} or m.status <> 'sending')
+    returning m.id, m.workspace_id, m.conversation_id, m.type, m.status, m.wamid, m.error_code, m.content`.execute(
+    db,
+  );
+  return res.rows;
+}
+
+/** Phone numbers (Tsunagi ids) that have messages due now. */
+export async function numbersWithDueMessages(db: DbOrTx, now: Date): Promise<string[]> {
+  const res = await sql<{ phone_number_id: string }>`
+    select distinct phone_number_id from messages
+    where status = 'queued' and (next_attempt_at is null or next_attempt_at <= ${now})`.execute(db);
+  return res.rows.map((r) => r.phone_number_id);
+}
+
+/**
+ * Sends whose outcome is unknown (the process died, or the HTTP call timed out, between the call and the
+ * commit) and for which no status webhook arrived within the reconciliation timeout: requeued. Each is a
+ * possible duplicate, and counted as such. Returns how many were requeued.
+ */
+export async function requeueUnreconciled(db: DbOrTx, before: Date): Promise<number> {
+  const res = await db
+    .updateTable('messages')
+    .set({
+      status: 'queued',
+      lease_owner: null,
+      lease_expires_at: null,
+      next_attempt_at: null,
+      error_title: 'resent after unknown outcome',
+    })
+    .where('status', '=', 'sending')
+    .where('lease_expires_at', '<', before)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** Takes or renews the dispatch lease of a number. True if this owner holds it until `until`. */
+export async function acquireNumberLease(
+  db: DbOrTx,
+  input: { phoneNumberId: string; owner: string; now: Date; until: Date },
+): Promise<boolean> {
+  const res = await sql<{ owner: string }>`
+    insert into dispatch_leases (phone_number_id, owner, expires_at) values (${input.phoneNumberId}, ${input.owner}, ${input.until})
+    on conflict (phone_number_id) do update set owner = excluded.owner, expires_at = excluded.expires_at
+      where dispatch_leases.owner = excluded.owner or dispatch_leases.expires_at < ${input.now}
+    returning owner`.execute(db);
+  return res.rows[0]?.owner === input.owner;
+}
+
+export async function releaseNumberLease(db: DbOrTx, phoneNumberId: string, owner: string): Promise<void> {
+  await db
+    .deleteFrom('dispatch_leases')
+    .where('phone_number_id', '=', phoneNumberId)
+    .where('owner', '=', owner)
+    .execute();
+}
+
+/** Queue depth per number (for /metrics). */
+export async function queueDepthByNumber(
+  db: DbOrTx,
+): Promise<Array<{ phone_number_id: string; depth: number }>> {
+  const res = await sql<{ phone_number_id: string; depth: number }>`
+    select p.phone_number_id, count(*)::int as depth from messages m join phone_numbers p on p.id = m.phone_number_id
+    where m.status in ('queued', 'sending') group by p.phone_number_id`.execute(db);
+  return res.rows;
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { graphErrorInfo } from '../contracts/whatsapp/graph-error-codes.ts';
+import type { GraphErrorBody, WebhookError } from '../contracts/whatsapp/graph-error-codes.ts';
+
+/** Where Meta points `errors[].href` in webhooks. */
+const ERROR_HREF = 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/';
+
+/** Options that override the defaults derived from the code table. */
+export interface GraphErrorOptions {
+  /** Full `message`; default `(#code) title`. */
+  message?: string;
+  httpStatus?: number;
+  subcode?: number;
+  /** `OAuthException` unless Meta uses something else for this failure (e.g. GraphMethodException). */
+  type?: string;
+}
+
+/**
+ * A synchronous Graph API failure. Thrown anywhere inside a Graph route; the route's error handler renders it
+ * with {@link graphErrorBody}. `details` always names the offending field so callers can fix the request.
+ */
+export class GraphError extends Error {
+  readonly code: number;
+  readonly details: string;
+  readonly httpStatus: number;
+  readonly subcode: number | undefined;
+  readonly type: string;
+
+  constructor(code: number, details: string, opts: GraphErrorOptions = {}) {
+    const info = graphErrorInfo(code);
+    super(opts.message ?? `(#${code}) ${info?.title ?? 'Unknown error'}`);
+    this.code = code;
+    this.details = details;
+    this.httpStatus = opts.httpStatus ?? info?.httpStatus ?? 400;
+    this.subcode = opts.subcode;
+    this.type = opts.type ?? 'OAuthException';
+  }
+}
+
+/** Meta-looking `fbtrace_id`: 23 URL-safe base64 characters. */
+export function newFbtraceId(): string {
+  return randomBytes(18).toString('base64url').slice(0, 23);
+}
+
+/** The HTTP body for a {@link GraphError}, shaped like reference §2.1. */
+export function graphErrorBody(err: GraphError): GraphErrorBody {
+  return {
+    error: {
+      message: err.message,
+      type: err.type,
+      code: err.code,
+      ...(err.subcode === undefined ? {} : { error_subcode: err.subcode }),
+      error_data: { messaging_product: 'whatsapp', details: err.details },
+      fbtrace_id: newFbtraceId(),
+    },
+  };
+}
+
+/** The `errors[]` item of a `failed` status webhook (reference §2.2: `title` equals `message`). */
+export function webhookError(code: number, details: string): WebhookError {
+  const title = graphErrorInfo(code)?.title ?? 'Unknown error';
+  return { code, title, message: title, error_data: { details }, href: ERROR_HREF };
+}
+
+/** Unknown object id, in Meta's exact wording (code 100, subcode 33, GraphMethodException). */
+export function unknownObjectError(method: 'get' | 'post' | 'delete', id: string): GraphError {
+  return new GraphError(100, `Object with ID '${id}' does not exist`, {
+    message:
+      `Unsupported ${method} request. Object with ID '${id}' does not exist, cannot be loaded due to missing ` +
+      'permissions, or does not support this operation. Please read the Graph API documentation at ' +
+      'https://developers.facebook.com/docs/graph-api',
+    subcode: 33,
+    type: 'GraphMethodException',
+  });
+}
+
+/** Missing or unknown bearer token (code 190, HTTP 401). */
+export function invalidTokenError(missing: boolean): GraphError {
+  return missing
+    ? new GraphError(190, 'An access token is required to request this resource', {
+        message: '(#190) An access token is required to request this resource',
+      })
+    : new GraphError(190, 'The access token could not be decrypted', {
+        message: '(#190) Invalid OAuth access token - Cannot parse access token',
+      });
+}

@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../src/server/db/connect.ts';
+import { createTestDatabase } from './db.ts';
+
+describe('test database', () => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await createTestDatabase();
+  });
+  afterAll(async () => h.close());
+
+  it('is migrated and empty', async () => {
+    const rows = await h.db.selectFrom('schema_migrations').select('name').execute();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(await h.db.selectFrom('workspaces').selectAll().execute()).toEqual([]);
+  });
+
+  it('delivers NOTIFY to listeners after commit', async () => {
+    const got: string[] = [];
+    const un = await h.listen('t_chan', (p) => got.push(p));
+    await h.db.transaction().execute(async (tx) => {
+      await tx
+        .selectNoFrom((eb) => eb.fn('pg_notify', [eb.val('t_chan'), eb.val('hello')]).as('n'))
+        .execute();
+      expect(got).toEqual([]);
+    });
+    for (let i = 0; i < 50 && got.length === 0; i++) await new Promise((r) => setImmediate(r));
+    expect(got).toEqual(['hello']);
+    await un();
+  });
+});
