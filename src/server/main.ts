@@ -9,6 +9,7 @@ import { migrate } from './db/migrate.ts';
 import { createHttpApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { RealtimeHub } from './http/realtime.ts';
+import { runMaintenance } from './jobs/maintenance.ts';
 import { JobRunner } from './jobs/queue.ts';
 import { SecretBox } from './lib/crypto.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
@@ -18,6 +19,7 @@ import { Dispatcher } from './pipeline/dispatcher.ts';
 import { InboundIngestor } from './pipeline/ingest.ts';
 import { WEBHOOKS_CHANNEL, WebhookJournal } from './pipeline/journal.ts';
 import { mediaFetchJob } from './pipeline/media-fetch.jobs.ts';
+import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
 import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
 import { loadSecretKey, webhookSecrets } from './secrets-setup.ts';
 import { createGraphClient } from './whatsapp/graph-client.ts';
@@ -161,8 +163,17 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     loops.push(ingestLoop, dispatchLoop, jobLoop);
     unlisteners.push(await database.listen(WEBHOOKS_CHANNEL, () => ingestLoop.wake()));
     unlisteners.push(await database.listen(OUTBOX_CHANNEL, () => dispatchLoop.wake()));
-    for (const loop of loops) loop.start();
   }
+  if (config.roles.includes('scheduler') && !overrides.manual) {
+    const onError = (err: unknown, name: string) => logger.error({ err, loop: name }, 'scheduler loop error');
+    loops.push(
+      new WorkLoop('maintenance', async () => (await runMaintenance({ db, clock }), 0), {
+        idleMs: 60_000,
+        onError,
+      }),
+    );
+  }
+  for (const loop of loops) loop.start();
 
   let closed = false;
   return {
@@ -200,7 +211,10 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   };
 }
 
-/** Registers every phone number known to Tsunagi in the built-in simulator (it keeps no state across restarts). */
+/**
+ * Registers every phone number known to Tsunagi in the built-in simulator, and the customers' open service
+ * windows (the simulator keeps no state across restarts, and would otherwise refuse replies to them).
+ */
 export async function syncSimulatorNumbers(ctx: AppContext, simulator: Simulator): Promise<void> {
   const rows = await ctx.db.selectFrom('phone_numbers').selectAll().where('deleted_at', 'is', null).execute();
   for (const row of rows) {
@@ -212,5 +226,23 @@ export async function syncSimulatorNumbers(ctx: AppContext, simulator: Simulator
       mps: row.mps,
       ...(row.messaging_limit ? { messagingLimit: row.messaging_limit } : {}),
     });
+  }
+  const since = new Date(ctx.clock.nowMs() - SERVICE_WINDOW_MS);
+  const open = await ctx.db
+    .selectFrom('conversations')
+    .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+    .innerJoin('phone_numbers', 'phone_numbers.id', 'conversations.phone_number_id')
+    .select([
+      'phone_numbers.phone_number_id',
+      'contacts.wa_id',
+      'contacts.profile_name',
+      'conversations.last_inbound_at',
+    ])
+    .where('conversations.last_inbound_at', '>', since)
+    .where('phone_numbers.deleted_at', 'is', null)
+    .execute();
+  for (const c of open) {
+    if (c.last_inbound_at)
+      simulator.restoreCustomer(c.phone_number_id, c.wa_id, c.last_inbound_at, c.profile_name ?? undefined);
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { graphErrorInfo } from '../contracts/whatsapp/graph-error-codes.ts';
-import type { GraphErrorBody, WebhookError } from '../contracts/whatsapp/graph-error-codes.ts';
+import type { GraphErrorBody } from '../contracts/whatsapp/graph-error.schemas.ts';
 
 /** Where Meta points `errors[].href` in webhooks. */
 const ERROR_HREF = 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/';
@@ -54,6 +54,15 @@ export function graphErrorBody(err: GraphError): GraphErrorBody {
       fbtrace_id: newFbtraceId(),
     },
   };
+}
+
+/** An `errors[]` entry as the simulator emits it (the lenient parsing side is `WebhookErrorSchema`). */
+export interface WebhookError {
+  code: number;
+  title: string;
+  message?: string;
+  error_data?: { details: string };
+  href?: string;
 }
 
 /** The `errors[]` item of a `failed` status webhook (reference §2.2: `title` equals `message`). */

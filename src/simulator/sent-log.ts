@@ -1,4 +1,4 @@
-import type { WebhookError } from '../contracts/whatsapp/graph-error-codes.ts';
+import type { WebhookError } from './errors.ts';
 import type { MessageType } from './validate-send.ts';
 
 /** Status of an outbound message as the simulator has emitted it so far. */

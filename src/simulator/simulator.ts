@@ -7,6 +7,7 @@ import type { Faults, FaultsInput } from './faults.ts';
 import { ControlError, receiveInbound } from './inbound.ts';
 import { templateStatusUpdate, userPreferencesUpdate } from './management-updates.ts';
 import type { SentQuery, SentRecord, Violation } from './sent-log.ts';
+import { digitsOf } from './state.ts';
 import type { BusinessNumber, NumberRegistration } from './state.ts';
 import { templateCreateSchema } from './templates.schemas.ts';
 import type { TemplateDef, TemplateStatus } from './templates.schemas.ts';
@@ -61,7 +62,7 @@ export class Simulator {
   /** Registers (or updates) a business number; its WABA gets the approved `hello_world` template. */
   registerNumber(n: NumberRegistration): BusinessNumber {
     const num = this.core.numbers.register(n);
-    this.core.templates.find(num.wabaId, 'hello_world', 'en_US');
+    this.core.templates.ensureWaba(num.wabaId);
     return num;
   }
 
@@ -95,6 +96,15 @@ export class Simulator {
   /** Customer sends a message (control API backend). Returns the wamid and its webhook timestamp. */
   inbound(input: InboundInput): { wamid: string; timestamp: string } {
     return receiveInbound(this.core, parseControl(inboundBodySchema, input));
+  }
+
+  /**
+   * Restores what a customer's last message established (known customer, 24 h window from `lastInboundAt`)
+   * without sending anything. The embedded simulator keeps no state across restarts; the host replays the
+   * windows it knows so replies after a restart are judged as Meta would judge them.
+   */
+  restoreCustomer(phoneNumberId: string, waId: string, lastInboundAt: Date, name?: string): void {
+    this.core.customers.recordInbound(phoneNumberId, digitsOf(waId), lastInboundAt.getTime(), name, true);
   }
 
   /** Registers customers as on WhatsApp (`known`) or not (`unreachable` → 131026). */

@@ -1,4 +1,4 @@
-import type { WebhookError } from '../contracts/whatsapp/graph-error-codes.ts';
+import type { WebhookError } from './errors.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Faults } from './faults.ts';
 import { includesConversation } from './pricing.rules.ts';

@@ -53,6 +53,11 @@ export class TemplateStore {
     return list;
   }
 
+  /** Makes sure the WABA exists with its seed template (called when a number of it registers). */
+  ensureWaba(wabaId: string): void {
+    this.list(wabaId);
+  }
+
   /** The template of that name and language, if any (any status). */
   find(wabaId: string, name: string, language: string): TemplateDef | undefined {
     return this.list(wabaId).find((t) => t.name === name && t.language === language);

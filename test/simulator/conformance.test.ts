@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphErrorBodySchema } from '../../src/contracts/whatsapp/graph-error-codes.ts';
+import { GraphErrorBodySchema as graphErrorBodySchema } from '../../src/contracts/whatsapp/graph-error.schemas.ts';
 import { FIXTURES, NUMBER, hasFixtures, startHarness } from './helpers.ts';
 import type { Harness } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphErrorAction, GRAPH_ERROR_CODES } from '../../src/contracts/whatsapp/graph-error-codes.ts';
+import { GRAPH_ERROR_CODES } from '../../src/contracts/whatsapp/graph-error-codes.ts';
 import { SeededRandom } from '../../src/simulator/faults.ts';
 import {
   includesConversation,
@@ -117,13 +117,9 @@ describe('helpers', () => {
     expect(new SeededRandom(1).chance(0)).toBe(false);
   });
 
-  it('classifies Graph errors for retry decisions', () => {
-    expect(graphErrorAction(131056, 400)).toBe('retry_later');
-    expect(graphErrorAction(131047, 400)).toBe('do_not_retry');
-    expect(graphErrorAction(190, 401)).toBe('refresh_token');
-    expect(graphErrorAction(999999, 503)).toBe('retry_backoff');
-    expect(graphErrorAction(undefined, 400)).toBe('fix_request');
+  it("gives Graph errors Meta's HTTP statuses", () => {
     expect(GRAPH_ERROR_CODES[132001].httpStatus).toBe(404);
+    expect(GRAPH_ERROR_CODES[190].httpStatus).toBe(401);
   });
 });
 

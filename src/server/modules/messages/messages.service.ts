@@ -11,6 +11,7 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { conversationEvent } from '../../pipeline/inbound-apply.ts';
 import { parsePhone } from '../contacts/contacts.rules.ts';
 import { isWindowOpen, messagePreview, requiresOpenWindow } from './messages.rules.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 
 /** NOTIFY channel that wakes dispatchers when a message is queued. */
 export const OUTBOX_CHANNEL = 'tsunagi_outbox';
@@ -238,10 +239,6 @@ function hashRequest(input: SendInput): string {
   return createHash('sha256')
     .update(JSON.stringify({ t: input.target, c: input.content }))
     .digest('hex');
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
 }
 
 /** The API representation of a message row. */

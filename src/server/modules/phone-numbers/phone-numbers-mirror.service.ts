@@ -7,6 +7,7 @@ import type {
 import { AppError, notFound } from '../../http/errors.ts';
 import { findPhoneNumber } from './phone-numbers.repository.ts';
 import { registerPhoneNumber, updatePhoneNumber, type PhoneNumbersDeps } from './phone-numbers.service.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 
 /**
  * Registration of phone numbers through the API, kept in step with the built-in simulator in embedded mode
@@ -77,8 +78,4 @@ function mirror(target: NumberMirror | null, dto: PhoneNumberDto, accessToken: s
     mps: dto.mps,
     ...(dto.messagingLimit !== null ? { messagingLimit: dto.messagingLimit } : {}),
   });
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
 }
