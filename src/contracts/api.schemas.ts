@@ -108,6 +108,8 @@ export const MessageSchema = z.object({
   error: z
     .object({ code: z.number().nullable(), title: z.string().nullable(), details: z.string().nullable() })
     .nullable(),
+  /** Inbound media: whether its bytes are stored (download at `/api/v1/messages/{id}/media`). */
+  mediaStatus: z.enum(['pending', 'stored', 'failed']).nullable(),
   timestamps: z.object({
     created: z.string(),
     whatsapp: z.string().nullable(),

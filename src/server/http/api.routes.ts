@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { contactsRoutes } from '../modules/contacts/contacts.routes.ts';
 import { conversationsRoutes } from '../modules/conversations/conversations.routes.ts';
+import { mediaRoutes } from '../modules/media/media.routes.ts';
 import { messagesRoutes } from '../modules/messages/messages.routes.ts';
 import { phoneNumbersRoutes } from '../modules/phone-numbers/phone-numbers.routes.ts';
 import { requireAuth } from './auth.ts';
@@ -17,4 +18,5 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await contactsRoutes(app, ctx);
   await conversationsRoutes(app, ctx);
   await messagesRoutes(app, ctx);
+  await mediaRoutes(app, ctx);
 }

@@ -189,6 +189,11 @@ export class Dispatcher {
       while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
       const delay = pump.pacer.reserve(pacing.nowMs());
       if (delay > 0) await new Promise<void>((resolve) => pacing.setTimer(delay, resolve));
+      // A throughput error may have paused the number while we waited for the slot.
+      if (this.stopping || pump.pausedUntil > clock.nowMs()) {
+        pending.push({ kind: 'unsent', id: msg.id });
+        continue;
+      }
       const p: Promise<void> = this.sendOne(pump, token, msg).then((outcome) => {
         pending.push(outcome);
         inFlight.delete(p);

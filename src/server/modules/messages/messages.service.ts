@@ -259,6 +259,7 @@ export function toMessageDto(row: MessageRow): MessageDto {
       row.error_code !== null || row.error_title !== null
         ? { code: row.error_code, title: row.error_title, details: row.error_details }
         : null,
+    mediaStatus: row.media_status,
     timestamps: {
       created: row.created_at.toISOString(),
       whatsapp: row.direction === 'inbound' ? row.occurred_at.toISOString() : null,

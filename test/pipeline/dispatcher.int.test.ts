@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ConversationDto, MessageDto } from '../../src/contracts/api.schemas.ts';
+import { callbackDataFor } from '../../src/server/pipeline/status.rules.ts';
+import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
+
+/**
+ * The outbound pipeline against the simulator over real HTTP: retries, backoff by error class, the window at
+ * send time, and reconciliation of sends whose outcome was lost.
+ */
+describe('dispatcher', () => {
+  let s: RunningTsunagi;
+  let number: { id: string; phoneNumberId: string };
+  let seq = 0;
+
+  beforeAll(async () => {
+    s = await startTestTsunagi({ statusDelaysMs: { sent: 0, delivered: 0, read: null } });
+    number = await s.addNumber({ phoneNumberId: '100000000000301' });
+  });
+  afterAll(async () => s?.close());
+  beforeEach(async () => {
+    s.t.simulator!.resetFaults();
+  });
+
+  /** A customer writes in (opening the window) and we get their conversation. */
+  async function customer(): Promise<{ conv: ConversationDto; waId: string }> {
+    const waId = `8190555${String(++seq).padStart(5, '0')}`;
+    s.t.simulator!.inbound({
+      phoneNumberId: number.phoneNumberId,
+      from: waId,
+      name: `客 ${seq}`,
+      message: { type: 'text', text: { body: 'もしもし' } },
+    });
+    await s.t.drain();
+    const list = await s.api<{ data: ConversationDto[] }>('GET', `/api/v1/conversations?limit=100`);
+    const conv = list.body.data.find((c) => c.contact?.waId === waId);
+    if (!conv) throw new Error('conversation not created');
+    return { conv, waId };
+  }
+
+  const send = (convId: string, body: unknown) =>
+    s.api<MessageDto>('POST', `/api/v1/conversations/${convId}/messages`, body);
+  const get = async (id: string) => (await s.api<MessageDto>('GET', `/api/v1/messages/${id}`)).body;
+  const sentTo = (waId: string) => s.t.simulator!.sent({ phoneNumberId: number.phoneNumberId, to: waId });
+
+  it('retries server errors with backoff and sends exactly once when the API recovers', async () => {
+    const { conv, waId } = await customer();
+    s.t.simulator!.setFaults({ errorRate: 1, errorCodes: [131000], seed: 1 });
+    const msg = (await send(conv.id, { type: 'text', text: { body: 'retry me' } })).body;
+    await s.t.dispatcher.drain();
+    let row = await get(msg.id);
+    expect(row.status).toBe('queued');
+    expect(row.error?.code).toBe(131000);
+    expect(sentTo(waId)).toHaveLength(0);
+
+    s.t.simulator!.resetFaults();
+    await s.t.dispatcher.drain(); // backoff not yet elapsed: nothing happens
+    expect(sentTo(waId)).toHaveLength(0);
+    s.clock.advance(2000);
+    await s.t.drain();
+    row = await get(msg.id);
+    expect(['accepted', 'sent', 'delivered']).toContain(row.status);
+    expect(sentTo(waId)).toHaveLength(1);
+  });
+
+  it('never retries a permanent error', async () => {
+    const { conv, waId } = await customer();
+    const msg = (
+      await send(conv.id, {
+        type: 'template',
+        template: { name: 'no_such_template', language: { code: 'en_US' } },
+      })
+    ).body;
+    await s.t.drain();
+    const row = await get(msg.id);
+    expect(row.status).toBe('failed');
+    expect(row.error?.code).toBe(132001);
+    s.clock.advance(3600_000);
+    await s.t.drain();
+    expect((await get(msg.id)).status).toBe('failed');
+    expect(sentTo(waId)).toHaveLength(0);
+  });
+
+  it('backs off the recipient on the pair rate limit (131056) without holding up others', async () => {
+    const a = await customer();
+    const b = await customer();
+    s.t.simulator!.setFaults({ errorRate: 1, errorCodes: [131056], seed: 2 });
+    const m1 = (await send(a.conv.id, { type: 'text', text: { body: 'to a' } })).body;
+    await s.t.dispatcher.drain();
+    expect((await get(m1.id)).status).toBe('queued');
+    s.t.simulator!.resetFaults();
+    const m2 = (await send(b.conv.id, { type: 'text', text: { body: 'to b' } })).body;
+    await s.t.dispatcher.drain();
+    expect(['accepted', 'sent', 'delivered']).toContain((await get(m2.id)).status);
+    expect((await get(m1.id)).status).toBe('queued');
+    s.clock.advance(1000);
+    await s.t.drain();
+    expect(sentTo(a.waId)).toHaveLength(1);
+  });
+
+  it('pauses the number on throughput errors (130429) and resumes after the backoff', async () => {
+    const { conv, waId } = await customer();
+    s.t.simulator!.setFaults({ errorRate: 1, errorCodes: [130429], seed: 3 });
+    const msgs = [];
+    for (let i = 0; i < 3; i++)
+      msgs.push((await send(conv.id, { type: 'text', text: { body: `burst ${i}` } })).body);
+    await s.t.dispatcher.drain();
+    // After the first 130429 the number pauses: the rest are not even attempted.
+    const attempted = (await Promise.all(msgs.map((m) => get(m.id)))).filter((m) => m.error?.code === 130429);
+    expect(attempted).toHaveLength(1);
+    s.t.simulator!.resetFaults();
+    s.clock.advance(1000);
+    await s.t.drain();
+    expect(sentTo(waId)).toHaveLength(3);
+  });
+
+  it('does not send free-form text queued in the window once the window has closed', async () => {
+    const { conv, waId } = await customer();
+    const msg = (await send(conv.id, { type: 'text', text: { body: 'too late' } })).body;
+    s.clock.advance(24 * 3600_000 + 1);
+    await s.t.drain();
+    const row = await get(msg.id);
+    expect(row.status).toBe('failed');
+    expect(row.error?.title).toBe('window_closed');
+    expect(sentTo(waId)).toHaveLength(0);
+    expect(s.t.simulator!.violations()).toEqual([]);
+  });
+
+  it('reconciles a send whose outcome was lost from its status webhook instead of resending', async () => {
+    const { conv, waId } = await customer();
+    const db = s.t.ctx.db;
+    const lost = (await send(conv.id, { type: 'text', text: { body: 'sent before the crash' } })).body;
+    const never = (await send(conv.id, { type: 'text', text: { body: 'never reached Meta' } })).body;
+    // Simulate a process that claimed both, sent the first, and died before recording anything.
+    await db
+      .updateTable('messages')
+      .set({ status: 'sending', lease_owner: 'dead-worker', lease_expires_at: new Date(s.clock.nowMs() - 1) })
+      .where('id', 'in', [lost.id, never.id])
+      .execute();
+    const res = await fetch(`${s.t.url}/simulator/graph/v23.0/${number.phoneNumberId}/messages`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer EAAG-test-token', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        messaging_product: 'whatsapp',
+        to: waId,
+        type: 'text',
+        text: { body: 'sent before the crash' },
+        biz_opaque_callback_data: callbackDataFor(lost.id),
+      }),
+    });
+    expect(res.status).toBe(200);
+    await s.t.drain(); // the 'sent' status webhook arrives and settles `lost` by our id
+    expect(['sent', 'delivered']).toContain((await get(lost.id)).status);
+    expect((await get(never.id)).status).toBe('sending');
+
+    const before = await metric('tsunagi_outbound_possible_duplicates_total');
+    s.clock.advance(s.t.ctx.config.reconcileTimeoutSeconds * 1000 + 1);
+    await s.t.drain();
+    expect(['accepted', 'sent', 'delivered']).toContain((await get(never.id)).status);
+    const bodies = sentTo(waId).map(
+      (r) => (r.body as { biz_opaque_callback_data?: string }).biz_opaque_callback_data,
+    );
+    expect(bodies.filter((b) => b === callbackDataFor(lost.id))).toHaveLength(1);
+    expect(bodies.filter((b) => b === callbackDataFor(never.id))).toHaveLength(1);
+    expect((await metric('tsunagi_outbound_possible_duplicates_total')) - before).toBe(1);
+  });
+
+  async function metric(name: string): Promise<number> {
+    const text = await (await fetch(`${s.t.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(name + ' '));
+    return line ? Number(line.split(' ')[1]) : 0;
+  }
+});
