@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/tsunagi.js');
+
+/** The `tsunagi` command as a user runs it, on an embedded database in a temporary directory. */
+describe('tsunagi CLI', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagi-cli-'));
+  const env = { ...process.env, TSUNAGI_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent' };
+  delete (env as Record<string, string | undefined>).DATABASE_URL;
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const tsunagi = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, timeout: 60_000 });
+
+  it('migrates, creates a workspace as JSON, seeds a demo and replays the journal', async () => {
+    const migrated = JSON.parse((await tsunagi('migrate')).stdout) as {
+      database: string;
+      migrations: string[];
+    };
+    expect(migrated.database).toBe('pglite');
+    expect(migrated.migrations.length).toBeGreaterThan(0);
+
+    const created = JSON.parse(
+      (await tsunagi('workspace', 'create', '--name', '東京ショップ', '--json')).stdout,
+    ) as Record<string, string>;
+    expect(Object.keys(created).sort()).toEqual(['apiKey', 'email', 'password', 'workspaceId']);
+    expect(created.apiKey).toMatch(/^tsk_/);
+    expect(created.password!.length).toBeGreaterThanOrEqual(12);
+
+    const demo = JSON.parse((await tsunagi('demo', '--json')).stdout) as {
+      workspaceId: string;
+      phoneNumbers: unknown[];
+    };
+    expect(demo.phoneNumbers).toHaveLength(2);
+
+    const replay = JSON.parse((await tsunagi('webhooks', 'replay')).stdout) as {
+      marked: number;
+      processed: number;
+    };
+    expect(replay).toEqual({ marked: 0, processed: 0 });
+  });
+
+  it('rejects bad configuration and bad arguments with a clear message and a non-zero exit', async () => {
+    await expect(
+      run(process.execPath, [BIN, 'migrate'], { env: { ...env, PORT: 'eighty' } }),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('PORT') });
+    await expect(tsunagi('demo', '--size', 'huge')).rejects.toMatchObject({
+      stderr: expect.stringContaining('--size must be small or large'),
+    });
+    await expect(tsunagi('workspace', 'create')).rejects.toMatchObject({
+      stderr: expect.stringContaining('--name'),
+    });
+  });
+});
