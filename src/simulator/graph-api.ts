@@ -1,10 +1,9 @@
 import type { SimulatorCore } from './core.ts';
-import { GraphError, invalidTokenError, unknownObjectError } from './errors.ts';
+import { GraphError, invalidTokenError, parseOrGraphError, unknownObjectError } from './errors.ts';
 import type { MediaObject } from './media.ts';
 import type { BusinessNumber } from './state.ts';
 import { templateCreateSchema } from './templates.schemas.ts';
 import type { TemplatePage, TemplateQuery } from './templates.ts';
-import { issueToGraphError } from './validate-send.ts';
 
 /**
  * The Graph API operations other than sending (media, templates, object lookups), with Meta's authorisation
@@ -157,12 +156,8 @@ export function createTemplate(
   body: unknown,
 ): { id: string; status: string; category: string } {
   authorizeWaba(core, token, wabaId, 'post');
-  const parsed = templateCreateSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw issue ? issueToGraphError(issue, body) : new GraphError(100, 'Invalid template');
-  }
-  const def = core.templates.create(wabaId, parsed.data, core.opts.templateReviewStatus ?? 'APPROVED');
+  const parsed = parseOrGraphError(templateCreateSchema, body);
+  const def = core.templates.create(wabaId, parsed, core.opts.templateReviewStatus ?? 'APPROVED');
   return { id: def.id, status: def.status, category: def.category };
 }
 

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GraphError } from './errors.ts';
 import type { SimIds } from './sim-ids.ts';
-import type { MediaKind } from './validate-send.ts';
+import type { MediaKind } from '../contracts/whatsapp/send.schemas.ts';
 
 /** MIME types the upload endpoint accepts (reference §4.1, §4.3: note it also takes audio/opus and webp). */
 export const UPLOAD_MIME_TYPES = [

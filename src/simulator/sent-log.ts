@@ -1,5 +1,5 @@
 import type { WebhookError } from './errors.ts';
-import type { MessageType } from './validate-send.ts';
+import type { MessageType } from '../contracts/whatsapp/send.schemas.ts';
 
 /** Status of an outbound message as the simulator has emitted it so far. */
 export type OutboundStatus = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';

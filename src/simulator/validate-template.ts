@@ -1,4 +1,5 @@
-import { GraphError } from './errors.ts';
+import { TemplateObjectSchema } from '../contracts/whatsapp/send-template.schemas.ts';
+import { GraphError, parseOrGraphError } from './errors.ts';
 import type { TemplateSend, TemplateSendComponent, TemplateSendParameter } from './send.schemas.ts';
 import { placeholders } from './templates.schemas.ts';
 import type { TemplateComponentDef, TemplateDef } from './templates.schemas.ts';
@@ -6,7 +7,8 @@ import type { TemplateComponentDef, TemplateDef } from './templates.schemas.ts';
 /**
  * Checks a template send against the stored definition the way the Cloud API does synchronously
  * (reference §1.7): unknown or unapproved → 132001 (HTTP 404), paused/disabled → 132015/132016, wrong number of
- * parameters → 132000, wrong parameter kind → 132012, empty text → 100, hydrated text too long → 132005.
+ * parameters → 132000, wrong parameter kind → 132012, empty text → 100, hydrated text too long → 132005; then
+ * the contracts' field formats and limits (`TemplateObjectSchema`) → 100 / 131009.
  */
 export function checkTemplateSend(send: TemplateSend, def: TemplateDef | undefined): TemplateDef {
   const lang = send.language.code;
@@ -20,6 +22,7 @@ export function checkTemplateSend(send: TemplateSend, def: TemplateDef | undefin
   checkHeader(def, byType.header?.parameters ?? []);
   checkBody(def, byType.body?.parameters ?? []);
   checkButtons(def, byType.buttons);
+  parseOrGraphError(TemplateObjectSchema, send, ['template']);
   return def;
 }
 

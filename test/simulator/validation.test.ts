@@ -270,6 +270,31 @@ const rejected: [string, Record<string, unknown>, number, string, number?][] = [
     100,
     'interactive.header',
   ],
+  [
+    'untitled sections',
+    list([{ rows: rows(1, 'a') }, { rows: rows(1, 'b') }]),
+    131009,
+    'interactive.action.sections',
+  ],
+  [
+    'duplicate row ids',
+    list([
+      { title: 'A', rows: rows(1) },
+      { title: 'B', rows: rows(1) },
+    ]),
+    131009,
+    'interactive.action.sections',
+  ],
+  [
+    'product with a header',
+    interactive({
+      type: 'product',
+      header: { type: 'text', text: 'x' },
+      action: { catalog_id: '1', product_retailer_id: 'x' },
+    }),
+    100,
+    'interactive.header',
+  ],
   ['flow_cta > 30', flow({ flow_cta: s(31) }), 100, 'interactive.action.parameters.flow_cta'],
   ['flow_cta with emoji', flow({ flow_cta: 'Book 📅' }), 100, 'interactive.action.parameters.flow_cta'],
   [
@@ -310,6 +335,7 @@ const rejected: [string, Record<string, unknown>, number, string, number?][] = [
     100,
     'to',
   ],
+  ['caption on audio', { ...base, type: 'audio', audio: { id: '1', caption: 'x' } }, 100, 'audio.caption'],
   [
     'media with id and link',
     { ...base, type: 'image', image: { id: '1', link: 'https://x.example/a.jpg' } },
@@ -433,6 +459,23 @@ const rejected: [string, Record<string, unknown>, number, string, number?][] = [
     'button at index 1',
   ],
   [
+    'currency code not ISO 4217 (contracts, after the definition check)',
+    orderUpdate([
+      header1,
+      {
+        type: 'body',
+        parameters: [
+          { type: 'text', text: 'A' },
+          { type: 'currency', currency: { fallback_value: '$1', code: 'usd', amount_1000: 1000 } },
+          { type: 'text', text: 'x' },
+        ],
+      },
+      url1,
+    ]),
+    100,
+    'template.components[1].parameters[1].currency.code',
+  ],
+  [
     'wrong named parameter',
     template({
       name: 'promo_named',
@@ -493,6 +536,10 @@ describe('request validation', () => {
   const accepted: [string, Record<string, unknown>][] = [
     ['text at 4096', { ...base, type: 'text', text: { body: s(4096) } }],
     ['text without type (defaults to text)', { ...base, text: { body: 'x' } }],
+    [
+      'order_details (Meta accepts it, Tsunagi does not send it)',
+      interactive({ type: 'order_details', body: { text: 'Pay' }, action: { name: 'review_and_pay' } }),
+    ],
     [
       'list body at 4096 with 10 rows over sections',
       list(

@@ -43,6 +43,13 @@ export const SEND_LIMITS = {
 } as const;
 
 /**
+ * `params` of a custom issue that Meta answers with 131009 ("Parameter value is not valid") rather than the
+ * generic 100: count and uniqueness rules (unique reply ids, rows in total, titled sections…). The simulator turns
+ * it into the Graph error code (array-size issues are 131009 there too); Tsunagi's REST API ignores it.
+ */
+export const COUNT_ISSUE = { graphCode: 131009 } as const;
+
+/**
  * A string with a length limit whose error messages name the field and the limit, e.g.
  * `text.body must be at most 4096 characters`. `min` defaults to 1 (Meta rejects empty required strings).
  */
@@ -81,7 +88,8 @@ export function forbidden(message: string) {
   return z.never({ error: message }).optional();
 }
 
-type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+/** The media message types (reference §1.3). */
+export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
 
 function exactlyOneOfIdOrLink(value: { id?: string | undefined; link?: string | undefined }): boolean {
   return (value.id === undefined) !== (value.link === undefined);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEND_LIMITS, idString, limitedText, requiredText } from './send-common.schemas.ts';
+import { COUNT_ISSUE, SEND_LIMITS, idString, limitedText, requiredText } from './send-common.schemas.ts';
 
 /**
  * `action.parameters` of an interactive Flow message (reference §1.8): version "3", exactly one of
@@ -41,6 +41,7 @@ export const FlowParametersSchema = z
         code: 'custom',
         path: ['flow_action_payload'],
         message: 'flow_action_payload is only allowed with flow_action navigate',
+        params: COUNT_ISSUE,
       });
     }
   });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
+  COUNT_ISSUE,
   SEND_LIMITS,
+  forbidden,
   httpUrl,
   idString,
   limitedText,
@@ -36,13 +38,29 @@ const TextOnlyHeaderSchema = z.preprocess(
   }),
 );
 
-function body(max: number) {
+/** `interactive.body`: the message text, at most `max` characters (1024, or 4096 for lists). */
+export function interactiveBody(max: number) {
   return z.object({ text: limitedText('interactive.body.text', max) });
 }
-const FooterSchema = z.object({ text: limitedText('interactive.footer.text', L.footerText) });
+/** `interactive.footer`: at most 60 characters. */
+export const InteractiveFooterSchema = z.object({
+  text: limitedText('interactive.footer.text', L.footerText),
+});
 
 function firstDuplicate(values: string[]): string | undefined {
   return values.find((v, i) => values.indexOf(v) !== i);
+}
+
+/** A counting or titling problem of a list's or product list's `action.sections` (Graph code 131009). */
+function sectionsIssue(ctx: z.RefinementCtx, message: string): void {
+  ctx.addIssue({ code: 'custom', path: ['sections'], message, params: COUNT_ISSUE });
+}
+
+/** Section titles are optional with one section and required with several. */
+function checkSectionTitles(sections: { title?: string | undefined }[], ctx: z.RefinementCtx): void {
+  if (sections.length > 1 && sections.some((s) => s.title === undefined)) {
+    sectionsIssue(ctx, 'every section needs a title when there are several');
+  }
 }
 
 const ReplyButtonSchema = z.object({
@@ -59,15 +77,21 @@ const ReplyButtonSchema = z.object({
 const ButtonInteractiveSchema = z.object({
   type: z.literal('button'),
   header: MediaOrTextHeaderSchema.optional(),
-  body: body(L.interactiveBody),
-  footer: FooterSchema.optional(),
+  body: interactiveBody(L.interactiveBody),
+  footer: InteractiveFooterSchema.optional(),
   action: z.object({
     buttons: z
       .array(ReplyButtonSchema)
       .min(L.replyButtonsMin, 'interactive.action.buttons needs at least 1 button')
       .max(L.replyButtonsMax, `interactive.action.buttons allows at most ${L.replyButtonsMax} buttons`)
-      .refine((b) => !firstDuplicate(b.map((x) => x.reply.id)), 'button reply ids must be unique')
-      .refine((b) => !firstDuplicate(b.map((x) => x.reply.title)), 'button reply titles must be unique'),
+      .refine((b) => !firstDuplicate(b.map((x) => x.reply.id)), {
+        message: 'button reply ids must be unique',
+        params: COUNT_ISSUE,
+      })
+      .refine((b) => !firstDuplicate(b.map((x) => x.reply.title)), {
+        message: 'button reply titles must be unique',
+        params: COUNT_ISSUE,
+      }),
   }),
 });
 
@@ -85,8 +109,8 @@ const ListSectionSchema = z.object({
 const ListInteractiveSchema = z.object({
   type: z.literal('list'),
   header: TextOnlyHeaderSchema.optional(),
-  body: body(L.listBody),
-  footer: FooterSchema.optional(),
+  body: interactiveBody(L.listBody),
+  footer: InteractiveFooterSchema.optional(),
   action: z
     .object({
       button: limitedText('interactive.action.button', L.listButton),
@@ -98,31 +122,19 @@ const ListInteractiveSchema = z.object({
     .superRefine((action, ctx) => {
       const rows = action.sections.flatMap((s) => s.rows);
       if (rows.length > L.listRowsTotal) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['sections'],
-          message: `a list allows at most ${L.listRowsTotal} rows in total`,
-        });
+        sectionsIssue(ctx, `a list allows at most ${L.listRowsTotal} rows in total`);
       }
       const dup = firstDuplicate(rows.map((r) => r.id));
-      if (dup !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['sections'], message: `list row id "${dup}" is used twice` });
-      }
-      if (action.sections.length > 1 && action.sections.some((s) => s.title === undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['sections'],
-          message: 'every section needs a title when there are several',
-        });
-      }
+      if (dup !== undefined) sectionsIssue(ctx, `list row id "${dup}" is used twice`);
+      checkSectionTitles(action.sections, ctx);
     }),
 });
 
 const CtaUrlInteractiveSchema = z.object({
   type: z.literal('cta_url'),
   header: MediaOrTextHeaderSchema.optional(),
-  body: body(L.interactiveBody),
-  footer: FooterSchema.optional(),
+  body: interactiveBody(L.interactiveBody),
+  footer: InteractiveFooterSchema.optional(),
   action: z.object({
     name: z.literal('cta_url'),
     parameters: z.object({
@@ -134,8 +146,9 @@ const CtaUrlInteractiveSchema = z.object({
 
 const ProductInteractiveSchema = z.object({
   type: z.literal('product'),
-  body: body(L.interactiveBody).optional(),
-  footer: FooterSchema.optional(),
+  header: forbidden('interactive.header is not allowed on product messages'),
+  body: interactiveBody(L.interactiveBody).optional(),
+  footer: InteractiveFooterSchema.optional(),
   action: z.object({
     catalog_id: idString('interactive.action.catalog_id'),
     product_retailer_id: idString('interactive.action.product_retailer_id'),
@@ -145,8 +158,8 @@ const ProductInteractiveSchema = z.object({
 const ProductListInteractiveSchema = z.object({
   type: z.literal('product_list'),
   header: TextOnlyHeaderSchema,
-  body: body(L.interactiveBody),
-  footer: FooterSchema.optional(),
+  body: interactiveBody(L.interactiveBody),
+  footer: InteractiveFooterSchema.optional(),
   action: z
     .object({
       catalog_id: idString('interactive.action.catalog_id'),
@@ -165,26 +178,16 @@ const ProductListInteractiveSchema = z.object({
     .superRefine((action, ctx) => {
       const items = action.sections.reduce((n, s) => n + s.product_items.length, 0);
       if (items > L.productListItems) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['sections'],
-          message: `a product list allows at most ${L.productListItems} products in total`,
-        });
+        sectionsIssue(ctx, `a product list allows at most ${L.productListItems} products in total`);
       }
-      if (action.sections.length > 1 && action.sections.some((s) => s.title === undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['sections'],
-          message: 'every section needs a title when there are several',
-        });
-      }
+      checkSectionTitles(action.sections, ctx);
     }),
 });
 
 const CatalogInteractiveSchema = z.object({
   type: z.literal('catalog_message'),
-  body: body(L.interactiveBody),
-  footer: FooterSchema.optional(),
+  body: interactiveBody(L.interactiveBody),
+  footer: InteractiveFooterSchema.optional(),
   action: z.object({
     name: z.literal('catalog_message'),
     parameters: z.object({ thumbnail_product_retailer_id: z.string().min(1).optional() }).optional(),
@@ -194,16 +197,28 @@ const CatalogInteractiveSchema = z.object({
 const FlowInteractiveSchema = z.object({
   type: z.literal('flow'),
   header: MediaOrTextHeaderSchema.optional(),
-  body: body(L.interactiveBody),
-  footer: FooterSchema.optional(),
+  body: interactiveBody(L.interactiveBody),
+  footer: InteractiveFooterSchema.optional(),
   action: z.object({ name: z.literal('flow'), parameters: FlowParametersSchema }),
 });
 
 const LocationRequestInteractiveSchema = z.object({
   type: z.literal('location_request_message'),
-  body: body(L.interactiveBody),
+  body: interactiveBody(L.interactiveBody),
   action: z.object({ name: z.literal('send_location') }),
 });
+
+/** One schema per interactive `type` Tsunagi sends (the simulator adds the types Tsunagi doesn't send). */
+export const INTERACTIVE_VARIANTS = [
+  ButtonInteractiveSchema,
+  ListInteractiveSchema,
+  CtaUrlInteractiveSchema,
+  ProductInteractiveSchema,
+  ProductListInteractiveSchema,
+  CatalogInteractiveSchema,
+  FlowInteractiveSchema,
+  LocationRequestInteractiveSchema,
+] as const;
 
 /**
  * The `interactive` object (§1.8), a union on its own `type` (case-insensitive on input, lower-case on
@@ -212,16 +227,7 @@ const LocationRequestInteractiveSchema = z.object({
  */
 export const InteractiveObjectSchema = z.preprocess(
   lowerCaseType,
-  z.discriminatedUnion('type', [
-    ButtonInteractiveSchema,
-    ListInteractiveSchema,
-    CtaUrlInteractiveSchema,
-    ProductInteractiveSchema,
-    ProductListInteractiveSchema,
-    CatalogInteractiveSchema,
-    FlowInteractiveSchema,
-    LocationRequestInteractiveSchema,
-  ]),
+  z.discriminatedUnion('type', INTERACTIVE_VARIANTS),
 );
 
 /** `type: "interactive"`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { COUNT_ISSUE } from './send-common.schemas.ts';
 import { MessageContentSchema, SendBodySchema, toSendBody } from './send.schemas.ts';
 
 const s = (n: number, ch = 'a') => ch.repeat(n);
@@ -133,8 +134,40 @@ describe('MessageContentSchema rules', () => {
     ['flow_cta emoji', flow({ flow_cta: 'Book 📅' }), 'flow_cta must not contain emoji'],
     ['flow version', flow({ flow_message_version: '2' }), 'flow_message_version must be "3"'],
     ['unsupported interactive', interactive({ type: 'order_details', action: {} }), 'interactive.type'],
+    ['header on a product', interactive({ type: 'product', header: { type: 'text', text: 'H' }, action: { catalog_id: 'C', product_retailer_id: 'P' } }), 'interactive.header is not allowed on product messages'],
   ])('rejects %s', (_label, value, message) => {
     expect(issues(value).join('\n')).toContain(message);
+  });
+
+  it('tags count and uniqueness rules with Graph code 131009 and leaves shape rules untagged', () => {
+    const params = (value: unknown) =>
+      MessageContentSchema.safeParse(value).error?.issues.map((i) =>
+        i.code === 'custom' ? i.params : 'n/a',
+      );
+    const reply = (id: string, title: string) => ({ type: 'reply', reply: { id, title } });
+    // prettier-ignore
+    const counted: unknown[] = [
+      buttonMsg({ action: { buttons: [reply('a', 'A'), reply('a', 'B')] } }),
+      buttonMsg({ action: { buttons: [reply('a', 'A'), reply('b', 'A')] } }),
+      listMsg({ sections: [{ title: 'A', rows: rows(6) }, { title: 'B', rows: rows(5, 'q') }] }),
+      listMsg({ sections: [{ title: 'A', rows: rows(1) }, { title: 'B', rows: rows(1) }] }),
+      listMsg({ sections: [{ rows: rows(1) }, { rows: rows(1, 'q') }] }),
+      productList([{ title: 'A', product_items: items(16) }, { title: 'B', product_items: items(15) }]),
+      productList([{ product_items: items(1) }, { product_items: items(1) }]),
+      flow({ flow_action: 'data_exchange', flow_action_payload: { screen: 'S' } }),
+    ];
+    for (const value of counted) expect(params(value)).toEqual([COUNT_ISSUE]);
+    expect(params({ type: 'image', image: { id: '1', link: 'https://x.example/a.jpg' } })).toEqual([
+      undefined,
+    ]);
+    const reaction = { type: 'reaction', reaction: { message_id: 'wamid.X', emoji: '👍' } };
+    const wire = {
+      messaging_product: 'whatsapp',
+      to: '+15551234567',
+      context: { message_id: 'wamid.Y' },
+      ...reaction,
+    };
+    expect(SendBodySchema.safeParse(wire).error?.issues[0]).toMatchObject({ params: COUNT_ISSUE });
   });
 
   it('normalizes upper-case interactive, component and sub_type names to the wire form', () => {

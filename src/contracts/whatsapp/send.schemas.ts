@@ -11,10 +11,10 @@ import {
   VideoContentSchema,
 } from './send-basic.schemas.ts';
 import { InteractiveContentSchema } from './send-interactive.schemas.ts';
-import { SEND_LIMITS, idString, limitedText } from './send-common.schemas.ts';
+import { COUNT_ISSUE, SEND_LIMITS, idString, limitedText } from './send-common.schemas.ts';
 import { TemplateContentSchema } from './send-template.schemas.ts';
 
-export { SEND_LIMITS } from './send-common.schemas.ts';
+export { SEND_LIMITS, type MediaKind } from './send-common.schemas.ts';
 
 const CONTENT_VARIANTS = [
   TextContentSchema,
@@ -30,6 +30,9 @@ const CONTENT_VARIANTS = [
   InteractiveContentSchema,
 ] as const;
 
+/** The message types Tsunagi can send, in the order of the content union. */
+export const MESSAGE_TYPES = CONTENT_VARIANTS.map((v) => v.shape.type.value);
+
 /**
  * What a message says, without who it goes to: `{ type, <type>: {...} }`. This is the body Tsunagi's own REST
  * API accepts for a message, validated against every documented Cloud API limit so a bad message is
@@ -37,9 +40,7 @@ const CONTENT_VARIANTS = [
  */
 export const MessageContentSchema = z.discriminatedUnion('type', CONTENT_VARIANTS, {
   error: (iss) =>
-    iss.code === 'invalid_union'
-      ? 'type must be one of text, image, video, audio, document, sticker, location, contacts, reaction, template, interactive'
-      : undefined,
+    iss.code === 'invalid_union' ? `type must be one of ${MESSAGE_TYPES.join(', ')}` : undefined,
 });
 /** A validated message content (output of {@link MessageContentSchema}). */
 export type MessageContent = z.infer<typeof MessageContentSchema>;
@@ -69,8 +70,8 @@ export const SendEnvelopeSchema = z.object({
 /** A validated send envelope. */
 export type SendEnvelope = z.infer<typeof SendEnvelopeSchema>;
 
-/** Meta treats a body without `type` as a text message. */
-function defaultTypeToText(value: unknown): unknown {
+/** Meta treats a body without `type` as a text message: adds `type: "text"` when there is a `text` object. */
+export function defaultTypeToText<T>(value: T): T {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   return 'type' in value || !('text' in value) ? value : { ...value, type: 'text' };
 }
@@ -85,7 +86,12 @@ export const SendBodySchema = z.preprocess(
   defaultTypeToText,
   z.intersection(SendEnvelopeSchema, MessageContentSchema).superRefine((body, ctx) => {
     if (body.type === 'reaction' && body.context !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['context'], message: 'a reaction cannot be a contextual reply' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['context'],
+        message: 'a reaction cannot be a contextual reply',
+        params: COUNT_ISSUE,
+      });
     }
   }),
 );
