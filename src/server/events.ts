@@ -12,21 +12,22 @@ export const EVENTS_CHANNEL = 'tsunagi_events';
  */
 export async function publishEvents(db: DbOrTx, events: RealtimeEvent[]): Promise<void> {
   if (events.length === 0) return;
-  // NOTIFY payloads are limited to 8000 bytes: split into chunks well under that.
-  let chunk: RealtimeEvent[] = [];
+  // NOTIFY payloads are limited to 8000 bytes: pack events into chunks under that, then send every chunk in
+  // one statement (one round trip however many chunks).
+  const chunks: string[] = [];
+  let chunk: string[] = [];
   let size = 2;
-  const flush = async () => {
-    if (chunk.length === 0) return;
-    await sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(chunk)})`.execute(db);
-    chunk = [];
-    size = 2;
-  };
   for (const event of events) {
     const text = JSON.stringify(event);
-    if (size + text.length > 7000) await flush();
-    if (text.length > 7000) continue; // cannot happen with the bounded schemas; never block the transaction
-    chunk.push(event);
+    if (text.length > 7000) continue; // cannot happen with the bounded schemas; never fail the transaction
+    if (size + text.length + 1 > 7000) {
+      chunks.push(`[${chunk.join(',')}]`);
+      chunk = [];
+      size = 2;
+    }
+    chunk.push(text);
     size += text.length + 1;
   }
-  await flush();
+  if (chunk.length > 0) chunks.push(`[${chunk.join(',')}]`);
+  await sql`select pg_notify(${EVENTS_CHANNEL}, c) from unnest(${chunks}::text[]) as c`.execute(db);
 }
