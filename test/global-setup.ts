@@ -6,40 +6,33 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/server/db/connect.ts';
 import { migrate } from '../src/server/db/migrate.ts';
 
-export const TEMPLATE_DB = 'tsunagi_test_template';
+/** Databases of one test run are named `tsunagi_t<pid>_…` after the pid of the run that made them. */
+const PREFIX = 'tsunagi_t';
 
 /**
  * Prepares one migrated database that every integration test file clones, so each file gets a fresh,
  * isolated database in milliseconds: a PGlite data-directory tarball, or (with TEST_DATABASE_URL) a PostgreSQL
- * template database.
+ * template database. Several runs may share one PostgreSQL server: each run names its databases after its
+ * pid and only removes its own, plus those left by runs whose process is gone.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
+    const run = `${PREFIX}${process.pid}_`;
+    const template = `${run}template`;
+    await dropDatabases(url, (name) => {
+      const pid = Number(/^tsunagi_t(\d+)_/.exec(name)?.[1]);
+      return Number.isFinite(pid) && !isAlive(pid);
+    });
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    // Drop leftovers of earlier runs (clones first: a template with clones cannot be dropped).
-    const old = await admin.query<{ datname: string }>(
-      `select datname from pg_database where datname like 'tsunagi_t_%'`,
-    );
-    for (const row of old.rows) await admin.query(`drop database if exists "${row.datname}" with (force)`);
-    await admin.query(`drop database if exists ${TEMPLATE_DB} with (force)`);
-    await admin.query(`create database ${TEMPLATE_DB}`);
+    await admin.query(`create database "${template}"`);
     await admin.end();
-    const templateUrl = withDatabase(url, TEMPLATE_DB);
-    const handle = await openDatabase({ databaseUrl: templateUrl, dataDir: null });
+    const handle = await openDatabase({ databaseUrl: withDatabase(url, template), dataDir: null });
     await migrate(handle.db);
     await handle.close();
-    project.provide('testDatabase', { kind: 'postgres', url });
-    return async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      const clones = await c.query<{ datname: string }>(
-        `select datname from pg_database where datname like 'tsunagi_t_%'`,
-      );
-      for (const row of clones.rows) await c.query(`drop database if exists "${row.datname}" with (force)`);
-      await c.end();
-    };
+    project.provide('testDatabase', { kind: 'postgres', url, template, prefix: run });
+    return async () => dropDatabases(url, (name) => name.startsWith(run));
   }
   const handle = await openDatabase({ databaseUrl: null, dataDir: null });
   await migrate(handle.db);
@@ -51,6 +44,30 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => fs.rmSync(path.dirname(file), { recursive: true, force: true });
 }
 
+async function dropDatabases(url: string, match: (name: string) => boolean): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const rows = await c.query<{ datname: string }>(
+    `select datname from pg_database where datname like '${PREFIX}%'`,
+  );
+  // Clones before templates: a template with live clones cannot be dropped.
+  const names = rows.rows
+    .map((r) => r.datname)
+    .filter(match)
+    .sort((a, b) => Number(a.endsWith('template')) - Number(b.endsWith('template')));
+  for (const name of names) await c.query(`drop database if exists "${name}" with (force)`);
+  await c.end();
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = '/' + database;
@@ -59,6 +76,8 @@ export function withDatabase(url: string, database: string): string {
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    testDatabase: { kind: 'pglite'; templatePath: string } | { kind: 'postgres'; url: string };
+    testDatabase:
+      | { kind: 'pglite'; templatePath: string }
+      | { kind: 'postgres'; url: string; template: string; prefix: string };
   }
 }

@@ -19,6 +19,7 @@ import { Dispatcher } from './pipeline/dispatcher.ts';
 import { InboundIngestor } from './pipeline/ingest.ts';
 import { WEBHOOKS_CHANNEL, WebhookJournal } from './pipeline/journal.ts';
 import { mediaFetchJob } from './pipeline/media-fetch.jobs.ts';
+import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
 import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
 import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
 import { loadSecretKey, webhookSecrets } from './secrets-setup.ts';
@@ -70,6 +71,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   const db = database.db;
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  if (database.kind === 'pglite') await releaseClaimsAfterRestart(db, clock.now());
 
   const secretKey = loadSecretKey(config);
   const secrets = new SecretBox(secretKey);

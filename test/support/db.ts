@@ -3,9 +3,37 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/server/db/connect.ts';
-import { TEMPLATE_DB, withDatabase } from '../global-setup.ts';
+import { withDatabase } from '../global-setup.ts';
 
 let templateBlob: Blob | null = null;
+
+/** The migrated PGlite data directory every embedded test database starts from. */
+export function pgliteTemplate(): Blob {
+  const target = inject('testDatabase');
+  if (target.kind !== 'pglite') throw new Error('not a PGlite test run');
+  templateBlob ??= new Blob([fs.readFileSync(target.templatePath)]);
+  return templateBlob;
+}
+
+/** A new PostgreSQL database cloned from this run's migrated template; `drop()` removes it. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const target = inject('testDatabase');
+  if (target.kind !== 'postgres') throw new Error('not a PostgreSQL test run');
+  const name = `${target.prefix}${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: target.url });
+  await admin.connect();
+  await admin.query(`create database "${name}" template "${target.template}"`);
+  await admin.end();
+  return {
+    url: withDatabase(target.url, name),
+    async drop() {
+      const c = new pg.Client({ connectionString: target.url });
+      await c.connect();
+      await c.query(`drop database if exists "${name}" with (force)`);
+      await c.end();
+    },
+  };
+}
 
 /**
  * A fresh, migrated database for one test file (or test): PGlite cloned from the migrated tarball, or a
@@ -13,28 +41,15 @@ let templateBlob: Blob | null = null;
  * a mock.
  */
 export async function createTestDatabase(): Promise<DatabaseHandle> {
-  const target = inject('testDatabase');
-  if (target.kind === 'postgres') {
-    const name = `tsunagi_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: target.url });
-    await admin.connect();
-    await admin.query(`create database "${name}" template ${TEMPLATE_DB}`);
-    await admin.end();
-    const handle = await openDatabase({
-      databaseUrl: withDatabase(target.url, name),
-      dataDir: null,
-      poolSize: 8,
-    });
+  if (inject('testDatabase').kind === 'postgres') {
+    const created = await createPostgresDatabase();
+    const handle = await openDatabase({ databaseUrl: created.url, dataDir: null, poolSize: 8 });
     const close = handle.close.bind(handle);
     handle.close = async () => {
       await close();
-      const c = new pg.Client({ connectionString: target.url });
-      await c.connect();
-      await c.query(`drop database if exists "${name}" with (force)`);
-      await c.end();
+      await created.drop();
     };
     return handle;
   }
-  templateBlob ??= new Blob([fs.readFileSync(target.templatePath)]);
-  return openDatabase({ databaseUrl: null, dataDir: null, loadDataDir: templateBlob });
+  return openDatabase({ databaseUrl: null, dataDir: null, loadDataDir: pgliteTemplate() });
 }

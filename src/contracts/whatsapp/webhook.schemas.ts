@@ -23,14 +23,30 @@ export const WHATSAPP_WEBHOOK_OBJECT = 'whatsapp_business_account';
 
 /** Unix seconds: a digit string in `messages`/`statuses` (some fixtures and older payloads use numbers). */
 const UNIX_SECONDS = 'must be unix seconds (a digit string or an integer)';
+/** 9999-12-31T23:59:59Z: beyond it a timestamp is not a date any database or JavaScript can hold. */
+const MAX_UNIX_SECONDS = 253_402_300_799;
 export const WebhookTimestampSchema = z.union(
-  [z.string().regex(/^\d{1,12}$/, UNIX_SECONDS), z.number().int(UNIX_SECONDS).nonnegative(UNIX_SECONDS)],
+  [
+    z
+      .string()
+      .regex(/^\d{1,12}$/, UNIX_SECONDS)
+      .refine((v) => Number(v) <= MAX_UNIX_SECONDS, UNIX_SECONDS),
+    z.number().int(UNIX_SECONDS).nonnegative(UNIX_SECONDS).max(MAX_UNIX_SECONDS, UNIX_SECONDS),
+  ],
   { error: (iss) => (iss.input === undefined ? 'is missing' : UNIX_SECONDS) },
 );
 
 const requiredString = z
   .string({ error: (iss) => (iss.input === undefined ? 'is missing' : 'must be a string') })
   .min(1, 'must not be empty');
+
+/**
+ * Identifiers (wamids, phone numbers, phone number ids) are indexed: anything longer than any real one is
+ * refused here, as an invalid item, rather than failing the database insert of a whole batch.
+ */
+const MAX_ID = 512;
+const requiredId = requiredString.max(MAX_ID, `must be at most ${MAX_ID} characters`);
+const optionalId = z.string().max(MAX_ID, `must be at most ${MAX_ID} characters`).optional();
 
 /**
  * An error entry in `statuses[].errors`, `messages[].errors` or `value.errors` (§2.2). `title` equals
@@ -48,8 +64,8 @@ export const WebhookErrorSchema = z.looseObject({
 
 /** `value.contacts[]`: the sender's profile; `wa_id` may be absent or `""` for BSUID-only users. */
 export const WebhookContactSchema = z.looseObject({
-  wa_id: z.string().optional(),
-  user_id: z.string().optional(),
+  wa_id: optionalId,
+  user_id: optionalId,
   parent_user_id: z.string().optional(),
   profile: z.looseObject({ name: z.string().optional(), username: z.string().optional() }).optional(),
 });
@@ -57,7 +73,7 @@ export const WebhookContactSchema = z.looseObject({
 /** `value.metadata`: which business number the change is about. */
 export const WebhookMetadataSchema = z.looseObject({
   display_phone_number: z.string().optional(),
-  phone_number_id: requiredString,
+  phone_number_id: requiredId,
 });
 
 /**
@@ -65,9 +81,9 @@ export const WebhookMetadataSchema = z.looseObject({
  * identified by `from_user_id` (or only by the contact's `user_id`).
  */
 export const WebhookMessageBaseSchema = z.looseObject({
-  id: requiredString,
-  from: z.string().optional(),
-  from_user_id: z.string().optional(),
+  id: requiredId,
+  from: optionalId,
+  from_user_id: optionalId,
   timestamp: WebhookTimestampSchema,
   type: requiredString,
   context: z.looseObject({}).optional(),
@@ -102,10 +118,10 @@ export type WebhookMessage = z.infer<typeof WebhookMessageSchema>;
  * free-entry-point windows); `pricing` appears on `sent` and one of `delivered`/`read`.
  */
 export const WebhookStatusSchema = z.looseObject({
-  id: requiredString,
+  id: requiredId,
   status: requiredString,
   timestamp: WebhookTimestampSchema,
-  recipient_id: z.string().optional(),
+  recipient_id: optionalId,
   recipient_user_id: z.string().optional(),
   biz_opaque_callback_data: z.string().optional(),
   errors: z.array(WebhookErrorSchema).optional(),

@@ -51,8 +51,28 @@ export function lockDataDir(dataDir: string): () => void {
       if (holder?.pid === process.pid) {
         throw new DataDirLockedError(`The data directory ${dataDir} is already open in this process.`);
       }
-      // Stale lock from a process that died without cleaning up.
-      fs.rmSync(lockPath, { force: true });
+      // Stale lock from a process that died without cleaning up. Move it aside with rename(), which exactly
+      // one of several racing processes wins; if what we moved turns out to be a live process's fresh lock
+      // (it took over between our read and our rename), put it back and report the directory as in use.
+      const aside = `${lockPath}.stale-${process.pid}-${Date.now()}`;
+      try {
+        fs.renameSync(lockPath, aside);
+      } catch (renameErr) {
+        if ((renameErr as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw renameErr;
+      }
+      const moved = readHolder(aside);
+      if (moved && moved.pid !== holder?.pid && isAlive(moved.pid)) {
+        try {
+          fs.linkSync(aside, lockPath);
+        } finally {
+          fs.rmSync(aside, { force: true });
+        }
+        throw new DataDirLockedError(
+          `The data directory ${dataDir} is in use by another Tsunagi process (pid ${moved.pid}).`,
+        );
+      }
+      fs.rmSync(aside, { force: true });
     }
   }
   throw new DataDirLockedError(`Could not lock the data directory ${dataDir}`);

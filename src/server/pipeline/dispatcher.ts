@@ -119,7 +119,7 @@ export class Dispatcher {
 
   private async runPump(pump: NumberPump): Promise<void> {
     const { db, clock, workerId } = this.deps;
-    const leaseMs = this.deps.numberLeaseMs ?? 30_000;
+    const leaseMs = this.deps.numberLeaseMs ?? 15_000;
     const numberId = pump.number.id;
     if (
       !(await acquireNumberLease(db, {
@@ -146,8 +146,9 @@ export class Dispatcher {
             return;
           leaseRenewedAt = clock.nowMs();
         }
-        // A message lease covers the time the batch needs at this rate, plus slack.
-        const leaseUntil = new Date(clock.nowMs() + (batchSize / pump.number.mps) * 1000 * 2 + 60_000);
+        // A batch is about one second of sends; its message lease covers twice that plus slack, so after a
+        // crash the in-flight messages are reconsidered soon.
+        const leaseUntil = new Date(clock.nowMs() + (batchSize / pump.number.mps) * 2000 + 10_000);
         const batch = await claimOutbound(db, {
           phoneNumberId: numberId,
           now: clock.now(),
@@ -187,13 +188,15 @@ export class Dispatcher {
         continue;
       }
       while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-      const delay = pump.pacer.reserve(pacing.nowMs());
-      if (delay > 0) await new Promise<void>((resolve) => pacing.setTimer(delay, resolve));
+      for (let wait = pump.pacer.delay(pacing.nowMs()); wait > 0; wait = pump.pacer.delay(pacing.nowMs())) {
+        await new Promise<void>((resolve) => pacing.setTimer(wait, resolve));
+      }
       // A throughput error may have paused the number while we waited for the slot.
       if (this.stopping || pump.pausedUntil > clock.nowMs()) {
         pending.push({ kind: 'unsent', id: msg.id });
         continue;
       }
+      pump.pacer.record(pacing.nowMs());
       const p: Promise<void> = this.sendOne(pump, token, msg).then((outcome) => {
         pending.push(outcome);
         inFlight.delete(p);

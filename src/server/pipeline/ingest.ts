@@ -8,8 +8,15 @@ import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { applyUserPreferences } from '../modules/contacts/contacts.service.ts';
 import { parseRawWebhook, type WebhookItem } from '../whatsapp/webhook-parse.ts';
-import { applyInboundMessages, type InboundItem } from './inbound-apply.ts';
-import { applyStatuses, type StatusItem } from './status-apply.ts';
+import { applyInboundMessages } from './inbound-apply.ts';
+import { applyStatuses } from './status-apply.ts';
+import {
+  deadLetterPayload,
+  emptyRouted,
+  routeItem,
+  type DeadLetter,
+  type RoutedItems,
+} from './webhook-routing.ts';
 
 export interface IngestDeps {
   db: Db;
@@ -24,16 +31,11 @@ interface JournalRow {
   attempts: number;
 }
 
-interface DeadLetter {
-  workspace_id: string | null;
-  webhook_event_id: number;
-  path: string | null;
-  reason: string;
-  payload: unknown;
-}
-
-/** How long a claimed journal row stays invisible to other workers before it is retried. */
-const CLAIM_MS = 60_000;
+/**
+ * How long a claimed journal row stays invisible to other workers before it is retried. A batch takes well
+ * under a second; after a crash, its rows are picked up again this long after the claim.
+ */
+const CLAIM_MS = 15_000;
 /** After this many failed attempts at a whole event, it is dead-lettered instead of retried. */
 const MAX_EVENT_ATTEMPTS = 5;
 
@@ -81,173 +83,153 @@ export class InboundIngestor {
   private async processOneWithRetry(row: JournalRow): Promise<void> {
     try {
       await this.processRows([row]);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      this.deps.logger.error({ err, webhookEventId: row.id }, 'webhook event failed');
-      const { db, clock } = this.deps;
-      if (row.attempts >= MAX_EVENT_ATTEMPTS) {
-        await db.transaction().execute(async (tx) => {
-          await insertDeadLetters(tx, clock, [
-            {
-              workspace_id: null,
-              webhook_event_id: row.id,
-              path: null,
-              reason: `processing failed ${row.attempts} times: ${reason}`,
-              payload: null,
-            },
-          ]);
-          await tx
-            .updateTable('webhook_events')
-            .set({ processed_at: clock.now(), error: reason.slice(0, 2000), locked_until: null })
-            .where('id', '=', row.id)
-            .execute();
-        });
-        this.deps.metrics.deadLetters.inc({ reason: 'processing_failed' });
-      } else {
-        const backoff = 1000 * 2 ** row.attempts;
-        await db
+    } catch (first) {
+      try {
+        if (isDataError(first)) return await this.processItemsOneByOne(row);
+        throw first;
+      } catch (err) {
+        await this.recordFailure(row, err);
+      }
+    }
+  }
+
+  /** A body that failed for another reason (the database unavailable…): retried with backoff, then dead-lettered. */
+  private async recordFailure(row: JournalRow, err: unknown): Promise<void> {
+    const reason = err instanceof Error ? err.message : String(err);
+    this.deps.logger.error({ err, webhookEventId: row.id }, 'webhook event failed');
+    const { db, clock } = this.deps;
+    if (row.attempts >= MAX_EVENT_ATTEMPTS) {
+      await db.transaction().execute(async (tx) => {
+        await insertDeadLetters(tx, clock, [
+          {
+            workspace_id: null,
+            webhook_event_id: row.id,
+            path: null,
+            reason: `processing failed ${row.attempts} times: ${reason}`,
+            payload: null,
+          },
+        ]);
+        await tx
           .updateTable('webhook_events')
-          .set({ error: reason.slice(0, 2000), locked_until: new Date(clock.nowMs() + backoff) })
+          .set({ processed_at: clock.now(), error: reason.slice(0, 2000), locked_until: null })
           .where('id', '=', row.id)
           .execute();
-      }
+      });
+      this.deps.metrics.deadLetters.inc({ reason: 'processing_failed' });
+    } else {
+      const backoff = 1000 * 2 ** row.attempts;
+      await db
+        .updateTable('webhook_events')
+        .set({ error: reason.slice(0, 2000), locked_until: new Date(clock.nowMs() + backoff) })
+        .where('id', '=', row.id)
+        .execute();
     }
   }
 
   private async processRows(rows: JournalRow[]): Promise<void> {
-    const { db, clock, metrics } = this.deps;
+    const { db } = this.deps;
     const parsed = rows.map((row) => ({ row, items: parseRawWebhook(Buffer.from(row.body)) }));
-    const pnids = new Set<string>();
-    for (const { items } of parsed)
-      for (const item of items)
-        if ('phoneNumberId' in item && item.phoneNumberId) pnids.add(item.phoneNumberId);
-    const numbers = await loadNumbers(db, [...pnids]);
-
-    const inbound: InboundItem[] = [];
-    const statuses: StatusItem[] = [];
-    const deadLetters: DeadLetter[] = [];
-    const preferences: Array<{ number: PhoneNumberRow | null; wabaId: string | null; value: unknown }> = [];
-    for (const { row, items } of parsed) {
-      items.forEach((item, index) =>
-        route(item, index, row.id, numbers, { inbound, statuses, deadLetters, preferences }),
-      );
-    }
-
+    const numbers = await loadNumbers(
+      db,
+      parsed.flatMap((p) => p.items),
+    );
+    const routed = emptyRouted();
+    for (const { row, items } of parsed)
+      items.forEach((item, index) => routeItem(item, index, row.id, numbers, routed));
     await db.transaction().execute(async (tx) => {
-      const events: RealtimeEvent[] = [];
-      const messages = await applyInboundMessages(tx, clock, inbound);
-      events.push(...messages.events);
-      const applied = await applyStatuses(tx, clock, statuses);
-      events.push(...applied.events);
-      for (const p of preferences) {
-        const workspaceId = p.number?.workspace_id ?? (await workspaceOfWaba(tx, p.wabaId));
-        if (workspaceId) await applyUserPreferences(tx, clock, workspaceId, p.value);
-        else
-          deadLetters.push({
-            workspace_id: null,
-            webhook_event_id: rows[0]?.id ?? 0,
-            path: 'user_preferences',
-            reason: 'user_preferences for an unknown WhatsApp Business Account',
-            payload: p.value,
-          });
-      }
-      await insertDeadLetters(tx, clock, deadLetters);
-      await tx
-        .updateTable('webhook_events')
-        .set({ processed_at: clock.now(), locked_until: null, error: null })
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .execute();
-      await publishEvents(tx, events);
-      metrics.inboundMessages.inc(messages.inserted);
-      metrics.statusesApplied.inc(applied.applied);
-    });
-    for (const d of deadLetters)
-      metrics.deadLetters.inc({ reason: d.reason.split(':')[0]?.slice(0, 40) ?? 'unknown' });
-    metrics.webhookEventsProcessed.inc(rows.length);
-  }
-}
-
-function route(
-  item: WebhookItem,
-  index: number,
-  eventId: number,
-  numbers: Map<string, PhoneNumberRow>,
-  out: {
-    inbound: InboundItem[];
-    statuses: StatusItem[];
-    deadLetters: DeadLetter[];
-    preferences: Array<{ number: PhoneNumberRow | null; wabaId: string | null; value: unknown }>;
-  },
-): void {
-  const dead = (
-    reason: string,
-    path: string | null,
-    payload: unknown,
-    workspaceId: string | null = null,
-  ): void => {
-    out.deadLetters.push({ workspace_id: workspaceId, webhook_event_id: eventId, path, reason, payload });
-  };
-  switch (item.kind) {
-    case 'message': {
-      const number = numbers.get(item.phoneNumberId);
-      if (!number)
-        return dead(`unknown phone number id ${item.phoneNumberId}`, `item[${index}]`, item.message.raw);
-      const m = item.message;
-      const content: Record<string, unknown> = { ...m.raw };
-      delete content.id;
-      delete content.from;
-      delete content.timestamp;
-      out.inbound.push({
-        number,
-        wamid: m.wamid,
-        from: m.from,
-        profileName: item.contact?.name ?? null,
-        timestamp: m.timestamp,
-        type: m.type,
-        content,
-      });
-      return;
-    }
-    case 'status': {
-      const s = item.status;
-      out.statuses.push({
-        phoneNumberId: item.phoneNumberId,
-        wamid: s.wamid,
-        status: s.status,
-        timestamp: s.timestamp,
-        bizOpaqueCallbackData: s.bizOpaqueCallbackData,
-        errors: s.errors,
-        pricing: s.pricing,
-      });
-      return;
-    }
-    case 'account_error': {
-      const number = item.phoneNumberId ? numbers.get(item.phoneNumberId) : undefined;
-      const first = item.errors[0];
-      return dead(
-        `account error ${first?.code ?? ''}: ${first?.title ?? first?.message ?? 'unknown'}`,
-        `item[${index}]`,
-        item.errors,
-        number?.workspace_id ?? null,
+      await this.apply(tx, routed);
+      await markProcessed(
+        tx,
+        this.deps.clock,
+        rows.map((r) => r.id),
       );
-    }
-    case 'field': {
-      if (item.field === 'user_preferences') {
-        out.preferences.push({ number: null, wabaId: item.wabaId, value: item.value });
-        return;
+    });
+    this.deps.metrics.webhookEventsProcessed.inc(rows.length);
+  }
+
+  /**
+   * The last resort for a body whose batch failed on its data (a value the database refuses): each item is
+   * applied in its own transaction, and the ones that still fail are dead-lettered with the database's reason,
+   * so one bad item never costs the good ones next to it.
+   */
+  private async processItemsOneByOne(row: JournalRow): Promise<void> {
+    const { db, clock } = this.deps;
+    const items = parseRawWebhook(Buffer.from(row.body));
+    const numbers = await loadNumbers(db, items);
+    for (const [index, item] of items.entries()) {
+      const routed = emptyRouted();
+      routeItem(item, index, row.id, numbers, routed);
+      try {
+        await db.transaction().execute((tx) => this.apply(tx, routed));
+      } catch (err) {
+        if (!isDataError(err)) throw err;
+        const reason = `not storable: ${err instanceof Error ? err.message : String(err)}`;
+        await db
+          .transaction()
+          .execute((tx) =>
+            insertDeadLetters(tx, clock, [
+              { workspace_id: null, webhook_event_id: row.id, path: `item[${index}]`, reason, payload: item },
+            ]),
+          );
+        this.deps.metrics.deadLetters.inc({ reason: 'not storable' });
       }
-      return dead(`unhandled webhook field ${item.field}`, `item[${index}]`, item.value);
     }
-    case 'invalid':
-      return dead(`invalid: ${item.reason}`, item.path, item.raw);
+    await markProcessed(db, clock, [row.id]);
+    this.deps.metrics.webhookEventsProcessed.inc(1);
+  }
+
+  /** Applies routed items in the caller's transaction and publishes their events there. */
+  private async apply(tx: DbOrTx, routed: RoutedItems): Promise<void> {
+    const { clock, metrics } = this.deps;
+    const events: RealtimeEvent[] = [];
+    const messages = await applyInboundMessages(tx, clock, routed.inbound);
+    events.push(...messages.events);
+    const applied = await applyStatuses(tx, clock, routed.statuses);
+    events.push(...applied.events);
+    const deadLetters = [...routed.deadLetters];
+    for (const p of routed.preferences) {
+      const workspaceId = await workspaceOfWaba(tx, p.wabaId);
+      if (workspaceId) await applyUserPreferences(tx, clock, workspaceId, p.value);
+      else
+        deadLetters.push({
+          workspace_id: null,
+          webhook_event_id: p.webhookEventId,
+          path: 'user_preferences',
+          reason: 'user_preferences for an unknown WhatsApp Business Account',
+          payload: p.value,
+        });
+    }
+    await insertDeadLetters(tx, clock, deadLetters);
+    await publishEvents(tx, events);
+    metrics.inboundMessages.inc(messages.inserted);
+    metrics.statusesApplied.inc(applied.applied);
+    for (const d of deadLetters)
+      metrics.deadLetters.inc({ reason: d.reason.split(/[:"]/)[0]?.trim().slice(0, 40) ?? 'unknown' });
   }
 }
 
-async function loadNumbers(db: DbOrTx, pnids: string[]): Promise<Map<string, PhoneNumberRow>> {
+/**
+ * Errors caused by the data rather than by the database being unavailable: SQLSTATE classes 22 (data
+ * exception), 23 (integrity), 54 (program limit, e.g. an index row too large), and values JavaScript cannot
+ * represent (an out-of-range date).
+ */
+function isDataError(err: unknown): boolean {
+  if (err instanceof RangeError) return true;
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^(22|23|54)/.test(code);
+}
+
+async function markProcessed(db: DbOrTx, clock: Clock, ids: number[]): Promise<void> {
+  await sql`update webhook_events set processed_at = ${clock.now()}, locked_until = null, error = null where id = any(${ids}::bigint[])`.execute(
+    db,
+  );
+}
+
+/** The registered numbers the items are addressed to, by Cloud API phone number id. */
+async function loadNumbers(db: DbOrTx, items: WebhookItem[]): Promise<Map<string, PhoneNumberRow>> {
+  const pnids = [
+    ...new Set(items.flatMap((i) => ('phoneNumberId' in i && i.phoneNumberId ? [i.phoneNumberId] : []))),
+  ];
   if (pnids.length === 0) return new Map();
   const rows = await db
     .selectFrom('phone_numbers')
@@ -281,7 +263,7 @@ async function insertDeadLetters(tx: DbOrTx, clock: Clock, letters: DeadLetter[]
         webhook_event_id: d.webhook_event_id,
         path: d.path,
         reason: d.reason.slice(0, 1000),
-        payload: d.payload === undefined ? null : JSON.stringify(d.payload),
+        payload: deadLetterPayload(d.payload),
         created_at: clock.now(),
       })),
     )

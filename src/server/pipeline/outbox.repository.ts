@@ -172,3 +172,20 @@ export async function queueDepthByNumber(
     where m.status in ('queued', 'sending') group by p.phone_number_id`.execute(db);
   return res.rows;
 }
+
+/**
+ * After a crash of the only process that can use an embedded database (the data-directory lock guarantees
+ * it), every claim it held is void: journal rows and jobs become claimable at once, number leases are dropped,
+ * and in-flight sends start their reconciliation wait now instead of after their lease. Never used with
+ * PostgreSQL, where other live processes hold claims.
+ */
+export async function releaseClaimsAfterRestart(db: DbOrTx, now: Date): Promise<void> {
+  await sql`update webhook_events set locked_until = null where processed_at is null and locked_until is not null`.execute(
+    db,
+  );
+  await sql`update jobs set status = 'pending', locked_until = null where status = 'running'`.execute(db);
+  await sql`delete from dispatch_leases`.execute(db);
+  await sql`update messages set lease_expires_at = ${now} where status = 'sending' and lease_expires_at > ${now}`.execute(
+    db,
+  );
+}

@@ -7,7 +7,9 @@
  * 2. Smooth emission (GCRA): sends are spaced `windowMs / mps` apart with a small burst allowance, so a backlog
  *    does not leave in one burst that would queue up at the far end and bunch acceptance times.
  *
- * `reserve(now)` returns how long to wait before the send may go (0 = now) and records the send at that time.
+ * The caller waits `delay(now)` (again and again, until it is 0) and then calls `record(now)` at the instant
+ * the send really goes out. Recording actual times, not planned ones, matters: timers fire late when the event
+ * loop is busy, and sends planned 20 ms apart that fire together must count as a burst.
  */
 export class SendPacer {
   private readonly log: Float64Array;
@@ -20,7 +22,7 @@ export class SendPacer {
 
   constructor(
     readonly mps: number,
-    readonly windowMs = 1030,
+    readonly windowMs = 1040,
     burst = Math.max(1, Math.floor(mps / 50)),
   ) {
     if (mps < 1) throw new Error('mps must be at least 1');
@@ -29,22 +31,20 @@ export class SendPacer {
     this.burstMs = this.interval * (burst - 1);
   }
 
-  /** Earliest time (ms) at which a send is allowed, given `now`. */
-  earliest(now: number): number {
-    const gcra = Math.max(now, this.tat - this.burstMs);
+  /** How long to wait from `now` before a send is allowed (0 = it may go now). */
+  delay(now: number): number {
+    const gcra = this.tat - this.burstMs;
     // The send `mps` sends ago must be at least a window old.
     const oldest = this.count < this.mps ? -Infinity : (this.log[this.head] as number);
-    return Math.max(gcra, oldest + this.windowMs);
+    return Math.max(0, gcra - now, oldest + this.windowMs - now);
   }
 
-  /** Reserves the next slot: returns the delay from `now` and records the send at `now + delay`. */
-  reserve(now: number): number {
-    const at = this.earliest(now);
-    this.tat = Math.max(this.tat, at) + this.interval;
-    this.log[this.head] = at;
+  /** Records a send going out at `now` (call only when `delay(now)` is 0). */
+  record(now: number): void {
+    this.tat = Math.max(this.tat, now) + this.interval;
+    this.log[this.head] = now;
     this.head = (this.head + 1) % this.mps;
     this.count = Math.min(this.count + 1, this.mps);
-    return at - now;
   }
 }
 

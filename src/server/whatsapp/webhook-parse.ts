@@ -236,5 +236,19 @@ export function parseRawWebhook(bytes: Buffer): WebhookItem[] {
     const why = error instanceof Error ? error.message : String(error);
     return [invalid(`malformed JSON: ${why}`, '', text.slice(0, MAX_RAW_TEXT))];
   }
-  return parseWebhook(body);
+  // PostgreSQL text and jsonb cannot hold U+0000: replace it (rare, always junk) so one such character cannot
+  // make a whole batch unstorable.
+  return parseWebhook(text.includes('\\u0000') ? replaceNul(body) : body);
+}
+
+/** Deep copy of a JSON value with every U+0000 in strings and keys replaced by U+FFFD. */
+export function replaceNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\ufffd');
+  if (Array.isArray(value)) return value.map(replaceNul);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k.replaceAll('\u0000', '\ufffd'), replaceNul(v)]),
+    );
+  }
+  return value;
 }
