@@ -49,6 +49,13 @@ export interface DispatcherDeps {
   maxInFlightPerNumber?: number;
 }
 
+/** Sends and outcomes of one pump run, shared across its batches. */
+interface PumpRun {
+  inFlight: Set<Promise<void>>;
+  pending: SendOutcome[];
+  writes: Promise<void>[];
+}
+
 interface NumberPump {
   number: PhoneNumberRow;
   pacer: SendPacer;
@@ -121,92 +128,95 @@ export class Dispatcher {
     const { db, clock, workerId } = this.deps;
     const leaseMs = this.deps.numberLeaseMs ?? 15_000;
     const numberId = pump.number.id;
-    if (
-      !(await acquireNumberLease(db, {
+    const lease = () =>
+      acquireNumberLease(db, {
         phoneNumberId: numberId,
         owner: workerId,
         now: clock.now(),
         until: new Date(clock.nowMs() + leaseMs),
-      }))
-    )
-      return;
+      });
+    if (!(await lease())) return;
+    // A batch is about one second of sends. Its message lease covers twice that plus slack (the next batch is
+    // claimed while the current one is being sent), so after a crash in-flight messages are reconsidered soon.
+    const batchSize = Math.min(1000, Math.max(10, pump.number.mps));
+    const claim = () =>
+      claimOutbound(db, {
+        phoneNumberId: numberId,
+        now: clock.now(),
+        limit: batchSize,
+        owner: workerId,
+        leaseUntil: new Date(clock.nowMs() + (batchSize / pump.number.mps) * 4000 + 10_000),
+      });
+    const run: PumpRun = { inFlight: new Set(), pending: [], writes: [] };
     try {
       let leaseRenewedAt = clock.nowMs();
-      const batchSize = Math.min(1000, Math.max(10, pump.number.mps));
-      while (!this.stopping && pump.pausedUntil <= clock.nowMs()) {
+      let next: Promise<ClaimedMessage[]> | null = claim();
+      while (next) {
+        const batch: ClaimedMessage[] = await next;
+        if (batch.length === 0) break;
+        const go = !this.stopping && pump.pausedUntil <= clock.nowMs();
+        // Claim the next batch while this one is sent, so there is no pause between batches.
+        next = go ? claim() : null;
         if (clock.nowMs() - leaseRenewedAt > leaseMs / 3) {
-          if (
-            !(await acquireNumberLease(db, {
-              phoneNumberId: numberId,
-              owner: workerId,
-              now: clock.now(),
-              until: new Date(clock.nowMs() + leaseMs),
-            }))
-          )
-            return;
+          if (!(await lease())) next = null;
           leaseRenewedAt = clock.nowMs();
         }
-        // A batch is about one second of sends; its message lease covers twice that plus slack, so after a
-        // crash the in-flight messages are reconsidered soon.
-        const leaseUntil = new Date(clock.nowMs() + (batchSize / pump.number.mps) * 2000 + 10_000);
-        const batch = await claimOutbound(db, {
-          phoneNumberId: numberId,
-          now: clock.now(),
-          limit: batchSize,
-          owner: workerId,
-          leaseUntil,
-        });
-        if (batch.length === 0) break;
-        await this.sendBatch(pump, batch);
+        await this.sendBatch(pump, batch, run);
       }
+      const leftover = next ? await next.catch(() => []) : [];
+      for (const msg of leftover) run.pending.push({ kind: 'unsent', id: msg.id });
     } finally {
+      await Promise.all(run.inFlight);
+      this.flush(run);
+      await Promise.all(run.writes);
       await releaseNumberLease(db, numberId, workerId).catch(() => undefined);
     }
   }
 
-  private async sendBatch(pump: NumberPump, batch: ClaimedMessage[]): Promise<void> {
+  /** Records outcomes collected so far (in the background; `run.writes` holds the promise). */
+  private flush(run: PumpRun): void {
+    if (run.pending.length > 0) run.writes.push(this.record(run.pending.splice(0)));
+  }
+
+  /**
+   * Sends a batch at the number's pace, at most `maxInFlight` requests at a time. Returns once every message
+   * has been sent (or put back); responses of the last ones may still be in flight in `run`.
+   */
+  private async sendBatch(pump: NumberPump, batch: ClaimedMessage[], run: PumpRun): Promise<void> {
     const { clock } = this.deps;
     const pacing = this.deps.pacingClock ?? systemClock;
     const token = this.deps.secrets.open(pump.number.access_token_enc);
     const maxInFlight =
       this.deps.maxInFlightPerNumber ?? Math.min(64, Math.max(4, Math.ceil(pump.number.mps / 10)));
-    const pending: SendOutcome[] = [];
-    const writes: Promise<void>[] = [];
-    const inFlight = new Set<Promise<void>>();
-    const flush = () => {
-      if (pending.length > 0) writes.push(this.record(pending.splice(0)));
-    };
-
+    const halted = () => this.stopping || pump.pausedUntil > clock.nowMs();
     for (const msg of batch) {
-      if (this.stopping || pump.pausedUntil > clock.nowMs()) {
-        pending.push({ kind: 'unsent', id: msg.id });
+      if (halted()) {
+        run.pending.push({ kind: 'unsent', id: msg.id });
         continue;
       }
       const blocked = this.policyBlock(msg);
       if (blocked) {
-        pending.push(blocked);
+        run.pending.push(blocked);
         continue;
       }
-      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+      while (run.inFlight.size >= maxInFlight) await Promise.race(run.inFlight);
       for (let wait = pump.pacer.delay(pacing.nowMs()); wait > 0; wait = pump.pacer.delay(pacing.nowMs())) {
         await new Promise<void>((resolve) => pacing.setTimer(wait, resolve));
       }
       // A throughput error may have paused the number while we waited for the slot.
-      if (this.stopping || pump.pausedUntil > clock.nowMs()) {
-        pending.push({ kind: 'unsent', id: msg.id });
+      if (halted()) {
+        run.pending.push({ kind: 'unsent', id: msg.id });
         continue;
       }
       pump.pacer.record(pacing.nowMs());
       const p: Promise<void> = this.sendOne(pump, token, msg).then((outcome) => {
-        pending.push(outcome);
-        inFlight.delete(p);
-        if (pending.length >= 100) flush();
+        run.pending.push(outcome);
+        run.inFlight.delete(p);
+        if (run.pending.length >= 100) this.flush(run);
       });
-      inFlight.add(p);
+      run.inFlight.add(p);
     }
-    await Promise.all(inFlight);
-    flush();
-    await Promise.all(writes);
+    if (run.inFlight.size === 0) this.flush(run);
   }
 
   /** Policy checked at send time, not only at enqueue: a backlog must not carry a message past the window. */
