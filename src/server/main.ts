@@ -25,6 +25,9 @@ import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
 import { loadSecretKey, webhookSecrets } from './secrets-setup.ts';
 import { createGraphClient } from './whatsapp/graph-client.ts';
 
+/** Journal rows an ingest worker takes per transaction. */
+const INGEST_BATCH = 500;
+
 export interface TsunagiOverrides {
   clock?: Clock;
   logger?: Logger;
@@ -96,7 +99,8 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
 
   const realtime = new RealtimeHub(logger);
   await realtime.start(database);
-  const journal = new WebhookJournal(db, clock);
+  // PGlite runs one statement at a time: one journal write in flight lets the next batch grow meanwhile.
+  const journal = new WebhookJournal(db, clock, { maxInFlight: database.kind === 'pglite' ? 1 : 4 });
   const ctx: AppContext = {
     config,
     database,
@@ -156,7 +160,11 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   const unlisteners: Array<() => Promise<void>> = [];
   if (config.roles.includes('worker') && !overrides.manual) {
     const onError = (err: unknown, name: string) => logger.error({ err, loop: name }, 'worker loop error');
-    const ingestLoop = new WorkLoop('ingest', () => ingestor.runOnce(), { idleMs: 1000, onError });
+    const ingestLoop = new WorkLoop('ingest', () => ingestor.runOnce(INGEST_BATCH), {
+      idleMs: 1000,
+      onError,
+      coalesce: { fullBatch: INGEST_BATCH, waitMs: database.kind === 'pglite' ? 50 : 10 },
+    });
     const dispatchLoop = new WorkLoop('dispatch', async () => (await dispatcher.tick(), 0), {
       idleMs: 250,
       onError,

@@ -11,7 +11,15 @@ export class WorkLoop {
   constructor(
     private readonly name: string,
     private readonly step: () => Promise<number>,
-    private readonly opts: { idleMs: number; onError: (err: unknown, name: string) => void },
+    private readonly opts: {
+      idleMs: number;
+      onError: (err: unknown, name: string) => void;
+      /**
+       * After a step that found some work but less than `fullBatch`, wait this long before the next one, so
+       * work arriving in a steady trickle is taken in fewer, larger batches (each batch has a fixed cost).
+       */
+      coalesce?: { fullBatch: number; waitMs: number };
+    },
   ) {}
 
   start(): void {
@@ -41,16 +49,21 @@ export class WorkLoop {
         continue;
       }
       if (found === 0 && this.running) await this.pause(this.opts.idleMs);
+      else if (this.opts.coalesce && found < this.opts.coalesce.fullBatch && this.running) {
+        await this.pause(this.opts.coalesce.waitMs, false);
+      }
     }
   }
 
-  private pause(ms: number): Promise<void> {
+  /** Waits `ms`; `wakeable` pauses end early on `wake()` (coalescing pauses don't, except to stop). */
+  private pause(ms: number, wakeable = true): Promise<void> {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.wakeUp = null;
         resolve();
       }, ms);
       this.wakeUp = () => {
+        if (!wakeable && this.running) return;
         clearTimeout(timer);
         this.wakeUp = null;
         resolve();

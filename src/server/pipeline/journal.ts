@@ -8,7 +8,7 @@ export const WEBHOOKS_CHANNEL = 'tsunagi_webhooks';
 interface Pending {
   body: Buffer;
   signatureValid: boolean;
-  resolve: (id: number) => void;
+  resolve: () => void;
   reject: (err: unknown) => void;
 }
 
@@ -22,6 +22,7 @@ interface Pending {
 export class WebhookJournal {
   private queue: Pending[] = [];
   private inFlight = 0;
+  private scheduled = false;
 
   constructor(
     private readonly db: Db,
@@ -29,41 +30,46 @@ export class WebhookJournal {
     private readonly opts: { maxBatch?: number; maxInFlight?: number } = {},
   ) {}
 
-  /** Resolves with the journal row id once the body is committed. */
-  append(body: Buffer, signatureValid: boolean): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  /** Resolves once the body is committed. */
+  append(body: Buffer, signatureValid: boolean): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       this.queue.push({ body, signatureValid, resolve, reject });
       this.pump();
     });
   }
 
   private pump(): void {
-    const maxInFlight = this.opts.maxInFlight ?? 4;
-    const maxBatch = this.opts.maxBatch ?? 500;
-    while (this.queue.length > 0 && this.inFlight < maxInFlight) {
-      const batch = this.queue.splice(0, maxBatch);
-      this.inFlight++;
-      void this.write(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Wait for the rest of this turn of the event loop: every request whose body has arrived by then joins
+    // the batch. Without it a fast database empties the queue one request at a time and nothing is grouped.
+    setImmediate(() => {
+      this.scheduled = false;
+      const maxInFlight = this.opts.maxInFlight ?? 4;
+      const maxBatch = this.opts.maxBatch ?? 500;
+      while (this.queue.length > 0 && this.inFlight < maxInFlight) {
+        const batch = this.queue.splice(0, maxBatch);
+        this.inFlight++;
+        void this.write(batch).finally(() => {
+          this.inFlight--;
+          if (this.queue.length > 0) this.pump();
+        });
+      }
+    });
   }
 
   private async write(batch: Pending[]): Promise<void> {
     try {
       const now = this.clock.now();
-      const rows = await this.db.transaction().execute(async (tx) => {
-        const inserted = await tx
-          .insertInto('webhook_events')
-          .values(batch.map((p) => ({ received_at: now, body: p.body, signature_valid: p.signatureValid })))
-          .returning('id')
-          .execute();
-        await sql`select pg_notify(${WEBHOOKS_CHANNEL}, '')`.execute(tx);
-        return inserted;
-      });
-      // INSERT … RETURNING yields rows in VALUES order.
-      batch.forEach((p, i) => p.resolve(rows[i]?.id ?? -1));
+      // One statement (one round trip, atomic on its own): insert the batch and wake the ingest workers.
+      const values = sql.join(
+        batch.map((p) => sql`(${now}::timestamptz, ${p.body}::bytea, ${p.signatureValid}::boolean)`),
+      );
+      await sql`
+        with ins as (insert into webhook_events (received_at, body, signature_valid) values ${values} returning 1),
+        wake as (select pg_notify(${WEBHOOKS_CHANNEL}, ''))
+        select count(*) from ins cross join wake`.execute(this.db);
+      for (const p of batch) p.resolve();
     } catch (err) {
       for (const p of batch) p.reject(err);
     }
