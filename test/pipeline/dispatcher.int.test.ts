@@ -101,16 +101,17 @@ describe('dispatcher', () => {
     const { conv, waId } = await customer();
     s.t.simulator!.setFaults({ errorRate: 1, errorCodes: [130429], seed: 3 });
     const msgs = [];
-    for (let i = 0; i < 3; i++)
+    for (let i = 0; i < 10; i++)
       msgs.push((await send(conv.id, { type: 'text', text: { body: `burst ${i}` } })).body);
     await s.t.dispatcher.drain();
-    // After the first 130429 the number pauses: the rest are not even attempted.
+    // After the first 130429 the number pauses: only the sends already in flight were attempted.
     const attempted = (await Promise.all(msgs.map((m) => get(m.id)))).filter((m) => m.error?.code === 130429);
-    expect(attempted).toHaveLength(1);
+    expect(attempted.length).toBeGreaterThanOrEqual(1);
+    expect(attempted.length).toBeLessThan(msgs.length);
     s.t.simulator!.resetFaults();
     s.clock.advance(1000);
     await s.t.drain();
-    expect(sentTo(waId)).toHaveLength(3);
+    expect(sentTo(waId)).toHaveLength(msgs.length);
   });
 
   it('does not send free-form text queued in the window once the window has closed', async () => {

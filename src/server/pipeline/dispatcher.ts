@@ -265,6 +265,7 @@ export class Dispatcher {
     }
     if (e.category === 'throttle' || e.category === 'auth') {
       pump.throttleHits++;
+      if (e.category === 'throttle') pump.pacer.slowDown();
       const wait = e.category === 'auth' ? 60_000 : numberBackoffMs(pump.throttleHits);
       pump.pausedUntil = Math.max(pump.pausedUntil, now.getTime() + wait);
       metrics.outboundMessages.inc({ status: e.category === 'auth' ? 'auth_error' : 'throttled' });

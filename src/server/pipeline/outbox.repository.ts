@@ -77,6 +77,10 @@ export async function recordOutcomes(
       return sql`(${o.id}::uuid, ${o.kind}::text, ${wamid}::text, ${at}::timestamptz, ${code}::int, ${title}::text, ${details}::text)`;
     }),
   );
+  // Lock the rows in id order first, the order status webhooks lock them in, so the two cannot deadlock.
+  await sql`select id from messages where id = any(${outcomes.map((o) => o.id)}::uuid[]) order by id for update`.execute(
+    db,
+  );
   // Only rows still leased by this owner and still `sending` are touched: a status webhook may already have
   // moved the message on (the webhook can beat the HTTP response), and that must not be undone.
   const res = await sql<{

@@ -60,4 +60,24 @@ describe('SendPacer', () => {
     expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(mps);
     expect(maxInWindow(times, 1040)).toBeLessThanOrEqual(mps);
   });
+
+  it('makes up for timers that always fire a few milliseconds late', () => {
+    const mps = 80;
+    const pacer = new SendPacer(mps);
+    const times: number[] = [];
+    let now = 0;
+    for (let i = 0; i < mps * 10; i++) {
+      for (let d = pacer.delay(now); d > 0; d = pacer.delay(now)) now += d + 3;
+      pacer.record(now);
+      times.push(now);
+    }
+    expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(mps);
+    expect(times.length / ((now - (times[0] as number)) / 1000)).toBeGreaterThanOrEqual(0.95 * mps);
+  });
+
+  it('slows down after Meta reports a throughput error, at most 25%', () => {
+    const pacer = new SendPacer(100);
+    for (let i = 0; i < 20; i++) pacer.slowDown();
+    expect(pacer.windowMs).toBe(1250);
+  });
 });

@@ -4,8 +4,9 @@
  * Two rules together:
  * 1. A sliding-window log: at most `mps` sends in any window of `windowMs` (1 s plus a safety margin, so that
  *    network jitter between our send and Meta's acceptance cannot push Meta's 1-second count over the limit).
- * 2. Smooth emission (GCRA): sends are spaced `windowMs / mps` apart with a small burst allowance, so a backlog
- *    does not leave in one burst that would queue up at the far end and bunch acceptance times.
+ * 2. Smooth emission (GCRA): sends are spaced `windowMs / mps` apart with a tolerance of half an interval, so
+ *    a backlog does not leave in one burst that would bunch acceptance times at the far end, while a timer
+ *    that fires a few milliseconds late is made up for instead of lost for good.
  *
  * The caller waits `delay(now)` (again and again, until it is 0) and then calls `record(now)` at the instant
  * the send really goes out. Recording actual times, not planned ones, matters: timers fire late when the event
@@ -17,23 +18,39 @@ export class SendPacer {
   private count = 0;
   /** GCRA theoretical arrival time. */
   private tat = 0;
-  private readonly interval: number;
-  private readonly burstMs: number;
+  private interval = 0;
+  /** How early a send may go relative to its theoretical time: absorbs timer lateness, allows no bursts. */
+  private toleranceMs = 0;
 
   constructor(
     readonly mps: number,
-    readonly windowMs = 1040,
-    burst = Math.max(1, Math.floor(mps / 50)),
+    public windowMs = 1040,
   ) {
     if (mps < 1) throw new Error('mps must be at least 1');
     this.log = new Float64Array(mps);
-    this.interval = windowMs / mps;
-    this.burstMs = this.interval * (burst - 1);
+    this.setWindow(windowMs);
+  }
+
+  private setWindow(windowMs: number): void {
+    this.windowMs = windowMs;
+    this.interval = windowMs / this.mps;
+    // Half an interval (at least 2 ms, the resolution of timers): a timer that fires late is made up for by
+    // letting the next send go a little early, but two sends are never due at the same instant unless the
+    // interval itself is below timer resolution.
+    this.toleranceMs = Math.max(this.interval / 2, 2);
+  }
+
+  /**
+   * Meta said the number went over its throughput (130429) although we stayed under it: network jitter is
+   * larger than our margin. Widen the window by 5% (up to 25% over one second) for the rest of this run.
+   */
+  slowDown(): void {
+    this.setWindow(Math.min(1250, this.windowMs * 1.05));
   }
 
   /** How long to wait from `now` before a send is allowed (0 = it may go now). */
   delay(now: number): number {
-    const gcra = this.tat - this.burstMs;
+    const gcra = this.tat - this.toleranceMs;
     // The send `mps` sends ago must be at least a window old.
     const oldest = this.count < this.mps ? -Infinity : (this.log[this.head] as number);
     return Math.max(0, gcra - now, oldest + this.windowMs - now);
