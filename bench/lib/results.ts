@@ -43,7 +43,9 @@ export function round(n: number, digits = 3): number {
 }
 
 /** `bench/results`, or `BENCH_RESULTS_DIR` (e.g. when measuring a candidate tree with BENCH_TSUNAGI_ROOT). */
-export const RESULTS_DIR = path.resolve(process.env.BENCH_RESULTS_DIR ?? path.join(REPO_ROOT, 'bench', 'results'));
+export const RESULTS_DIR = path.resolve(
+  process.env.BENCH_RESULTS_DIR ?? path.join(REPO_ROOT, 'bench', 'results'),
+);
 
 /** Writes `bench/results/<scenario>.json` and returns its path. */
 export function writeResult(result: ScenarioResult): string {
