@@ -41,7 +41,8 @@ export function handleSend(
     const customer = typeof entry?.message.from === 'string' ? entry.message.from : '';
     if (entry?.readAt === at)
       core.feed.publish({ kind: 'read', phoneNumberId: num.phoneNumberId, customer, wamid: entry.wamid, at });
-    if (entry && v.typing) core.feed.publish({ kind: 'typing', phoneNumberId: num.phoneNumberId, customer, at });
+    if (entry && v.typing)
+      core.feed.publish({ kind: 'typing', phoneNumberId: num.phoneNumberId, customer, at });
     return { success: true };
   }
   const template = v.template

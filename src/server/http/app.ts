@@ -11,8 +11,8 @@ import { apiRoutes } from './api.routes.ts';
 import { resolvePrincipal } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
+import { consoleRoutes } from './console.routes.ts';
 import { eventsRoutes } from './events.routes.ts';
-import { homeRoutes } from './home.routes.ts';
 import { opsRoutes } from './ops.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
@@ -98,7 +98,7 @@ export async function createHttpApp(ctx: AppContext, opts: HttpAppOptions = {}):
 
   await app.register(async (scope) => webhookRoutes(scope, ctx));
   await app.register(async (scope) => opsRoutes(scope, ctx));
-  await app.register(async (scope) => homeRoutes(scope, ctx));
+  await app.register(async (scope) => consoleRoutes(scope, ctx));
   await app.register(async (scope) => authRoutes(scope, ctx));
   await app.register(async (scope) => eventsRoutes(scope, ctx));
   await app.register(async (scope) => apiRoutes(scope, ctx));

@@ -1,0 +1,172 @@
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { InboxPage } from '../features/inbox/InboxPage.tsx';
+import { useRealtime } from '../features/realtime/useRealtime.ts';
+import { SettingsPage } from '../features/settings/SettingsPage.tsx';
+import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
+import { ShortcutsDialog } from '../components/ShortcutsDialog.tsx';
+import { api } from '../lib/api.ts';
+import {
+  notificationsSupported,
+  requestNotifications,
+  setSoundEnabled,
+  setTitleCount,
+  soundEnabled,
+} from '../lib/notify.ts';
+import type { Conversation, Page } from '../lib/types.ts';
+import { Link, matchPath, useLocation } from './router.tsx';
+import { isAdmin, useSessionApi, type Session } from './session.tsx';
+
+/** The signed-in frame: navigation rail (inbox views, settings, account), live updates, and the page. */
+export function AppShell({ session }: { session: Session }) {
+  const { t } = useTranslation();
+  const { pathname, search } = useLocation();
+  const api_ = useSessionApi();
+  const connected = useRealtime(session);
+  const [help, setHelp] = useState(false);
+  const [sound, setSound] = useState(soundEnabled());
+  const view = new URLSearchParams(search).get('view') ?? 'all';
+
+  const unread = useQuery({
+    queryKey: ['unread-mine'],
+    queryFn: () => api<Page<Conversation>>('/conversations?view=mine&unread=true&limit=100'),
+    staleTime: 10_000,
+  });
+  const unreadCount = (unread.data?.data ?? [])
+    .filter((c) => c.assigneeId === session.userId)
+    .reduce((n, c) => n + c.unreadCount, 0);
+  useEffect(() => {
+    setTitleCount(unreadCount);
+  }, [unreadCount]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const el = e.target as HTMLElement | null;
+      const typing =
+        el &&
+        (el.tagName === 'INPUT' ||
+          el.tagName === 'TEXTAREA' ||
+          el.tagName === 'SELECT' ||
+          el.isContentEditable);
+      if (!typing && e.key === '?' && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault();
+        setHelp(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const settings = matchPath('/settings/*', pathname);
+  const admin = isAdmin(session.role);
+  const viewLink = (v: string) => `/inbox?view=${v}`;
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <nav className="rail" aria-label="Main">
+        <div className="brand small-brand">
+          <span className="brand-mark" aria-hidden="true">
+            つ
+          </span>
+          <span className="rail-label">Tsunagi</span>
+        </div>
+        <div className="rail-group">
+          <span className="rail-heading">{t('nav.inbox')}</span>
+          {(['mine', 'unassigned', 'all'] as const).map((v) => (
+            <Link
+              key={v}
+              href={viewLink(v)}
+              className={`rail-item ${!settings && view === v ? 'active' : ''}`}
+              aria-current={!settings && view === v ? 'page' : undefined}
+            >
+              <span aria-hidden="true">{v === 'mine' ? '◉' : v === 'unassigned' ? '○' : '☰'}</span>
+              <span className="rail-label">{t(`nav.${v}`)}</span>
+              {v === 'mine' && unreadCount > 0 && <span className="badge">{unreadCount}</span>}
+            </Link>
+          ))}
+        </div>
+        <div className="rail-group">
+          {admin && (
+            <Link href="/settings/numbers" className={`rail-item ${settings ? 'active' : ''}`}>
+              <span aria-hidden="true">⚙</span>
+              <span className="rail-label">{t('nav.settings')}</span>
+            </Link>
+          )}
+          {!admin && (
+            <Link href="/settings/account" className={`rail-item ${settings ? 'active' : ''}`}>
+              <span aria-hidden="true">⚙</span>
+              <span className="rail-label">{t('nav.account')}</span>
+            </Link>
+          )}
+          <a className="rail-item" href="/simulator" target="_blank" rel="noopener">
+            <span aria-hidden="true">📱</span>
+            <span className="rail-label">{t('nav.simulator')}</span>
+          </a>
+          <button type="button" className="rail-item" onClick={() => setHelp(true)}>
+            <span aria-hidden="true">⌨</span>
+            <span className="rail-label">{t('nav.shortcuts')}</span>
+          </button>
+        </div>
+        <div className="rail-footer">
+          {session.workspaces.length > 1 && (
+            <label className="field compact">
+              <span className="rail-label">{t('auth.workspace')}</span>
+              <select
+                aria-label={t('auth.switchWorkspace')}
+                value={session.workspace.id}
+                onChange={(e) => void api_.switchWorkspace(e.target.value)}
+              >
+                {session.workspaces.map((w) => (
+                  <option key={w.id} value={w.id}>
+                    {w.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {session.workspaces.length <= 1 && (
+            <div className="rail-label small muted workspace-name">{session.workspace.name}</div>
+          )}
+          <div className="rail-label small user-name" title={session.user.email}>
+            {session.user.name || session.user.email}
+          </div>
+          <LanguageSwitch onChange={(l) => void api_.changeLocale(l)} />
+          <div className="rail-label notify-prefs">
+            {notificationsSupported() && Notification.permission !== 'granted' && (
+              <button type="button" className="link-button small" onClick={() => void requestNotifications()}>
+                {t('nav.enableNotifications')}
+              </button>
+            )}
+            <label className="small check">
+              <input
+                type="checkbox"
+                checked={sound}
+                onChange={(e) => {
+                  setSoundEnabled(e.target.checked);
+                  setSound(e.target.checked);
+                }}
+              />{' '}
+              {t('nav.sound')}
+            </label>
+          </div>
+          <button type="button" className="btn subtle small" onClick={() => void api_.logout()}>
+            {t('auth.signOut')}
+          </button>
+        </div>
+      </nav>
+      <div className="page" id="main">
+        {!connected && (
+          <div className="banner" role="status">
+            {t('app.offline')}
+          </div>
+        )}
+        {settings ? <SettingsPage section={pathname.split('/')[2] ?? 'numbers'} /> : <InboxPage />}
+      </div>
+      {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+
+/*
+ * A small history-API router. The console has five routes (login, invite, inbox, conversation, settings);
+ * TanStack Router would add ~40 KB gzipped and code generation for that, so this is ~60 lines instead.
+ */
+
+const CHANGE = 'tsunagi:navigate';
+
+function subscribe(fn: () => void): () => void {
+  window.addEventListener('popstate', fn);
+  window.addEventListener(CHANGE, fn);
+  return () => {
+    window.removeEventListener('popstate', fn);
+    window.removeEventListener(CHANGE, fn);
+  };
+}
+
+/** The current path plus query string, re-rendering on navigation. */
+export function useLocation(): { pathname: string; search: string } {
+  const href = useSyncExternalStore(subscribe, () => window.location.pathname + window.location.search);
+  const q = href.indexOf('?');
+  return q === -1 ? { pathname: href, search: '' } : { pathname: href.slice(0, q), search: href.slice(q) };
+}
+
+/** Goes to `to` (same origin) without reloading. */
+export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+  if (to === window.location.pathname + window.location.search) return;
+  if (opts.replace) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  window.dispatchEvent(new Event(CHANGE));
+}
+
+/**
+ * Matches `/inbox/:id` style patterns; returns the params or null. A trailing `/*` matches the rest.
+ */
+export function matchPath(pattern: string, pathname: string): Record<string, string> | null {
+  const p = pattern.split('/').filter(Boolean);
+  const s = pathname.split('/').filter(Boolean);
+  const params: Record<string, string> = {};
+  for (let i = 0; i < p.length; i++) {
+    const seg = p[i] as string;
+    if (seg === '*') return params;
+    const value = s[i];
+    if (value === undefined) return null;
+    if (seg.startsWith(':')) params[seg.slice(1)] = decodeURIComponent(value);
+    else if (seg !== value) return null;
+  }
+  return s.length === p.length ? params : null;
+}
+
+/** An `<a>` that navigates client-side on a plain click (new tab etc. keep working). */
+export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+  const { onClick, ...rest } = props;
+  const click = (e: MouseEvent<HTMLAnchorElement>) => {
+    onClick?.(e);
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(props.href);
+  };
+  return <a {...rest} onClick={click} />;
+}

@@ -1,0 +1,47 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from '../../app/router.tsx';
+import { isAdmin, useSession } from '../../app/session.tsx';
+import { AccountSettings } from './AccountSettings.tsx';
+import { NumbersSettings } from './NumbersSettings.tsx';
+import { ProfileSettings } from './ProfileSettings.tsx';
+import { QuickRepliesSettings } from './QuickRepliesSettings.tsx';
+import { TeamsSettings } from './TeamsSettings.tsx';
+import { UsersSettings } from './UsersSettings.tsx';
+
+const ADMIN_SECTIONS = ['numbers', 'users', 'teams', 'quickReplies', 'profile'] as const;
+
+/** Settings: admins manage numbers, users, teams, quick replies and the business profile; everyone their account. */
+export function SettingsPage({ section }: { section: string }) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const admin = isAdmin(session.role);
+  const sections = admin ? [...ADMIN_SECTIONS, 'account' as const] : (['account'] as const);
+  const current = (sections as readonly string[]).includes(section) ? section : sections[0];
+  return (
+    <div className="settings">
+      <nav className="settings-nav" aria-label={t('settings.title')}>
+        <h1>{t('settings.title')}</h1>
+        {sections.map((s) => (
+          <Link
+            key={s}
+            href={`/settings/${s}`}
+            className={`settings-link ${current === s ? 'active' : ''}`}
+            aria-current={current === s ? 'page' : undefined}
+          >
+            {t(`settings.sections.${s}`)}
+          </Link>
+        ))}
+        {!admin && <p className="small muted">{t('settings.adminOnly')}</p>}
+      </nav>
+      <section className="settings-body">
+        <h2>{t(`settings.sections.${current}`)}</h2>
+        {current === 'numbers' && <NumbersSettings />}
+        {current === 'users' && <UsersSettings />}
+        {current === 'teams' && <TeamsSettings />}
+        {current === 'quickReplies' && <QuickRepliesSettings />}
+        {current === 'profile' && <ProfileSettings />}
+        {current === 'account' && <AccountSettings />}
+      </section>
+    </div>
+  );
+}
