@@ -44,5 +44,6 @@ describe('helpers', () => {
     expect(hasJapanese('refund please')).toBe(false);
     expect(hasJapanese('返品')).toBe(true);
     expect(latinWords(foldText('iPhoneの返品 refund, please'))).toEqual(['iphone', 'refund', 'please']);
+    expect(latinWords(foldText("I don't"))).toEqual(['i', 'dont']);
   });
 });

@@ -78,7 +78,8 @@ export function foldText(text: string): string {
   const nfkc = text.normalize('NFKC').toLowerCase();
   const hira = toHiraganaOnly(nfkc);
   // Protect long-vowel marks from the separator pass (〜 and ~ are symbols) before folding them.
-  const folded = foldVowelLength(hira.replace(LONG_MARKS, 'ー'));
+  // Apostrophes inside words are dropped (don't → dont) so contractions stay one word.
+  const folded = foldVowelLength(hira.replace(LONG_MARKS, 'ー').replace(/(?<=[a-z])['’](?=[a-z])/g, ''));
   return folded.replace(SEPARATORS, ' ').trim();
 }
 
@@ -89,5 +90,5 @@ export function compact(folded: string): string {
 
 /** Latin/digit words of a folded string (Japanese runs are dropped): what English keywords are matched against. */
 export function latinWords(folded: string): string[] {
-  return folded.match(/[a-z0-9']+/g) ?? [];
+  return folded.match(/[a-z0-9]+/g) ?? [];
 }
