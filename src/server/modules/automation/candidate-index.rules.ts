@@ -3,9 +3,11 @@
  * could match it. By the q-gram lemma, a keyword within k edits of part of the message shares at least
  * (distinct bigrams − 3k) of its distinct bigrams (an
  * edit destroys at most two bigrams, a swap of neighbours three) with the message; keywords for which that bound is ≤ 0 (one
- * character, regex) are always candidates.
+ * character, regex) are always candidates. Readings are indexed without voicing marks, like fuzzy matching
+ * compares them.
  */
 import type { AnalyzedMessage, CompiledKeyword } from './keyword-match.rules.ts';
+import { stripVoicing } from './text-fold.rules.ts';
 
 /** Postings of one channel: bigram → entries, where an entry is a keyword's position in the index. */
 type Postings = Map<string, number[]>;
@@ -46,7 +48,7 @@ export function buildCandidateIndex(
       const entry = ruleOf.length;
       ruleOf.push(ruleIndex);
       const s = bigrams(kw.surface);
-      const r = kw.reading ? bigrams(kw.reading) : new Set<string>();
+      const r = kw.reading ? bigrams(stripVoicing(kw.reading)) : new Set<string>();
       const sNeed = s.size - 3 * kw.edits;
       const rNeed = kw.reading ? r.size - 3 * kw.edits : Infinity;
       if (sNeed <= 0 || rNeed <= 0) always.add(ruleIndex);
@@ -76,7 +78,8 @@ function push(postings: Postings, gram: string, entry: number): void {
 export function candidateRules(index: CandidateIndex, msg: AnalyzedMessage): number[] {
   const found = new Set<number>(index.always);
   count(index.surface, bigrams(msg.compact), index.surfaceNeed, index.ruleOf, found);
-  if (msg.reading) count(index.reading, bigrams(msg.reading.text), index.readingNeed, index.ruleOf, found);
+  if (msg.reading)
+    count(index.reading, bigrams(stripVoicing(msg.reading.text)), index.readingNeed, index.ruleOf, found);
   return [...found].sort((a, b) => a - b);
 }
 

@@ -91,6 +91,13 @@ describe('fuzzy', () => {
     expect(hit(kw('料金'), '旅館')).toBeNull();
   });
 
+  it('ignores voicing marks in readings of four kana or more', () => {
+    expect(hit(kw('パスワード'), 'ﾊﾟｽﾜｰﾄ忘れた')).toMatchObject({ distance: 0 });
+    expect(hit(kw('返品'), '変品したい')).not.toBeNull();
+    expect(hit(kw('在庫'), '最高でした')).toBeNull();
+    expect(hit(kw('パスワード', 'contains'), 'ﾊﾟｽﾜｰﾄ忘れた')).toBeNull();
+  });
+
   it('scores fuzzy hits below exact hits', () => {
     const exact = hit(kw('refund'), 'refund') as { score: number };
     const typo = hit(kw('refund'), 'refnd') as { score: number };

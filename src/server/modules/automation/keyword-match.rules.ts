@@ -14,7 +14,7 @@
 import { approximateSearch, boundedDistance } from './edit-distance.rules.ts';
 import type { MatchMode } from './automation.schemas.ts';
 import { readingOf, startsWithSplitInterjection, type Analyzer, type Reading } from './reading.rules.ts';
-import { compact, foldText, hasJapanese, latinWords } from './text-fold.rules.ts';
+import { compact, foldText, hasJapanese, latinWords, stripVoicing } from './text-fold.rules.ts';
 
 /** A keyword ready for matching. */
 export interface CompiledKeyword {
@@ -53,6 +53,9 @@ export interface KeywordHit {
 
 /** Shortest reading matched on the reading channel (shorter readings are too ambiguous: きん, かい). */
 export const MIN_READING_LENGTH = 3;
+
+/** Shortest reading (in kana) for which fuzzy matching ignores voicing marks. */
+export const MIN_VOICELESS_LENGTH = 4;
 
 /**
  * The typo budget of a keyword, by its length in the compared alphabet. Latin: 0 edits up to 3 letters, 1 for
@@ -148,12 +151,17 @@ function containsJapanese(kw: CompiledKeyword, msg: AnalyzedMessage): KeywordHit
 }
 
 function fuzzyJapanese(kw: CompiledKeyword, msg: AnalyzedMessage): KeywordHit | null {
-  if (kw.edits === 0) return null;
   const onReading = kw.reading !== null && msg.reading !== null;
   const pattern = onReading ? (kw.reading as string) : kw.surface;
   if (onReading && pattern.length < MIN_READING_LENGTH) return null;
+  // Fuzzy readings of 4+ kana ignore voicing marks (へんぴん ≈ へんひん ≈ 変品): a missed or extra dakuten is the
+  // commonest kana typo and costs no edit. Shorter readings keep them (ざいこ 在庫 ≠ さいこ 最高). The stripped
+  // strings keep their length, so offsets still line up with token boundaries.
   const text = onReading ? (msg.reading as Reading).text : msg.compact;
-  const hit = approximateSearch(pattern, text, kw.edits);
+  const voiceless = pattern.length >= MIN_VOICELESS_LENGTH;
+  const hit = voiceless
+    ? approximateSearch(stripVoicing(pattern), stripVoicing(text), kw.edits)
+    : approximateSearch(pattern, text, kw.edits);
   if (!hit) return null;
   if (onReading) {
     const slack = kw.edits - hit.distance;

@@ -92,3 +92,16 @@ export function compact(folded: string): string {
 export function latinWords(folded: string): string[] {
   return folded.match(/[a-z0-9]+/g) ?? [];
 }
+
+/**
+ * Kana without voicing marks (が → か, ぱ → は), one character for one, so offsets are preserved. Used by fuzzy
+ * matching and its prefilter only: exact and contains matching keep the marks.
+ */
+export function stripVoicing(text: string): string {
+  let out = '';
+  for (const c of text) {
+    const base = c.normalize('NFD')[0] as string;
+    out += base.length === c.length ? base : c;
+  }
+  return out;
+}
