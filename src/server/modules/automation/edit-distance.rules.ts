@@ -51,33 +51,41 @@ export interface ApproximateHit {
 export function approximateSearch(pattern: string, text: string, max: number): ApproximateHit | null {
   const m = pattern.length;
   if (m === 0) return null;
-  let dist = Array.from({ length: m + 1 }, (_, i) => i);
-  let start = new Array<number>(m + 1).fill(0);
-  let nextDist = new Array<number>(m + 1).fill(0);
-  let nextStart = new Array<number>(m + 1).fill(0);
+  // Four rows from a shared scratch buffer: this runs for every candidate keyword of every message, and fresh
+  // arrays per call were a measurable share of the garbage behind tail latency. Safe: the function never yields.
+  if (scratch.length < 4 * (m + 1)) scratch = new Int32Array(8 * (m + 1));
+  const w = m + 1;
+  let dist = 0;
+  let start = w;
+  let nextDist = 2 * w;
+  let nextStart = 3 * w;
+  for (let i = 0; i <= m; i++) {
+    scratch[dist + i] = i;
+    scratch[start + i] = 0;
+  }
   let best: ApproximateHit | null = null;
   for (let j = 1; j <= text.length; j++) {
-    nextDist[0] = 0;
-    nextStart[0] = j;
-    const c = text[j - 1];
+    scratch[nextDist] = 0;
+    scratch[nextStart] = j;
+    const c = text.charCodeAt(j - 1);
     for (let i = 1; i <= m; i++) {
-      const sub = (dist[i - 1] as number) + (pattern[i - 1] === c ? 0 : 1);
-      const del = (nextDist[i - 1] as number) + 1;
-      const ins = (dist[i] as number) + 1;
+      const sub = (scratch[dist + i - 1] as number) + (pattern.charCodeAt(i - 1) === c ? 0 : 1);
+      const del = (scratch[nextDist + i - 1] as number) + 1;
+      const ins = (scratch[dist + i] as number) + 1;
       if (sub <= del && sub <= ins) {
-        nextDist[i] = sub;
-        nextStart[i] = start[i - 1] as number;
+        scratch[nextDist + i] = sub;
+        scratch[nextStart + i] = scratch[start + i - 1] as number;
       } else if (ins <= del) {
-        nextDist[i] = ins;
-        nextStart[i] = start[i] as number;
+        scratch[nextDist + i] = ins;
+        scratch[nextStart + i] = scratch[start + i] as number;
       } else {
-        nextDist[i] = del;
-        nextStart[i] = nextStart[i - 1] as number;
+        scratch[nextDist + i] = del;
+        scratch[nextStart + i] = scratch[nextStart + i - 1] as number;
       }
     }
-    const d = nextDist[m] as number;
+    const d = scratch[nextDist + m] as number;
     if (d <= max && (best === null || d < best.distance)) {
-      best = { distance: d, start: nextStart[m] as number, end: j };
+      best = { distance: d, start: scratch[nextStart + m] as number, end: j };
       if (d === 0) return best;
     }
     [dist, nextDist] = [nextDist, dist];
@@ -85,3 +93,5 @@ export function approximateSearch(pattern: string, text: string, max: number): A
   }
   return best;
 }
+
+let scratch = new Int32Array(256);

@@ -29,6 +29,8 @@ export interface CompiledKeyword {
   reading: string | null;
   /** Number of analyzer tokens in the keyword's reading (0 without reading). */
   readingTokens: number;
+  /** What fuzzy matching compares: the reading (else the surface), without voicing marks if 4+ kana long. */
+  fuzzyPattern: string;
   /** Edits tolerated in fuzzy mode (on the reading for Japanese keywords, on the letters for Latin ones). */
   edits: number;
 }
@@ -39,6 +41,9 @@ export interface AnalyzedMessage {
   compact: string;
   words: string[];
   reading: Reading | null;
+  /** `reading.text` and `compact` without voicing marks, for fuzzy matching of long readings. */
+  voicelessReading: string;
+  voicelessCompact: string;
 }
 
 /** Which channel matched and where, so guards can look at what follows or precedes the keyword. */
@@ -87,26 +92,24 @@ export function compileKeyword(
         ? maxEdits((reading ?? surface).length, 'kana')
         : maxEdits(surface.length, 'latin');
   const readingTokens = analysed ? analysed.boundaries.length - 1 : 0;
-  return {
-    raw,
-    mode,
-    japanese,
-    surface,
-    words: japanese ? [] : latinWords(folded),
-    reading,
-    readingTokens,
-    edits,
-  };
+  const base = reading ?? surface;
+  const fuzzyPattern = base.length >= MIN_VOICELESS_LENGTH ? stripVoicing(base) : base;
+  const words = japanese ? [] : latinWords(folded);
+  return { raw, mode, japanese, surface, words, reading, readingTokens, fuzzyPattern, edits };
 }
 
 /** Prepares a message: folded forms always, the reading only when an analyzer is given. */
 export function analyzeMessage(text: string, analyzer: Analyzer | null): AnalyzedMessage {
   const folded = foldText(text);
+  const flat = compact(folded);
+  const reading = analyzer ? readingOf(analyzer, text) : null;
   return {
     folded,
-    compact: compact(folded),
+    compact: flat,
     words: latinWords(folded),
-    reading: analyzer ? readingOf(analyzer, text) : null,
+    reading,
+    voicelessReading: reading ? stripVoicing(reading.text) : '',
+    voicelessCompact: stripVoicing(flat),
   };
 }
 
@@ -157,11 +160,15 @@ function fuzzyJapanese(kw: CompiledKeyword, msg: AnalyzedMessage): KeywordHit | 
   // Fuzzy readings of 4+ kana ignore voicing marks (へんぴん ≈ へんひん ≈ 変品): a missed or extra dakuten is the
   // commonest kana typo and costs no edit. Shorter readings keep them (ざいこ 在庫 ≠ さいこ 最高). The stripped
   // strings keep their length, so offsets still line up with token boundaries.
-  const text = onReading ? (msg.reading as Reading).text : msg.compact;
   const voiceless = pattern.length >= MIN_VOICELESS_LENGTH;
-  const hit = voiceless
-    ? approximateSearch(stripVoicing(pattern), stripVoicing(text), kw.edits)
-    : approximateSearch(pattern, text, kw.edits);
+  const text = onReading
+    ? voiceless
+      ? msg.voicelessReading
+      : (msg.reading as Reading).text
+    : voiceless
+      ? msg.voicelessCompact
+      : msg.compact;
+  const hit = approximateSearch(kw.fuzzyPattern, text, kw.edits);
   if (!hit) return null;
   if (onReading) {
     const slack = kw.edits - hit.distance;
@@ -207,11 +214,11 @@ function fuzzyWords(kw: CompiledKeyword, words: string[]): KeywordHit | null {
   for (const size of [n, n + 1, n - 1]) {
     if (size < 1) continue;
     for (let i = 0; i + size <= words.length; i++) {
+      // Typos rarely hit the first letter, and requiring it keeps price ≠ rice, hours ≠ ours.
+      if ((words[i] as string)[0] !== kw.surface[0]) continue;
       const window = words.slice(i, i + size);
       const candidate = size === n ? window.join(' ') : window.join('');
       const target = size === n ? spaced : kw.surface;
-      // Typos rarely hit the first letter, and requiring it keeps price ≠ rice, hours ≠ ours.
-      if (d0(candidate) !== d0(target)) continue;
       const d = boundedDistance(candidate, target, kw.edits);
       if (d <= kw.edits && (best === null || d < best.distance)) {
         best = {
@@ -226,8 +233,6 @@ function fuzzyWords(kw: CompiledKeyword, words: string[]): KeywordHit | null {
   }
   return best;
 }
-
-const d0 = (s: string): string | undefined => s[0];
 
 /** Fuzzy hits score below every exact hit and fall with the share of the keyword that had to be edited. */
 function fuzzyScore(distance: number, length: number): number {

@@ -10,7 +10,7 @@ import { parseCondition } from './condition-parse.rules.ts';
 import type { ConditionNode } from './condition.schemas.ts';
 import { compileKeyword, type CompiledKeyword } from './keyword-match.rules.ts';
 import type { Analyzer } from './reading.rules.ts';
-import { compileRegex } from './regex.rules.ts';
+import { compilePatternSet, compileRegex, type PatternSet } from './regex.rules.ts';
 import { foldText, hasJapanese } from './text-fold.rules.ts';
 import type { RE2JS } from 're2js';
 
@@ -36,6 +36,8 @@ export interface CompiledRuleSet {
   version: string;
   rules: CompiledRule[];
   index: CandidateIndex;
+  /** Every regex trigger of the set in one automaton; owners are rule indices in `rules`. */
+  patterns: PatternSet;
   /** The analyzer used for readings; null when no keyword is Japanese (the dictionary was never loaded). */
   analyzer: Analyzer | null;
 }
@@ -87,7 +89,10 @@ export function compileRuleSet(input: unknown, analyzer: Analyzer | null): Compi
   const index = buildCandidateIndex(
     ordered.map((r) => ({ keywords: r.keywords, hasRegex: r.patterns.length > 0 })),
   );
-  return { ok: true, ruleSet: { version: parsed.data.version, rules: ordered, index, analyzer } };
+  const patterns = compilePatternSet(
+    ordered.flatMap((r, owner) => r.patterns.map((p) => ({ owner, raw: p.raw }))),
+  );
+  return { ok: true, ruleSet: { version: parsed.data.version, rules: ordered, index, patterns, analyzer } };
 }
 
 function compileRule(

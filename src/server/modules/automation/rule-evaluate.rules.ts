@@ -13,17 +13,18 @@
  */
 import type { MessageContent } from '../../../contracts/whatsapp/send.schemas.ts';
 import type { AutomationHistoryEntry, ContactContext, MatchMode } from './automation.schemas.ts';
-import { candidateRules } from './candidate-index.rules.ts';
+import { candidates } from './candidate-index.rules.ts';
 import { evaluateCondition } from './condition-evaluate.rules.ts';
 import { detectHandoff } from './handoff.rules.ts';
 import {
   analyzeMessage,
   matchKeyword,
   type AnalyzedMessage,
+  type CompiledKeyword,
   type KeywordHit,
 } from './keyword-match.rules.ts';
 import { isDeclined } from './negation.rules.ts';
-import { regexFinds } from './regex.rules.ts';
+import { matchPatternSet } from './regex.rules.ts';
 import type { CompiledRule, CompiledRuleSet } from './rule-compile.rules.ts';
 
 /** Automatic replies allowed per contact per window before automation stops answering. */
@@ -70,11 +71,14 @@ export function evaluate(ruleSet: CompiledRuleSet, input: EvaluationInput): Eval
   const msg = analyzeMessage(text, ruleSet.analyzer);
   const nfkc = text.normalize('NFKC');
   let best: { rule: CompiledRule; match: RuleMatch } | null = null;
-  for (const i of candidateRules(ruleSet.index, msg)) {
+  const regexHits = matchPatternSet(ruleSet.patterns, nfkc);
+  const found = candidates(ruleSet.index, msg, regexHits.keys());
+  for (const i of found.rules) {
     const rule = ruleSet.rules[i] as CompiledRule;
     if (best && rule.rule.priority < best.rule.rule.priority) break;
     if (!inScope(rule, input)) continue;
-    const match = matchRule(rule, msg, nfkc);
+    const first = ruleSet.index.firstEntry[i] as number;
+    const match = matchRule(rule, msg, regexHits.get(i) ?? null, (k) => found.keywords[first + k] === 1);
     if (match && (!best || match.score > best.match.score)) best = { rule, match };
   }
   if (!best) return { kind: 'none' };
@@ -96,10 +100,21 @@ function inScope(rule: CompiledRule, input: EvaluationInput): boolean {
   );
 }
 
-/** The best keyword of a rule that matches the message, unless an exclusion phrase is present. */
-function matchRule(rule: CompiledRule, msg: AnalyzedMessage, nfkc: string): RuleMatch | null {
+/**
+ * The best keyword of a rule that matches the message, unless an exclusion phrase is present. Only keywords the
+ * prefilter let through (`isCandidate`, by position in the rule) are compared; `regexHit` is the rule's first regex
+ * trigger found in the message by the rule set's pattern set.
+ */
+function matchRule(
+  rule: CompiledRule,
+  msg: AnalyzedMessage,
+  regexHit: string | null,
+  isCandidate: (k: number) => boolean,
+): RuleMatch | null {
   let best: RuleMatch | null = null;
-  for (const kw of rule.keywords) {
+  for (let k = 0; k < rule.keywords.length; k++) {
+    if (!isCandidate(k)) continue;
+    const kw = rule.keywords[k] as CompiledKeyword;
     const hit = matchKeyword(kw, msg);
     if (!hit || (best && hit.score <= best.score)) continue;
     if (rule.rule.negationGuard && isDeclined(hit, msg)) continue;
@@ -113,11 +128,10 @@ function matchRule(rule: CompiledRule, msg: AnalyzedMessage, nfkc: string): Rule
     };
   }
   if (!best || best.score < 0.9) {
-    const pattern = rule.patterns.find((p) => regexFinds(p.regex, nfkc));
-    if (pattern)
+    if (regexHit !== null)
       best = {
         ruleId: rule.rule.id,
-        keyword: pattern.raw,
+        keyword: regexHit,
         mode: 'regex',
         channel: 'regex',
         distance: 0,

@@ -99,9 +99,16 @@ export function latinWords(folded: string): string[] {
  */
 export function stripVoicing(text: string): string {
   let out = '';
-  for (const c of text) {
-    const base = c.normalize('NFD')[0] as string;
-    out += base.length === c.length ? base : c;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    out += code >= KANA_FROM && code < KANA_FROM + VOICELESS.length ? VOICELESS[code - KANA_FROM] : text[i];
   }
   return out;
 }
+
+const KANA_FROM = 0x3040;
+/** Voiceless form of every hiragana and katakana code point (0x3040–0x30ff), computed once from NFD. */
+const VOICELESS: string[] = Array.from({ length: 0xc0 }, (_, i) => {
+  const c = String.fromCharCode(KANA_FROM + i);
+  return c.normalize('NFD')[0] as string;
+});
