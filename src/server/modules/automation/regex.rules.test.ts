@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRegex, regexFinds } from './regex.rules.ts';
+import { compilePatternSet, compileRegex, matchPatternSet, regexFinds } from './regex.rules.ts';
 
 describe('compileRegex', () => {
   it('refuses invalid, empty, unsupported and match-everything patterns', () => {
@@ -24,5 +24,20 @@ describe('compileRegex', () => {
     expect(regexFinds(c.regex, input)).toBe(false);
     // A backtracking engine needs ~2^20000 steps here; RE2 needs one pass (a few ms, well under a second).
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('pattern sets', () => {
+  it('reports the first matching pattern of each owner in one pass, also on catastrophic patterns', () => {
+    const set = compilePatternSet([
+      { owner: 0, raw: '(a+)+$' },
+      { owner: 1, raw: 'order\\s*#?\\d{4}' },
+      { owner: 1, raw: '注文番号' },
+    ]);
+    expect([...matchPatternSet(set, 'ORDER #1234 注文番号').entries()]).toEqual([[1, 'order\\s*#?\\d{4}']]);
+    const started = performance.now();
+    expect(matchPatternSet(set, 'a'.repeat(20_000) + '!').size).toBe(0);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(matchPatternSet(compilePatternSet([]), 'anything').size).toBe(0);
   });
 });
