@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateCondition, type ConditionSubject } from './condition-evaluate.rules.ts';
+import { parseCondition } from './condition-parse.rules.ts';
+import { ConditionNodeSchema, type ConditionNode } from './condition.schemas.ts';
+
+const parse = (src: string): ConditionNode => {
+  const r = parseCondition(src);
+  if (!r.ok) throw new Error(`${r.error.message} at ${r.error.position}`);
+  return r.ast;
+};
+const errorOf = (src: string) => {
+  const r = parseCondition(src);
+  if (r.ok) throw new Error('expected a syntax error');
+  return r.error;
+};
+
+describe('parseCondition', () => {
+  it('parses the examples of the issue', () => {
+    expect(parse('tag:vip and attr.plan = "gold" and event.order_placed within 7d')).toEqual({
+      type: 'and',
+      items: [
+        { type: 'tag', name: 'vip' },
+        { type: 'attr', key: 'plan', op: '=', value: 'gold' },
+        { type: 'event', name: 'order_placed', withinMs: 7 * 86_400_000, count: null },
+      ],
+    });
+    expect(parse('not event.any within 30d')).toEqual({
+      type: 'not',
+      item: { type: 'event', name: null, withinMs: 30 * 86_400_000, count: null },
+    });
+  });
+
+  it('gives "and" precedence over "or", honours parentheses, and produces valid trees', () => {
+    const ast = parse('tag:a or tag:b and tag:c');
+    expect(ast).toMatchObject({ type: 'or', items: [{ type: 'tag' }, { type: 'and' }] });
+    expect(parse('(tag:a or tag:b) and tag:c')).toMatchObject({
+      type: 'and',
+      items: [{ type: 'or' }, { type: 'tag' }],
+    });
+    expect(ConditionNodeSchema.safeParse(ast).success).toBe(true);
+  });
+
+  it('parses Japanese tag names, nested attributes, counts, numbers, booleans and exists', () => {
+    expect(parse('tag:常連')).toEqual({ type: 'tag', name: '常連' });
+    expect(parse('attr.address.prefecture = "東京都"')).toMatchObject({ key: 'address.prefecture' });
+    expect(parse('attr.visits >= 3')).toMatchObject({ op: '>=', value: 3 });
+    expect(parse('attr.newsletter = true')).toMatchObject({ value: true });
+    expect(parse('attr.email exists')).toEqual({ type: 'attr_exists', key: 'email' });
+    expect(parse('event.order_placed count >= 2 within 12h')).toMatchObject({
+      count: { op: '>=', value: 2 },
+      withinMs: 12 * 3_600_000,
+    });
+    expect(parse('attr.note contains "急ぎ \\"至急\\""')).toMatchObject({ value: '急ぎ "至急"' });
+  });
+
+  it('reports errors with their position', () => {
+    expect(errorOf('tag:vip and')).toEqual({
+      message: 'expected "tag:", "attr.", "event.", "not" or "(" but found the end',
+      position: 11,
+    });
+    expect(errorOf('tag:vip & tag:x')).toMatchObject({ position: 8, message: 'unexpected character "&"' });
+    expect(errorOf('attr.plan = gold')).toMatchObject({ position: 12 });
+    expect(errorOf('event.order within 7y')).toMatchObject({ position: 19 });
+    expect(errorOf('(tag:a')).toMatchObject({ position: 6, message: 'expected ")" but found the end' });
+    expect(errorOf('attr.x = "open')).toMatchObject({ position: 9, message: 'unterminated string' });
+    expect(errorOf('tag:a tag:b')).toMatchObject({ position: 6 });
+  });
+
+  it('refuses absurd nesting and length', () => {
+    const deep = `${'('.repeat(100)}tag:a${')'.repeat(100)}`;
+    expect(errorOf(deep)).toMatchObject({ message: 'nested too deeply' });
+    expect(errorOf('tag:a or '.repeat(300) + 'tag:b').message).toMatch(/longer than/);
+  });
+});
+
+describe('evaluateCondition', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const day = 86_400_000;
+  const subject: ConditionSubject = {
+    attributes: {
+      plan: 'Gold',
+      visits: '4',
+      address: { prefecture: '東京都' },
+      interests: ['wine', 'cheese'],
+    },
+    tags: ['VIP', '常連'],
+    events: [
+      { name: 'order_placed', at: new Date(now.getTime() - 3 * day) },
+      { name: 'order_placed', at: new Date(now.getTime() - 40 * day) },
+      { name: 'link_clicked', at: new Date(now.getTime() + day) },
+    ],
+  };
+  const holds = (src: string) => evaluateCondition(parse(src), subject, now);
+
+  it('evaluates tags, attributes and events', () => {
+    expect(holds('tag:vip and attr.plan = "gold" and event.order_placed within 7d')).toBe(true);
+    expect(holds('tag:常連 and attr.address.prefecture = "東京都"')).toBe(true);
+    expect(holds('attr.visits > 3 and attr.visits <= 4')).toBe(true);
+    expect(holds('attr.interests contains "wine"')).toBe(true);
+    expect(holds('event.order_placed count = 2')).toBe(true);
+    expect(holds('event.order_placed count >= 2 within 30d')).toBe(false);
+  });
+
+  it('treats missing attributes as false for every comparison and ignores future events', () => {
+    expect(holds('attr.missing != "x"')).toBe(false);
+    expect(holds('not attr.missing exists')).toBe(true);
+    expect(holds('event.link_clicked within 7d')).toBe(false);
+    expect(holds('not event.any within 2d')).toBe(true);
+    expect(holds('not event.any within 30d')).toBe(false);
+  });
+});
