@@ -59,6 +59,7 @@ export const ContactSchema = z.object({
   timezone: z.string().nullable(),
   attributes: z.record(z.string(), z.unknown()),
   consentState: z.enum(['unknown', 'opted_in', 'opted_out']),
+  tags: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -86,6 +87,12 @@ export const ConversationSchema = z.object({
   lastMessageAt: z.string().nullable(),
   lastMessagePreview: z.string().nullable(),
   unreadCount: z.number(),
+  teamId: z.string().nullable(),
+  waitingSince: z
+    .string()
+    .nullable()
+    .describe('When the oldest customer message not yet answered by the business arrived; null if none'),
+  phoneNumber: z.object({ displayPhoneNumber: z.string(), label: z.string().nullable() }).optional(),
   windowOpen: z.boolean(),
   windowExpiresAt: z.string().nullable(),
   contact: ContactSchema.optional(),
@@ -151,6 +158,20 @@ export const ContactPageSchema = pageOf(ContactSchema);
 export const PrioritySchema = z.enum(['low', 'normal', 'high', 'urgent']);
 
 export const ConversationListQuerySchema = PageQuerySchema.extend({
+  view: z
+    .enum(['mine', 'unassigned', 'all'])
+    .optional()
+    .describe('mine: assigned to the signed-in user; unassigned; all (default)'),
+  teamId: z.uuid().optional(),
+  tag: z.string().trim().min(1).max(50).optional().describe('Only conversations whose contact has this tag'),
+  contactId: z.uuid().optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Search: contact name, WhatsApp name, phone, or message text (substring, case-insensitive)'),
   status: ConversationStatusSchema.optional(),
   assigneeId: z
     .union([z.uuid(), z.literal('none')])
@@ -173,6 +194,7 @@ export const ConversationUpdateSchema = z.object({
     .nullable()
     .optional()
     .describe('A member user id of the workspace, or null to unassign'),
+  teamId: z.uuid().nullable().optional().describe('A team of the workspace, or null'),
   priority: PrioritySchema.optional(),
   snoozedUntil: z.iso
     .datetime({ offset: true })
@@ -235,3 +257,161 @@ export function errorResponses<S extends keyof typeof ERROR_MEANINGS>(
     typeof ErrorBodySchema
   >;
 }
+
+/** A tag name: trimmed, 1–50 characters, no control characters; compared case-sensitively as typed. */
+export const TagNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[^\p{Cc}]+$/u, 'no control characters');
+export const TagParamsSchema = z.object({ id: z.uuid(), tag: TagNameSchema });
+export const TagListSchema = z.object({ data: z.array(z.object({ name: z.string(), count: z.number() })) });
+
+export const NoteInputSchema = z.object({ body: z.string().trim().min(1).max(4000) });
+export const ContactNoteSchema = z.object({
+  id: z.string(),
+  contactId: z.string(),
+  authorUserId: z.string().nullable(),
+  body: z.string(),
+  createdAt: z.string(),
+});
+export const ContactNoteListSchema = z.object({ data: z.array(ContactNoteSchema) });
+
+export const ActivitySchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  kind: z.enum(['note', 'assigned', 'team', 'status', 'priority', 'automation']),
+  authorUserId: z.string().nullable(),
+  body: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+export type ActivityDto = z.infer<typeof ActivitySchema>;
+export const ActivityPageSchema = pageOf(ActivitySchema);
+
+export const RoleSchema = z.enum(['owner', 'admin', 'agent', 'analyst']);
+export type MemberRoleDto = z.infer<typeof RoleSchema>;
+export const UserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  deactivatedAt: z.string().nullable(),
+});
+export const UserListSchema = z.object({ data: z.array(UserSchema) });
+export const UserUpdateSchema = z.object({
+  role: RoleSchema.optional(),
+  deactivated: z.boolean().optional().describe('true: the user can no longer sign in; false: reactivate'),
+});
+
+export const InvitationInputSchema = z.object({
+  email: z.email().max(320),
+  role: RoleSchema.exclude(['owner']),
+  name: z.string().trim().min(1).max(200).optional(),
+});
+export const InvitationSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: RoleSchema,
+  url: z.string().describe('The one-time link to send to the invitee (shown once)'),
+  expiresAt: z.string(),
+});
+export const InvitationPreviewSchema = z.object({
+  email: z.string(),
+  workspaceName: z.string(),
+  role: RoleSchema,
+});
+export const AcceptInvitationSchema = z.object({
+  token: z.string().min(10).max(200),
+  name: z.string().trim().min(1).max(200),
+  password: z.string().min(10).max(1024),
+});
+
+export const TeamSchema = z.object({ id: z.string(), name: z.string(), memberIds: z.array(z.string()) });
+export const TeamListSchema = z.object({ data: z.array(TeamSchema) });
+export const TeamInputSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  memberIds: z.array(z.uuid()).max(500).default([]),
+});
+export const TeamUpdateSchema = z.object({
+  name: TeamInputSchema.shape.name.optional(),
+  memberIds: z.array(z.uuid()).max(500).optional(),
+});
+
+export const QuickReplySchema = z.object({
+  id: z.string(),
+  shortcut: z.string(),
+  title: z.string(),
+  body: z.string(),
+});
+export const QuickReplyListSchema = z.object({ data: z.array(QuickReplySchema) });
+export const QuickReplyInputSchema = z.object({
+  shortcut: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .regex(/^[\p{L}\p{N}_-]+$/u, 'letters, digits, _ and - only (typed after a slash)'),
+  title: z.string().trim().min(1).max(100),
+  body: z.string().trim().min(1).max(4096),
+});
+export const QuickReplyUpdateSchema = QuickReplyInputSchema.partial();
+
+export const TemplateSchema = z.object({
+  name: z.string(),
+  language: z.string(),
+  category: z.string(),
+  status: z.string(),
+  components: z.array(z.record(z.string(), z.unknown())),
+});
+export const TemplateListSchema = z.object({ data: z.array(TemplateSchema) });
+export const TemplateListQuerySchema = z.object({
+  phoneNumberId: z.uuid().describe("Tsunagi's phone number id: templates of its WhatsApp Business Account"),
+  status: z.string().max(20).optional().describe('e.g. APPROVED'),
+});
+
+export const MediaUploadSchema = z.object({
+  id: z.string().describe('The WhatsApp media id, for {type:"image", image:{id}} and the like'),
+  mimeType: z.string(),
+  filename: z.string(),
+  size: z.number(),
+});
+
+export const ConnectionTestSchema = z.object({
+  ok: z.boolean(),
+  displayPhoneNumber: z.string().optional(),
+  verifiedName: z.string().optional(),
+  qualityRating: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+
+export const BusinessProfileSchema = z.object({
+  about: z.string().max(139).optional(),
+  address: z.string().max(256).optional(),
+  description: z.string().max(512).optional(),
+  email: z.string().max(128).optional(),
+  websites: z
+    .array(z.url({ protocol: /^https?$/ }).max(256))
+    .max(2)
+    .optional(),
+  vertical: z.string().max(40).optional(),
+});
+
+export const MeSchema = z.object({
+  workspaceId: z.string(),
+  role: RoleSchema,
+  kind: z.enum(['session', 'api_key']),
+  userId: z.string().nullable(),
+  csrfToken: z.string().nullable(),
+  user: z
+    .object({ id: z.string(), email: z.string(), name: z.string(), locale: z.string().nullable() })
+    .nullable(),
+  workspace: z.object({ id: z.string(), name: z.string(), timezone: z.string() }),
+  workspaces: z.array(z.object({ id: z.string(), name: z.string(), role: RoleSchema })),
+});
+export const MeUpdateSchema = z.object({
+  locale: z.enum(['ja', 'en']).nullable().optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+});
+export const SwitchWorkspaceSchema = z.object({ workspaceId: z.uuid() });

@@ -22,6 +22,17 @@ export const ConversationEventDataSchema = z.object({
   unreadCount: z.number(),
   lastMessageAt: z.string().nullable(),
   lastMessagePreview: z.string().nullable(),
+  priority: z.string().optional(),
+  teamId: z.string().nullable().optional(),
+  waitingSince: z.string().nullable().optional(),
+});
+
+/** An entry of a conversation's activity log (internal note, assignment, status change, automation). */
+export const ActivityEventDataSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  kind: z.string(),
+  authorUserId: z.string().nullable(),
 });
 
 export const RealtimeEventSchema = z.discriminatedUnion('type', [
@@ -32,6 +43,7 @@ export const RealtimeEventSchema = z.discriminatedUnion('type', [
     workspaceId: z.string(),
     data: ConversationEventDataSchema,
   }),
+  z.object({ type: z.literal('activity.created'), workspaceId: z.string(), data: ActivityEventDataSchema }),
 ]);
 
 export type RealtimeEvent = z.infer<typeof RealtimeEventSchema>;

@@ -19,6 +19,7 @@ import { Dispatcher } from './pipeline/dispatcher.ts';
 import { InboundIngestor } from './pipeline/ingest.ts';
 import { WEBHOOKS_CHANNEL, WebhookJournal } from './pipeline/journal.ts';
 import { mediaFetchJob } from './pipeline/media-fetch.jobs.ts';
+import { readReceiptJob } from './pipeline/read-receipts.jobs.ts';
 import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
 import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
 import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
@@ -155,6 +156,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     logger.warn({ err, job: job.name, jobId: job.id }, 'job failed'),
   );
   jobs.register(mediaFetchJob({ db, clock, graph: ctx.graph, secrets }));
+  jobs.register(readReceiptJob({ db, graph: ctx.graph, secrets }));
 
   const loops: WorkLoop[] = [];
   const unlisteners: Array<() => Promise<void>> = [];

@@ -6,6 +6,7 @@ import {
   numberBodySchema,
   readBodySchema,
   sentQuerySchema,
+  streamQuerySchema,
   templateBodySchema,
   templateStatusBodySchema,
   violationsQuerySchema,
@@ -16,6 +17,7 @@ import type { SimulatorCore } from './core.ts';
 import { faultsSchema } from './faults.ts';
 import { ControlError } from './inbound.ts';
 import { useOwnJsonParser } from './json-body.ts';
+import { streamFeed } from './stream.ts';
 import type { Simulator } from './simulator.ts';
 
 const STATUS: Record<ControlError['code'], number> = { invalid_request: 400, not_found: 404, conflict: 409 };
@@ -69,6 +71,11 @@ export async function controlRoutes(
     const q = parse(conversationsQuerySchema, req.query);
     const messages = sim.conversation(q.phoneNumberId, q.customer);
     return { messages, count: messages.length };
+  });
+
+  app.get('/stream', async (req, reply) => {
+    const q = parse(streamQuerySchema, req.query);
+    streamFeed(req, reply, sim, q);
   });
 
   app.get('/faults', async () => sim.faults());

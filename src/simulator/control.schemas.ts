@@ -116,6 +116,12 @@ export const violationsQuerySchema = z.strictObject({
   kind: z.string().optional(),
 });
 
+/** `GET /control/stream`: live changes, optionally of one number and/or one customer. */
+export const streamQuerySchema = z.strictObject({
+  phoneNumberId: id.optional(),
+  customer: phoneDigits.optional(),
+});
+
 export const conversationsQuerySchema = z.strictObject({ phoneNumberId: id, customer: phoneDigits });
 
 export const webhookLogQuerySchema = z.strictObject({

@@ -1,5 +1,6 @@
 import type { Clock } from '../lib/clock.ts';
 import { defaultFaults, faultsSchema, SeededRandom } from './faults.ts';
+import { SimulatorFeed } from './feed.ts';
 import type { Faults, FaultsInput } from './faults.ts';
 import { MediaStore } from './media.ts';
 import { DEFAULT_PAIR_RATE, PairRateLimiter } from './rate-limit.rules.ts';
@@ -70,6 +71,8 @@ export interface SimulatorCore {
   /** Base of media download URLs; undefined = derived from each request. */
   publicBaseUrl: string | undefined;
   logger: SimulatorLogger | undefined;
+  /** Live conversation changes for the phone UI. */
+  feed: SimulatorFeed;
 }
 
 /** Wires the parts together from the options. */
@@ -95,6 +98,15 @@ export function createCore(opts: SimulatorOptions): SimulatorCore {
     queue,
     faults: () => core.faults,
     delays: opts.statusDelaysMs ?? DEFAULT_STATUS_DELAYS,
+    onStatus: (record) =>
+      core.feed.publish({
+        kind: 'status',
+        phoneNumberId: record.phoneNumberId,
+        customer: record.to,
+        wamid: record.wamid,
+        status: record.status,
+        ...(record.errors ? { errors: record.errors } : {}),
+      }),
   });
   const core: SimulatorCore = {
     opts,
@@ -119,6 +131,7 @@ export function createCore(opts: SimulatorOptions): SimulatorCore {
     webhookUrl: opts.webhookUrl,
     publicBaseUrl: opts.publicBaseUrl,
     logger: opts.logger,
+    feed: new SimulatorFeed(),
   };
   return core;
 }

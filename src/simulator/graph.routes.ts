@@ -14,6 +14,7 @@ import {
   getObject,
   listTemplates,
 } from './graph-api.ts';
+import { getBusinessProfile, updateBusinessProfile } from './business-profile.ts';
 import { useOwnJsonParser } from './json-body.ts';
 import { handleSend } from './send.service.ts';
 
@@ -129,6 +130,16 @@ export async function graphRoutes(app: FastifyInstance, core: SimulatorCore, pre
   app.delete('/:version/:id', async (req) => {
     const p = parse(objectParams, req.params);
     return deleteMedia(core, token(req), p.id, parse(mediaQuery, req.query).phone_number_id);
+  });
+
+  app.get('/:version/:pnid/whatsapp_business_profile', async (req) => {
+    const p = parse(numberParams, req.params);
+    return getBusinessProfile(core, token(req), p.pnid, parse(mediaQuery, req.query).fields);
+  });
+
+  app.post('/:version/:pnid/whatsapp_business_profile', async (req) => {
+    const p = parse(numberParams, req.params);
+    return updateBusinessProfile(core, token(req), p.pnid, req.body);
   });
 
   app.get('/:version/:wabaId/message_templates', async (req) => {

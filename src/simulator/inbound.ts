@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { inboundBodySchema } from './control.schemas.ts';
 import type { SimulatorCore } from './core.ts';
 import { webhookError } from './errors.ts';
+import { toConversationMessage } from './feed.ts';
 import { digitsOf } from './state.ts';
 
 /** A control-API input problem; rendered as `{ error: { code, message } }` with 400 or 404. */
@@ -57,12 +58,13 @@ export function receiveInbound(
 
   const name = input.name ?? core.customers.nameOf(input.from) ?? input.from;
   core.customers.recordInbound(num.phoneNumberId, input.from, now, input.name, type !== 'system');
-  core.customers.appendConversation(num.phoneNumberId, input.from, {
-    direction: 'inbound',
-    wamid,
-    at: new Date(now).toISOString(),
-    type,
-    message,
+  const entry = { direction: 'inbound' as const, wamid, at: new Date(now).toISOString(), type, message };
+  core.customers.appendConversation(num.phoneNumberId, input.from, entry);
+  core.feed.publish({
+    kind: 'message',
+    phoneNumberId: num.phoneNumberId,
+    customer: input.from,
+    message: toConversationMessage(entry),
   });
   core.queue.enqueue({
     kind: 'message',

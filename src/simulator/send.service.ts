@@ -2,6 +2,7 @@ import { graphErrorInfo } from '../contracts/whatsapp/graph-error-codes.ts';
 import { recordViolation } from './core.ts';
 import type { SimulatorCore } from './core.ts';
 import { GraphError, webhookError } from './errors.ts';
+import { toConversationMessage } from './feed.ts';
 import { pricingFor } from './pricing.rules.ts';
 import type { TemplateCategory } from './pricing.rules.ts';
 import { MessagingLimitTracker, ThroughputWindow } from './rate-limit.rules.ts';
@@ -35,7 +36,12 @@ export function handleSend(
   injectServerError(core);
   const v = validateSendRequest(raw, digitsOf(num.displayPhoneNumber));
   if (v.kind === 'read') {
-    core.customers.markInboundRead(v.messageId, core.clock.now().toISOString());
+    const at = core.clock.now().toISOString();
+    const entry = core.customers.markInboundRead(v.messageId, at);
+    const customer = typeof entry?.message.from === 'string' ? entry.message.from : '';
+    if (entry?.readAt === at)
+      core.feed.publish({ kind: 'read', phoneNumberId: num.phoneNumberId, customer, wamid: entry.wamid, at });
+    if (entry && v.typing) core.feed.publish({ kind: 'typing', phoneNumberId: num.phoneNumberId, customer, at });
     return { success: true };
   }
   const template = v.template
@@ -63,6 +69,12 @@ export function handleSend(
   const plan = planDelivery(core, num, v, template?.category, wamid, now);
   core.sentLog.add(record, now);
   core.customers.appendConversation(num.phoneNumberId, v.waId, { direction: 'outbound', record });
+  core.feed.publish({
+    kind: 'message',
+    phoneNumberId: num.phoneNumberId,
+    customer: v.waId,
+    message: toConversationMessage({ direction: 'outbound', record }),
+  });
   core.statuses.schedule(record, num, plan, v.bizOpaqueCallbackData);
   return {
     messaging_product: 'whatsapp',

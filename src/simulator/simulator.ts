@@ -4,31 +4,19 @@ import type { CustomerInput, InboundInput, OptOutInput } from './control.schemas
 import { createCore, setFaults } from './core.ts';
 import type { SimulatorCore, SimulatorOptions } from './core.ts';
 import type { Faults, FaultsInput } from './faults.ts';
+import { toConversationMessage } from './feed.ts';
+import type { ConversationMessage, FeedEvent } from './feed.ts';
 import { ControlError, receiveInbound } from './inbound.ts';
 import { templateStatusUpdate, userPreferencesUpdate } from './management-updates.ts';
 import type { SentQuery, SentRecord, Violation } from './sent-log.ts';
+
+export type { ConversationMessage, FeedEvent } from './feed.ts';
 import { digitsOf } from './state.ts';
 import type { BusinessNumber, NumberRegistration } from './state.ts';
 import { templateCreateSchema } from './templates.schemas.ts';
 import type { TemplateDef, TemplateStatus } from './templates.schemas.ts';
 import { normalizePhone } from './validate-send.ts';
 import type { WebhookLogEntry, WebhookStats } from './webhooks.ts';
-
-/** One message of a conversation, either direction, as the phone UI renders it. */
-export interface ConversationMessage {
-  direction: 'inbound' | 'outbound';
-  wamid: string;
-  at: string;
-  type: string;
-  /** Inbound: the webhook message object. Outbound: the request body as sent. */
-  message: Record<string, unknown>;
-  /** Outbound only: latest status and its history, errors when failed. */
-  status?: SentRecord['status'];
-  statuses?: SentRecord['statuses'];
-  errors?: SentRecord['errors'];
-  /** Inbound only: when the business marked it read. */
-  readAt?: string;
-}
 
 const cores = new WeakMap<Simulator, SimulatorCore>();
 
@@ -153,27 +141,12 @@ export class Simulator {
 
   /** Both directions of one conversation, in order. */
   conversation(phoneNumberId: string, customer: string): ConversationMessage[] {
-    return this.core.customers.conversation(phoneNumberId, customer).map((e) =>
-      e.direction === 'inbound'
-        ? {
-            direction: 'inbound',
-            wamid: e.wamid,
-            at: e.at,
-            type: e.type,
-            message: e.message,
-            ...(e.readAt ? { readAt: e.readAt } : {}),
-          }
-        : {
-            direction: 'outbound',
-            wamid: e.record.wamid,
-            at: e.record.acceptedAt,
-            type: e.record.type,
-            message: e.record.body,
-            status: e.record.status,
-            statuses: e.record.statuses,
-            ...(e.record.errors ? { errors: e.record.errors } : {}),
-          },
-    );
+    return this.core.customers.conversation(phoneNumberId, customer).map(toConversationMessage);
+  }
+
+  /** Live changes of every conversation (new messages, statuses, reads); returns the unsubscribe function. */
+  subscribe(fn: (e: FeedEvent) => void): () => void {
+    return this.core.feed.subscribe(fn);
   }
 
   /** Adds a template to a WABA (status APPROVED unless given). */

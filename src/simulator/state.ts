@@ -162,11 +162,14 @@ export class CustomerDirectory {
     return this.conversations.get(pair(pnid, waId)) ?? [];
   }
 
-  /** The business marked an inbound message as read (mark-as-read call); false when the wamid is unknown. */
-  markInboundRead(wamid: string, at: string): boolean {
+  /** The business marked an inbound message as read (mark-as-read call); undefined when the wamid is unknown. */
+  markInboundRead(
+    wamid: string,
+    at: string,
+  ): Extract<ConversationEntry, { direction: 'inbound' }> | undefined {
     const entry = this.inboundByWamid.get(wamid);
     if (entry && entry.readAt === undefined) entry.readAt = at;
-    return entry !== undefined;
+    return entry;
   }
 
   /** True when `wamid` is a message of this conversation (reaction targets must be). */

@@ -49,6 +49,8 @@ export class StatusScheduler {
       queue: WebhookQueue;
       faults(): Faults;
       delays: StatusDelays;
+      /** Called after each status change of a record (the phone UI's live feed). */
+      onStatus?: (record: SentRecord) => void;
     },
   ) {}
 
@@ -110,6 +112,7 @@ export class StatusScheduler {
     record.status = status;
     record.statuses.push({ status, at: new Date(now).toISOString() });
     if (errors) record.errors = errors;
+    this.deps.onStatus?.(record);
     if (status === 'read' || status === 'failed' || (status === 'sent' && record.type === 'reaction')) {
       this.tracked.delete(record.wamid);
     }

@@ -93,3 +93,19 @@ export const PhoneNumberResponseSchema = z.looseObject({
 });
 /** A phone number info response. */
 export type PhoneNumberResponse = z.infer<typeof PhoneNumberResponseSchema>;
+
+/** `GET /{phone-number-id}/whatsapp_business_profile`: the profile customers see. */
+export const BusinessProfileResponseSchema = z.object({
+  data: z.array(
+    z.looseObject({
+      about: z.string().optional(),
+      address: z.string().optional(),
+      description: z.string().optional(),
+      email: z.string().optional(),
+      websites: z.array(z.string()).optional(),
+      vertical: z.string().optional(),
+      profile_picture_url: z.string().optional(),
+    }),
+  ),
+});
+export type BusinessProfileResponse = z.infer<typeof BusinessProfileResponseSchema>['data'][number];

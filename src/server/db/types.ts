@@ -118,6 +118,8 @@ export interface ConversationsTable {
   last_message_at: NullableTimestamp;
   last_message_preview: string | null;
   unread_count: Generated<number>;
+  team_id: string | null;
+  waiting_since: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -237,6 +239,72 @@ export interface SchemaMigrationsTable {
   applied_at: Timestamp;
 }
 
+export interface TeamsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
+  workspace_id: string;
+}
+
+export interface ContactTagsTable {
+  workspace_id: string;
+  contact_id: string;
+  tag: string;
+  created_at: Timestamp;
+}
+
+export interface ContactNotesTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  author_user_id: string | null;
+  body: string;
+  created_at: Timestamp;
+}
+
+export type ActivityKind = 'note' | 'assigned' | 'team' | 'status' | 'priority' | 'automation';
+
+export interface ConversationActivitiesTable {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  kind: ActivityKind;
+  author_user_id: string | null;
+  body: string | null;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+}
+
+export interface QuickRepliesTable {
+  id: string;
+  workspace_id: string;
+  shortcut: string;
+  title: string;
+  body: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface InvitationsTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  name: string | null;
+  role: MemberRole;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: NullableTimestamp;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -256,6 +324,13 @@ export interface Database {
   jobs: JobsTable;
   dispatch_leases: DispatchLeasesTable;
   schema_migrations: SchemaMigrationsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  contact_tags: ContactTagsTable;
+  contact_notes: ContactNotesTable;
+  conversation_activities: ConversationActivitiesTable;
+  quick_replies: QuickRepliesTable;
+  invitations: InvitationsTable;
 }
 
 /** The typed query builder over the whole schema (a connection pool, or PGlite behind a mutex). */
@@ -269,3 +344,6 @@ export type MessageUpdate = Updateable<MessagesTable>;
 export type ConversationRow = Selectable<ConversationsTable>;
 export type ContactRow = Selectable<ContactsTable>;
 export type PhoneNumberRow = Selectable<PhoneNumbersTable>;
+export type ActivityRow = Selectable<ConversationActivitiesTable>;
+export type TeamRow = Selectable<TeamsTable>;
+export type QuickReplyRow = Selectable<QuickRepliesTable>;

@@ -1,8 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { contactTagsRoutes } from '../modules/contacts/contact-tags.routes.ts';
 import { contactsRoutes } from '../modules/contacts/contacts.routes.ts';
 import { conversationsRoutes } from '../modules/conversations/conversations.routes.ts';
 import { mediaRoutes } from '../modules/media/media.routes.ts';
 import { messagesRoutes } from '../modules/messages/messages.routes.ts';
+import { quickRepliesRoutes } from '../modules/quick-replies/quick-replies.routes.ts';
+import { teamsRoutes } from '../modules/teams/teams.routes.ts';
+import { usersRoutes } from '../modules/users/users.routes.ts';
+import { phoneNumbersGraphRoutes } from '../modules/phone-numbers/phone-numbers-graph.routes.ts';
 import { phoneNumbersRoutes } from '../modules/phone-numbers/phone-numbers.routes.ts';
 import { requireAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
@@ -16,7 +21,12 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   });
   await phoneNumbersRoutes(app, ctx);
   await contactsRoutes(app, ctx);
+  await contactTagsRoutes(app, ctx);
   await conversationsRoutes(app, ctx);
   await messagesRoutes(app, ctx);
   await mediaRoutes(app, ctx);
+  await usersRoutes(app, ctx);
+  await teamsRoutes(app, ctx);
+  await quickRepliesRoutes(app, ctx);
+  await phoneNumbersGraphRoutes(app, ctx);
 }

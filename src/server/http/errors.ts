@@ -23,6 +23,8 @@ export const ERROR_HTTP_STATUS = {
   rate_limited: 429,
   login_locked: 429,
   internal: 500,
+  /** The WhatsApp Cloud API refused or failed a call made on the caller's behalf (details carry its error). */
+  whatsapp_error: 502,
   unavailable: 503,
 } as const satisfies Record<string, number>;
 

@@ -200,7 +200,8 @@ async function resolveConversations(
   return ids;
 }
 
-interface ConversationSummaryRow {
+/** The columns of a conversation that its `conversation.updated` event carries. */
+export interface ConversationSummaryRow {
   id: string;
   workspace_id: string;
   status: string;
@@ -208,7 +209,24 @@ interface ConversationSummaryRow {
   unread_count: number;
   last_message_at: Date | null;
   last_message_preview: string | null;
+  priority?: string;
+  team_id?: string | null;
+  waiting_since?: Date | null;
 }
+
+/** The columns to `RETURNING` for a {@link conversationEvent}. */
+export const CONVERSATION_SUMMARY_COLUMNS = [
+  'id',
+  'workspace_id',
+  'status',
+  'assignee_id',
+  'unread_count',
+  'last_message_at',
+  'last_message_preview',
+  'priority',
+  'team_id',
+  'waiting_since',
+] as const;
 
 /**
  * Moves conversation summaries forward: last inbound time (drives the 24 h window), the latest preview by
@@ -219,12 +237,13 @@ async function updateSummaries(
   now: Date,
   messages: Array<{ conversationId: string; at: number; preview: string }>,
 ): Promise<ConversationSummaryRow[]> {
-  const perConv = new Map<string, { count: number; lastAt: number; preview: string }>();
+  const perConv = new Map<string, { count: number; firstAt: number; lastAt: number; preview: string }>();
   for (const m of messages) {
     const cur = perConv.get(m.conversationId);
-    if (!cur) perConv.set(m.conversationId, { count: 1, lastAt: m.at, preview: m.preview });
+    if (!cur) perConv.set(m.conversationId, { count: 1, firstAt: m.at, lastAt: m.at, preview: m.preview });
     else {
       cur.count++;
+      cur.firstAt = Math.min(cur.firstAt, m.at);
       if (m.at >= cur.lastAt) Object.assign(cur, { lastAt: m.at, preview: m.preview });
     }
   }
@@ -235,15 +254,16 @@ async function updateSummaries(
       last_inbound_at = greatest(c.last_inbound_at, v.last_at),
       last_message_preview = case when c.last_message_at is null or v.last_at >= c.last_message_at then v.preview else c.last_message_preview end,
       last_message_at = greatest(c.last_message_at, v.last_at),
+      waiting_since = least(c.waiting_since, v.first_at),
       status = case when c.status in ('resolved', 'snoozed') then 'open' else c.status end,
       snoozed_until = case when c.status = 'snoozed' then null else c.snoozed_until end,
       updated_at = ${now}
     from unnest(${rows.map(([id]) => id)}::uuid[], ${rows.map(([, s]) => s.count)}::int[],
-      ${rows.map(([, s]) => new Date(s.lastAt * 1000))}::timestamptz[], ${rows.map(([, s]) => s.preview)}::text[]) as v(id, n, last_at, preview)
+      ${rows.map(([, s]) => new Date(s.lastAt * 1000))}::timestamptz[], ${rows.map(([, s]) => s.preview)}::text[],
+      ${rows.map(([, s]) => new Date(s.firstAt * 1000))}::timestamptz[]) as v(id, n, last_at, preview, first_at)
     where c.id = v.id
-    returning c.id, c.workspace_id, c.status, c.assignee_id, c.unread_count, c.last_message_at, c.last_message_preview`.execute(
-    tx,
-  );
+    returning c.id, c.workspace_id, c.status, c.assignee_id, c.unread_count, c.last_message_at, c.last_message_preview,
+      c.priority, c.team_id, c.waiting_since`.execute(tx);
   return res.rows;
 }
 
@@ -259,6 +279,26 @@ export function conversationEvent(c: ConversationSummaryRow): RealtimeEvent {
       unreadCount: c.unread_count,
       lastMessageAt: c.last_message_at ? new Date(c.last_message_at).toISOString() : null,
       lastMessagePreview: c.last_message_preview,
+      ...(c.priority !== undefined ? { priority: c.priority } : {}),
+      ...(c.team_id !== undefined ? { teamId: c.team_id } : {}),
+      ...(c.waiting_since !== undefined
+        ? { waitingSince: c.waiting_since ? new Date(c.waiting_since).toISOString() : null }
+        : {}),
     },
+  };
+}
+
+/** The `activity.created` event for an activity log entry. */
+export function activityEvent(a: {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  kind: string;
+  author_user_id: string | null;
+}): RealtimeEvent {
+  return {
+    type: 'activity.created',
+    workspaceId: a.workspace_id,
+    data: { id: a.id, conversationId: a.conversation_id, kind: a.kind, authorUserId: a.author_user_id },
   };
 }

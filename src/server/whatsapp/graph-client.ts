@@ -1,4 +1,5 @@
 import {
+  BusinessProfileResponseSchema,
   GraphSuccessResponseSchema,
   MediaInfoResponseSchema,
   MediaUploadResponseSchema,
@@ -6,7 +7,11 @@ import {
   SendMessageResponseSchema,
   TemplatesPageResponseSchema,
 } from '../../contracts/whatsapp/graph-response.schemas.ts';
-import type { GraphTemplate, PhoneNumberResponse } from '../../contracts/whatsapp/graph-response.schemas.ts';
+import type {
+  BusinessProfileResponse,
+  GraphTemplate,
+  PhoneNumberResponse,
+} from '../../contracts/whatsapp/graph-response.schemas.ts';
 import type { MarkReadBody, SendBody } from '../../contracts/whatsapp/send.schemas.ts';
 import { systemClock } from '../../lib/clock.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -199,6 +204,33 @@ export function createGraphClient(options: GraphClientOptions) {
       return call(
         { method: 'GET', url: url([pn.phoneNumberId], { fields: PHONE_FIELDS }), token: pn.accessToken },
         PhoneNumberResponseSchema,
+      );
+    },
+
+    /** The business profile customers see (`GET /{pnid}/whatsapp_business_profile`). */
+    async getBusinessProfile(pn: PhoneNumberCredentials): Promise<BusinessProfileResponse> {
+      const fields = 'about,address,description,email,profile_picture_url,websites,vertical';
+      const data = await call(
+        {
+          method: 'GET',
+          url: url([pn.phoneNumberId, 'whatsapp_business_profile'], { fields }),
+          token: pn.accessToken,
+        },
+        BusinessProfileResponseSchema,
+      );
+      return data.data[0] ?? {};
+    },
+
+    /** Changes business profile fields (`POST /{pnid}/whatsapp_business_profile`); others are kept. */
+    async updateBusinessProfile(pn: PhoneNumberCredentials, fields: Record<string, unknown>): Promise<void> {
+      await call(
+        {
+          method: 'POST',
+          url: url([pn.phoneNumberId, 'whatsapp_business_profile']),
+          token: pn.accessToken,
+          json: { messaging_product: 'whatsapp', ...fields },
+        },
+        GraphSuccessResponseSchema,
       );
     },
   };

@@ -1,9 +1,19 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import {
+  AcceptInvitationSchema,
+  InvitationPreviewSchema,
+  MeSchema,
+  MeUpdateSchema,
+  SwitchWorkspaceSchema,
+  errorResponses,
+} from '../../../contracts/api.schemas.ts';
 import { SESSION_COOKIE, readCookie, requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { login, logout } from './sessions.service.ts';
+import { acceptInvitation, previewInvitation } from '../users/invitations.service.ts';
+import { describeMe, switchWorkspace, updateMe } from '../users/users.service.ts';
+import { login, logout, type LoginResult } from './sessions.service.ts';
 
 const LoginBody = z.object({
   email: z.string().email().max(320),
@@ -11,11 +21,18 @@ const LoginBody = z.object({
   workspaceId: z.string().uuid().optional(),
 });
 
-/** Console sign-in: a session cookie (HttpOnly, SameSite=Lax) plus a CSRF token for state-changing requests. */
+const tags = ['auth'];
+
+/**
+ * Console sign-in: a session cookie (HttpOnly, SameSite=Lax) plus a CSRF token for state-changing requests;
+ * the signed-in user's profile and language; switching workspace; accepting an invitation.
+ */
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.post('/api/v1/auth/login', { schema: { tags: ['auth'], body: LoginBody } }, async (req, reply) => {
-    const result = await login(ctx.db, ctx.clock, req.body);
+  const deps = { db: ctx.db, clock: ctx.clock };
+
+  /** Sets the session cookie and answers with what the console needs to start. */
+  const signedIn = (reply: FastifyReply, result: LoginResult) => {
     const secure = (ctx.config.publicUrl ?? '').startsWith('https://') ? '; Secure' : '';
     reply.header(
       'set-cookie',
@@ -27,9 +44,13 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       workspace: result.workspace,
       workspaces: result.workspaces,
     };
-  });
+  };
 
-  r.post('/api/v1/auth/logout', { schema: { tags: ['auth'] } }, async (req, reply) => {
+  r.post('/api/v1/auth/login', { schema: { tags, body: LoginBody } }, async (req, reply) =>
+    signedIn(reply, await login(ctx.db, ctx.clock, req.body)),
+  );
+
+  r.post('/api/v1/auth/logout', { schema: { tags } }, async (req, reply) => {
     requireAuth(req, reply);
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (token) await logout(ctx.db, token);
@@ -37,14 +58,63 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     return { ok: true };
   });
 
-  r.get('/api/v1/auth/me', { schema: { tags: ['auth'] } }, async (req, reply) => {
-    const p = requireAuth(req, reply);
-    return {
-      workspaceId: p.workspaceId,
-      role: p.role,
-      kind: p.kind,
-      userId: p.userId,
-      csrfToken: p.csrfToken,
-    };
-  });
+  r.get('/api/v1/auth/me', { schema: { tags, response: { 200: MeSchema } } }, async (req, reply) =>
+    describeMe(deps, requireAuth(req, reply)),
+  );
+
+  r.patch(
+    '/api/v1/auth/me',
+    {
+      schema: {
+        tags,
+        summary: 'Change your name or console language',
+        body: MeUpdateSchema,
+        response: { 200: MeSchema },
+      },
+    },
+    async (req, reply) => updateMe(deps, requireAuth(req, reply), req.body),
+  );
+
+  r.post(
+    '/api/v1/auth/switch-workspace',
+    {
+      schema: {
+        tags,
+        summary: 'Continue in another of your workspaces (new session)',
+        body: SwitchWorkspaceSchema,
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      const result = await switchWorkspace(deps, p, req.body.workspaceId);
+      const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+      if (token) await logout(ctx.db, token);
+      return signedIn(reply, result);
+    },
+  );
+
+  r.get(
+    '/api/v1/invitations/:token',
+    {
+      schema: {
+        tags,
+        summary: 'What an invitation link is for (no sign-in needed)',
+        params: z.object({ token: z.string().min(10).max(200) }),
+        response: { 200: InvitationPreviewSchema, ...errorResponses(404) },
+      },
+    },
+    async (req) => previewInvitation(deps, req.params.token),
+  );
+
+  r.post(
+    '/api/v1/auth/accept-invite',
+    {
+      schema: {
+        tags,
+        summary: 'Accept an invitation: create your account and sign in',
+        body: AcceptInvitationSchema,
+      },
+    },
+    async (req, reply) => signedIn(reply, await acceptInvitation(deps, req.body)),
+  );
 }

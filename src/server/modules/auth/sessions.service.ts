@@ -1,6 +1,6 @@
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
-import type { Db, MemberRole } from '../../db/types.ts';
+import type { Db, DbOrTx, MemberRole } from '../../db/types.ts';
 import { AppError } from '../../http/errors.ts';
 import { randomToken, sha256Hex, verifyPassword } from '../../lib/crypto.ts';
 import { SESSION_TTL_MS, loginLockedUntil } from './auth.rules.ts';
@@ -9,7 +9,7 @@ export interface LoginResult {
   token: string;
   csrfToken: string;
   expiresAt: Date;
-  user: { id: string; email: string; name: string };
+  user: { id: string; email: string; name: string; locale: string | null };
   workspace: { id: string; name: string; role: MemberRole };
   workspaces: Array<{ id: string; name: string; role: MemberRole }>;
 }
@@ -49,6 +49,22 @@ export async function login(
   await db.insertInto('login_attempts').values({ email, attempted_at: now, succeeded: ok }).execute();
   if (!user || !ok) throw new AppError('invalid_credentials', 'Email or password is incorrect');
 
+  return openSession(db, clock, user, input.workspaceId);
+}
+
+/**
+ * Opens a session for a user in one of their workspaces (the requested one, else the first they joined): a
+ * random token (only its hash is stored) and a CSRF token. Used by sign-in, workspace switching and accepting
+ * an invitation.
+ */
+export async function openSession(
+  db: DbOrTx,
+  clock: Clock,
+  user: { id: string; email: string; name: string; locale: string | null },
+  workspaceId?: string,
+  opts: { strict?: boolean } = {},
+): Promise<LoginResult> {
+  const now = clock.now();
   const workspaces = await db
     .selectFrom('memberships')
     .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
@@ -56,8 +72,9 @@ export async function login(
     .where('memberships.user_id', '=', user.id)
     .orderBy('memberships.created_at')
     .execute();
-  const workspace = workspaces.find((w) => w.id === input.workspaceId) ?? workspaces[0];
-  if (!workspace) throw new AppError('forbidden', 'This user is not a member of any workspace');
+  // Sign-in falls back to the first workspace; switching (`strict`) must land in the one asked for.
+  const workspace = workspaces.find((w) => w.id === workspaceId) ?? (opts.strict ? undefined : workspaces[0]);
+  if (!workspace) throw new AppError('forbidden', 'This user is not a member of that workspace');
   const token = randomToken('', 32);
   const csrfToken = randomToken('', 24);
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
@@ -77,7 +94,7 @@ export async function login(
     token,
     csrfToken,
     expiresAt,
-    user: { id: user.id, email: user.email, name: user.name },
+    user: { id: user.id, email: user.email, name: user.name, locale: user.locale },
     workspace,
     workspaces,
   };

@@ -10,6 +10,7 @@ import { newId } from '../../../lib/ids.ts';
 import type { ContactRow, Db, DbOrTx } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
+import { findTagsOfContacts } from './contact-tags.repository.ts';
 import { contactSearchPatterns, mergeAttributes, optedOutAt } from './contacts-search.rules.ts';
 import { normalizeWaId, parsePhone } from './contacts.rules.ts';
 import {
@@ -74,7 +75,7 @@ export async function applyUserPreferences(
 }
 
 /** The API representation of a contact row. */
-export function toContactDto(row: ContactRow): ContactDto {
+export function toContactDto(row: ContactRow, tags: string[] = []): ContactDto {
   return {
     id: row.id,
     waId: row.wa_id,
@@ -85,6 +86,7 @@ export function toContactDto(row: ContactRow): ContactDto {
     timezone: row.timezone,
     attributes: row.attributes,
     consentState: row.consent_state,
+    tags,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -103,13 +105,23 @@ export async function listContacts(
     limit: query.limit + 1,
     ...(after ? { afterId: after.id } : {}),
   });
-  return toPage(rows, query.limit, toContactDto, (r) => [r.id]);
+  const tags = await findTagsOfContacts(
+    deps.db,
+    workspaceId,
+    rows.map((r) => r.id),
+  );
+  return toPage(
+    rows,
+    query.limit,
+    (r) => toContactDto(r, tags.get(r.id)),
+    (r) => [r.id],
+  );
 }
 
 export async function getContact(deps: ContactsDeps, workspaceId: string, id: string): Promise<ContactDto> {
   const row = await findContact(deps.db, workspaceId, id);
   if (!row) throw notFound('Contact');
-  return toContactDto(row);
+  return toContactDto(row, (await findTagsOfContacts(deps.db, workspaceId, [id])).get(id));
 }
 
 /**
@@ -187,7 +199,7 @@ export async function updateContact(
     });
   });
   if (!row) throw notFound('Contact');
-  return toContactDto(row);
+  return toContactDto(row, (await findTagsOfContacts(deps.db, workspaceId, [id])).get(id));
 }
 
 /** Deletes a contact with its conversations and messages (erasure on request). */

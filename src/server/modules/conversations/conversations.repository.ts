@@ -1,4 +1,5 @@
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
+import type { ContactSearchPatterns } from '../contacts/contacts-search.rules.ts';
 import type {
   ConversationRow,
   ConversationStatus,
@@ -13,6 +14,12 @@ export interface ConversationFilters {
   assigneeId?: string | null;
   phoneNumberId?: string;
   unread?: boolean;
+  teamId?: string;
+  /** Only conversations whose contact carries this tag. */
+  tag?: string;
+  contactId?: string;
+  /** Contact name/phone or message text matches (see `contactSearchPatterns`). */
+  search?: ContactSearchPatterns;
 }
 
 /**
@@ -36,6 +43,52 @@ export function listConversations(
   else if (filters.assigneeId !== undefined) q = q.where('assignee_id', '=', filters.assigneeId);
   if (filters.phoneNumberId) q = q.where('phone_number_id', '=', filters.phoneNumberId);
   if (filters.unread !== undefined) q = q.where('unread_count', filters.unread ? '>' : '=', 0);
+  if (filters.teamId) q = q.where('team_id', '=', filters.teamId);
+  if (filters.contactId) q = q.where('contact_id', '=', filters.contactId);
+  if (filters.tag) {
+    const tag = filters.tag;
+    q = q.where('contact_id', 'in', (eb) =>
+      eb
+        .selectFrom('contact_tags')
+        .select('contact_tags.contact_id')
+        .where('contact_tags.workspace_id', '=', input.workspaceId)
+        .where('contact_tags.tag', '=', tag),
+    );
+  }
+  const search = filters.search;
+  if (search) {
+    q = q.where((eb) =>
+      eb.or([
+        eb(
+          'contact_id',
+          'in',
+          eb
+            .selectFrom('contacts')
+            .select('contacts.id')
+            .where('contacts.workspace_id', '=', input.workspaceId)
+            .where((c) =>
+              c.or([
+                c('contacts.name', 'ilike', search.text),
+                c('contacts.profile_name', 'ilike', search.text),
+                c('contacts.phone_e164', 'ilike', search.text),
+                ...search.digits.map((d) => c('contacts.wa_id', 'like', d)),
+              ]),
+            ),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('messages')
+            .select(sql.lit(1).as('one'))
+            .whereRef('messages.conversation_id', '=', 'conversations.id')
+            .where(
+              sql<string>`coalesce(messages.content->'text'->>'body', messages.content->messages.type->>'caption', '')`,
+              'ilike',
+              search.text,
+            ),
+        ),
+      ]),
+    );
+  }
   if (after) {
     const { at, id } = after;
     q = q.where((eb) =>

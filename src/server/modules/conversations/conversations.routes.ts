@@ -1,27 +1,41 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
+  ActivityPageSchema,
+  ActivitySchema,
   ConversationListQuerySchema,
   ConversationPageSchema,
   ConversationSchema,
   ConversationUpdateSchema,
   IdParamsSchema,
+  NoteInputSchema,
+  PageQuerySchema,
   errorResponses,
 } from '../../../contracts/api.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { notFound } from '../../http/errors.ts';
+import { enqueueReadReceipt } from '../../pipeline/read-receipts.jobs.ts';
+import { requirePermission, type Principal } from '../auth/principal.ts';
+import { addConversationNote, listConversationActivities } from './activities.service.ts';
+import { findConversation } from './conversations.repository.ts';
 import {
   getConversation,
   listWorkspaceConversations,
   markConversationRead,
   updateConversation,
+  type Actor,
   type ConversationsDeps,
 } from './conversations.service.ts';
 
 const tags = ['conversations'];
+const actorOf = (p: Principal): Actor => ({ workspaceId: p.workspaceId, userId: p.userId });
 
-/** `/api/v1/conversations`: the shared inbox — list with filters, read, change status/assignee, mark read. */
+/**
+ * `/api/v1/conversations`: the shared inbox — list with views, filters and search; read; change status,
+ * assignee, team or priority; mark read (and send read receipts); typing indicator; notes and activity.
+ */
 export async function conversationsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const deps: ConversationsDeps = { db: ctx.db, clock: ctx.clock };
@@ -39,7 +53,7 @@ export async function conversationsRoutes(app: FastifyInstance, ctx: AppContext)
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'read');
-      return listWorkspaceConversations(deps, p.workspaceId, req.query);
+      return listWorkspaceConversations(deps, actorOf(p), req.query);
     },
   );
 
@@ -65,7 +79,7 @@ export async function conversationsRoutes(app: FastifyInstance, ctx: AppContext)
     {
       schema: {
         tags,
-        summary: 'Change status, snooze, assignee or priority',
+        summary: 'Change status, snooze, assignee, team or priority (logged on the activity)',
         params: IdParamsSchema,
         body: ConversationUpdateSchema,
         response: { 200: ConversationSchema, ...errorResponses(404, 422) },
@@ -74,7 +88,7 @@ export async function conversationsRoutes(app: FastifyInstance, ctx: AppContext)
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'converse');
-      return updateConversation(deps, p.workspaceId, req.params.id, req.body);
+      return updateConversation(deps, actorOf(p), req.params.id, req.body);
     },
   );
 
@@ -83,7 +97,8 @@ export async function conversationsRoutes(app: FastifyInstance, ctx: AppContext)
     {
       schema: {
         tags,
-        summary: 'Mark a conversation read (unread count 0)',
+        summary:
+          "Mark a conversation read (unread count 0) and the customer's latest message read on WhatsApp",
         params: IdParamsSchema,
         response: { 200: ConversationSchema, ...errorResponses(404) },
       },
@@ -91,7 +106,68 @@ export async function conversationsRoutes(app: FastifyInstance, ctx: AppContext)
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'converse');
-      return markConversationRead(deps, p.workspaceId, req.params.id);
+      const onRead = async (
+        tx: Parameters<typeof enqueueReadReceipt>[0],
+        c: { id: string; workspace_id: string },
+      ) => {
+        await enqueueReadReceipt(tx, ctx.clock, c, { typing: false });
+      };
+      return markConversationRead({ ...deps, onRead }, p.workspaceId, req.params.id);
+    },
+  );
+
+  r.post(
+    '/api/v1/conversations/:id/typing',
+    {
+      schema: {
+        tags,
+        summary: 'Show the customer a typing indicator (marks their latest message read); at most every 20 s',
+        params: IdParamsSchema,
+        response: { 200: z.object({ sent: z.boolean() }), ...errorResponses(404) },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requirePermission(p, 'converse');
+      const conv = await findConversation(ctx.db, p.workspaceId, req.params.id);
+      if (!conv) throw notFound('Conversation');
+      return { sent: await enqueueReadReceipt(ctx.db, ctx.clock, conv, { typing: true }) };
+    },
+  );
+
+  r.get(
+    '/api/v1/conversations/:id/activities',
+    {
+      schema: {
+        tags,
+        summary: "A conversation's activity: internal notes and changes, newest first",
+        params: IdParamsSchema,
+        querystring: PageQuerySchema,
+        response: { 200: ActivityPageSchema, ...errorResponses(404) },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requirePermission(p, 'read');
+      return listConversationActivities(deps, p.workspaceId, req.params.id, req.query);
+    },
+  );
+
+  r.post(
+    '/api/v1/conversations/:id/notes',
+    {
+      schema: {
+        tags,
+        summary: 'Add an internal note (visible to the team only, never sent to WhatsApp)',
+        params: IdParamsSchema,
+        body: NoteInputSchema,
+        response: { 201: ActivitySchema, ...errorResponses(404) },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requirePermission(p, 'converse');
+      return reply.code(201).send(await addConversationNote(deps, actorOf(p), req.params.id, req.body.body));
     },
   );
 }

@@ -1,3 +1,4 @@
+import type { MessageOrigin } from '../../db/types.ts';
 /**
  * Pure rules about messages: previews for lists and notifications, the 24-hour customer service window.
  */
@@ -84,4 +85,13 @@ function asRecord(value: unknown): Record<string, unknown> {
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
+}
+
+/**
+ * Whether an outbound message answers the customer, so they are no longer waiting: a person (agent) or an
+ * integration replying for one (api). Automatic replies and campaigns do not: a customer who got only an
+ * away message is still waiting for someone.
+ */
+export function answersCustomer(origin: MessageOrigin): boolean {
+  return origin === 'agent' || origin === 'api';
 }

@@ -8,9 +8,9 @@ import { newId } from '../../../lib/ids.ts';
 import type { Db, DbOrTx, MessageOrigin, MessageRow } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { conversationEvent } from '../../pipeline/inbound-apply.ts';
+import { CONVERSATION_SUMMARY_COLUMNS, conversationEvent } from '../../pipeline/inbound-apply.ts';
 import { parsePhone } from '../contacts/contacts.rules.ts';
-import { isWindowOpen, messagePreview, requiresOpenWindow } from './messages.rules.ts';
+import { answersCustomer, isWindowOpen, messagePreview, requiresOpenWindow } from './messages.rules.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 
 /** NOTIFY channel that wakes dispatchers when a message is queued. */
@@ -95,17 +95,15 @@ export async function queueMessage(
       const preview = messagePreview(input.content);
       const updated = await tx
         .updateTable('conversations')
-        .set({ last_message_at: now, last_message_preview: preview, updated_at: now })
+        .set({
+          last_message_at: now,
+          last_message_preview: preview,
+          updated_at: now,
+          // The business answered: nobody is waiting (campaign and API sends are not answers).
+          ...(answersCustomer(input.origin) ? { waiting_since: null } : {}),
+        })
         .where('id', '=', conv.id)
-        .returning([
-          'id',
-          'workspace_id',
-          'status',
-          'assignee_id',
-          'unread_count',
-          'last_message_at',
-          'last_message_preview',
-        ])
+        .returning(CONVERSATION_SUMMARY_COLUMNS)
         .executeTakeFirstOrThrow();
       await publishEvents(tx, [
         {

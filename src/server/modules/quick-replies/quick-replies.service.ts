@@ -1,0 +1,99 @@
+import type { z } from 'zod';
+import type {
+  QuickReplyInputSchema,
+  QuickReplySchema,
+  QuickReplyUpdateSchema,
+} from '../../../contracts/api.schemas.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import { newId } from '../../../lib/ids.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import type { Db, QuickReplyRow } from '../../db/types.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+
+/** What the quick reply functions use. */
+export interface QuickRepliesDeps {
+  db: Db;
+  clock: Clock;
+}
+
+type QuickReplyDto = z.infer<typeof QuickReplySchema>;
+
+const toDto = (r: QuickReplyRow): QuickReplyDto => ({
+  id: r.id,
+  shortcut: r.shortcut,
+  title: r.title,
+  body: r.body,
+});
+
+function conflictOnShortcut<T>(p: Promise<T>, shortcut: string | undefined): Promise<T> {
+  return p.catch((err: unknown) => {
+    if (isUniqueViolation(err))
+      throw new AppError('conflict', `The shortcut /${shortcut ?? ''} is already used`);
+    throw err;
+  });
+}
+
+/** Canned responses of a workspace, by shortcut (the composer inserts them with `/shortcut`). */
+export async function listQuickReplies(
+  deps: QuickRepliesDeps,
+  workspaceId: string,
+): Promise<{ data: QuickReplyDto[] }> {
+  const rows = await deps.db
+    .selectFrom('quick_replies')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('shortcut')
+    .limit(1000)
+    .execute();
+  return { data: rows.map(toDto) };
+}
+
+export async function createQuickReply(
+  deps: QuickRepliesDeps,
+  workspaceId: string,
+  input: z.infer<typeof QuickReplyInputSchema>,
+): Promise<QuickReplyDto> {
+  const now = deps.clock.now();
+  const row = await conflictOnShortcut(
+    deps.db
+      .insertInto('quick_replies')
+      .values({ id: newId(), workspace_id: workspaceId, ...input, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+    input.shortcut,
+  );
+  return toDto(row);
+}
+
+export async function updateQuickReply(
+  deps: QuickRepliesDeps,
+  workspaceId: string,
+  id: string,
+  input: z.infer<typeof QuickReplyUpdateSchema>,
+): Promise<QuickReplyDto> {
+  const row = await conflictOnShortcut(
+    deps.db
+      .updateTable('quick_replies')
+      .set({ ...input, updated_at: deps.clock.now() })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst(),
+    input.shortcut,
+  );
+  if (!row) throw notFound('Quick reply');
+  return toDto(row);
+}
+
+export async function deleteQuickReply(
+  deps: QuickRepliesDeps,
+  workspaceId: string,
+  id: string,
+): Promise<void> {
+  const res = await deps.db
+    .deleteFrom('quick_replies')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (Number(res.numDeletedRows) === 0) throw notFound('Quick reply');
+}
