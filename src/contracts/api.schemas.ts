@@ -93,6 +93,10 @@ export const ConversationSchema = z.object({
     .nullable()
     .describe('When the oldest customer message not yet answered by the business arrived; null if none'),
   phoneNumber: z.object({ displayPhoneNumber: z.string(), label: z.string().nullable() }).optional(),
+  automationPaused: z
+    .enum(['handoff', 'loop_guard'])
+    .nullable()
+    .describe('Why automation stopped answering in this conversation (a person handles it), or null'),
   windowOpen: z.boolean(),
   windowExpiresAt: z.string().nullable(),
   contact: ContactSchema.optional(),

@@ -20,6 +20,8 @@ import { InboundIngestor } from './pipeline/ingest.ts';
 import { WEBHOOKS_CHANNEL, WebhookJournal } from './pipeline/journal.ts';
 import { mediaFetchJob } from './pipeline/media-fetch.jobs.ts';
 import { readReceiptJob } from './pipeline/read-receipts.jobs.ts';
+import { CompiledAutomationCache } from './modules/automation/automation-config.service.ts';
+import { automationJobs } from './modules/automation/automation.jobs.ts';
 import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
 import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
 import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
@@ -39,6 +41,8 @@ export interface TsunagiOverrides {
   manual?: boolean;
   /** Simulator status delays (tests use 0 and a fake clock). */
   simulatorStatusDelaysMs?: { sent: number; delivered: number; read: number | null };
+  /** Source of randomness for automatic reply delays (tests fix it). */
+  random?: () => number;
 }
 
 /** A running Tsunagi: what `tsunagi start` holds, and what end-to-end tests drive. */
@@ -116,6 +120,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     appSecret,
     verifyToken,
     simulator,
+    automationCache: new CompiledAutomationCache(),
   };
   const app = await createHttpApp(ctx, {
     plugins: simulator
@@ -157,6 +162,15 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   );
   jobs.register(mediaFetchJob({ db, clock, graph: ctx.graph, secrets }));
   jobs.register(readReceiptJob({ db, graph: ctx.graph, secrets }));
+  const [decide, reply, unread] = automationJobs({
+    db,
+    clock,
+    cache: ctx.automationCache,
+    random: overrides.random ?? Math.random,
+  });
+  jobs.register(decide);
+  jobs.register(reply);
+  jobs.register(unread);
 
   const loops: WorkLoop[] = [];
   const unlisteners: Array<() => Promise<void>> = [];

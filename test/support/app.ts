@@ -16,6 +16,7 @@ import { registerPhoneNumber } from '../../src/server/modules/phone-numbers/phon
 import { createWorkspace } from '../../src/server/modules/workspaces/workspaces.service.ts';
 import { applyInboundMessages } from '../../src/server/pipeline/inbound-apply.ts';
 import { WebhookJournal } from '../../src/server/pipeline/journal.ts';
+import { CompiledAutomationCache } from '../../src/server/modules/automation/automation-config.service.ts';
 import { createGraphClient } from '../../src/server/whatsapp/graph-client.ts';
 import { createTestDatabase } from './db.ts';
 
@@ -50,6 +51,7 @@ export async function createTestApp(opts: { graphUrl?: string; now?: string } = 
     appSecret: 'test-secret',
     verifyToken: 'test-verify',
     simulator: null,
+    automationCache: new CompiledAutomationCache(),
   };
   const app = await createHttpApp(ctx);
   await app.ready();

@@ -32,9 +32,15 @@ let counter = 0;
  * `t.drain()` (or the ingestor / dispatcher directly).
  */
 export async function startTestTsunagi(
-  opts: { statusDelaysMs?: { sent: number; delivered: number; read: number | null } } = {},
+  opts: {
+    statusDelaysMs?: { sent: number; delivered: number; read: number | null };
+    /** The fake clock's start (default 2026-03-02T01:00Z, a Monday 10:00 in Tokyo). */
+    now?: string;
+    /** Randomness of automatic reply delays (default: always the shortest delay). */
+    random?: () => number;
+  } = {},
 ): Promise<RunningTsunagi> {
-  const clock = new FakeClock('2026-03-02T01:00:00.000Z');
+  const clock = new FakeClock(opts.now ?? '2026-03-02T01:00:00.000Z');
   const database = await createTestDatabase();
   const config = loadConfig({
     PORT: '0',
@@ -48,6 +54,7 @@ export async function startTestTsunagi(
     database,
     manual: true,
     simulatorStatusDelaysMs: opts.statusDelaysMs ?? { sent: 0, delivered: 1000, read: 2000 },
+    random: opts.random ?? (() => 0),
   });
   const ws = await createWorkspace(t.ctx.db, clock, { name: 'Test shop' });
   const auth = { authorization: `Bearer ${ws.apiKey}` };

@@ -42,7 +42,13 @@ export interface MembershipsTable {
   user_id: string;
   role: MemberRole;
   created_at: Timestamp;
+  availability: Generated<Availability>;
+  last_seen_at: NullableTimestamp;
+  capacity: Generated<number>;
 }
+
+/** An agent's presence: only `online` agents (seen recently) receive automatic assignments. */
+export type Availability = 'online' | 'away' | 'offline';
 
 export interface SessionsTable {
   id: string;
@@ -120,6 +126,11 @@ export interface ConversationsTable {
   unread_count: Generated<number>;
   team_id: string | null;
   waiting_since: NullableTimestamp;
+  automation_paused_at: NullableTimestamp;
+  automation_paused_reason: string | null;
+  menu_state: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  assignee_read_at: NullableTimestamp;
+  assigned_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -251,6 +262,64 @@ export interface TeamMembersTable {
   team_id: string;
   user_id: string;
   workspace_id: string;
+  last_assigned_at: NullableTimestamp;
+}
+
+export interface AutomationConfigsTable {
+  workspace_id: string;
+  version: number;
+  config: ColumnType<Record<string, unknown>, string, string>;
+  author_user_id: string | null;
+  note: string | null;
+  created_at: Timestamp;
+}
+
+export interface AutomationSettingsTable {
+  workspace_id: string;
+  enabled: Generated<boolean>;
+  active_version: number;
+  updated_at: Timestamp;
+}
+
+export interface AutomationRunsTable {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  message_id: string;
+  config_version: number | null;
+  decision: string;
+  rule_id: string | null;
+  keyword: string | null;
+  reason: string | null;
+  normalized_text: string | null;
+  created_at: Timestamp;
+}
+
+export interface ContactEventsTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  name: string;
+  occurred_at: Timestamp;
+  properties: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+}
+
+export type AutomationReplyKind = 'rule' | 'welcome' | 'away' | 'menu' | 'handoff' | 'fallback';
+
+export interface AutomationRepliesTable {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  run_id: string;
+  kind: AutomationReplyKind;
+  rule_id: string | null;
+  layer: string | null;
+  content: ColumnType<Record<string, unknown>, string, string>;
+  due_at: Timestamp;
+  message_id: string | null;
+  outcome: string | null;
+  created_at: Timestamp;
 }
 
 export interface ContactTagsTable {
@@ -331,6 +400,11 @@ export interface Database {
   conversation_activities: ConversationActivitiesTable;
   quick_replies: QuickRepliesTable;
   invitations: InvitationsTable;
+  automation_configs: AutomationConfigsTable;
+  automation_settings: AutomationSettingsTable;
+  automation_runs: AutomationRunsTable;
+  automation_replies: AutomationRepliesTable;
+  contact_events: ContactEventsTable;
 }
 
 /** The typed query builder over the whole schema (a connection pool, or PGlite behind a mutex). */

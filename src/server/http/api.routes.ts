@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { automationRoutes } from '../modules/automation/automation.routes.ts';
+import { contactEventsRoutes } from '../modules/contacts/contact-events.routes.ts';
 import { contactTagsRoutes } from '../modules/contacts/contact-tags.routes.ts';
 import { contactsRoutes } from '../modules/contacts/contacts.routes.ts';
 import { conversationsRoutes } from '../modules/conversations/conversations.routes.ts';
@@ -29,4 +31,6 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await teamsRoutes(app, ctx);
   await quickRepliesRoutes(app, ctx);
   await phoneNumbersGraphRoutes(app, ctx);
+  await contactEventsRoutes(app, ctx);
+  await automationRoutes(app, ctx);
 }

@@ -8,6 +8,7 @@ import type { Metrics } from '../lib/metrics.ts';
 import type { WebhookJournal } from '../pipeline/journal.ts';
 import type { GraphClient } from '../whatsapp/graph-client.ts';
 import type { Simulator } from '../../simulator/index.ts';
+import type { CompiledAutomationCache } from '../modules/automation/automation-config.service.ts';
 import type { RealtimeHub } from './realtime.ts';
 
 /**
@@ -30,4 +31,6 @@ export interface AppContext {
   verifyToken: string | null;
   /** The built-in simulator when enabled (embedded mode): phone numbers registered in Tsunagi are mirrored into it. */
   simulator: Simulator | null;
+  /** Compiled automation documents by workspace and version (shared by the engine and the dry-run tester). */
+  automationCache: CompiledAutomationCache;
 }

@@ -19,6 +19,8 @@ export const ERROR_HTTP_STATUS = {
   invalid_recipient: 422,
   phone_number_unavailable: 422,
   invalid_assignee: 422,
+  /** An automation document that would not work (details.errors lists each with its path). */
+  invalid_automation: 422,
   payload_too_large: 413,
   rate_limited: 429,
   login_locked: 429,

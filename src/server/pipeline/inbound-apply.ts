@@ -95,6 +95,12 @@ export async function applyInboundMessages(
     );
   }
 
+  await enqueueAutomation(
+    tx,
+    now,
+    created.map((m) => ({ id: m.id, workspaceId: m.item.number.workspace_id, type: m.item.type })),
+  );
+
   const events: RealtimeEvent[] = created.map((m) => ({
     type: 'message.created',
     workspaceId: m.item.number.workspace_id,
@@ -110,6 +116,31 @@ export async function applyInboundMessages(
   }));
   for (const c of updated) events.push(conversationEvent(c));
   return { inserted: created.length, events };
+}
+
+/** Message types automation never answers: reactions, system notices, what WhatsApp could not deliver. */
+const NOT_FOR_AUTOMATION = ['reaction', 'system', 'unsupported', 'errors'];
+
+/**
+ * Enqueues the automation engine for new customer messages, in the ingest transaction (so a message exists
+ * iff its automation job does), for workspaces whose automation is on. One statement for the whole batch; a
+ * replayed webhook enqueues nothing twice (dedupe key per message).
+ */
+async function enqueueAutomation(
+  tx: DbOrTx,
+  now: Date,
+  messages: Array<{ id: string; workspaceId: string; type: string }>,
+): Promise<void> {
+  const wanted = messages.filter((m) => !NOT_FOR_AUTOMATION.includes(m.type));
+  if (wanted.length === 0) return;
+  await sql`
+    insert into jobs (id, workspace_id, name, payload, dedupe_key, run_at, max_attempts, created_at)
+    select t.job_id, t.workspace_id, 'automation.inbound', jsonb_build_object('messageId', t.message_id),
+      'automation:' || t.message_id, ${now}::timestamptz, 5, ${now}::timestamptz
+    from unnest(${wanted.map(() => newId())}::uuid[], ${wanted.map((m) => m.workspaceId)}::uuid[],
+      ${wanted.map((m) => m.id)}::uuid[]) as t(job_id, workspace_id, message_id)
+    where exists (select 1 from automation_settings s where s.workspace_id = t.workspace_id and s.enabled)
+    on conflict (name, dedupe_key) where dedupe_key is not null do nothing`.execute(tx);
 }
 
 /**

@@ -112,7 +112,7 @@ export async function conversationsRoutes(app: FastifyInstance, ctx: AppContext)
       ) => {
         await enqueueReadReceipt(tx, ctx.clock, c, { typing: false });
       };
-      return markConversationRead({ ...deps, onRead }, p.workspaceId, req.params.id);
+      return markConversationRead({ ...deps, onRead }, actorOf(p), req.params.id);
     },
   );
 

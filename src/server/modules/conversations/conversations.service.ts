@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import type {
   ConversationDto,
@@ -66,6 +67,11 @@ export function toConversationDto(row: ConversationRow, inlined: Inlined, now: D
     lastMessagePreview: row.last_message_preview,
     unreadCount: row.unread_count,
     waitingSince: iso(row.waiting_since),
+    automationPaused:
+      row.automation_paused_at &&
+      (row.automation_paused_reason === 'handoff' || row.automation_paused_reason === 'loop_guard')
+        ? row.automation_paused_reason
+        : null,
     ...(pn ? { phoneNumber: { displayPhoneNumber: pn.display_phone_number, label: pn.label } } : {}),
     windowOpen: isWindowOpen(row.last_inbound_at, now),
     windowExpiresAt: iso(windowExpiresAt(row.last_inbound_at, now)),
@@ -217,6 +223,7 @@ export async function updateConversation(
       status: plan.next.status,
       snoozed_until: plan.next.snoozedUntil,
       assignee_id: assigneeId,
+      ...(assigneeId !== current.assignee_id ? { assigned_at: now, assignee_read_at: null } : {}),
       team_id: teamId,
       priority: plan.next.priority,
       updated_at: now,
@@ -245,14 +252,28 @@ export async function updateConversation(
  */
 export async function markConversationRead(
   deps: ConversationsDeps & { onRead: (tx: DbOrTx, conversation: ConversationRow) => Promise<void> },
-  workspaceId: string,
+  actor: Actor,
   id: string,
 ): Promise<ConversationDto> {
+  const { workspaceId } = actor;
   const row = await deps.db.transaction().execute(async (tx) => {
-    const updated = await updateConversationRow(tx, workspaceId, id, {
-      unread_count: 0,
-      updated_at: deps.clock.now(),
-    });
+    const now = deps.clock.now();
+    const updated = await tx
+      .updateTable('conversations')
+      .set({
+        unread_count: 0,
+        // The assignee opened it: the unread timeout will not pass it on.
+        ...(actor.userId
+          ? {
+              assignee_read_at: sql<Date>`case when assignee_id = ${actor.userId}::uuid then ${now}::timestamptz else assignee_read_at end`,
+            }
+          : {}),
+        updated_at: now,
+      })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
     if (!updated) throw notFound('Conversation');
     await deps.onRead(tx, updated);
     await publishEvents(tx, [conversationEvent(updated)]);

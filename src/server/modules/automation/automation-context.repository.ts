@@ -1,0 +1,124 @@
+/**
+ * Reads what the automation planner needs about a message, its conversation and its contact. Reads only: the
+ * decisions are written by automation-runtime.service.ts.
+ */
+import { sql } from 'kysely';
+import type { ConversationRow, DbOrTx, MessageRow } from '../../db/types.ts';
+import type { ContactEvent } from './automation.schemas.ts';
+import type { PastReply } from './automation-plan.rules.ts';
+import { LOOP_GUARD } from './rule-evaluate.rules.ts';
+
+/** An inbound message with what routing needs of its number and contact. */
+export interface InboundContext {
+  message: MessageRow;
+  cloudPhoneNumberId: string;
+  contact: { id: string; name: string | null; phone: string | null; attributes: Record<string, unknown> };
+}
+
+export async function loadInbound(db: DbOrTx, messageId: string): Promise<InboundContext | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .innerJoin('phone_numbers', 'phone_numbers.id', 'messages.phone_number_id')
+    .innerJoin('contacts', 'contacts.id', 'messages.contact_id')
+    .selectAll('messages')
+    .select([
+      'phone_numbers.phone_number_id as cloud_id',
+      'contacts.name as contact_name',
+      'contacts.profile_name as contact_profile_name',
+      'contacts.phone_e164 as contact_phone',
+      'contacts.attributes as contact_attributes',
+    ])
+    .where('messages.id', '=', messageId)
+    .executeTakeFirst();
+  if (!row || row.direction !== 'inbound') return undefined;
+  const { cloud_id, contact_name, contact_profile_name, contact_phone, contact_attributes, ...message } = row;
+  return {
+    message,
+    cloudPhoneNumberId: cloud_id,
+    contact: {
+      id: message.contact_id,
+      name: contact_name ?? contact_profile_name,
+      phone: contact_phone,
+      attributes: contact_attributes,
+    },
+  };
+}
+
+/** The contact's recorded events (latest 200) for conditions. */
+export async function loadContactEvents(db: DbOrTx, contactId: string): Promise<ContactEvent[]> {
+  const rows = await db
+    .selectFrom('contact_events')
+    .select(['name', 'occurred_at'])
+    .where('contact_id', '=', contactId)
+    .orderBy('occurred_at', 'desc')
+    .limit(200)
+    .execute();
+  return rows.map((r) => ({ name: r.name, at: r.occurred_at }));
+}
+
+/** When the contact last wrote before this message (any number of the workspace); null for a first message. */
+export async function previousInboundAt(db: DbOrTx, message: MessageRow): Promise<Date | null> {
+  const row = await db
+    .selectFrom('messages')
+    .select('occurred_at')
+    .where('workspace_id', '=', message.workspace_id)
+    .where('contact_id', '=', message.contact_id)
+    .where('direction', '=', 'inbound')
+    .where('id', '!=', message.id)
+    .where('occurred_at', '<=', message.occurred_at)
+    .orderBy('occurred_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.occurred_at ?? null;
+}
+
+/** The texts of the conversation's previous customer messages, oldest first (at most `limit`). */
+export async function previousTexts(db: DbOrTx, message: MessageRow, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('messages')
+    .select(sql<string>`coalesce(content->'text'->>'body', '')`.as('text'))
+    .where('conversation_id', '=', message.conversation_id)
+    .where('direction', '=', 'inbound')
+    .where('id', '!=', message.id)
+    .where('occurred_at', '<=', message.occurred_at)
+    .orderBy('occurred_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.text).reverse();
+}
+
+/** Automatic replies of the conversation in the loop guard's window, and when it last got the away message. */
+export async function loadReplyHistory(
+  db: DbOrTx,
+  conversationId: string,
+  now: Date,
+): Promise<{ history: PastReply[]; lastAwayAt: Date | null }> {
+  const [rows, away] = await Promise.all([
+    db
+      .selectFrom('automation_replies')
+      .select(['kind', 'rule_id', 'layer', 'created_at'])
+      .where('conversation_id', '=', conversationId)
+      .where('created_at', '>', new Date(now.getTime() - LOOP_GUARD.windowMs))
+      .execute(),
+    db
+      .selectFrom('automation_replies')
+      .select((eb) => eb.fn.max('created_at').as('at'))
+      .where('conversation_id', '=', conversationId)
+      .where('kind', '=', 'away')
+      .executeTakeFirst(),
+  ]);
+  return {
+    history: rows.map((r) => ({ kind: r.kind, ruleId: r.rule_id, layer: r.layer, at: r.created_at })),
+    lastAwayAt: away?.at ? new Date(away.at) : null,
+  };
+}
+
+/** Locks the conversation for the decision (one message of a conversation is decided at a time). */
+export function lockConversation(db: DbOrTx, conversationId: string): Promise<ConversationRow | undefined> {
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', conversationId)
+    .forUpdate()
+    .executeTakeFirst();
+}

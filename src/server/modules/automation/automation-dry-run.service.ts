@@ -1,0 +1,114 @@
+/**
+ * The dry-run tester: "what would happen if a customer sent X to number N at time T" — the active document or
+ * an unsaved draft, for a made-up customer or a real contact (their tags, attributes, events and this hour's
+ * automatic replies). Nothing is written and nothing is sent.
+ */
+import type { Clock } from '../../../lib/clock.ts';
+import type { Db } from '../../db/types.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
+import { compileAutomation, type CompiledAutomation } from './automation-compile.service.ts';
+import { getAutomation, type CompiledAutomationCache } from './automation-config.service.ts';
+import { loadContactEvents, loadReplyHistory } from './automation-context.repository.ts';
+import { planAutomation, type Plan } from './automation-plan.rules.ts';
+import { isOpen } from './business-hours.rules.ts';
+
+export interface DryRunInput {
+  text: string;
+  phoneNumberId: string;
+  at?: string | undefined;
+  contactId?: string | undefined;
+  firstMessage?: boolean | undefined;
+  config?: unknown;
+}
+
+export interface DryRunResult {
+  at: string;
+  inBusinessHours: boolean;
+  configVersion: number | null;
+  plan: Plan;
+}
+
+export async function dryRun(
+  deps: { db: Db; clock: Clock; cache: CompiledAutomationCache },
+  workspaceId: string,
+  input: DryRunInput,
+): Promise<DryRunResult> {
+  const number = await deps.db
+    .selectFrom('phone_numbers')
+    .select(['phone_number_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', input.phoneNumberId)
+    .executeTakeFirst();
+  if (!number) throw notFound('Phone number');
+  let automation: CompiledAutomation;
+  if (input.config !== undefined) {
+    const compiled = await compileAutomation(input.config, 0);
+    if (!compiled.ok)
+      throw new AppError('invalid_automation', `The draft has errors: ${compiled.errors[0]?.message ?? ''}`, {
+        errors: compiled.errors,
+      });
+    automation = compiled.automation;
+  } else {
+    const state = await getAutomation(deps, workspaceId);
+    automation = await deps.cache.get(workspaceId, state.version, state.config);
+  }
+  const at = input.at ? new Date(input.at) : deps.clock.now();
+  const hours = automation.config.businessHours;
+  const inBusinessHours = hours ? isOpen(hours, at) : true;
+
+  let contact = {
+    attributes: {} as Record<string, unknown>,
+    tags: [] as string[],
+    events: [] as Array<{ name: string; at: Date }>,
+  };
+  let history: Awaited<ReturnType<typeof loadReplyHistory>> = { history: [], lastAwayAt: null };
+  const conversation = {
+    paused: false,
+    menu: null,
+    priority: 'normal' as const,
+    assigneeId: null,
+    teamId: null,
+  };
+  if (input.contactId) {
+    const row = await deps.db
+      .selectFrom('contacts')
+      .select(['id', 'attributes'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', input.contactId)
+      .executeTakeFirst();
+    if (!row) throw notFound('Contact');
+    const [tags, events] = await Promise.all([
+      findTagsOfContacts(deps.db, workspaceId, [row.id]),
+      loadContactEvents(deps.db, row.id),
+    ]);
+    contact = { attributes: row.attributes, tags: tags.get(row.id) ?? [], events };
+    const conv = await deps.db
+      .selectFrom('conversations')
+      .innerJoin('phone_numbers', 'phone_numbers.id', 'conversations.phone_number_id')
+      .select(['conversations.id'])
+      .where('conversations.contact_id', '=', row.id)
+      .where('phone_numbers.id', '=', input.phoneNumberId)
+      .executeTakeFirst();
+    if (conv) history = await loadReplyHistory(deps.db, conv.id, at);
+  }
+  const plan = planAutomation({
+    automation,
+    input: { text: input.text, replyId: null },
+    phoneNumberId: number.phone_number_id,
+    now: at,
+    inBusinessHours,
+    contact,
+    conversation,
+    previousInboundAt: input.firstMessage ? null : new Date(at.getTime() - 60_000),
+    history: history.history,
+    lastAwayAt: history.lastAwayAt,
+    previousSentiments: [],
+  });
+  return {
+    at: at.toISOString(),
+    inBusinessHours,
+    configVersion: input.config !== undefined ? null : automation.version,
+    plan,
+  };
+}

@@ -1,0 +1,366 @@
+/**
+ * What automation does with one customer message (pure): which automatic replies to send (welcome, a keyword
+ * answer — short or detailed —, a menu step, away, a handoff or fallback), whether automation stops for the
+ * conversation (the customer asked for a person, or the loop guard tripped), how the conversation is routed
+ * (team, assignee, priority) and whether it escalates. The service (automation-runtime.service.ts) gathers the
+ * inputs, applies the plan in one transaction and sends the replies after a human-like delay.
+ *
+ * Order: a paused conversation only escalates; a handoff phrase wins; then an answer to the pending menu; then
+ * keyword rules; welcome comes first on a first message; away only when nothing else answered. At most
+ * {@link LOOP_GUARD.maxReplies} automatic replies go to a conversation per hour: the next one is not sent, and
+ * the conversation goes to a person instead.
+ */
+import type { MessageContent } from '../../../contracts/whatsapp/send.schemas.ts';
+import type { CompiledAutomation, CompiledResponse } from './automation-compile.service.ts';
+import type { AutomationReplyKind } from '../../db/types.ts';
+import type { ContactContext } from './automation.schemas.ts';
+import { evaluateCondition } from './condition-evaluate.rules.ts';
+import { parseCondition } from './condition-parse.rules.ts';
+import { detectHandoff } from './handoff.rules.ts';
+import { answerToMenu, renderMenu, type CustomerInput } from './menu-render.rules.ts';
+import { LAYER_WINDOW_MS, LOOP_GUARD, evaluate, type RuleMatch } from './rule-evaluate.rules.ts';
+import { classifySentiment, hasNegativeStreak } from './sentiment.rules.ts';
+import { foldText, hasJapanese } from './text-fold.rules.ts';
+
+type Priority = 'low' | 'normal' | 'high' | 'urgent';
+const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
+
+/** A menu is answered only for this long after it was shown. */
+export const MENU_TTL_MS = 60 * 60_000;
+
+/** An automatic reply already sent (or scheduled) in this conversation. */
+export interface PastReply {
+  kind: AutomationReplyKind;
+  ruleId: string | null;
+  layer: string | null;
+  at: Date;
+}
+
+/** Everything the planner needs to know. */
+export interface PlanInput {
+  automation: CompiledAutomation;
+  input: CustomerInput;
+  /** Cloud API phone number id (the id rule scopes name). */
+  phoneNumberId: string;
+  now: Date;
+  inBusinessHours: boolean;
+  contact: ContactContext;
+  conversation: {
+    paused: boolean;
+    menu: { menuId: string; at: Date } | null;
+    priority: Priority;
+    assigneeId: string | null;
+    teamId: string | null;
+  };
+  /** The contact's previous customer message in this workspace (null: this is their first ever). */
+  previousInboundAt: Date | null;
+  /** Automatic replies in this conversation in the last hour, any order. */
+  history: readonly PastReply[];
+  /** When this conversation last got the away message (any time). */
+  lastAwayAt: Date | null;
+  /** Sentiment labels of the previous customer messages of the conversation, oldest first. */
+  previousSentiments: ReadonlyArray<'negative' | 'neutral' | 'positive'>;
+}
+
+/** One reply to send; `handoff`/`fallback` texts get the expected wait filled in by the service. */
+export interface PlannedReply {
+  kind: AutomationReplyKind;
+  ruleId: string | null;
+  layer: 'short' | 'detailed' | null;
+  content: MessageContent | null;
+  /** handoff and fallback: which built-in text, in which language. */
+  text?: { key: 'handoff' | 'fallback'; language: 'ja' | 'en' };
+}
+
+/** The plan for one message. */
+export interface Plan {
+  /** The main decision, for the log and insight. */
+  decision: 'reply' | 'menu' | 'handoff' | 'suppressed' | 'paused' | 'welcome' | 'away' | 'fallback' | 'none';
+  match: RuleMatch | null;
+  reason: string;
+  replies: PlannedReply[];
+  /** Stop automation for the conversation (a person takes over). */
+  pause: 'handoff' | 'loop_guard' | null;
+  /** undefined: unchanged; null: clear; otherwise the menu now awaiting an answer. */
+  menu: { menuId: string } | null | undefined;
+  routing: { ruleId: string; teamId?: string; assigneeId?: string; priority?: Priority } | null;
+  /** A new, higher priority (routing or escalation), or null. */
+  priority: Priority | null;
+  escalated: boolean;
+  /** Nothing answered a question: kept (folded) for the "unmatched questions" insight. */
+  unmatched: string | null;
+  /** Hand the conversation to a person now (assign when someone is available). */
+  needsPerson: boolean;
+  sentiment: 'negative' | 'neutral' | 'positive';
+}
+
+/** Plans automation for one customer message. */
+export function planAutomation(p: PlanInput): Plan {
+  const { automation: a, input, now } = p;
+  const text = input.text;
+  const language: 'ja' | 'en' = hasJapanese(text) ? 'ja' : 'en';
+  const sentiment = classifySentiment(text).label;
+  const escalation = a.config.escalation;
+  const escalated =
+    sentiment === 'negative' &&
+    hasNegativeStreak([...p.previousSentiments, sentiment], escalation.negativeStreak) &&
+    PRIORITY_RANK[escalation.priority] > PRIORITY_RANK[p.conversation.priority];
+  const routing = p.conversation.paused && p.conversation.assigneeId ? null : route(p);
+  const plan: Plan = {
+    decision: 'none',
+    match: null,
+    reason: '',
+    replies: [],
+    pause: null,
+    menu: undefined,
+    routing,
+    priority: null,
+    escalated,
+    unmatched: null,
+    needsPerson: false,
+    sentiment,
+  };
+  let priority = p.conversation.priority;
+  if (routing?.priority && PRIORITY_RANK[routing.priority] > PRIORITY_RANK[priority])
+    priority = routing.priority;
+  if (escalated && PRIORITY_RANK[escalation.priority] > PRIORITY_RANK[priority])
+    priority = escalation.priority;
+  plan.priority = priority !== p.conversation.priority ? priority : null;
+
+  if (p.conversation.paused) {
+    return {
+      ...plan,
+      decision: 'paused',
+      reason: 'automation is paused: a person handles this conversation',
+    };
+  }
+
+  const handoffPhrase = detectHandoff(text);
+  const menu =
+    p.conversation.menu && now.getTime() - p.conversation.menu.at.getTime() < MENU_TTL_MS
+      ? a.menus.get(p.conversation.menu.menuId)
+      : undefined;
+  const option = menu ? answerToMenu(menu, input) : null;
+
+  if (handoffPhrase || option?.handoff) {
+    plan.decision = 'handoff';
+    plan.reason = handoffPhrase
+      ? `the customer asked for a person ("${handoffPhrase}")`
+      : `menu option "${option?.title ?? ''}"`;
+    plan.pause = 'handoff';
+    plan.menu = null;
+    plan.needsPerson = true;
+    plan.replies.push({
+      kind: 'handoff',
+      ruleId: null,
+      layer: null,
+      content: null,
+      text: { key: 'handoff', language },
+    });
+    return plan;
+  }
+
+  const welcome = wantsWelcome(p) ? a.welcome : null;
+  const planned: Array<PlannedReply & { menuId?: string | null }> = [];
+  if (welcome)
+    planned.push({
+      kind: 'welcome',
+      ruleId: null,
+      layer: null,
+      content: welcome.content,
+      menuId: welcome.menuId,
+    });
+
+  if (option && menu) {
+    const next: CompiledResponse | null = option.submenuId
+      ? { content: menuContent(a, option.submenuId), menuId: option.submenuId }
+      : option.response !== undefined
+        ? { content: option.response as MessageContent, menuId: null }
+        : null;
+    plan.decision = 'menu';
+    plan.reason = `menu "${menu.name || menu.id}": option ${option.title}`;
+    if (next)
+      planned.push({
+        kind: 'menu',
+        ruleId: `${menu.id}/${option.id}`,
+        layer: null,
+        content: next.content,
+        menuId: next.menuId,
+      });
+    plan.menu = next?.menuId ? { menuId: next.menuId } : null;
+  } else {
+    const ev = evaluate(a.keywords, {
+      text,
+      phoneNumberId: p.phoneNumberId,
+      now,
+      inBusinessHours: p.inBusinessHours,
+      contact: p.contact,
+      history: p.history.map((h) => ({
+        ruleId: h.ruleId ?? h.kind,
+        at: h.at,
+        layer: h.layer === 'detailed' ? 'detailed' : 'short',
+      })),
+    });
+    if (ev.kind === 'reply' || ev.kind === 'suppressed') {
+      const { kind: _k, ...match } = ev;
+      plan.match = 'response' in match ? stripResponse(match) : match;
+    }
+    if (ev.kind === 'suppressed') {
+      plan.decision = 'suppressed';
+      plan.reason = `loop guard: ${LOOP_GUARD.maxReplies} automatic replies in the last hour`;
+      plan.pause = 'loop_guard';
+      plan.needsPerson = true;
+      return plan;
+    }
+    if (ev.kind === 'reply') {
+      const layer = askedAgain(p, ev.ruleId) ? 'detailed' : ev.layer;
+      const content = layer === 'detailed' ? (detailedOf(a, ev.ruleId) ?? ev.response) : ev.response;
+      plan.decision = 'reply';
+      plan.reason = `keyword "${ev.keyword}" (${ev.mode}) matched rule ${ev.ruleId}`;
+      const menuId = a.ruleMenus.get(ev.ruleId) ?? null;
+      planned.push({ kind: 'rule', ruleId: ev.ruleId, layer, content, menuId });
+      if (menuId) plan.menu = { menuId };
+      else if (menu) plan.menu = null;
+    } else {
+      const follow = followUp(p);
+      if (follow) {
+        plan.decision = 'reply';
+        plan.reason = `a reply within ${LAYER_WINDOW_MS / 1000} s of a short answer: the detailed one`;
+        planned.push({ kind: 'rule', ruleId: follow.ruleId, layer: 'detailed', content: follow.content });
+      } else {
+        plan.unmatched = foldText(text).slice(0, 200) || null;
+        const fallback = a.config.fallback;
+        if (fallback.enabled && (menu || !fallback.onlyAfterMenu) && text.trim() !== '') {
+          plan.decision = 'fallback';
+          plan.reason = menu ? `not an answer to menu "${menu.name || menu.id}"` : 'no rule matched';
+          plan.menu = null;
+          planned.push({
+            kind: 'fallback',
+            ruleId: null,
+            layer: null,
+            content: null,
+            text: { key: 'fallback', language },
+          });
+        }
+      }
+    }
+  }
+
+  const answered = planned.some((r) => r.kind !== 'welcome');
+  if (!answered && !p.inBusinessHours && a.away && awayDue(p)) {
+    planned.push({ kind: 'away', ruleId: null, layer: null, content: a.away.content, menuId: a.away.menuId });
+    if (plan.decision === 'none') {
+      plan.decision = 'away';
+      plan.reason = 'outside business hours';
+    }
+  }
+  if (welcome && plan.decision === 'none') {
+    plan.decision = 'welcome';
+    plan.reason = p.previousInboundAt ? 'first message after a long silence' : "the contact's first message";
+  }
+  const lastMenu = [...planned].reverse().find((r) => r.menuId);
+  if (lastMenu?.menuId) plan.menu = { menuId: lastMenu.menuId };
+
+  const room = LOOP_GUARD.maxReplies - recent(p).length;
+  if (planned.length > room) {
+    planned.splice(Math.max(room, 0));
+    if (planned.length === 0) {
+      plan.decision = 'suppressed';
+      plan.reason = `loop guard: ${LOOP_GUARD.maxReplies} automatic replies in the last hour`;
+      plan.pause = 'loop_guard';
+      plan.menu = null;
+    }
+  }
+  plan.replies = planned.map(({ menuId: _m, ...r }) => r);
+  plan.needsPerson = plan.pause !== null || !plan.replies.some((r) => r.kind === 'rule' || r.kind === 'menu');
+  return plan;
+}
+
+function stripResponse<T extends { response?: unknown; layer?: unknown }>(m: T): RuleMatch {
+  const { response: _r, layer: _l, ...rest } = m;
+  return rest as unknown as RuleMatch;
+}
+
+function recent(p: PlanInput): readonly PastReply[] {
+  const now = p.now.getTime();
+  return p.history.filter((h) => h.at.getTime() <= now && now - h.at.getTime() < LOOP_GUARD.windowMs);
+}
+
+/** The same question again within the hour, after its short answer: the detailed answer (when there is one). */
+function askedAgain(p: PlanInput, ruleId: string): boolean {
+  return recent(p).some((h) => h.kind === 'rule' && h.ruleId === ruleId && h.layer !== 'detailed');
+}
+
+/** A message right after a short answer (within 30 s) that matched nothing: "more?" gets the detailed one. */
+function followUp(p: PlanInput): { ruleId: string; content: MessageContent } | null {
+  const last = [...recent(p)].sort((x, y) => y.at.getTime() - x.at.getTime())[0];
+  if (!last || last.kind !== 'rule' || last.layer === 'detailed' || !last.ruleId) return null;
+  if (p.now.getTime() - last.at.getTime() > LAYER_WINDOW_MS) return null;
+  if (recent(p).some((h) => h.ruleId === last.ruleId && h.layer === 'detailed')) return null;
+  const content = detailedOf(p.automation, last.ruleId);
+  return content ? { ruleId: last.ruleId, content } : null;
+}
+
+function detailedOf(a: CompiledAutomation, ruleId: string): MessageContent | null {
+  return a.keywords.rules.find((r) => r.rule.id === ruleId)?.detailedResponse ?? null;
+}
+
+/** The message of a menu (validated at compile, so it exists). */
+function menuContent(a: CompiledAutomation, menuId: string): MessageContent {
+  const menu = a.menus.get(menuId);
+  if (!menu) throw new Error(`menu ${menuId} vanished after compile`);
+  return renderMenu(menu);
+}
+
+function wantsWelcome(p: PlanInput): boolean {
+  const w = p.automation.config.welcome;
+  if (!p.automation.welcome) return false;
+  if (!p.previousInboundAt) return true;
+  return w.afterDays !== null && p.now.getTime() - p.previousInboundAt.getTime() >= w.afterDays * 86_400_000;
+}
+
+function awayDue(p: PlanInput): boolean {
+  if (!p.lastAwayAt) return true;
+  return p.now.getTime() - p.lastAwayAt.getTime() >= p.automation.config.away.everyHours * 3_600_000;
+}
+
+/** The routing rule that applies: the best keyword routing match, or the first condition-only rule in scope. */
+function route(p: PlanInput): Plan['routing'] {
+  const a = p.automation;
+  const ev = evaluate(a.routing, {
+    text: p.input.text,
+    phoneNumberId: p.phoneNumberId,
+    now: p.now,
+    inBusinessHours: p.inBusinessHours,
+    contact: p.contact,
+  });
+  const byKeyword = ev.kind === 'reply' ? a.config.routingRules.find((r) => r.id === ev.ruleId) : undefined;
+  const byCondition = a.conditionRouting.find((r) => {
+    const { phoneNumberIds, businessHours } = r.scope;
+    if (phoneNumberIds?.length && !phoneNumberIds.includes(p.phoneNumberId)) return false;
+    if (businessHours === 'open' && !p.inBusinessHours) return false;
+    if (businessHours === 'closed' && p.inBusinessHours) return false;
+    if (!r.condition?.trim()) return true;
+    const parsed = parseCondition(r.condition);
+    return (
+      parsed.ok &&
+      evaluateCondition(
+        parsed.ast,
+        {
+          attributes: p.contact.attributes ?? {},
+          tags: p.contact.tags ?? [],
+          events: p.contact.events ?? [],
+        },
+        p.now,
+      )
+    );
+  });
+  const rule =
+    byKeyword && byCondition
+      ? byCondition.priority > byKeyword.priority
+        ? byCondition
+        : byKeyword
+      : (byKeyword ?? byCondition);
+  if (!rule) return null;
+  return { ruleId: rule.id, ...rule.action };
+}

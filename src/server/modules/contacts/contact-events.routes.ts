@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { IdParamsSchema, errorResponses } from '../../../contracts/api.schemas.ts';
+import { newId } from '../../../lib/ids.ts';
+import { requireAuth } from '../../http/auth.ts';
+import type { AppContext } from '../../http/context.ts';
+import { notFound } from '../../http/errors.ts';
+import { requirePermission } from '../auth/principal.ts';
+import { findContact } from './contacts.repository.ts';
+
+const EventSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  at: z.string(),
+  properties: z.record(z.string(), z.unknown()),
+});
+
+/**
+ * `/api/v1/contacts/:id/events`: what a contact did elsewhere (order_placed, coupon_used…), recorded by
+ * integrations; automation conditions (`event.order_placed within 7d`) and segments read them.
+ */
+export async function contactEventsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/api/v1/contacts/:id/events',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Record an event of a contact',
+        params: IdParamsSchema,
+        body: z.object({
+          name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case letters, digits and _'),
+          at: z.iso.datetime({ offset: true }).optional(),
+          properties: z.record(z.string(), z.unknown()).default({}),
+        }),
+        response: { 201: EventSchema, ...errorResponses(404) },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requirePermission(p, 'converse');
+      if (!(await findContact(ctx.db, p.workspaceId, req.params.id))) throw notFound('Contact');
+      const now = ctx.clock.now();
+      const row = await ctx.db
+        .insertInto('contact_events')
+        .values({
+          id: newId(),
+          workspace_id: p.workspaceId,
+          contact_id: req.params.id,
+          name: req.body.name,
+          occurred_at: req.body.at ? new Date(req.body.at) : now,
+          properties: JSON.stringify(req.body.properties),
+          created_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return reply
+        .code(201)
+        .send({ id: row.id, name: row.name, at: row.occurred_at.toISOString(), properties: row.properties });
+    },
+  );
+
+  r.get(
+    '/api/v1/contacts/:id/events',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: "A contact's events, newest first (latest 200)",
+        params: IdParamsSchema,
+        response: { 200: z.object({ data: z.array(EventSchema) }), ...errorResponses(404) },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requirePermission(p, 'read');
+      if (!(await findContact(ctx.db, p.workspaceId, req.params.id))) throw notFound('Contact');
+      const rows = await ctx.db
+        .selectFrom('contact_events')
+        .selectAll()
+        .where('contact_id', '=', req.params.id)
+        .orderBy('occurred_at', 'desc')
+        .limit(200)
+        .execute();
+      return {
+        data: rows.map((e) => ({
+          id: e.id,
+          name: e.name,
+          at: e.occurred_at.toISOString(),
+          properties: e.properties,
+        })),
+      };
+    },
+  );
+}
