@@ -10,6 +10,7 @@ import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { ConversationRow, Db, DbOrTx } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
+import { notFound } from '../../http/errors.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { activityEvent, conversationEvent } from '../../pipeline/inbound-apply.ts';
 import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
@@ -334,4 +335,46 @@ function handoffText(
           ? m.ja
           : m.en;
   return template.replaceAll('{wait}', wait === null ? '—' : String(wait));
+}
+
+/**
+ * Lets automation answer a paused conversation again (an agent decided the customer is fine with the bot).
+ * Logged with who did it. Returns false when it was not paused.
+ */
+export async function resumeAutomation(
+  deps: { db: Db; clock: Clock },
+  actor: { workspaceId: string; userId: string | null },
+  conversationId: string,
+): Promise<boolean> {
+  return deps.db.transaction().execute(async (tx) => {
+    const conv = await tx
+      .selectFrom('conversations')
+      .select(['id', 'automation_paused_at'])
+      .where('workspace_id', '=', actor.workspaceId)
+      .where('id', '=', conversationId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!conv) throw notFound('Conversation');
+    if (!conv.automation_paused_at) return false;
+    const now = deps.clock.now();
+    const row = await tx
+      .updateTable('conversations')
+      .set({ automation_paused_at: null, automation_paused_reason: null, menu_state: null, updated_at: now })
+      .where('id', '=', conversationId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const logged = await insertActivities(tx, [
+      {
+        workspaceId: actor.workspaceId,
+        conversationId,
+        kind: 'automation',
+        authorUserId: actor.userId,
+        body: 'automation resumed',
+        data: { decision: 'resumed' },
+        at: now,
+      },
+    ]);
+    await publishEvents(tx, [conversationEvent(row), ...logged.map(activityEvent)]);
+    return true;
+  });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses } from '../../../contracts/api.schemas.ts';
+import { IdParamsSchema, errorResponses } from '../../../contracts/api.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
@@ -15,6 +15,7 @@ import {
   type AutomationConfigDeps,
 } from './automation-config.service.ts';
 import { dryRun } from './automation-dry-run.service.ts';
+import { resumeAutomation } from './automation-runtime.service.ts';
 import { automationInsight } from './automation-insight.service.ts';
 
 const tags = ['automation'];
@@ -180,6 +181,29 @@ export async function automationRoutes(app: FastifyInstance, ctx: AppContext): P
       const p = requireAuth(req, reply);
       requirePermission(p, 'read');
       return automationInsight(deps, p.workspaceId, req.query.days) as unknown as Record<string, unknown>;
+    },
+  );
+
+  r.post(
+    '/api/v1/conversations/:id/automation/resume',
+    {
+      schema: {
+        tags,
+        summary: 'Let automation answer this conversation again (after a handoff or the loop guard)',
+        params: IdParamsSchema,
+        response: { 200: z.object({ resumed: z.boolean() }), ...errorResponses(404) },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requirePermission(p, 'converse');
+      return {
+        resumed: await resumeAutomation(
+          deps,
+          { workspaceId: p.workspaceId, userId: p.userId },
+          req.params.id,
+        ),
+      };
     },
   );
 
