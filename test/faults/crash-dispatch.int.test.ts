@@ -61,7 +61,10 @@ describe('SIGKILL while the dispatcher is sending', () => {
         TSUNAGI_SIMULATOR: 'off',
         WHATSAPP_APP_SECRET: SECRET,
         GRAPH_API_URL: sim.url,
-        TSUNAGI_RECONCILE_TIMEOUT_SECONDS: '2',
+        // Longer than the simulator's webhook retries take to reach the restarted server on a loaded machine
+        // (1 s, 2 s, 4 s, 8 s…): a shorter timeout would resend before the `sent` status can arrive, which the
+        // design allows (and counts as a possible duplicate) but this test is about the normal case.
+        TSUNAGI_RECONCILE_TIMEOUT_SECONDS: '20',
       },
     });
     const res = await fetch(`${server.url}/api/v1/phone-numbers`, {
