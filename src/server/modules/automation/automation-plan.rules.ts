@@ -132,6 +132,7 @@ export function planAutomation(p: PlanInput): Plan {
       ...plan,
       decision: 'paused',
       reason: 'automation is paused: a person handles this conversation',
+      needsPerson: true,
     };
   }
 
