@@ -63,7 +63,10 @@ async function ensureDemo(config: Config, tsunagi: Tsunagi): Promise<DemoCredent
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as DemoCredentials;
   const any = await tsunagi.ctx.db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst();
   if (any) return null;
-  const seed = await seedDemo({ db: tsunagi.ctx.db, clock: tsunagi.ctx.clock, secrets: tsunagi.ctx.secrets });
+  const seed = await seedDemo(
+    { db: tsunagi.ctx.db, clock: tsunagi.ctx.clock, secrets: tsunagi.ctx.secrets },
+    { automation: true },
+  );
   await tsunagi.resyncSimulator();
   const creds = {
     workspaceId: seed.workspaceId,

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityDto, ConversationDto } from '../../src/contracts/api.schemas.ts';
+import { getAutomation } from '../../src/server/modules/automation/automation-config.service.ts';
+import { dryRun } from '../../src/server/modules/automation/automation-dry-run.service.ts';
+import { seedDemo } from '../../src/server/modules/workspaces/demo.service.ts';
 import { seedApiKey } from '../support/app.ts';
 import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
 
@@ -336,5 +339,20 @@ describe('automation API and flows', () => {
       .where('status', '=', 'pending')
       .execute();
     expect(jobs).toEqual([]);
+  });
+
+  it('ships a working sample automation in the demo workspace', async () => {
+    const demo = await seedDemo(
+      { db: s.t.ctx.db, clock: s.clock, secrets: s.t.ctx.secrets },
+      { automation: true },
+    );
+    const state = await getAutomation(s.t.ctx, demo.workspaceId);
+    expect(state).toMatchObject({ enabled: true, version: 1 });
+    const res = await dryRun({ ...s.t.ctx, cache: s.t.ctx.automationCache }, demo.workspaceId, {
+      text: 'ﾍﾝﾋﾟﾝしたいです',
+      phoneNumberId: demo.phoneNumbers[0]!.id,
+      at: '2026-03-02T23:00:00+09:00',
+    });
+    expect(res.plan).toMatchObject({ decision: 'reply', match: { ruleId: 'returns' } });
   });
 });

@@ -4,6 +4,8 @@ import type { Db } from '../../db/types.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import { randomToken } from '../../lib/crypto.ts';
 import { applyInboundMessages, type InboundItem } from '../../pipeline/inbound-apply.ts';
+import { newId } from '../../../lib/ids.ts';
+import { CompiledAutomationCache, saveAutomation } from '../automation/automation-config.service.ts';
 import { registerPhoneNumber } from '../phone-numbers/phone-numbers.service.ts';
 import { createWorkspace, type CreatedWorkspace } from './workspaces.service.ts';
 
@@ -51,7 +53,7 @@ export interface DemoSeed extends CreatedWorkspace {
  */
 export async function seedDemo(
   deps: { db: Db; clock: Clock; secrets: SecretBox },
-  opts: { size?: 'small' | 'large'; email?: string } = {},
+  opts: { size?: 'small' | 'large'; email?: string; automation?: boolean } = {},
 ): Promise<DemoSeed> {
   const { db, clock } = deps;
   const email =
@@ -99,6 +101,7 @@ export async function seedDemo(
     });
   });
   await db.transaction().execute((tx) => applyInboundMessages(tx, clock, items));
+  if (opts.automation) await seedDemoAutomation(deps, ws.workspaceId);
   if (opts.size === 'large')
     await seedLarge(
       db,
@@ -164,4 +167,106 @@ async function seedLarge(db: Db, clock: Clock, workspaceId: string, numberIds: s
       );
     });
   }
+}
+
+const text = (body: string) => ({ type: 'text', text: { body } });
+
+/**
+ * A sample automation for the demo, so a first look shows it working: weekday business hours in Tokyo, an away
+ * message, answers about returns (short, then detailed), opening hours and delivery, a menu behind 「メニュー」,
+ * and 価格/料金/price questions routed to a sales team (the demo owner).
+ */
+async function seedDemoAutomation(deps: { db: Db; clock: Clock }, workspaceId: string): Promise<void> {
+  const now = deps.clock.now();
+  const owner = await deps.db
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('role', '=', 'owner')
+    .executeTakeFirstOrThrow();
+  const teamId = newId();
+  await deps.db
+    .insertInto('teams')
+    .values({ id: teamId, workspace_id: workspaceId, name: '営業 Sales', created_at: now, updated_at: now })
+    .execute();
+  await deps.db
+    .insertInto('team_members')
+    .values({ team_id: teamId, user_id: owner.user_id, workspace_id: workspaceId })
+    .execute();
+  await saveAutomation(
+    { db: deps.db, clock: deps.clock, cache: new CompiledAutomationCache(1) },
+    {
+      workspaceId,
+      authorUserId: null,
+      note: 'Demo',
+      config: {
+        businessHours: {
+          timeZone: 'Asia/Tokyo',
+          weekly: Object.fromEntries(
+            ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ open: '10:00', close: '19:00' }]]),
+          ),
+        },
+        away: {
+          enabled: true,
+          response: text(
+            'お問い合わせありがとうございます。ただいま営業時間外です（平日 10:00〜19:00）。翌営業日に担当者よりご連絡します。',
+          ),
+        },
+        keywordRules: [
+          {
+            id: 'returns',
+            name: '返品・返金',
+            triggers: [{ mode: 'fuzzy', keywords: ['返品', '返金', 'お金を返して', 'refund', 'return'] }],
+            response: text(
+              '返品は商品到着後7日以内に承ります。詳しい手順が必要でしたら、もう一度お尋ねください。',
+            ),
+            detailedResponse: text(
+              '返品の手順: 1) ご注文番号をお知らせください 2) 返送先と送り状をご案内します 3) 商品到着後、3営業日以内に返金します。',
+            ),
+          },
+          {
+            id: 'hours',
+            name: '営業時間',
+            triggers: [{ mode: 'fuzzy', keywords: ['営業時間', '何時まで', 'opening hours', 'open'] }],
+            response: text('営業時間は平日 10:00〜19:00 です。 / We are open weekdays 10:00–19:00 (JST).'),
+          },
+          {
+            id: 'shipping',
+            name: '配送',
+            triggers: [{ mode: 'fuzzy', keywords: ['配送', '届かない', 'いつ届く', 'shipping', 'delivery'] }],
+            response: text(
+              '{{#if event.order_placed within 7d}}ご注文の配送状況はこちら: https://shop.example.jp/orders{{else}}通常、ご注文から2〜3日でお届けします。{{/if}}',
+            ),
+          },
+          {
+            id: 'menu',
+            name: 'メニュー',
+            triggers: [{ mode: 'exact', keywords: ['メニュー', 'menu'] }],
+            response: { type: 'menu', menuId: 'main' },
+          },
+        ],
+        menus: [
+          {
+            id: 'main',
+            name: 'メインメニュー',
+            style: 'buttons',
+            header: 'ご用件をお選びください',
+            options: [
+              { id: 'hours', title: '営業時間', response: text('平日 10:00〜19:00 です。') },
+              { id: 'returns', title: '返品について', response: text('返品は商品到着後7日以内に承ります。') },
+              { id: 'person', title: '担当者と話す', handoff: true },
+            ],
+          },
+        ],
+        routingRules: [
+          {
+            id: 'sales',
+            name: '価格のお問い合わせ',
+            triggers: [{ mode: 'fuzzy', keywords: ['価格', '料金', '見積もり', 'price', 'quote'] }],
+            action: { teamId },
+          },
+        ],
+      },
+    },
+  );
 }
