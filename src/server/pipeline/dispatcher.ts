@@ -62,6 +62,8 @@ interface NumberPump {
   running: Promise<void> | null;
   pausedUntil: number;
   throttleHits: number;
+  /** When the current throttling episode began (ms): answers to sends made before it belong to it. */
+  throttledAt: number;
 }
 
 /**
@@ -98,7 +100,7 @@ export class Dispatcher {
       const entry =
         pump && pump.pacer.mps === number.mps
           ? Object.assign(pump, { number })
-          : { number, pacer: new SendPacer(number.mps), running: null, pausedUntil: 0, throttleHits: 0 };
+          : { number, pacer: new SendPacer(number.mps), running: null, pausedUntil: 0, throttleHits: 0, throttledAt: -Infinity };
       this.pumps.set(id, entry);
       entry.running = this.runPump(entry).finally(() => {
         entry.running = null;
@@ -187,7 +189,7 @@ export class Dispatcher {
     const pacing = this.deps.pacingClock ?? systemClock;
     const token = this.deps.secrets.open(pump.number.access_token_enc);
     const maxInFlight =
-      this.deps.maxInFlightPerNumber ?? Math.min(64, Math.max(4, Math.ceil(pump.number.mps / 10)));
+      this.deps.maxInFlightPerNumber ?? Math.min(256, Math.max(4, Math.ceil(pump.number.mps / 4)));
     const halted = () => this.stopping || pump.pausedUntil > clock.nowMs();
     for (const msg of batch) {
       if (halted()) {
@@ -243,6 +245,7 @@ export class Dispatcher {
       replyToWamid: context?.message_id,
       bizOpaqueCallbackData: callbackDataFor(msg.id),
     });
+    const sentAt = clock.nowMs();
     const result = await this.deps.graph.sendMessage(
       { phoneNumberId: pump.number.phone_number_id, accessToken: token },
       body,
@@ -264,8 +267,13 @@ export class Dispatcher {
       return { kind: 'retry', ...base, at: new Date(now.getTime() + recipientBackoffMs(msg.attempts)) };
     }
     if (e.category === 'throttle' || e.category === 'auth') {
-      pump.throttleHits++;
-      if (e.category === 'throttle') pump.pacer.slowDown();
+      // Sends already in flight when the first 130429 came back are refused for the same reason: one
+      // episode, one escalation of the backoff and one slow-down, however many sends were in flight.
+      if (sentAt > pump.throttledAt) {
+        pump.throttleHits++;
+        pump.throttledAt = now.getTime();
+        if (e.category === 'throttle') pump.pacer.slowDown();
+      }
       const wait = e.category === 'auth' ? 60_000 : numberBackoffMs(pump.throttleHits);
       pump.pausedUntil = Math.max(pump.pausedUntil, now.getTime() + wait);
       metrics.outboundMessages.inc({ status: e.category === 'auth' ? 'auth_error' : 'throttled' });
