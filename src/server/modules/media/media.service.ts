@@ -19,34 +19,32 @@ export async function getMessageMedia(db: Db, workspaceId: string, messageId: st
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', messageId)
     .executeTakeFirst();
-  if (msg?.direction === 'outbound') return uploadedMedia(db, workspaceId, msg.content[msg.type]);
+  if (msg?.direction === 'outbound') {
+    const waMediaId = (msg.content[msg.type] as { id?: unknown } | undefined)?.id;
+    if (typeof waMediaId !== 'string') throw notFound('Media');
+    return storedMedia(db, workspaceId, { wa_media_id: waMediaId, message_id: null });
+  }
   if (!msg || msg.media_status === null) throw notFound('Media');
   if (msg.media_status === 'pending')
     throw new AppError('conflict', 'The media is still being downloaded from WhatsApp; try again shortly');
-  const media = await db
-    .selectFrom('media')
-    .select(['data', 'mime_type', 'filename'])
-    .where('workspace_id', '=', workspaceId)
-    .where('message_id', '=', messageId)
-    .executeTakeFirst();
-  if (!media?.data) throw notFound('Media');
-  return {
-    data: Buffer.from(media.data),
-    mimeType: media.mime_type ?? 'application/octet-stream',
-    filename: media.filename,
-  };
+  return storedMedia(db, workspaceId, { message_id: messageId });
 }
 
-async function uploadedMedia(db: Db, workspaceId: string, body: unknown): Promise<StoredMedia> {
-  const waMediaId = (body as { id?: unknown } | undefined)?.id;
-  if (typeof waMediaId !== 'string') throw notFound('Media');
-  const media = await db
+/** A stored file of the workspace: an inbound message's (by message id) or an upload (by WhatsApp media id). */
+async function storedMedia(
+  db: Db,
+  workspaceId: string,
+  key: { message_id: string } | { wa_media_id: string; message_id: null },
+): Promise<StoredMedia> {
+  let q = db
     .selectFrom('media')
     .select(['data', 'mime_type', 'filename'])
-    .where('workspace_id', '=', workspaceId)
-    .where('wa_media_id', '=', waMediaId)
-    .where('message_id', 'is', null)
-    .executeTakeFirst();
+    .where('workspace_id', '=', workspaceId);
+  q =
+    'wa_media_id' in key
+      ? q.where('wa_media_id', '=', key.wa_media_id).where('message_id', 'is', null)
+      : q.where('message_id', '=', key.message_id);
+  const media = await q.executeTakeFirst();
   if (!media?.data) throw notFound('Media');
   return {
     data: Buffer.from(media.data),
