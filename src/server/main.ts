@@ -105,7 +105,9 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   const realtime = new RealtimeHub(logger);
   await realtime.start(database);
   // PGlite runs one statement at a time: one journal write in flight lets the next batch grow meanwhile.
-  const journal = new WebhookJournal(db, clock, { maxInFlight: database.kind === 'pglite' ? 1 : 4 });
+  const journal = new WebhookJournal(database.urgentDb ?? db, clock, {
+    maxInFlight: database.kind === 'pglite' ? 1 : 4,
+  });
   const ctx: AppContext = {
     config,
     database,

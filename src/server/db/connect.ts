@@ -18,6 +18,11 @@ export interface DatabaseHandle {
   kind: 'pglite' | 'postgres';
   /** Subscribes to a NOTIFY channel. Returns an unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * The database for latency-critical writes (the webhook journal): on PGlite the same connection, but ahead
+   * of queued background work; on PostgreSQL the same pool.
+   */
+  urgentDb?: Db;
   /** PGlite only: the data directory as a tarball (tests clone a migrated template from it). */
   dump?: () => Promise<Blob>;
   close(): Promise<void>;
@@ -108,9 +113,12 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
     unlock();
     throw err;
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }) });
+  const pool = new PGlitePool(pglite);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const urgentDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool.urgent() }) });
   return {
     db,
+    urgentDb,
     kind: 'pglite',
     async listen(channel, onPayload) {
       const unsubscribe = await pglite.listen(channel, onPayload);

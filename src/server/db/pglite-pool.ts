@@ -12,11 +12,22 @@ import type { PostgresPool, PostgresPoolClient } from 'kysely';
 export class PGlitePool implements PostgresPool {
   private busy = false;
   private waiters: Array<() => void> = [];
+  private urgentWaiters: Array<() => void> = [];
 
   constructor(private readonly pg: PGlite) {}
 
-  async connect(): Promise<PostgresPoolClient> {
-    if (this.busy) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  /**
+   * The same connection for work that must not queue behind background work: callers of this pool go ahead
+   * of everyone waiting on the main pool (never ahead of the transaction that holds the connection). The
+   * webhook journal uses it, so a webhook's acknowledgement waits for at most one ingest transaction.
+   */
+  urgent(): PostgresPool {
+    return { connect: () => this.connect(true), end: async () => undefined };
+  }
+
+  async connect(urgent = false): Promise<PostgresPoolClient> {
+    if (this.busy)
+      await new Promise<void>((resolve) => (urgent ? this.urgentWaiters : this.waiters).push(resolve));
     this.busy = true;
     let released = false;
     const pg = this.pg;
@@ -36,7 +47,7 @@ export class PGlitePool implements PostgresPool {
       release: () => {
         if (released) return;
         released = true;
-        const next = this.waiters.shift();
+        const next = this.urgentWaiters.shift() ?? this.waiters.shift();
         if (next) next();
         else this.busy = false;
       },
