@@ -18,7 +18,11 @@ describe('Cloud API calls for a number (through the simulator)', () => {
       `/api/v1/phone-numbers/${number.id}/test`,
     );
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ ok: true, displayPhoneNumber: '+81 3-0000-0000', qualityRating: 'GREEN' });
+    expect(ok.body).toMatchObject({
+      ok: true,
+      displayPhoneNumber: '+81 3-0000-0000',
+      qualityRating: 'GREEN',
+    });
     // A token that Meta (here the simulator) does not know, stored without going through the mirror.
     await s.t.ctx.db
       .updateTable('phone_numbers')

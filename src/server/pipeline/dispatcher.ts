@@ -100,7 +100,14 @@ export class Dispatcher {
       const entry =
         pump && pump.pacer.mps === number.mps
           ? Object.assign(pump, { number })
-          : { number, pacer: new SendPacer(number.mps), running: null, pausedUntil: 0, throttleHits: 0, throttledAt: -Infinity };
+          : {
+              number,
+              pacer: new SendPacer(number.mps),
+              running: null,
+              pausedUntil: 0,
+              throttleHits: 0,
+              throttledAt: -Infinity,
+            };
       this.pumps.set(id, entry);
       entry.running = this.runPump(entry).finally(() => {
         entry.running = null;

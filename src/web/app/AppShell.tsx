@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { InboxPage } from '../features/inbox/InboxPage.tsx';
 import { useRealtime } from '../features/realtime/useRealtime.ts';
@@ -15,8 +15,12 @@ import {
   soundEnabled,
 } from '../lib/notify.ts';
 import type { Conversation, Page } from '../lib/types.ts';
+import { AVAILABILITIES, sendPresence, usePresence } from './presence.ts';
 import { Link, matchPath, useLocation } from './router.tsx';
 import { isAdmin, useSessionApi, type Session } from './session.tsx';
+
+/** Automation screens: their own chunk, loaded when first opened. */
+const AutomationPage = lazy(() => import('../features/automation/AutomationPage.tsx'));
 
 /** The signed-in frame: navigation rail (inbox views, settings, account), live updates, and the page. */
 export function AppShell({ session }: { session: Session }) {
@@ -27,6 +31,7 @@ export function AppShell({ session }: { session: Session }) {
   const [help, setHelp] = useState(false);
   const [sound, setSound] = useState(soundEnabled());
   const view = new URLSearchParams(search).get('view') ?? 'all';
+  const [availability, setAvailability] = usePresence(session.workspace.id);
 
   const unread = useQuery({
     queryKey: ['unread-mine'],
@@ -58,7 +63,9 @@ export function AppShell({ session }: { session: Session }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const settings = matchPath('/settings/*', pathname);
+  // Automation lives under /settings/ (a path the server already serves the console for).
+  const automation = matchPath('/settings/automation/*', pathname);
+  const settings = !automation && matchPath('/settings/*', pathname);
   const admin = isAdmin(session.role);
   const viewLink = (v: string) => `/inbox?view=${v}`;
 
@@ -80,8 +87,8 @@ export function AppShell({ session }: { session: Session }) {
             <Link
               key={v}
               href={viewLink(v)}
-              className={`rail-item ${!settings && view === v ? 'active' : ''}`}
-              aria-current={!settings && view === v ? 'page' : undefined}
+              className={`rail-item ${!settings && !automation && view === v ? 'active' : ''}`}
+              aria-current={!settings && !automation && view === v ? 'page' : undefined}
             >
               <span aria-hidden="true">{v === 'mine' ? '◉' : v === 'unassigned' ? '○' : '☰'}</span>
               <span className="rail-label">{t(`nav.${v}`)}</span>
@@ -90,6 +97,14 @@ export function AppShell({ session }: { session: Session }) {
           ))}
         </div>
         <div className="rail-group">
+          <Link
+            href="/settings/automation/overview"
+            className={`rail-item ${automation ? 'active' : ''}`}
+            aria-current={automation ? 'page' : undefined}
+          >
+            <span aria-hidden="true">🤖</span>
+            <span className="rail-label">{t('nav.automation')}</span>
+          </Link>
           {admin && (
             <Link href="/settings/numbers" className={`rail-item ${settings ? 'active' : ''}`}>
               <span aria-hidden="true">⚙</span>
@@ -132,8 +147,22 @@ export function AppShell({ session }: { session: Session }) {
             <div className="rail-label small muted workspace-name">{session.workspace.name}</div>
           )}
           <div className="rail-label small user-name" title={session.user.email}>
+            <span className={`presence-dot ${availability}`} aria-hidden="true" />
             {session.user.name || session.user.email}
           </div>
+          <label className="rail-label presence">
+            <select
+              aria-label={t('presence.label')}
+              value={availability}
+              onChange={(e) => setAvailability(e.target.value as (typeof AVAILABILITIES)[number])}
+            >
+              {AVAILABILITIES.map((a) => (
+                <option key={a} value={a}>
+                  {t(`presence.${a}`)}
+                </option>
+              ))}
+            </select>
+          </label>
           <LanguageSwitch onChange={(l) => void api_.changeLocale(l)} />
           <div className="rail-label notify-prefs">
             {notificationsSupported() && Notification.permission !== 'granted' && (
@@ -153,7 +182,11 @@ export function AppShell({ session }: { session: Session }) {
               {t('nav.sound')}
             </label>
           </div>
-          <button type="button" className="btn subtle small" onClick={() => void api_.logout()}>
+          <button
+            type="button"
+            className="btn subtle small"
+            onClick={() => void sendPresence('offline').then(() => api_.logout())}
+          >
             {t('auth.signOut')}
           </button>
         </div>
@@ -164,7 +197,15 @@ export function AppShell({ session }: { session: Session }) {
             {t('app.offline')}
           </div>
         )}
-        {settings ? <SettingsPage section={pathname.split('/')[2] ?? 'numbers'} /> : <InboxPage />}
+        {automation ? (
+          <Suspense fallback={<div className="list-status">{t('app.loading')}</div>}>
+            <AutomationPage tab={pathname.split('/')[3] ?? 'overview'} />
+          </Suspense>
+        ) : settings ? (
+          <SettingsPage section={pathname.split('/')[2] ?? 'numbers'} />
+        ) : (
+          <InboxPage />
+        )}
       </div>
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
     </div>

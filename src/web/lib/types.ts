@@ -49,7 +49,7 @@ export type Priority = Conversation['priority'];
 /** Realtime payloads (`GET /api/v1/events`); newer servers add fields, older ones may lack some. */
 export type MessageEvent = z.infer<typeof MessageEventDataSchema>;
 export type ConversationEvent = z.infer<typeof ConversationEventDataSchema> &
-  Partial<Pick<Conversation, 'snoozedUntil'>>;
+  Partial<Pick<Conversation, 'snoozedUntil' | 'automationPaused'>>;
 
 /** A page of a list endpoint. */
 export interface Page<T> {

@@ -34,7 +34,12 @@ export async function phoneNumbersGraphRoutes(app: FastifyInstance, ctx: AppCont
   const r = app.withTypeProvider<ZodTypeProvider>();
   // Read at call time: in embedded mode the composition root points `ctx.graph` at the simulator only once
   // the server listens, after the routes are registered.
-  const deps = (): NumberGraphDeps => ({ db: ctx.db, clock: ctx.clock, graph: ctx.graph, secrets: ctx.secrets });
+  const deps = (): NumberGraphDeps => ({
+    db: ctx.db,
+    clock: ctx.clock,
+    graph: ctx.graph,
+    secrets: ctx.secrets,
+  });
 
   r.post(
     '/api/v1/phone-numbers/:id/test',

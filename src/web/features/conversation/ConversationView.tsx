@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Composer } from '../composer/Composer.tsx';
 import { ContactPanel } from '../contact/ContactPanel.tsx';
 import type { Message } from '../../lib/types.ts';
+import { AutomationPausedBanner } from './AutomationPausedBanner.tsx';
 import { ConversationHeader } from './ConversationHeader.tsx';
 import { markRead, useConversation } from './queries.ts';
 import { Timeline } from './Timeline.tsx';
@@ -42,6 +43,7 @@ export function ConversationView({ id, onBack }: { id: string; onBack: () => voi
     <div className={`conversation ${panel ? 'with-panel' : ''}`} data-conversation-id={c.id}>
       <div className="conversation-main">
         <ConversationHeader c={c} onBack={onBack} panelOpen={panel} onTogglePanel={() => setPanel(!panel)} />
+        <AutomationPausedBanner c={c} />
         <Timeline conversation={c} onReply={setReplyTo} />
         <Composer conversation={c} replyTo={replyTo} onClearReply={() => setReplyTo(null)} />
       </div>

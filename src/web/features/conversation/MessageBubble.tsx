@@ -47,7 +47,16 @@ export const MessageBubble = memo(function MessageBubble({
   return (
     <div className={`msg-row ${out ? 'out' : 'in'}`} data-message-id={m.id} data-direction={m.direction}>
       <div className={`bubble ${out ? 'out' : 'in'} ${m.status === 'failed' ? 'failed' : ''}`}>
-        {authorLabel && <div className="bubble-author small">{authorLabel}</div>}
+        {(authorLabel || m.origin === 'automation') && (
+          <div className="bubble-author small">
+            {m.origin === 'automation' && (
+              <span className="bot-badge" data-testid="bot-badge" title={t('conversation.automation')}>
+                {t('conversation.botBadge')}
+              </span>
+            )}
+            {authorLabel}
+          </div>
+        )}
         {hasQuote && (
           <div className="quote">
             <span className="small muted">{t('message.quoted')}</span>

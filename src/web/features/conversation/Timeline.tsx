@@ -114,13 +114,10 @@ export function Timeline({
       const m = it.m;
       const ctx = obj(m.content.context);
       const quotedId = str(ctx.id) ?? str(ctx.message_id);
+      // Automatic replies carry the bot badge instead of a label.
       const author =
-        m.direction === 'outbound'
-          ? m.origin === 'agent'
-            ? null
-            : t(
-                `conversation.${m.origin === 'automation' ? 'automation' : m.origin === 'campaign' ? 'campaign' : m.origin === 'api' ? 'api' : 'agent'}`,
-              )
+        m.direction === 'outbound' && m.origin !== 'agent' && m.origin !== 'automation'
+          ? t(`conversation.${m.origin === 'campaign' ? 'campaign' : m.origin === 'api' ? 'api' : 'agent'}`)
           : null;
       out.push(
         <MessageBubble
@@ -138,7 +135,12 @@ export function Timeline({
         <ActivityLine
           key={`a-${it.a.id}`}
           a={it.a}
-          who={userName(users, it.a.authorUserId) ?? t('conversation.someone')}
+          who={
+            userName(users, it.a.authorUserId) ??
+            (it.a.authorUserId === null && (it.a.kind === 'automation' || it.a.data.automatic === true)
+              ? t('conversation.automation')
+              : t('conversation.someone'))
+          }
           target={activityTarget(it.a, users, t)}
           locale={i18n.language}
         />,
@@ -224,10 +226,40 @@ function ActivityLine({
     text = t('conversation.activityTeam', { actor: who, target: target || t('conversation.noTeam') });
   else if (a.kind === 'status') text = t('conversation.activityStatus', { actor: who, target });
   else if (a.kind === 'priority') text = t('conversation.activityPriority', { actor: who, target });
-  else text = t('conversation.activityAutomation', { target });
+  else return <AutomationLine a={a} locale={locale} />;
+  const automatic = a.authorUserId === null && a.data.automatic === true && !!a.body;
   return (
     <div className="activity small muted" data-activity-id={a.id}>
-      {text} · {formatDateTime(a.createdAt, locale)}
+      {text}
+      {automatic && <> ({a.body})</>} · {formatDateTime(a.createdAt, locale)}
+    </div>
+  );
+}
+
+/** What automation decided for a customer message, as a system line: decision, reason, rule and keyword. */
+function AutomationLine({ a, locale }: { a: Activity; locale: string }) {
+  const { t } = useTranslation();
+  const decision = str(a.data.decision);
+  const keyword = str(a.data.keyword);
+  const rule = str(a.data.ruleId);
+  const paused = str(a.data.paused);
+  return (
+    <div className="activity automation-line small muted" data-activity-id={a.id} data-decision={decision}>
+      <span aria-hidden="true">🤖</span>{' '}
+      {t('conversation.activityAutomation', {
+        target: decision ? t(`automation.decisions.${decision}`, { defaultValue: decision }) : '',
+      })}
+      {a.body && <> — {a.body}</>}
+      {rule && (
+        <>
+          {' '}
+          · {t('automation.tester.rule')}: {rule}
+          {keyword && <> ({keyword})</>}
+        </>
+      )}
+      {paused && <> · {t(`automation.paused.${paused}`, { defaultValue: paused })}</>}
+      {' · '}
+      {formatDateTime(a.createdAt, locale)}
     </div>
   );
 }

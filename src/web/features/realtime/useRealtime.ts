@@ -131,6 +131,7 @@ export function useRealtime(session: Session): boolean {
       if (c.teamId !== undefined) patch.teamId = c.teamId;
       if (c.snoozedUntil !== undefined) patch.snoozedUntil = c.snoozedUntil;
       if (c.waitingSince !== undefined) patch.waitingSince = c.waitingSince;
+      if (c.automationPaused !== undefined) patch.automationPaused = c.automationPaused;
       const moved = !!before && before.lastMessageAt !== c.lastMessageAt;
       const inList = patchConversation(qc, c.id, patch, moved);
       const membership =
@@ -150,8 +151,12 @@ export function useRealtime(session: Session): boolean {
     });
 
     es.addEventListener('activity.created', (e) => {
-      const a = parse<{ conversationId?: string }>(e);
-      if (a?.conversationId) void qc.invalidateQueries({ queryKey: keys.activities(a.conversationId) });
+      const a = parse<{ conversationId?: string; kind?: string }>(e);
+      if (!a?.conversationId) return;
+      void qc.invalidateQueries({ queryKey: keys.activities(a.conversationId) });
+      // conversation.updated does not carry automationPaused: an automation decision may have changed it.
+      if (a.kind === 'automation')
+        void qc.invalidateQueries({ queryKey: keys.conversation(a.conversationId) });
     });
 
     return () => {
