@@ -302,6 +302,9 @@ export const UserSchema = z.object({
   name: z.string(),
   role: RoleSchema,
   deactivatedAt: z.string().nullable(),
+  availability: z.enum(['online', 'away', 'offline']).describe('As the user last set it'),
+  online: z.boolean().describe('Available for automatic assignment: online and seen in the last 2 minutes'),
+  lastSeenAt: z.string().nullable(),
 });
 export const UserListSchema = z.object({ data: z.array(UserSchema) });
 export const UserUpdateSchema = z.object({

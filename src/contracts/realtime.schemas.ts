@@ -25,6 +25,8 @@ export const ConversationEventDataSchema = z.object({
   priority: z.string().optional(),
   teamId: z.string().nullable().optional(),
   waitingSince: z.string().nullable().optional(),
+  /** Why automation stopped answering (handoff, loop_guard), or null. */
+  automationPaused: z.string().nullable().optional(),
 });
 
 /** An entry of a conversation's activity log (internal note, assignment, status change, automation). */

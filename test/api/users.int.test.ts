@@ -29,7 +29,7 @@ describe('users, invitations and sessions', () => {
     expect(res.statusCode).toBe(200);
     return sessionFrom(res);
   };
-  const as = (s: Session, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+  const as = (s: Session, method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: object) =>
     t.app.inject({
       method,
       url,
@@ -102,6 +102,18 @@ describe('users, invitations and sessions', () => {
       data: Array<{ id: string; role: string }>;
     };
     expect(users.data.map((u) => u.id).sort()).toEqual([ownerId, agentId].sort());
+    expect(users.data.find((u) => u.id === agentId)).toMatchObject({
+      availability: 'offline',
+      online: false,
+    });
+    expect((await as(owner, 'PUT', '/api/v1/presence', { availability: 'online' })).statusCode).toBe(200);
+    const onlineNow = async () =>
+      (
+        (await as(owner, 'GET', '/api/v1/users')).json() as { data: Array<{ id: string; online: boolean }> }
+      ).data.find((u) => u.id === ownerId)?.online;
+    expect(await onlineNow()).toBe(true);
+    t.clock.advance(121_000); // no heartbeat for over 2 minutes
+    expect(await onlineNow()).toBe(false);
 
     expect((await as(owner, 'PATCH', `/api/v1/users/${ownerId}`, { role: 'agent' })).statusCode).toBe(403);
     const promoted = await as(owner, 'PATCH', `/api/v1/users/${agentId}`, { role: 'admin' });

@@ -188,6 +188,15 @@ describe('automation API and flows', () => {
       },
     );
     expect(draft.body).toMatchObject({ configVersion: null, plan: { decision: 'none' } });
+    const handoff = await s.api<{ plan: { replies: Array<{ content: { text: { body: string } } }> } }>(
+      'POST',
+      '/api/v1/automation/dry-run',
+      { text: 'I want to talk to an agent', phoneNumberId: number.id },
+    );
+    // Nobody is online: the customer is told a person will answer in business hours.
+    expect(handoff.body.plan.replies[0]!.content.text.body).toBe(
+      'Connecting you with a person. We will reply in business hours, in order.',
+    );
     expect(s.t.simulator!.sent({ phoneNumberId: number.phoneNumberId })).toEqual([]);
   });
 
@@ -299,6 +308,16 @@ describe('automation API and flows', () => {
     ).toBe(201);
     await customer(number, from, text('ちゅうもんの状況は？'));
     expect(sent(number, from)[1]).toMatchObject({ text: { body: 'ご注文状況: https://shop.example/o' } });
+    const tested = await s.api<{ plan: { replies: Array<{ content: unknown }> } }>(
+      'POST',
+      '/api/v1/automation/dry-run',
+      {
+        text: '注文',
+        phoneNumberId: number.id,
+        contactId: conv.contactId,
+      },
+    );
+    expect(tested.body.plan.replies[0]!.content).toEqual(text('ご注文状況: https://shop.example/o'));
 
     await customer(number, from, text('ポイントカードは使えますか？'));
     await customer(number, from, text('ﾎﾟｲﾝﾄｶｰﾄﾞは使えますか？'));

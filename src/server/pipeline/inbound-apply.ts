@@ -243,6 +243,7 @@ export interface ConversationSummaryRow {
   priority?: string;
   team_id?: string | null;
   waiting_since?: Date | null;
+  automation_paused_reason?: string | null;
 }
 
 /** The columns to `RETURNING` for a {@link conversationEvent}. */
@@ -257,6 +258,7 @@ export const CONVERSATION_SUMMARY_COLUMNS = [
   'priority',
   'team_id',
   'waiting_since',
+  'automation_paused_reason',
 ] as const;
 
 /**
@@ -294,7 +296,7 @@ async function updateSummaries(
       ${rows.map(([, s]) => new Date(s.firstAt * 1000))}::timestamptz[]) as v(id, n, last_at, preview, first_at)
     where c.id = v.id
     returning c.id, c.workspace_id, c.status, c.assignee_id, c.unread_count, c.last_message_at, c.last_message_preview,
-      c.priority, c.team_id, c.waiting_since`.execute(tx);
+      c.priority, c.team_id, c.waiting_since, c.automation_paused_reason`.execute(tx);
   return res.rows;
 }
 
@@ -312,6 +314,7 @@ export function conversationEvent(c: ConversationSummaryRow): RealtimeEvent {
       lastMessagePreview: c.last_message_preview,
       ...(c.priority !== undefined ? { priority: c.priority } : {}),
       ...(c.team_id !== undefined ? { teamId: c.team_id } : {}),
+      ...(c.automation_paused_reason !== undefined ? { automationPaused: c.automation_paused_reason } : {}),
       ...(c.waiting_since !== undefined
         ? { waitingSince: c.waiting_since ? new Date(c.waiting_since).toISOString() : null }
         : {}),

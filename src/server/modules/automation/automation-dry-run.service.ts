@@ -10,7 +10,11 @@ import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
 import { compileAutomation, type CompiledAutomation } from './automation-compile.service.ts';
 import { getAutomation, type CompiledAutomationCache } from './automation-config.service.ts';
 import { loadContactEvents, loadReplyHistory } from './automation-context.repository.ts';
-import { planAutomation, type Plan } from './automation-plan.rules.ts';
+import type { MessageContent } from '../../../contracts/whatsapp/send.schemas.ts';
+import { expectedWaitMinutes } from './assignment.rules.ts';
+import { countAvailable, loadCandidates, queuedCount } from './assignment.service.ts';
+import { builtInText, planAutomation, type Plan } from './automation-plan.rules.ts';
+import { mapTexts, renderTemplate } from './response-template.rules.ts';
 import { isOpen } from './business-hours.rules.ts';
 
 export interface DryRunInput {
@@ -57,6 +61,7 @@ export async function dryRun(
   const hours = automation.config.businessHours;
   const inBusinessHours = hours ? isOpen(hours, at) : true;
 
+  let person = { name: null as string | null, phone: null as string | null };
   let contact = {
     attributes: {} as Record<string, unknown>,
     tags: [] as string[],
@@ -73,7 +78,7 @@ export async function dryRun(
   if (input.contactId) {
     const row = await deps.db
       .selectFrom('contacts')
-      .select(['id', 'attributes'])
+      .select(['id', 'attributes', 'name', 'profile_name', 'phone_e164'])
       .where('workspace_id', '=', workspaceId)
       .where('id', '=', input.contactId)
       .executeTakeFirst();
@@ -83,6 +88,7 @@ export async function dryRun(
       loadContactEvents(deps.db, row.id),
     ]);
     contact = { attributes: row.attributes, tags: tags.get(row.id) ?? [], events };
+    person = { name: row.name ?? row.profile_name, phone: row.phone_e164 };
     const conv = await deps.db
       .selectFrom('conversations')
       .innerJoin('phone_numbers', 'phone_numbers.id', 'conversations.phone_number_id')
@@ -105,10 +111,30 @@ export async function dryRun(
     lastAwayAt: history.lastAwayAt,
     previousSentiments: [],
   });
+  // Show the replies as the customer would get them: conditional content rendered, built-in texts filled in.
+  const team = plan.routing?.teamId ?? null;
+  const [candidates, queued] = await Promise.all([
+    loadCandidates(deps.db, workspaceId, team),
+    queuedCount(deps.db, workspaceId, team),
+  ]);
+  const wait = expectedWaitMinutes({
+    queued,
+    availableAgents: countAvailable(candidates, at),
+    averageHandleMinutes: automation.config.assignment.averageHandleMinutes,
+  });
+  const subject = { ...person, ...contact };
+  const replies = plan.replies.map((r) => ({
+    ...r,
+    content: r.content
+      ? (mapTexts(r.content, (t) => renderTemplate(t, subject, at)) as MessageContent)
+      : r.text
+        ? ({ type: 'text', text: { body: builtInText(automation.config, r.text, wait) } } as MessageContent)
+        : null,
+  }));
   return {
     at: at.toISOString(),
     inBusinessHours,
     configVersion: input.config !== undefined ? null : automation.version,
-    plan,
+    plan: { ...plan, replies },
   };
 }

@@ -365,3 +365,26 @@ function route(p: PlanInput): Plan['routing'] {
   if (!rule) return null;
   return { ruleId: rule.id, ...rule.action };
 }
+
+/** A built-in reply (handoff or fallback) in the customer's language, with the expected wait filled in. */
+export function builtInText(
+  config: CompiledAutomation['config'],
+  text: { key: 'handoff' | 'fallback'; language: 'ja' | 'en' },
+  waitMinutes: number | null,
+): string {
+  const m = config.handoffMessages;
+  const ja = text.language === 'ja';
+  const template =
+    text.key === 'fallback'
+      ? ja
+        ? m.jaFallback
+        : m.enFallback
+      : waitMinutes === null
+        ? ja
+          ? m.jaNoAgents
+          : m.enNoAgents
+        : ja
+          ? m.ja
+          : m.en;
+  return template.replaceAll('{wait}', waitMinutes === null ? '—' : String(waitMinutes));
+}

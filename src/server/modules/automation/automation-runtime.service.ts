@@ -35,7 +35,7 @@ import {
   previousTexts,
   type InboundContext,
 } from './automation-context.repository.ts';
-import { planAutomation, type Plan, type PlanInput } from './automation-plan.rules.ts';
+import { builtInText, planAutomation, type Plan, type PlanInput } from './automation-plan.rules.ts';
 import { isOpen } from './business-hours.rules.ts';
 import { customerInput } from './menu-render.rules.ts';
 import { classifySentiment } from './sentiment.rules.ts';
@@ -192,7 +192,9 @@ async function applyPlan(
   for (const [i, reply] of plan.replies.entries()) {
     const content =
       reply.content ??
-      (reply.text ? { type: 'text', text: { body: handoffText(automation, reply.text, wait) } } : null);
+      (reply.text
+        ? { type: 'text', text: { body: builtInText(automation.config, reply.text, wait) } }
+        : null);
     if (!content) continue;
     const replyId = newId();
     const dueAt = new Date(now.getTime() + replyDelayMs(deps, automation, i));
@@ -314,27 +316,6 @@ async function waitText(
     availableAgents: countAvailable(candidates, now),
     averageHandleMinutes: automation.config.assignment.averageHandleMinutes,
   });
-}
-
-function handoffText(
-  automation: CompiledAutomation,
-  text: { key: 'handoff' | 'fallback'; language: 'ja' | 'en' },
-  wait: number | null,
-): string {
-  const m = automation.config.handoffMessages;
-  const template =
-    text.key === 'fallback'
-      ? text.language === 'ja'
-        ? m.jaFallback
-        : m.enFallback
-      : wait === null
-        ? text.language === 'ja'
-          ? m.jaNoAgents
-          : m.enNoAgents
-        : text.language === 'ja'
-          ? m.ja
-          : m.en;
-  return template.replaceAll('{wait}', wait === null ? '—' : String(wait));
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Db, DbOrTx } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Principal } from '../auth/principal.ts';
 import { openSession, type LoginResult } from '../auth/sessions.service.ts';
+import { PRESENCE_TTL_MS } from '../automation/assignment.rules.ts';
 
 /** What the user functions use. */
 export interface UsersDeps {
@@ -16,10 +17,19 @@ type UserDto = z.infer<typeof UserSchema>;
 
 /** The members of a workspace with their roles (deactivated users included, flagged), by name. */
 export async function listUsers(deps: UsersDeps, workspaceId: string): Promise<{ data: UserDto[] }> {
+  const now = deps.clock.now();
   const rows = await deps.db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id', 'users.email', 'users.name', 'memberships.role', 'users.deactivated_at'])
+    .select([
+      'users.id',
+      'users.email',
+      'users.name',
+      'memberships.role',
+      'users.deactivated_at',
+      'memberships.availability',
+      'memberships.last_seen_at',
+    ])
     .where('memberships.workspace_id', '=', workspaceId)
     .orderBy('users.name')
     .execute();
@@ -30,6 +40,13 @@ export async function listUsers(deps: UsersDeps, workspaceId: string): Promise<{
       name: r.name,
       role: r.role,
       deactivatedAt: r.deactivated_at?.toISOString() ?? null,
+      availability: r.availability,
+      online:
+        !r.deactivated_at &&
+        r.availability === 'online' &&
+        r.last_seen_at !== null &&
+        now.getTime() - r.last_seen_at.getTime() <= PRESENCE_TTL_MS,
+      lastSeenAt: r.last_seen_at?.toISOString() ?? null,
     })),
   };
 }
