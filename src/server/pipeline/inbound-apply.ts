@@ -19,6 +19,9 @@ export interface InboundItem {
   content: Record<string, unknown>;
 }
 
+/** Message types automation never answers: reactions, system notices, what WhatsApp could not deliver. */
+const NOT_FOR_AUTOMATION = ['reaction', 'system', 'unsupported', 'errors'];
+
 export const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 
 /**
@@ -55,19 +58,31 @@ export async function applyInboundMessages(
     fresh.push({ id: newId(), item: i, media });
   }
   const col = <T>(fn: (m: (typeof fresh)[number]) => T) => fresh.map(fn);
+  // The messages, and in the same statement the automation engine's job for each new customer message of a
+  // workspace whose automation is on (one round trip: this runs for every webhook batch).
   const inserted = await sql<{ id: string }>`
-    insert into messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type, content,
-      wamid, status, origin, occurred_at, created_at, media_status)
-    select t.id, t.workspace_id, t.conversation_id, t.phone_number_id, t.contact_id, 'inbound', t.type, t.content::jsonb,
-      t.wamid, 'received', 'customer', t.occurred_at, ${now}::timestamptz, t.media_status
-    from unnest(${col((m) => m.id)}::uuid[], ${col((m) => m.item.number.workspace_id)}::uuid[],
-      ${col((m) => conversationOf(m.item))}::uuid[], ${col((m) => m.item.number.id)}::uuid[],
-      ${col((m) => contactOf(m.item))}::uuid[], ${col((m) => m.item.type)}::text[],
-      ${col((m) => JSON.stringify(m.item.content))}::text[], ${col((m) => m.item.wamid)}::text[],
-      ${col((m) => new Date(m.item.timestamp * 1000))}::timestamptz[], ${col((m) => (m.media ? 'pending' : null))}::text[])
-      as t(id, workspace_id, conversation_id, phone_number_id, contact_id, type, content, wamid, occurred_at, media_status)
-    on conflict (phone_number_id, wamid) where wamid is not null do nothing
-    returning id`.execute(tx);
+    with ins as (
+      insert into messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type, content,
+        wamid, status, origin, occurred_at, created_at, media_status)
+      select t.id, t.workspace_id, t.conversation_id, t.phone_number_id, t.contact_id, 'inbound', t.type, t.content::jsonb,
+        t.wamid, 'received', 'customer', t.occurred_at, ${now}::timestamptz, t.media_status
+      from unnest(${col((m) => m.id)}::uuid[], ${col((m) => m.item.number.workspace_id)}::uuid[],
+        ${col((m) => conversationOf(m.item))}::uuid[], ${col((m) => m.item.number.id)}::uuid[],
+        ${col((m) => contactOf(m.item))}::uuid[], ${col((m) => m.item.type)}::text[],
+        ${col((m) => JSON.stringify(m.item.content))}::text[], ${col((m) => m.item.wamid)}::text[],
+        ${col((m) => new Date(m.item.timestamp * 1000))}::timestamptz[], ${col((m) => (m.media ? 'pending' : null))}::text[])
+        as t(id, workspace_id, conversation_id, phone_number_id, contact_id, type, content, wamid, occurred_at, media_status)
+      on conflict (phone_number_id, wamid) where wamid is not null do nothing
+      returning id, workspace_id, type),
+    automation as (
+      insert into jobs (id, workspace_id, name, payload, dedupe_key, run_at, max_attempts, created_at)
+      select gen_random_uuid(), ins.workspace_id, 'automation.inbound', jsonb_build_object('messageId', ins.id),
+        'automation:' || ins.id, ${now}::timestamptz, 5, ${now}::timestamptz
+      from ins
+      where ins.type <> all (${NOT_FOR_AUTOMATION}::text[])
+        and exists (select 1 from automation_settings s where s.workspace_id = ins.workspace_id and s.enabled)
+      on conflict (name, dedupe_key) where dedupe_key is not null do nothing)
+    select id from ins`.execute(tx);
   const insertedIds = new Set(inserted.rows.map((r) => r.id));
   const created = fresh.filter((m) => insertedIds.has(m.id));
   if (created.length === 0) return { inserted: 0, events: [] };
@@ -95,12 +110,6 @@ export async function applyInboundMessages(
     );
   }
 
-  await enqueueAutomation(
-    tx,
-    now,
-    created.map((m) => ({ id: m.id, workspaceId: m.item.number.workspace_id, type: m.item.type })),
-  );
-
   const events: RealtimeEvent[] = created.map((m) => ({
     type: 'message.created',
     workspaceId: m.item.number.workspace_id,
@@ -116,31 +125,6 @@ export async function applyInboundMessages(
   }));
   for (const c of updated) events.push(conversationEvent(c));
   return { inserted: created.length, events };
-}
-
-/** Message types automation never answers: reactions, system notices, what WhatsApp could not deliver. */
-const NOT_FOR_AUTOMATION = ['reaction', 'system', 'unsupported', 'errors'];
-
-/**
- * Enqueues the automation engine for new customer messages, in the ingest transaction (so a message exists
- * iff its automation job does), for workspaces whose automation is on. One statement for the whole batch; a
- * replayed webhook enqueues nothing twice (dedupe key per message).
- */
-async function enqueueAutomation(
-  tx: DbOrTx,
-  now: Date,
-  messages: Array<{ id: string; workspaceId: string; type: string }>,
-): Promise<void> {
-  const wanted = messages.filter((m) => !NOT_FOR_AUTOMATION.includes(m.type));
-  if (wanted.length === 0) return;
-  await sql`
-    insert into jobs (id, workspace_id, name, payload, dedupe_key, run_at, max_attempts, created_at)
-    select t.job_id, t.workspace_id, 'automation.inbound', jsonb_build_object('messageId', t.message_id),
-      'automation:' || t.message_id, ${now}::timestamptz, 5, ${now}::timestamptz
-    from unnest(${wanted.map(() => newId())}::uuid[], ${wanted.map((m) => m.workspaceId)}::uuid[],
-      ${wanted.map((m) => m.id)}::uuid[]) as t(job_id, workspace_id, message_id)
-    where exists (select 1 from automation_settings s where s.workspace_id = t.workspace_id and s.enabled)
-    on conflict (name, dedupe_key) where dedupe_key is not null do nothing`.execute(tx);
 }
 
 /**
