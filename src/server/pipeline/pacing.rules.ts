@@ -4,10 +4,10 @@
  * Two rules together:
  * 1. A sliding-window log: at most `mps` sends in any window of `windowMs` (1 s plus a safety margin, so that
  *    network jitter between our send and Meta's acceptance cannot push Meta's 1-second count over the limit).
- * 2. Smooth emission (GCRA): sends are spaced `windowMs / mps` apart with a tolerance of half an interval or
- *    20 ms, whichever is longer, so a backlog does not leave in one burst that would bunch acceptance times at
- *    the far end, while a timer that fires late or a short stall of the event loop is made up for instead of
- *    lost for good.
+ * 2. Smooth emission (GCRA): sends are spaced `windowMs / mps` apart with a tolerance of half an interval
+ *    (20 ms at high rates), so a backlog does not leave in one burst that would bunch acceptance times at the
+ *    far end, while a timer that fires late or a short stall of the event loop is made up for instead of lost
+ *    for good.
  *
  * The caller waits `delay(now)` (again and again, until it is 0) and then calls `record(now)` at the instant
  * the send really goes out. Recording actual times, not planned ones, matters: timers fire late when the event
@@ -38,11 +38,11 @@ export class SendPacer {
   private setWindow(windowMs: number): void {
     this.windowMs = windowMs;
     this.interval = windowMs / this.mps;
-    // Half an interval, and at least 20 ms: a timer that fires late, or a pause of the event loop (GC, a burst
-    // of webhooks), is made up for by letting the next sends go a little early instead of being lost for good.
-    // At high rates 20 ms is a small catch-up burst (20 sends at 1,000 mps); the sliding window above still
-    // caps every window, so the catch-up can never exceed the limit.
-    this.toleranceMs = Math.max(this.interval / 2, CATCH_UP_MS);
+    // Half an interval: a timer that fires late is made up for by letting the next send go a little early.
+    // At high rates (intervals of a few ms) a pause of the event loop (GC, a burst of webhooks) is longer than
+    // that, so up to 20 ms are made up for (a catch-up of 20 sends at 1,000 mps); the sliding window above
+    // still caps every window. At low rates a catch-up would only bunch sends for no gain.
+    this.toleranceMs = Math.max(this.interval / 2, 2, this.interval < 5 ? CATCH_UP_MS : 0);
   }
 
   /**
