@@ -13,7 +13,8 @@ import { loadContactEvents, loadReplyHistory } from './automation-context.reposi
 import type { MessageContent } from '../../../contracts/whatsapp/send.schemas.ts';
 import { expectedWaitMinutes } from './assignment.rules.ts';
 import { countAvailable, loadCandidates, queuedCount } from './assignment.service.ts';
-import { builtInText, planAutomation, type Plan } from './automation-plan.rules.ts';
+import type { DryRunResultDto } from '../../../contracts/automation.schemas.ts';
+import { builtInText, planAutomation } from './automation-plan.rules.ts';
 import { mapTexts, renderTemplate } from './response-template.rules.ts';
 import { isOpen } from './business-hours.rules.ts';
 
@@ -26,12 +27,7 @@ export interface DryRunInput {
   config?: unknown;
 }
 
-export interface DryRunResult {
-  at: string;
-  inBusinessHours: boolean;
-  configVersion: number | null;
-  plan: Plan;
-}
+export type DryRunResult = DryRunResultDto;
 
 export async function dryRun(
   deps: { db: Db; clock: Clock; cache: CompiledAutomationCache },

@@ -6,16 +6,7 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
-
-export interface AutomationInsight {
-  from: string;
-  to: string;
-  decisions: Record<string, number>;
-  topRules: Array<{ ruleId: string; count: number }>;
-  topKeywords: Array<{ keyword: string; count: number }>;
-  unmatched: Array<{ normalized: string; sample: string; count: number; lastSeenAt: string }>;
-  conversations: { withAutomation: number; handledByAutomation: number; share: number | null };
-}
+import type { AutomationInsight } from '../../../contracts/automation.schemas.ts';
 
 export async function automationInsight(
   deps: { db: Db; clock: Clock },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParamsSchema, errorResponses } from '../../../contracts/api.schemas.ts';
+import { AutomationInsightSchema, DryRunResultSchema } from '../../../contracts/automation.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
@@ -155,7 +156,7 @@ export async function automationRoutes(app: FastifyInstance, ctx: AppContext): P
           firstMessage: z.boolean().optional(),
           config: Document.optional().describe('An unsaved draft to test instead of the active document'),
         }),
-        response: { 200: z.record(z.string(), z.unknown()), ...errorResponses(404, 422) },
+        response: { 200: DryRunResultSchema, ...errorResponses(404, 422) },
       },
     },
     async (req, reply) => {
@@ -163,7 +164,7 @@ export async function automationRoutes(app: FastifyInstance, ctx: AppContext): P
       requirePermission(p, 'read');
       // POST for the body's size, but it only reads: agents may try it too.
       if (req.body.config !== undefined) requirePermission(p, 'manage');
-      return dryRun(deps, p.workspaceId, req.body) as unknown as Record<string, unknown>;
+      return dryRun(deps, p.workspaceId, req.body);
     },
   );
 
@@ -174,13 +175,13 @@ export async function automationRoutes(app: FastifyInstance, ctx: AppContext): P
         tags,
         summary: 'Top rules and keywords, unmatched questions, the share handled by automation',
         querystring: z.object({ days: z.coerce.number().int().min(1).max(365).default(7) }),
-        response: { 200: z.record(z.string(), z.unknown()) },
+        response: { 200: AutomationInsightSchema },
       },
     },
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'read');
-      return automationInsight(deps, p.workspaceId, req.query.days) as unknown as Record<string, unknown>;
+      return automationInsight(deps, p.workspaceId, req.query.days);
     },
   );
 

@@ -50,52 +50,7 @@ export interface DocError {
   path: string;
 }
 
-/** `GET /api/v1/automation/insight`. */
-export interface AutomationInsight {
-  from: string;
-  to: string;
-  decisions: Record<string, number>;
-  topRules: Array<{ ruleId: string; count: number }>;
-  topKeywords: Array<{ keyword: string; count: number }>;
-  unmatched: Array<{ normalized: string; sample: string; count: number; lastSeenAt: string }>;
-  conversations: { withAutomation: number; handledByAutomation: number; share: number | null };
-}
-
-type Priority = 'low' | 'normal' | 'high' | 'urgent';
-
-/** One planned reply of a dry run (handoff/fallback replies carry `text` instead of content). */
-export interface PlannedReply {
-  kind: string;
-  ruleId: string | null;
-  layer: 'short' | 'detailed' | null;
-  content: Record<string, unknown> | null;
-  text?: { key: 'handoff' | 'fallback'; language: 'ja' | 'en' };
-}
-
-/** `POST /api/v1/automation/dry-run`. */
-export interface DryRunResult {
-  at: string;
-  inBusinessHours: boolean;
-  configVersion: number | null;
-  plan: {
-    decision: string;
-    reason: string;
-    match: {
-      ruleId: string;
-      keyword: string;
-      mode: MatchMode;
-      channel: string;
-      distance: number;
-      score: number;
-    } | null;
-    replies: PlannedReply[];
-    pause: 'handoff' | 'loop_guard' | null;
-    menu: { menuId: string } | null | undefined;
-    routing: { ruleId: string; teamId?: string; assigneeId?: string; priority?: Priority } | null;
-    priority: Priority | null;
-    escalated: boolean;
-    unmatched: string | null;
-    needsPerson: boolean;
-    sentiment: 'negative' | 'neutral' | 'positive';
-  };
-}
+/** Responses of the insight and dry-run endpoints (shared contracts with the server). */
+export type { AutomationInsight } from '../../../contracts/automation.schemas.ts';
+export type { DryRunResultDto as DryRunResult } from '../../../contracts/automation.schemas.ts';
+export type { PlannedReplyDto as PlannedReply } from '../../../contracts/automation.schemas.ts';
