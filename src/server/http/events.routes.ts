@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { RealtimeEvent } from '../../contracts/realtime.schemas.ts';
-import { requireAuth } from './auth.ts';
+import { requireAuth, resolvePrincipal } from './auth.ts';
 import type { AppContext } from './context.ts';
 
-/** How often an idle stream sends a comment line, so proxies keep the connection open. */
+/**
+ * How often a stream sends a comment line (so proxies keep the connection open) and checks that its
+ * credentials still hold: a signed-out or deactivated user's stream ends within this time.
+ */
 const HEARTBEAT_MS = 15_000;
 
 /**
@@ -38,12 +41,32 @@ export async function eventsRoutes(app: FastifyInstance, ctx: AppContext): Promi
         res.write(`id: ${++seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
       };
       const unsubscribe = ctx.realtime.subscribe(principal.workspaceId, send);
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-      heartbeat.unref();
+      const stillAllowed = async () => {
+        const now = await resolvePrincipal(ctx.db, ctx.clock, req).catch(() => null);
+        return now !== null && now.workspaceId === principal.workspaceId;
+      };
+      let cancelBeat = () => {};
+      let closed = false;
       const close = () => {
-        clearInterval(heartbeat);
+        closed = true;
+        cancelBeat();
         unsubscribe();
       };
+      const beat = () => {
+        cancelBeat = ctx.clock.setTimer(HEARTBEAT_MS, () => {
+          void stillAllowed().then((ok) => {
+            if (closed) return;
+            if (!ok) {
+              close();
+              res.end();
+              return;
+            }
+            res.write(': ping\n\n');
+            beat();
+          });
+        });
+      };
+      beat();
       req.raw.on('close', close);
       res.on('error', close);
     },

@@ -195,8 +195,7 @@ export class Dispatcher {
     const { clock } = this.deps;
     const pacing = this.deps.pacingClock ?? systemClock;
     const token = this.deps.secrets.open(pump.number.access_token_enc);
-    const maxInFlight =
-      this.deps.maxInFlightPerNumber ?? maxInFlightFor(pump.number.mps);
+    const maxInFlight = this.deps.maxInFlightPerNumber ?? maxInFlightFor(pump.number.mps);
     const halted = () => this.stopping || pump.pausedUntil > clock.nowMs();
     for (const msg of batch) {
       if (halted()) {

@@ -2,9 +2,10 @@ import { useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/format.ts';
 import { obj, str, type Obj } from '../../lib/json.ts';
-import { userName, useTemplates, useUsers } from '../../lib/queries.ts';
+import { userName, useTeams, useTemplates, useUsers } from '../../lib/queries.ts';
 import { dayKey, dayLabelKind } from '../../lib/time.ts';
 import type { Activity, Conversation, Message } from '../../lib/types.ts';
+import { activityTarget } from './activity.ts';
 import { MessageBubble } from './MessageBubble.tsx';
 import { useActivities, useMessages } from './queries.ts';
 import { WaText } from '../../components/message/WaText.tsx';
@@ -26,6 +27,7 @@ export function Timeline({
   const messages = useMessages(conversation.id);
   const activities = useActivities(conversation.id).data ?? [];
   const users = useUsers().data;
+  const teams = useTeams().data;
   const templates = useTemplates(conversation.phoneNumberId).data;
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -141,7 +143,7 @@ export function Timeline({
               ? t('conversation.automation')
               : t('conversation.someone'))
           }
-          target={activityTarget(it.a, users, t)}
+          target={activityTarget(it.a, { users, teams }, t)}
           locale={i18n.language}
         />,
       );
@@ -172,27 +174,6 @@ export function Timeline({
       {out}
     </div>
   );
-}
-
-function activityTarget(
-  a: Activity,
-  users: Parameters<typeof userName>[0],
-  t: (k: string) => string,
-): string {
-  const d = a.data;
-  const v = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : null);
-  switch (a.kind) {
-    case 'assigned':
-      return userName(users, v('assigneeId') ?? v('to')) ?? v('assigneeName') ?? '';
-    case 'status':
-      return (v('status') ?? v('to')) ? t(`status.${v('status') ?? v('to')}`) : '';
-    case 'priority':
-      return (v('priority') ?? v('to')) ? t(`priority.${v('priority') ?? v('to')}`) : '';
-    case 'team':
-      return v('teamName') ?? v('name') ?? '';
-    default:
-      return a.body ?? v('rule') ?? '';
-  }
 }
 
 function ActivityLine({

@@ -5,6 +5,8 @@ import { usePhoneNumbers } from '../../lib/queries.ts';
 import type { BusinessProfile } from '../../lib/types.ts';
 
 const FIELDS = ['about', 'address', 'description', 'email', 'vertical'] as const;
+/** WhatsApp's limit for "about" (UTF-16 code units, as the API and `String.length` count). */
+const ABOUT_MAX = 139;
 
 /** The WhatsApp business profile of each number (about, address, description, email, websites, industry). */
 export function ProfileSettings() {
@@ -12,8 +14,11 @@ export function ProfileSettings() {
   const numbers = usePhoneNumbers().data ?? [];
   const [numberId, setNumberId] = useState('');
   const [profile, setProfile] = useState<Record<string, string>>({});
-  const [status, setStatus] = useState<string | null>(null);
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const id = numberId || numbers[0]?.id || '';
+  const aboutLength = (profile.about ?? '').length;
+  // No `maxLength` on "about": it would silently cut a pasted text; say it is too long instead.
+  const aboutTooLong = aboutLength > ABOUT_MAX;
 
   useEffect(() => {
     if (!id) return;
@@ -25,11 +30,13 @@ export function ProfileSettings() {
           websites: (p.websites ?? []).join('\n'),
         }),
       )
-      .catch((e: Error) => setStatus(e.message));
+      .catch((e: Error) => setStatus({ ok: false, text: e.message }));
   }, [id]);
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
+    if (aboutTooLong) return;
+    setStatus(null);
     try {
       const body: Record<string, unknown> = Object.fromEntries(FIELDS.map((f) => [f, profile[f] ?? '']));
       body.websites = (profile.websites ?? '')
@@ -37,9 +44,9 @@ export function ProfileSettings() {
         .map((s) => s.trim())
         .filter(Boolean);
       await api(`/phone-numbers/${id}/profile`, { method: 'PATCH', body });
-      setStatus(t('app.saved'));
+      setStatus({ ok: true, text: t('app.saved') });
     } catch (err) {
-      setStatus(err instanceof Error ? err.message : String(err));
+      setStatus({ ok: false, text: err instanceof Error ? err.message : String(err) });
     }
   };
   return (
@@ -56,7 +63,7 @@ export function ProfileSettings() {
       </label>
       {FIELDS.map((f) => (
         <label key={f} className="field">
-          <span>{t(`settings.profile.${f}`)}</span>
+          <span id={`profile-${f}-label`}>{t(`settings.profile.${f}`)}</span>
           {f === 'description' ? (
             <textarea
               rows={3}
@@ -64,9 +71,28 @@ export function ProfileSettings() {
               value={profile[f] ?? ''}
               onChange={(e) => setProfile({ ...profile, [f]: e.target.value })}
             />
+          ) : f === 'about' ? (
+            <>
+              <input
+                aria-labelledby="profile-about-label"
+                aria-invalid={aboutTooLong}
+                aria-describedby="profile-about-count"
+                value={profile[f] ?? ''}
+                onChange={(e) => setProfile({ ...profile, [f]: e.target.value })}
+              />
+              <small
+                id="profile-about-count"
+                className={aboutTooLong ? 'form-error' : 'muted'}
+                role={aboutTooLong ? 'alert' : undefined}
+              >
+                {aboutTooLong
+                  ? t('settings.profile.aboutTooLong', { max: ABOUT_MAX, count: aboutLength })
+                  : `${aboutLength}/${ABOUT_MAX}`}
+              </small>
+            </>
           ) : (
             <input
-              maxLength={f === 'about' ? 139 : 256}
+              maxLength={256}
               value={profile[f] ?? ''}
               onChange={(e) => setProfile({ ...profile, [f]: e.target.value })}
             />
@@ -82,12 +108,17 @@ export function ProfileSettings() {
         />
       </label>
       <div className="form-actions">
-        <button type="submit" className="btn primary" disabled={!id}>
+        <button type="submit" className="btn primary" disabled={!id || aboutTooLong}>
           {t('app.save')}
         </button>
-        {status && (
+        {status?.ok && (
           <span className="small" role="status">
-            {status}
+            {status.text}
+          </span>
+        )}
+        {status && !status.ok && (
+          <span className="small form-error" role="alert">
+            {status.text}
           </span>
         )}
       </div>

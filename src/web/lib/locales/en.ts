@@ -330,6 +330,7 @@ export const en = {
     profile: {
       number: 'Number',
       about: 'About',
+      aboutTooLong: 'Too long: {{count}} characters, at most {{max}}.',
       address: 'Address',
       description: 'Description',
       email: 'Email',

@@ -332,6 +332,7 @@ export const ja: Messages = {
     profile: {
       number: '番号',
       about: '自己紹介',
+      aboutTooLong: '長すぎます：{{count}} 文字（最大 {{max}} 文字）',
       address: '住所',
       description: '説明',
       email: 'メールアドレス',
