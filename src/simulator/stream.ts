@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { openEventStream } from '../lib/sse.ts';
 import type { FeedEvent } from './feed.ts';
 import type { Simulator } from './simulator.ts';
 
@@ -19,20 +20,14 @@ export function streamFeed(
 ): void {
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  res.write(': connected\n\n');
+  const stream = openEventStream(res);
   const send = (e: FeedEvent) => {
     if (filter.phoneNumberId !== undefined && e.phoneNumberId !== filter.phoneNumberId) return;
     if (filter.customer !== undefined && e.customer !== filter.customer) return;
-    res.write(`event: ${e.kind}\ndata: ${JSON.stringify(e)}\n\n`);
+    stream.event(e.kind, e);
   };
   const unsubscribe = sim.subscribe(send);
-  const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => stream.comment('ping'), HEARTBEAT_MS);
   heartbeat.unref();
   const close = () => {
     clearInterval(heartbeat);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { RealtimeEvent } from '../../contracts/realtime.schemas.ts';
+import { openEventStream } from '../../lib/sse.ts';
 import { requireAuth, resolvePrincipal } from './auth.ts';
 import type { AppContext } from './context.ts';
 
@@ -28,17 +29,11 @@ export async function eventsRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const types = typesParam ? new Set(typesParam.split(',').map((t) => t.trim())) : null;
       reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.write(': connected\n\n');
+      const stream = openEventStream(res);
       let seq = 0;
       const send = (event: RealtimeEvent) => {
         if (types && !types.has(event.type)) return;
-        res.write(`id: ${++seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+        stream.event(event.type, event.data, ++seq);
       };
       const unsubscribe = ctx.realtime.subscribe(principal.workspaceId, send);
       const stillAllowed = async () => {
@@ -58,10 +53,10 @@ export async function eventsRoutes(app: FastifyInstance, ctx: AppContext): Promi
             if (closed) return;
             if (!ok) {
               close();
-              res.end();
+              stream.end();
               return;
             }
-            res.write(': ping\n\n');
+            stream.comment('ping');
             beat();
           });
         });
