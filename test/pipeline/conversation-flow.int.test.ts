@@ -36,8 +36,9 @@ function collectEvents(res: Response): {
   };
 }
 
+/** Waits for events delivered by another database connection (up to 10 s on a loaded machine). */
 async function until(fn: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 2000; i++) {
     if (fn()) return;
     await new Promise((r) => setTimeout(r, 5));
   }

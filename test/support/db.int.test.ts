@@ -17,14 +17,26 @@ describe('test database', () => {
 
   it('delivers NOTIFY to listeners after commit', async () => {
     const got: string[] = [];
-    const un = await h.listen('t_chan', (p) => got.push(p));
+    let delivered!: () => void;
+    const arrived = new Promise<void>((resolve) => (delivered = resolve));
+    const un = await h.listen('t_chan', (p) => {
+      got.push(p);
+      delivered();
+    });
     await h.db.transaction().execute(async (tx) => {
       await tx
         .selectNoFrom((eb) => eb.fn('pg_notify', [eb.val('t_chan'), eb.val('hello')]).as('n'))
         .execute();
       expect(got).toEqual([]);
     });
-    for (let i = 0; i < 50 && got.length === 0; i++) await new Promise((r) => setImmediate(r));
+    // Delivered by the listener connection after the commit: wait for the callback itself (a loaded machine
+    // can take many event-loop turns), failing after 10 s.
+    await Promise.race([
+      arrived,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('NOTIFY not delivered in 10 s')), 10_000).unref(),
+      ),
+    ]);
     expect(got).toEqual(['hello']);
     await un();
   });
