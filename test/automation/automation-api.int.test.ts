@@ -69,6 +69,7 @@ describe('automation API and flows', () => {
           triggers: [{ mode: 'contains', keywords: ['x'] }],
           action: { teamId: '01900000-0000-7000-8000-000000000009' },
         },
+        { id: 'by-plan', condition: 'attr.plan ==', action: { priority: 'high' } },
       ],
     });
     expect(bad.status).toBe(422);
@@ -81,6 +82,7 @@ describe('automation API and flows', () => {
       'keywordRules.4.response': 'invalid_condition',
       'menus.0.options.0.title': 'invalid_menu',
       'menus.0.options.0': 'invalid_menu',
+      'routingRules.1.condition': 'invalid_condition',
     });
     expect(Object.keys(byPath).some((p) => p.startsWith('keywordRules.2.response'))).toBe(true);
     const refs = await save({

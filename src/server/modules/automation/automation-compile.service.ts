@@ -14,6 +14,8 @@ import {
   type RoutingRule,
 } from './automation-config.schemas.ts';
 import type { CompileError, RuleInput } from './automation.schemas.ts';
+import type { ConditionNode } from './condition.schemas.ts';
+import { parseCondition } from './condition-parse.rules.ts';
 import { renderMenu } from './menu-render.rules.ts';
 import { checkContentTemplates } from './response-template.rules.ts';
 import type { CompiledRuleSet } from './rule-compile.rules.ts';
@@ -33,7 +35,7 @@ export interface CompiledAutomation {
   /** Keyword routing rules; the rule ids are those of `config.routingRules`. */
   routing: CompiledRuleSet;
   /** Routing rules without keywords (by condition, number or hours only), highest priority first. */
-  conditionRouting: RoutingRule[];
+  conditionRouting: Array<{ rule: RoutingRule; condition: ConditionNode | null }>;
   menus: Map<string, Menu>;
   /** Keyword rules whose response is a menu. */
   ruleMenus: Map<string, string>;
@@ -103,6 +105,7 @@ export async function compileAutomation(input: unknown, version: number): Promis
       errors.push({ ...e, path: e.path.replace(/^rules\.\d+/, `routingRules.${original}`) });
     }
   }
+  const conditionRouting = compileConditionRouting(config.routingRules, errors);
   if (errors.length > 0 || !keywords.ok || !routing.ok) return { ok: false, errors };
   return {
     ok: true,
@@ -111,15 +114,40 @@ export async function compileAutomation(input: unknown, version: number): Promis
       config,
       keywords: keywords.ruleSet,
       routing: routing.ruleSet,
-      conditionRouting: config.routingRules
-        .filter((r) => r.enabled && r.triggers.length === 0)
-        .sort((a, b) => b.priority - a.priority),
+      conditionRouting,
       menus,
       ruleMenus,
       welcome,
       away,
     },
   };
+}
+
+/**
+ * Routing rules without keywords, with their conditions parsed once (an invalid one is refused like a keyword
+ * rule's), highest priority first.
+ */
+function compileConditionRouting(
+  rules: RoutingRule[],
+  errors: AutomationError[],
+): CompiledAutomation['conditionRouting'] {
+  const out: CompiledAutomation['conditionRouting'] = [];
+  rules.forEach((rule, i) => {
+    if (rule.triggers.length > 0) return;
+    let condition: ConditionNode | null = null;
+    if (rule.condition?.trim()) {
+      const parsed = parseCondition(rule.condition);
+      if (parsed.ok) condition = parsed.ast;
+      else
+        errors.push({
+          code: 'invalid_condition',
+          message: `${parsed.error.message} (at ${parsed.error.position})`,
+          path: `routingRules.${i}.condition`,
+        });
+    }
+    if (rule.enabled) out.push({ rule, condition });
+  });
+  return out.sort((a, b) => b.rule.priority - a.rule.priority);
 }
 
 /** Checks menus: unique ids, existing submenus, what buttons and lists allow; every option leads somewhere. */

@@ -14,11 +14,9 @@ import type { MessageContent } from '../../../contracts/whatsapp/send.schemas.ts
 import type { CompiledAutomation, CompiledResponse } from './automation-compile.service.ts';
 import type { AutomationReplyKind } from '../../db/types.ts';
 import type { ContactContext } from './automation.schemas.ts';
-import { evaluateCondition } from './condition-evaluate.rules.ts';
-import { parseCondition } from './condition-parse.rules.ts';
 import { detectHandoff } from './handoff.rules.ts';
 import { answerToMenu, renderMenu, type CustomerInput } from './menu-render.rules.ts';
-import { LAYER_WINDOW_MS, LOOP_GUARD, evaluate, type RuleMatch } from './rule-evaluate.rules.ts';
+import { LAYER_WINDOW_MS, LOOP_GUARD, appliesTo, evaluate, type RuleMatch } from './rule-evaluate.rules.ts';
 import { classifySentiment, hasNegativeStreak } from './sentiment.rules.ts';
 import { foldText, hasJapanese } from './text-fold.rules.ts';
 
@@ -336,26 +334,7 @@ function route(p: PlanInput): Plan['routing'] {
     contact: p.contact,
   });
   const byKeyword = ev.kind === 'reply' ? a.config.routingRules.find((r) => r.id === ev.ruleId) : undefined;
-  const byCondition = a.conditionRouting.find((r) => {
-    const { phoneNumberIds, businessHours } = r.scope;
-    if (phoneNumberIds?.length && !phoneNumberIds.includes(p.phoneNumberId)) return false;
-    if (businessHours === 'open' && !p.inBusinessHours) return false;
-    if (businessHours === 'closed' && p.inBusinessHours) return false;
-    if (!r.condition?.trim()) return true;
-    const parsed = parseCondition(r.condition);
-    return (
-      parsed.ok &&
-      evaluateCondition(
-        parsed.ast,
-        {
-          attributes: p.contact.attributes ?? {},
-          tags: p.contact.tags ?? [],
-          events: p.contact.events ?? [],
-        },
-        p.now,
-      )
-    );
-  });
+  const byCondition = a.conditionRouting.find((r) => appliesTo(r.rule.scope, r.condition, p))?.rule;
   const rule =
     byKeyword && byCondition
       ? byCondition.priority > byKeyword.priority

@@ -12,7 +12,8 @@
  * The caller passes the recent automation history of the conversation, so steps 3–4 stay pure.
  */
 import type { MessageContent } from '../../../contracts/whatsapp/send.schemas.ts';
-import type { AutomationHistoryEntry, ContactContext, MatchMode } from './automation.schemas.ts';
+import type { AutomationHistoryEntry, ContactContext, MatchMode, RuleScope } from './automation.schemas.ts';
+import type { ConditionNode } from './condition.schemas.ts';
 import { candidates } from './candidate-index.rules.ts';
 import { evaluateCondition } from './condition-evaluate.rules.ts';
 import { detectHandoff } from './handoff.rules.ts';
@@ -86,15 +87,27 @@ export function evaluate(ruleSet: CompiledRuleSet, input: EvaluationInput): Eval
 }
 
 function inScope(rule: CompiledRule, input: EvaluationInput): boolean {
-  const { phoneNumberIds, businessHours } = rule.rule.scope;
+  return appliesTo(rule.rule.scope, rule.condition, input);
+}
+
+/**
+ * Whether a rule's scope (phone numbers, in or out of business hours) and compiled condition hold for a
+ * message. Shared by keyword rules and the routing rules that have a condition but no keywords.
+ */
+export function appliesTo(
+  scope: RuleScope,
+  condition: ConditionNode | null,
+  input: Pick<EvaluationInput, 'phoneNumberId' | 'inBusinessHours' | 'contact' | 'now'>,
+): boolean {
+  const { phoneNumberIds, businessHours } = scope;
   if (phoneNumberIds && phoneNumberIds.length > 0 && !phoneNumberIds.includes(input.phoneNumberId))
     return false;
   if (businessHours === 'open' && !input.inBusinessHours) return false;
   if (businessHours === 'closed' && input.inBusinessHours) return false;
-  if (!rule.condition) return true;
+  if (!condition) return true;
   const c = input.contact ?? {};
   return evaluateCondition(
-    rule.condition,
+    condition,
     { attributes: c.attributes ?? {}, tags: c.tags ?? [], events: c.events ?? [] },
     input.now,
   );
