@@ -1,3 +1,5 @@
+import { isUniqueViolation } from '../db/errors.ts';
+
 /**
  * Application errors are a closed union of codes. The HTTP status of each code is declared once, and
  * `satisfies Record<ErrorCode, number>` makes a missing code a compile error. Body on the wire:
@@ -55,3 +57,14 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string): AppError => new AppError('not_found', `${what} not found`);
+
+/**
+ * Runs a write whose only expected failure is a duplicate on a unique key (a team name, a shortcut) and turns
+ * that into a `conflict` with `message`; any other error passes through.
+ */
+export function duplicateAsConflict<T>(write: Promise<T>, message: string): Promise<T> {
+  return write.catch((err: unknown) => {
+    if (isUniqueViolation(err)) throw new AppError('conflict', message);
+    throw err;
+  });
+}

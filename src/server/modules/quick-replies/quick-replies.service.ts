@@ -6,9 +6,8 @@ import type {
 } from '../../../contracts/api.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
-import { isUniqueViolation } from '../../db/errors.ts';
 import type { Db, QuickReplyRow } from '../../db/types.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { duplicateAsConflict, notFound } from '../../http/errors.ts';
 
 /** What the quick reply functions use. */
 export interface QuickRepliesDeps {
@@ -24,14 +23,6 @@ const toDto = (r: QuickReplyRow): QuickReplyDto => ({
   title: r.title,
   body: r.body,
 });
-
-function conflictOnShortcut<T>(p: Promise<T>, shortcut: string | undefined): Promise<T> {
-  return p.catch((err: unknown) => {
-    if (isUniqueViolation(err))
-      throw new AppError('conflict', `The shortcut /${shortcut ?? ''} is already used`);
-    throw err;
-  });
-}
 
 /** Canned responses of a workspace, by shortcut (the composer inserts them with `/shortcut`). */
 export async function listQuickReplies(
@@ -54,13 +45,13 @@ export async function createQuickReply(
   input: z.infer<typeof QuickReplyInputSchema>,
 ): Promise<QuickReplyDto> {
   const now = deps.clock.now();
-  const row = await conflictOnShortcut(
+  const row = await duplicateAsConflict(
     deps.db
       .insertInto('quick_replies')
       .values({ id: newId(), workspace_id: workspaceId, ...input, created_at: now, updated_at: now })
       .returningAll()
       .executeTakeFirstOrThrow(),
-    input.shortcut,
+    `The shortcut /${input.shortcut ?? ''} is already used`,
   );
   return toDto(row);
 }
@@ -71,7 +62,7 @@ export async function updateQuickReply(
   id: string,
   input: z.infer<typeof QuickReplyUpdateSchema>,
 ): Promise<QuickReplyDto> {
-  const row = await conflictOnShortcut(
+  const row = await duplicateAsConflict(
     deps.db
       .updateTable('quick_replies')
       .set({ ...input, updated_at: deps.clock.now() })
@@ -79,7 +70,7 @@ export async function updateQuickReply(
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst(),
-    input.shortcut,
+    `The shortcut /${input.shortcut ?? ''} is already used`,
   );
   if (!row) throw notFound('Quick reply');
   return toDto(row);

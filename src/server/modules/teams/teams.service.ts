@@ -3,8 +3,7 @@ import type { TeamInputSchema, TeamSchema, TeamUpdateSchema } from '../../../con
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db, DbOrTx } from '../../db/types.ts';
-import { AppError, notFound } from '../../http/errors.ts';
-import { isUniqueViolation } from '../../db/errors.ts';
+import { AppError, duplicateAsConflict, notFound } from '../../http/errors.ts';
 
 /** What the team functions use. */
 export interface TeamsDeps {
@@ -67,20 +66,13 @@ async function setMembers(tx: DbOrTx, workspaceId: string, teamId: string, userI
       .execute();
 }
 
-function conflictOnName<T>(p: Promise<T>, name: string | undefined): Promise<T> {
-  return p.catch((err: unknown) => {
-    if (isUniqueViolation(err)) throw new AppError('conflict', `A team named "${name ?? ''}" already exists`);
-    throw err;
-  });
-}
-
 export async function createTeam(
   deps: TeamsDeps,
   workspaceId: string,
   input: z.infer<typeof TeamInputSchema>,
 ): Promise<TeamDto> {
   const id = newId();
-  await conflictOnName(
+  await duplicateAsConflict(
     deps.db.transaction().execute(async (tx) => {
       const now = deps.clock.now();
       await tx
@@ -89,7 +81,7 @@ export async function createTeam(
         .execute();
       await setMembers(tx, workspaceId, id, input.memberIds);
     }),
-    input.name,
+    `A team named "${input.name ?? ''}" already exists`,
   );
   return getTeam(deps, workspaceId, id);
 }
@@ -100,7 +92,7 @@ export async function updateTeam(
   id: string,
   input: z.infer<typeof TeamUpdateSchema>,
 ): Promise<TeamDto> {
-  await conflictOnName(
+  await duplicateAsConflict(
     deps.db.transaction().execute(async (tx) => {
       const res = await tx
         .updateTable('teams')
@@ -111,7 +103,7 @@ export async function updateTeam(
       if (Number(res.numUpdatedRows) === 0) throw notFound('Team');
       if (input.memberIds) await setMembers(tx, workspaceId, id, input.memberIds);
     }),
-    input.name,
+    `A team named "${input.name ?? ''}" already exists`,
   );
   return getTeam(deps, workspaceId, id);
 }
