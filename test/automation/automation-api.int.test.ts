@@ -331,6 +331,31 @@ describe('automation API and flows', () => {
     expect(insight.body.unmatched[0]).toMatchObject({ count: 2, sample: 'ﾎﾟｲﾝﾄｶｰﾄﾞは使えますか？' });
   });
 
+  it('renders "inactive for 30 days" content from the customer\'s previous message, as decided', async () => {
+    const number = await s.addNumber();
+    expect(
+      (
+        await save({
+          keywordRules: [
+            {
+              id: 'coupon',
+              triggers: [{ mode: 'contains', keywords: ['クーポン'] }],
+              response: text(
+                '{{#if not event.message_received within 30d}}WELCOME10{{else}}いつもありがとうございます{{/if}}',
+              ),
+            },
+          ],
+        })
+      ).status,
+    ).toBe(200);
+    const from = '819066660009';
+    await customer(number, from, text('クーポンありますか'));
+    expect(sent(number, from)[0]).toMatchObject({ text: { body: 'WELCOME10' } });
+    s.clock.advance(24 * 3600_000);
+    await customer(number, from, text('クーポンまだありますか'));
+    expect(sent(number, from)[1]).toMatchObject({ text: { body: 'いつもありがとうございます' } });
+  });
+
   it('does nothing when automation is off, and a catastrophic pattern cannot stall ingestion', async () => {
     const number = await s.addNumber();
     expect(

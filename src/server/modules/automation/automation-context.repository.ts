@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { ConversationRow, DbOrTx, MessageRow } from '../../db/types.ts';
 import type { ContactEvent } from './automation.schemas.ts';
+import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
 import type { PastReply } from './automation-plan.rules.ts';
 import { LOOP_GUARD } from './rule-evaluate.rules.ts';
 
@@ -56,20 +57,48 @@ export async function loadContactEvents(db: DbOrTx, contactId: string): Promise<
   return rows.map((r) => ({ name: r.name, at: r.occurred_at }));
 }
 
-/** When the contact last wrote before this message (any number of the workspace); null for a first message. */
-export async function previousInboundAt(db: DbOrTx, message: MessageRow): Promise<Date | null> {
-  const row = await db
+/**
+ * When the contact last wrote before `at` (any number of the workspace), not counting the message `excludeId`
+ * (the one being decided); null for a first message.
+ */
+export async function previousInboundAt(
+  db: DbOrTx,
+  contact: { workspaceId: string; contactId: string },
+  before: { at: Date; excludeId: string | null },
+): Promise<Date | null> {
+  let q = db
     .selectFrom('messages')
     .select('occurred_at')
-    .where('workspace_id', '=', message.workspace_id)
-    .where('contact_id', '=', message.contact_id)
+    .where('workspace_id', '=', contact.workspaceId)
+    .where('contact_id', '=', contact.contactId)
     .where('direction', '=', 'inbound')
-    .where('id', '!=', message.id)
-    .where('occurred_at', '<=', message.occurred_at)
-    .orderBy('occurred_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+    .where('occurred_at', '<=', before.at);
+  if (before.excludeId) q = q.where('id', '!=', before.excludeId);
+  const row = await q.orderBy('occurred_at', 'desc').limit(1).executeTakeFirst();
   return row?.occurred_at ?? null;
+}
+
+/**
+ * What conditions and conditional content see of a contact when a message arrives at `before.at`: tags,
+ * recorded events, and the customer's previous message as the event `message_received` (so
+ * `not event.message_received within 30d` means inactive for 30 days). One loader for deciding, for sending
+ * the reply later and for the dry run, so all three see the same thing.
+ */
+export async function loadConditionSubject(
+  db: DbOrTx,
+  contact: { workspaceId: string; contactId: string },
+  before: { at: Date; excludeId: string | null },
+): Promise<{ tags: string[]; events: ContactEvent[]; previousInboundAt: Date | null }> {
+  const [tags, events, previous] = await Promise.all([
+    findTagsOfContacts(db, contact.workspaceId, [contact.contactId]),
+    loadContactEvents(db, contact.contactId),
+    previousInboundAt(db, contact, before),
+  ]);
+  return {
+    tags: tags.get(contact.contactId) ?? [],
+    events: previous ? [...events, { name: 'message_received', at: previous }] : events,
+    previousInboundAt: previous,
+  };
 }
 
 /** The texts of the conversation's previous customer messages, oldest first (at most `limit`). */

@@ -6,10 +6,9 @@
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
 import { compileAutomation, type CompiledAutomation } from './automation-compile.service.ts';
 import { getAutomation, type CompiledAutomationCache } from './automation-config.service.ts';
-import { loadContactEvents, loadReplyHistory } from './automation-context.repository.ts';
+import { loadConditionSubject, loadReplyHistory } from './automation-context.repository.ts';
 import type { MessageContent } from '../../../contracts/whatsapp/send.schemas.ts';
 import { expectedWaitMinutes } from './assignment.rules.ts';
 import { countAvailable, loadCandidates, queuedCount } from './assignment.service.ts';
@@ -79,11 +78,12 @@ export async function dryRun(
       .where('id', '=', input.contactId)
       .executeTakeFirst();
     if (!row) throw notFound('Contact');
-    const [tags, events] = await Promise.all([
-      findTagsOfContacts(deps.db, workspaceId, [row.id]),
-      loadContactEvents(deps.db, row.id),
-    ]);
-    contact = { attributes: row.attributes, tags: tags.get(row.id) ?? [], events };
+    const seen = await loadConditionSubject(
+      deps.db,
+      { workspaceId, contactId: row.id },
+      { at, excludeId: null },
+    );
+    contact = { attributes: row.attributes, tags: seen.tags, events: seen.events };
     person = { name: row.name ?? row.profile_name, phone: row.phone_e164 };
     const conv = await deps.db
       .selectFrom('conversations')

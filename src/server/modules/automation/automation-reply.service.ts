@@ -6,9 +6,8 @@
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
 import { AppError } from '../../http/errors.ts';
-import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
 import { queueMessage, type SendContent } from '../messages/messages.service.ts';
-import { loadContactEvents } from './automation-context.repository.ts';
+import { loadConditionSubject } from './automation-context.repository.ts';
 import { mapTexts, renderTemplate } from './response-template.rules.ts';
 
 export async function sendAutomationReply(deps: { db: Db; clock: Clock }, replyId: string): Promise<void> {
@@ -17,7 +16,11 @@ export async function sendAutomationReply(deps: { db: Db; clock: Clock }, replyI
     .selectFrom('automation_replies')
     .innerJoin('conversations', 'conversations.id', 'automation_replies.conversation_id')
     .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+    .innerJoin('automation_runs', 'automation_runs.id', 'automation_replies.run_id')
+    .innerJoin('messages as trigger', 'trigger.id', 'automation_runs.message_id')
     .select([
+      'trigger.id as trigger_id',
+      'trigger.occurred_at as trigger_at',
       'automation_replies.id',
       'automation_replies.workspace_id',
       'automation_replies.conversation_id',
@@ -52,16 +55,18 @@ export async function sendAutomationReply(deps: { db: Db; clock: Clock }, replyI
     .executeTakeFirst();
   if (answered) return skip('skipped_person_replied');
 
-  const [tags, events] = await Promise.all([
-    findTagsOfContacts(db, reply.workspace_id, [reply.contact_id]),
-    loadContactEvents(db, reply.contact_id),
-  ]);
+  // Rendered as when the decision was made: the triggering message is not the customer's "previous" one.
+  const seen = await loadConditionSubject(
+    db,
+    { workspaceId: reply.workspace_id, contactId: reply.contact_id },
+    { at: reply.trigger_at, excludeId: reply.trigger_id },
+  );
   const subject = {
     name: reply.name ?? reply.profile_name,
     phone: reply.phone_e164,
     attributes: reply.attributes,
-    tags: tags.get(reply.contact_id) ?? [],
-    events,
+    tags: seen.tags,
+    events: seen.events,
   };
   const now = deps.clock.now();
   const content = mapTexts(reply.content, (t) => renderTemplate(t, subject, now)) as SendContent;

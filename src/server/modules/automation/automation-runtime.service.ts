@@ -13,7 +13,6 @@ import { publishEvents } from '../../events.ts';
 import { notFound } from '../../http/errors.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { activityEvent, conversationEvent } from '../../pipeline/inbound-apply.ts';
-import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
 import { insertActivities } from '../conversations/activities.repository.ts';
 import { expectedWaitMinutes } from './assignment.rules.ts';
 import {
@@ -27,11 +26,10 @@ import {
 import type { CompiledAutomation } from './automation-compile.service.ts';
 import { getAutomation, type CompiledAutomationCache } from './automation-config.service.ts';
 import {
-  loadContactEvents,
+  loadConditionSubject,
   loadInbound,
   loadReplyHistory,
   lockConversation,
-  previousInboundAt,
   previousTexts,
   type InboundContext,
 } from './automation-context.repository.ts';
@@ -101,10 +99,12 @@ async function gatherInputs(
 ): Promise<Omit<PlanInput, 'now' | 'history' | 'lastAwayAt' | 'conversation'>> {
   const { message, contact } = ctx;
   const hours = automation.config.businessHours;
-  const [tags, events, previous, texts] = await Promise.all([
-    findTagsOfContacts(db, message.workspace_id, [contact.id]),
-    loadContactEvents(db, contact.id),
-    previousInboundAt(db, message),
+  const [subject, texts] = await Promise.all([
+    loadConditionSubject(
+      db,
+      { workspaceId: message.workspace_id, contactId: contact.id },
+      { at: message.occurred_at, excludeId: message.id },
+    ),
     previousTexts(db, message, automation.config.escalation.negativeStreak - 1),
   ]);
   return {
@@ -112,13 +112,8 @@ async function gatherInputs(
     input: customerInput(message.content),
     phoneNumberId: ctx.cloudPhoneNumberId,
     inBusinessHours: hours ? isOpen(hours, message.occurred_at) : true,
-    contact: {
-      attributes: contact.attributes,
-      tags: tags.get(contact.id) ?? [],
-      // The customer's previous message is an event too: `not event.message_received within 30d` = inactive.
-      events: previous ? [...events, { name: 'message_received', at: previous }] : events,
-    },
-    previousInboundAt: previous,
+    contact: { attributes: contact.attributes, tags: subject.tags, events: subject.events },
+    previousInboundAt: subject.previousInboundAt,
     previousSentiments: texts.map((t) => classifySentiment(t).label),
   };
 }
