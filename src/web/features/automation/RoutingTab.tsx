@@ -5,7 +5,7 @@ import type { DocProps } from './AutomationPage.tsx';
 import { errorsAt, evaluationOrder, removeAt, replaceAt, uniqueId } from './draft.ts';
 import { ConditionField, TriggersEditor } from './TriggersEditor.tsx';
 import type { Assignment, RoutingRule } from './types.ts';
-import { ChipsInput, FieldErrors, NumberField, ScopeEditor } from './widgets.tsx';
+import { ChipsInput, FieldErrors, NumberField, RuleIdentityFields, ScopeEditor } from './widgets.tsx';
 
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 const STRATEGIES = ['manual', 'round_robin', 'least_open'] as const;
@@ -97,29 +97,7 @@ export function RoutingTab({ doc, update, errors, canEdit }: DocProps) {
       )}
       {rule && (
         <fieldset className="card rule-editor" disabled={!canEdit} key={selected}>
-          <div className="inline-fields">
-            <label className="field grow">
-              <span>{t('automation.rules.name')}</span>
-              <input value={rule.name ?? ''} onChange={(e) => setRule({ ...rule, name: e.target.value })} />
-            </label>
-            <label className="field">
-              <span>{t('automation.rules.id')}</span>
-              <input value={rule.id} onChange={(e) => setRule({ ...rule, id: e.target.value })} />
-              <FieldErrors errors={errorsAt(errors, `${path}.id`)} />
-            </label>
-            <label className="field narrow">
-              <span>{t('automation.rules.priority')}</span>
-              <input
-                type="number"
-                step={1}
-                value={rule.priority ?? 0}
-                onChange={(e) =>
-                  Number.isInteger(Number(e.target.value)) &&
-                  setRule({ ...rule, priority: Number(e.target.value) })
-                }
-              />
-            </label>
-          </div>
+          <RuleIdentityFields rule={rule} path={path} errors={errors} onChange={setRule} />
           <p className="small muted">{t('automation.routing.triggersOrCondition')}</p>
           <TriggersEditor
             triggers={rule.triggers ?? []}

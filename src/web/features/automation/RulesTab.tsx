@@ -13,7 +13,7 @@ import {
 import { ResponseEditor } from './ResponseEditor.tsx';
 import { ConditionField, TriggersEditor } from './TriggersEditor.tsx';
 import type { KeywordRule } from './types.ts';
-import { ChipsInput, FieldErrors, ScopeEditor } from './widgets.tsx';
+import { ChipsInput, FieldErrors, RuleIdentityFields, ScopeEditor } from './widgets.tsx';
 
 /**
  * Keyword rules: the list in the order the engine tries them (priority, then position) with ↑ ↓ to reorder
@@ -167,30 +167,7 @@ function RuleEditor({
   ].map((k) => `${path}.${k}`);
   return (
     <fieldset className="card rule-editor" disabled={!canEdit} aria-label={t('automation.rules.editor')}>
-      <div className="inline-fields">
-        <label className="field grow">
-          <span>{t('automation.rules.name')}</span>
-          <input value={rule.name ?? ''} onChange={(e) => onChange({ ...rule, name: e.target.value })} />
-          <FieldErrors errors={errorsAt(errors, `${path}.name`)} />
-        </label>
-        <label className="field">
-          <span>{t('automation.rules.id')}</span>
-          <input value={rule.id} onChange={(e) => onChange({ ...rule, id: e.target.value })} />
-          <FieldErrors errors={errorsAt(errors, `${path}.id`)} />
-        </label>
-        <label className="field narrow">
-          <span>{t('automation.rules.priority')}</span>
-          <input
-            type="number"
-            step={1}
-            value={rule.priority ?? 0}
-            onChange={(e) =>
-              Number.isInteger(Number(e.target.value)) &&
-              onChange({ ...rule, priority: Number(e.target.value) })
-            }
-          />
-        </label>
-      </div>
+      <RuleIdentityFields rule={rule} path={path} errors={errors} onChange={onChange} />
       <TriggersEditor
         triggers={rule.triggers}
         path={path}

@@ -1,6 +1,7 @@
 import { useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePhoneNumbers } from '../../lib/queries.ts';
+import { errorsAt } from './draft.ts';
 import type { DocError, Scope } from './types.ts';
 
 /** The server's errors for one field, right under it. */
@@ -174,5 +175,53 @@ export function NumberField({
       />
       {hint && <span className="small muted">{hint}</span>}
     </label>
+  );
+}
+
+/** What every rule has: a name, an id that the log and insight refer to, and a priority. */
+interface RuleIdentity {
+  id: string;
+  name?: string | undefined;
+  priority?: number | undefined;
+}
+
+/** Name, id and priority of a keyword or routing rule, each with the server's errors for it. */
+export function RuleIdentityFields<R extends RuleIdentity>({
+  rule,
+  path,
+  errors,
+  onChange,
+}: {
+  rule: R;
+  path: string;
+  errors: readonly DocError[];
+  onChange: (rule: R) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="inline-fields">
+      <label className="field grow">
+        <span>{t('automation.rules.name')}</span>
+        <input value={rule.name ?? ''} onChange={(e) => onChange({ ...rule, name: e.target.value })} />
+        <FieldErrors errors={errorsAt(errors, `${path}.name`)} />
+      </label>
+      <label className="field">
+        <span>{t('automation.rules.id')}</span>
+        <input value={rule.id} onChange={(e) => onChange({ ...rule, id: e.target.value })} />
+        <FieldErrors errors={errorsAt(errors, `${path}.id`)} />
+      </label>
+      <label className="field narrow">
+        <span>{t('automation.rules.priority')}</span>
+        <input
+          type="number"
+          step={1}
+          value={rule.priority ?? 0}
+          onChange={(e) =>
+            Number.isInteger(Number(e.target.value)) &&
+            onChange({ ...rule, priority: Number(e.target.value) })
+          }
+        />
+      </label>
+    </div>
   );
 }
