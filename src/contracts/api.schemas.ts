@@ -149,6 +149,15 @@ function pageOf<T extends z.ZodType>(item: T) {
 
 export const PhoneNumberListSchema = z.object({ data: z.array(PhoneNumberSchema) });
 
+/** `GET /api/v1/simulator/access`: how the customer-phone page reaches the built-in simulator's control API. */
+export const SimulatorAccessSchema = z.object({
+  /** Where the control API is mounted (`/simulator/control`). */
+  controlUrl: z.string(),
+  /** Sent as `Authorization: Bearer <token>` (or `?token=` on the event stream). */
+  token: z.string(),
+});
+export type SimulatorAccess = z.infer<typeof SimulatorAccessSchema>;
+
 export const ContactListQuerySchema = PageQuerySchema.extend({
   q: z
     .string()

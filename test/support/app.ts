@@ -48,6 +48,7 @@ export async function createTestApp(opts: { graphUrl?: string; now?: string } = 
     graph: createGraphClient({ baseUrl: opts.graphUrl ?? 'http://127.0.0.1:9', version: 'v23.0' }),
     journal: new WebhookJournal(database.db, clock),
     realtime,
+    simulatorControlToken: null,
     appSecret: 'test-secret',
     verifyToken: 'test-verify',
     simulator: null,
