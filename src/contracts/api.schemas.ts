@@ -44,6 +44,8 @@ export const PhoneNumberSchema = z.object({
   messagingLimit: z.number().nullable(),
   qualityRating: z.string().nullable(),
   status: z.string(),
+  /** When the Graph API last confirmed the token reaches this number on this WABA; null if never checked. */
+  verifiedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -253,8 +255,9 @@ const ERROR_MEANINGS = {
   401: 'Not authenticated (unauthenticated)',
   403: 'Not allowed (forbidden, csrf_failed)',
   404: 'Not found in this workspace (not_found)',
-  409: 'Conflicts with an existing resource (conflict)',
-  422: 'Refused by a business rule (window_closed, idempotency_key_reused, invalid_recipient, invalid_assignee, …)',
+  409: 'Conflicts with an existing resource (conflict, number_taken)',
+  422: 'Refused by a business rule (window_closed, idempotency_key_reused, invalid_recipient, invalid_assignee, number_token_invalid, number_waba_mismatch, …)',
+  502: 'The WhatsApp Cloud API failed or could not be reached (whatsapp_error, number_unreachable)',
 } as const;
 
 /**

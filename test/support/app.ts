@@ -126,19 +126,27 @@ export function randomCloudId(): string {
   return String(1_000_000_000_000 + randomInt(0, 2 ** 47));
 }
 
-/** Registers a phone number in a workspace directly through the service. Returns Tsunagi's id (uuid). */
+/**
+ * Registers a phone number in a workspace directly through the service, as verified (no Graph API here).
+ * Returns Tsunagi's id (uuid).
+ */
 export async function seedPhoneNumber(
   ctx: AppContext,
   workspaceId: string,
   over: { phoneNumberId?: string; displayPhoneNumber?: string } = {},
 ): Promise<{ id: string; phoneNumberId: string }> {
-  const dto = await registerPhoneNumber(ctx, workspaceId, {
-    phoneNumberId: over.phoneNumberId ?? randomCloudId(),
-    displayPhoneNumber: over.displayPhoneNumber ?? '+81 3-1234-5678',
-    wabaId: '102290129340398',
-    accessToken: 'test-token',
-    mps: 80,
-  });
+  const dto = await registerPhoneNumber(
+    ctx,
+    workspaceId,
+    {
+      phoneNumberId: over.phoneNumberId ?? randomCloudId(),
+      displayPhoneNumber: over.displayPhoneNumber ?? '+81 3-1234-5678',
+      wabaId: '102290129340398',
+      accessToken: 'test-token',
+      mps: 80,
+    },
+    ctx.clock.now(),
+  );
   return { id: dto.id, phoneNumberId: dto.phoneNumberId };
 }
 
