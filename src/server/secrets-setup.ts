@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import { ConfigError } from './config.ts';
-import { SecretBox } from './lib/crypto.ts';
-import { newControlToken } from '../simulator/index.ts';
+import { SecretBox, randomToken } from './lib/crypto.ts';
+
+/** A fresh simulator control token (same shape as the simulator's own `newControlToken`, without loading it). */
+const newControlToken = () => randomToken('simctl_', 32);
 
 /**
  * The key that encrypts secrets at rest. From TSUNAGI_SECRET_KEY; in embedded mode, generated once into the
