@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { NumberSpec } from './deployment.ts';
 import { JsonClient } from './http.ts';
 import { logPath, startNode, type ChildHandle } from './processes.ts';
@@ -30,7 +31,8 @@ export interface WebhookStatsView {
 
 /**
  * The Cloud API simulator as its own process (`tsunagi simulator`), as Meta is another machine: its CPU is
- * measured separately, and its Graph API is the server's `GRAPH_API_URL`.
+ * measured separately, and its Graph API is the server's `GRAPH_API_URL`. Its control API is called with a
+ * control token made up here.
  */
 export class SimulatorProcess {
   readonly control: JsonClient;
@@ -38,8 +40,9 @@ export class SimulatorProcess {
   private constructor(
     readonly child: ChildHandle,
     readonly port: number,
+    controlToken: string,
   ) {
-    this.control = new JsonClient(port);
+    this.control = new JsonClient(port, { authorization: `Bearer ${controlToken}` });
   }
 
   static async start(opts: {
@@ -49,6 +52,7 @@ export class SimulatorProcess {
     webhookUrl: string | null;
     dir: string;
   }): Promise<SimulatorProcess> {
+    const controlToken = `simctl_${randomBytes(16).toString('hex')}`;
     const child = await startNode({
       name: 'simulator',
       args: [
@@ -59,12 +63,14 @@ export class SimulatorProcess {
         '--app-secret',
         opts.appSecret,
         ...(opts.webhookUrl ? ['--webhook-url', opts.webhookUrl] : []),
+        '--control-token',
+        controlToken,
       ],
       env: { LOG_LEVEL: 'warn' },
       ready: /listening on/,
       logFile: logPath(opts.dir, 'simulator'),
     });
-    return new SimulatorProcess(child, opts.port);
+    return new SimulatorProcess(child, opts.port, controlToken);
   }
 
   get url(): string {

@@ -88,8 +88,14 @@ function printBanner(config: Config, tsunagi: Tsunagi, demo: DemoCredentials | n
     lines.push(`  Demo login  ${demo.email} / ${demo.password}`);
     lines.push(`  API key     ${demo.apiKey}`);
   }
-  if (tsunagi.simulator)
+  if (tsunagi.simulator) {
     lines.push(`  Simulator   ${tsunagi.url}/simulator  (control API: ${tsunagi.url}/simulator/control)`);
+    lines.push(`  Sim token   ${tsunagi.simulatorControlToken ?? ''}  (Authorization: Bearer …)`);
+    if (config.databaseUrl)
+      lines.push(
+        '  WARNING     TSUNAGI_SIMULATOR=on with PostgreSQL: the simulator is mounted; never use real numbers here',
+      );
+  }
   lines.push(`  Database    ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}`);
   lines.push(`  Roles       ${config.roles.join(', ')}`, '');
   process.stdout.write(lines.join('\n') + '\n');

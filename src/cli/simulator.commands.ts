@@ -12,6 +12,10 @@ export function registerSimulatorCommand(program: Command): void {
       'where to deliver signed webhooks (e.g. http://127.0.0.1:3000/webhooks/whatsapp)',
     )
     .requiredOption('--app-secret <secret>', 'app secret used to sign X-Hub-Signature-256')
+    .option(
+      '--control-token <token>',
+      'token the control API requires (Authorization: Bearer …); default: a random one, printed at start',
+    )
     .option('--delivered-ms <ms>', 'delay before "delivered"', (v) => Number.parseInt(v, 10))
     .option('--read-ms <ms>', 'delay before "read" (-1: never)', (v) => Number.parseInt(v, 10))
     .action(
@@ -20,6 +24,7 @@ export function registerSimulatorCommand(program: Command): void {
         host: string;
         webhookUrl?: string;
         appSecret: string;
+        controlToken?: string;
         deliveredMs?: number;
         readMs?: number;
       }) => {
@@ -36,10 +41,12 @@ export function registerSimulatorCommand(program: Command): void {
           host: opts.host,
           webhookUrl: opts.webhookUrl,
           appSecret: opts.appSecret,
+          ...(opts.controlToken ? { controlToken: opts.controlToken } : {}),
           ...(delays ? { statusDelaysMs: delays } : {}),
         });
         process.stdout.write(
-          `Cloud API simulator listening on ${sim.url} (Graph API at /, control API at /control)\n`,
+          `Cloud API simulator listening on ${sim.url} (Graph API at /, control API at /control)\n` +
+            (opts.controlToken ? '' : `Control token: ${sim.controlToken}\n`),
         );
         const stop = async () => {
           await sim.close();

@@ -44,6 +44,8 @@ export const PhoneNumberSchema = z.object({
   messagingLimit: z.number().nullable(),
   qualityRating: z.string().nullable(),
   status: z.string(),
+  /** When the Graph API last confirmed the token reaches this number on this WABA; null if never checked. */
+  verifiedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -149,6 +151,15 @@ function pageOf<T extends z.ZodType>(item: T) {
 
 export const PhoneNumberListSchema = z.object({ data: z.array(PhoneNumberSchema) });
 
+/** `GET /api/v1/simulator/access`: how the customer-phone page reaches the built-in simulator's control API. */
+export const SimulatorAccessSchema = z.object({
+  /** Where the control API is mounted (`/simulator/control`). */
+  controlUrl: z.string(),
+  /** Sent as `Authorization: Bearer <token>` (or `?token=` on the event stream). */
+  token: z.string(),
+});
+export type SimulatorAccess = z.infer<typeof SimulatorAccessSchema>;
+
 export const ContactListQuerySchema = PageQuerySchema.extend({
   q: z
     .string()
@@ -244,8 +255,9 @@ const ERROR_MEANINGS = {
   401: 'Not authenticated (unauthenticated)',
   403: 'Not allowed (forbidden, csrf_failed)',
   404: 'Not found in this workspace (not_found)',
-  409: 'Conflicts with an existing resource (conflict)',
-  422: 'Refused by a business rule (window_closed, idempotency_key_reused, invalid_recipient, invalid_assignee, …)',
+  409: 'Conflicts with an existing resource (conflict, number_taken)',
+  422: 'Refused by a business rule (window_closed, idempotency_key_reused, invalid_recipient, invalid_assignee, number_token_invalid, number_waba_mismatch, …)',
+  502: 'The WhatsApp Cloud API failed or could not be reached (whatsapp_error, number_unreachable)',
 } as const;
 
 /**

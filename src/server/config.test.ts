@@ -17,6 +17,32 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).simulator).toBe(false);
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', TSUNAGI_SIMULATOR: 'on' }).simulator).toBe(true);
   });
+  it('never mounts the simulator beside another Graph API', () => {
+    const real = { GRAPH_API_URL: 'https://graph.facebook.com', WHATSAPP_APP_SECRET: 'real-secret' };
+    expect(loadConfig(real).simulator).toBe(false);
+    expect(loadConfig({ ...real, TSUNAGI_SIMULATOR: 'off' }).simulator).toBe(false);
+    expect(() => loadConfig({ ...real, TSUNAGI_SIMULATOR: 'on' })).toThrow(/TSUNAGI_SIMULATOR/);
+    expect(loadConfig({ GRAPH_API_URL: 'http://127.0.0.1:4000' }).simulator).toBe(false);
+    expect(
+      loadConfig({ GRAPH_API_URL: 'http://127.0.0.1:9999/simulator/graph', PORT: '3000' }).simulator,
+    ).toBe(false);
+  });
+  it('mounts the simulator when the Graph API is its own simulator', () => {
+    expect(loadConfig({ GRAPH_API_URL: 'http://127.0.0.1:3000/simulator/graph' }).simulator).toBe(true);
+    expect(loadConfig({ GRAPH_API_URL: 'http://localhost:3000/simulator/graph/' }).simulator).toBe(true);
+    expect(
+      loadConfig({
+        GRAPH_API_URL: 'https://chat.example.jp/simulator/graph',
+        TSUNAGI_PUBLIC_URL: 'https://chat.example.jp',
+      }).simulator,
+    ).toBe(true);
+    expect(
+      loadConfig({
+        DATABASE_URL: 'postgres://u@h/db',
+        GRAPH_API_URL: 'http://127.0.0.1:3000/simulator/graph',
+      }).simulator,
+    ).toBe(false);
+  });
   it('names every invalid variable', () => {
     expect(() => loadConfig({ PORT: 'x', GRAPH_API_VERSION: '23', TSUNAGI_ROLES: 'api' })).toThrow(
       ConfigError,

@@ -43,6 +43,10 @@ export interface Config {
   graphApiVersion: string;
   appSecret: string | null;
   verifyToken: string | null;
+  /**
+   * Mount the built-in simulator: only when Tsunagi's Graph API is the simulator itself (see
+   * {@link decideSimulator}).
+   */
   simulator: boolean;
   /** Base64 or hex key for encrypting secrets at rest; generated into the data dir in embedded mode. */
   secretKey: string | null;
@@ -77,7 +81,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphApiVersion: e.GRAPH_API_VERSION,
     appSecret: e.WHATSAPP_APP_SECRET ?? null,
     verifyToken: e.WHATSAPP_VERIFY_TOKEN ?? null,
-    simulator: e.TSUNAGI_SIMULATOR ?? embedded,
+    simulator: decideSimulator({
+      explicit: e.TSUNAGI_SIMULATOR,
+      embedded,
+      graphApiUrl: e.GRAPH_API_URL ?? null,
+      port: e.PORT,
+      publicUrl: e.TSUNAGI_PUBLIC_URL ?? null,
+    }),
     secretKey: e.TSUNAGI_SECRET_KEY ?? null,
     publicUrl: e.TSUNAGI_PUBLIC_URL ?? null,
     roles,
@@ -86,6 +96,47 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileTimeoutSeconds: e.TSUNAGI_RECONCILE_TIMEOUT_SECONDS,
     dbPoolSize: e.TSUNAGI_DB_POOL_SIZE,
   };
+}
+
+/** Where the embedded simulator's Graph API is mounted on the Tsunagi server. */
+export const SIMULATOR_GRAPH_PATH = '/simulator/graph';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * True when `graphApiUrl` is this Tsunagi's own embedded simulator: the path `/simulator/graph` on the public
+ * URL's origin, or on a loopback host at the configured port.
+ */
+export function isOwnSimulatorUrl(graphApiUrl: string, port: number, publicUrl: string | null): boolean {
+  const u = new URL(graphApiUrl);
+  if (u.pathname.replace(/\/+$/, '') !== SIMULATOR_GRAPH_PATH) return false;
+  if (publicUrl !== null && new URL(publicUrl).origin === u.origin) return true;
+  const uPort = u.port === '' ? (u.protocol === 'https:' ? 443 : 80) : Number(u.port);
+  return LOOPBACK_HOSTS.has(u.hostname) && uPort === port;
+}
+
+/**
+ * Whether the built-in simulator is mounted. It is mounted only when Tsunagi's Graph API *is* the simulator:
+ * never with a `GRAPH_API_URL` other than its own simulator (explicitly asking for it then is a configuration
+ * error), never with PostgreSQL unless `TSUNAGI_SIMULATOR=on` says so, and by default in embedded mode. Its
+ * control API can play any customer and deliver signed webhooks, so it must never sit beside a real account.
+ */
+export function decideSimulator(o: {
+  explicit: boolean | undefined;
+  embedded: boolean;
+  graphApiUrl: string | null;
+  port: number;
+  publicUrl: string | null;
+}): boolean {
+  if (o.explicit === false) return false;
+  if (o.graphApiUrl !== null && !isOwnSimulatorUrl(o.graphApiUrl, o.port, o.publicUrl)) {
+    if (o.explicit === true)
+      throw new ConfigError(
+        `Invalid configuration:\n  TSUNAGI_SIMULATOR: "on" conflicts with GRAPH_API_URL=${o.graphApiUrl}; the simulator is never mounted beside another Graph API (unset one of them)`,
+      );
+    return false;
+  }
+  return o.explicit ?? o.embedded;
 }
 
 /** Parses a comma-separated role list such as `api,worker`. */

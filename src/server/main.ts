@@ -2,8 +2,8 @@ import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../lib/clock.ts';
 import { randomToken } from './lib/crypto.ts';
-import { Simulator, registerSimulatorRoutes } from '../simulator/index.ts';
-import type { Config } from './config.ts';
+import { Simulator, registerSimulatorRoutes, sameOriginWebhookUrl } from '../simulator/index.ts';
+import { SIMULATOR_GRAPH_PATH, type Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
 import { createHttpApp } from './http/app.ts';
@@ -25,7 +25,7 @@ import { automationJobs } from './modules/automation/automation.jobs.ts';
 import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
 import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
 import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
-import { loadSecretKey, webhookSecrets } from './secrets-setup.ts';
+import { loadSecretKey, loadSimulatorControlToken, webhookSecrets } from './secrets-setup.ts';
 import { createGraphClient } from './whatsapp/graph-client.ts';
 
 /** Journal rows an ingest worker takes per transaction. */
@@ -51,6 +51,8 @@ export interface Tsunagi {
   app: FastifyInstance;
   url: string;
   simulator: Simulator | null;
+  /** The simulator control API's token (`Authorization: Bearer …`), null without a simulator. */
+  simulatorControlToken: string | null;
   ingestor: InboundIngestor;
   dispatcher: Dispatcher;
   jobs: JobRunner;
@@ -89,7 +91,15 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   const hasApi = config.roles.includes('api');
 
   let simulator: Simulator | null = null;
+  let simulatorControlToken: string | null = null;
   if (config.simulator && hasApi) {
+    if (config.databaseUrl)
+      logger.warn(
+        'TSUNAGI_SIMULATOR=on with DATABASE_URL: the built-in simulator is mounted; never run it beside real WhatsApp numbers',
+      );
+    simulatorControlToken = loadSimulatorControlToken(config, {
+      persist: !overrides.database && !config.databaseUrl,
+    });
     simulator = new Simulator({
       clock,
       appSecret: appSecret ?? '',
@@ -122,28 +132,35 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     appSecret,
     verifyToken,
     simulator,
+    simulatorControlToken,
     automationCache: new CompiledAutomationCache(),
   };
+  // Filled in after listen(): the simulator may point webhooks only at this Tsunagi.
+  const ownOrigins: string[] = [];
   const app = await createHttpApp(ctx, {
-    plugins: simulator
-      ? [
-          async (scope) =>
-            registerSimulatorRoutes(scope, simulator as Simulator, {
-              graphPrefix: '/simulator/graph',
-              controlPrefix: '/simulator/control',
-            }),
-        ]
-      : [],
+    plugins:
+      simulator && simulatorControlToken
+        ? [
+            async (scope) =>
+              registerSimulatorRoutes(scope, simulator as Simulator, {
+                graphPrefix: SIMULATOR_GRAPH_PATH,
+                controlPrefix: '/simulator/control',
+                controlToken: simulatorControlToken as string,
+                webhookUrlAllowed: sameOriginWebhookUrl(() => ownOrigins),
+              }),
+          ]
+        : [],
   });
 
   let url = '';
   if (hasApi) {
     url = await app.listen({ port: config.port, host: config.host });
     const publicUrl = config.publicUrl ?? url;
+    ownOrigins.push(url, publicUrl);
     if (simulator) {
       simulator.setWebhookUrl(`${url}/webhooks/whatsapp`);
-      simulator.setPublicBaseUrl(`${publicUrl}/simulator/graph`);
-      if (!config.graphApiUrl) ctx.graph = makeGraph(`${url}/simulator/graph`);
+      simulator.setPublicBaseUrl(`${publicUrl}${SIMULATOR_GRAPH_PATH}`);
+      if (!config.graphApiUrl) ctx.graph = makeGraph(`${url}${SIMULATOR_GRAPH_PATH}`);
       await syncSimulatorNumbers(ctx, simulator);
     }
   }
@@ -209,6 +226,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     app,
     url,
     simulator,
+    simulatorControlToken,
     ingestor,
     dispatcher,
     jobs,

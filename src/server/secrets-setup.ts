@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import { ConfigError } from './config.ts';
-import { SecretBox } from './lib/crypto.ts';
+import { SecretBox, randomToken } from './lib/crypto.ts';
+
+/** A fresh simulator control token (same shape as the simulator's own `newControlToken`, without loading it). */
+const newControlToken = () => randomToken('simctl_', 32);
 
 /**
  * The key that encrypts secrets at rest. From TSUNAGI_SECRET_KEY; in embedded mode, generated once into the
@@ -38,4 +41,19 @@ export function webhookSecrets(
     appSecret: config.appSecret ?? (config.simulator ? derive('simulator-app-secret') : null),
     verifyToken: config.verifyToken ?? (config.simulator ? derive('simulator-verify-token') : null),
   };
+}
+
+/**
+ * The built-in simulator's control token. With a data directory of its own (embedded mode), generated once into
+ * `simulator-control-token` (mode 0600) so it survives restarts and scripts can read it; otherwise (PostgreSQL,
+ * or a database handed in by tests) a fresh one per process.
+ */
+export function loadSimulatorControlToken(config: Config, opts: { persist: boolean }): string {
+  if (!opts.persist) return newControlToken();
+  const file = path.join(config.dataDir, 'simulator-control-token');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const token = newControlToken();
+  fs.writeFileSync(file, token + '\n', { mode: 0o600 });
+  return token;
 }

@@ -13,14 +13,36 @@ import {
   webhookBodySchema,
   webhookLogQuerySchema,
 } from './control.schemas.ts';
+import { controlTokenMatches } from './control-access.ts';
 import type { SimulatorCore } from './core.ts';
 import { faultsSchema } from './faults.ts';
 import { ControlError } from './inbound.ts';
 import { useOwnJsonParser } from './json-body.ts';
+import { bearerToken } from './graph-api.ts';
 import { streamFeed } from './stream.ts';
 import type { Simulator } from './simulator.ts';
+import type { BusinessNumber } from './state.ts';
 
-const STATUS: Record<ControlError['code'], number> = { invalid_request: 400, not_found: 404, conflict: 409 };
+const STATUS: Record<ControlError['code'], number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+};
+
+/** Who may call the control API and where it may point webhooks. */
+export interface ControlAccess {
+  /** Required as `Authorization: Bearer <token>` (or `?token=` on `GET /stream`, which EventSource can't header). */
+  token: string;
+  /** Whether `POST /webhook` may send webhooks to this URL. */
+  webhookUrlAllowed: (url: URL) => boolean;
+}
+
+/** A business number as the control API shows it: never its access token. */
+export function publicNumber(n: BusinessNumber): Omit<BusinessNumber, 'accessToken'> {
+  const { accessToken: _secret, ...rest } = n;
+  return rest;
+}
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const r = schema.safeParse(value ?? {});
@@ -37,7 +59,16 @@ export async function controlRoutes(
   app: FastifyInstance,
   sim: Simulator,
   core: SimulatorCore,
+  access: ControlAccess,
 ): Promise<void> {
+  app.addHook('onRequest', async (req) => {
+    const query = req.method === 'GET' && req.url.split('?')[0]?.endsWith('/stream') ? req.query : undefined;
+    const fromQuery = (query as { token?: unknown } | undefined)?.token;
+    const presented =
+      bearerToken(req.headers.authorization) ?? (typeof fromQuery === 'string' ? fromQuery : undefined);
+    if (!controlTokenMatches(presented, access.token))
+      throw new ControlError('unauthorized', 'control token required (Authorization: Bearer <token>)');
+  });
   useOwnJsonParser(app, () => new ControlError('invalid_request', 'Invalid JSON in request body'));
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof ControlError)
@@ -52,8 +83,8 @@ export async function controlRoutes(
     return reply.status(500).send({ error: { code: 'internal', message: 'internal simulator error' } });
   });
 
-  app.post('/numbers', async (req) => sim.registerNumber(parse(numberBodySchema, req.body)));
-  app.get('/numbers', async () => ({ numbers: sim.numbers() }));
+  app.post('/numbers', async (req) => publicNumber(sim.registerNumber(parse(numberBodySchema, req.body))));
+  app.get('/numbers', async () => ({ numbers: sim.numbers().map(publicNumber) }));
 
   app.post('/inbound', async (req) => sim.inbound(req.body as Parameters<Simulator['inbound']>[0]));
 
@@ -74,7 +105,7 @@ export async function controlRoutes(
   });
 
   app.get('/stream', async (req, reply) => {
-    const q = parse(streamQuerySchema, req.query);
+    const { token: _token, ...q } = parse(streamQuerySchema, req.query);
     streamFeed(req, reply, sim, q);
   });
 
@@ -116,6 +147,11 @@ export async function controlRoutes(
 
   app.post('/webhook', async (req) => {
     const b = parse(webhookBodySchema, req.body);
+    if (!access.webhookUrlAllowed(new URL(b.url)))
+      throw new ControlError(
+        'invalid_request',
+        'webhook URL must be on this machine (loopback) or the host Tsunagi',
+      );
     sim.setWebhookUrl(b.url);
     const verified = b.verifyToken === undefined ? null : await sim.verifyWebhook(b.verifyToken);
     return { url: b.url, verified };

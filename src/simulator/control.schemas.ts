@@ -120,6 +120,8 @@ export const violationsQuerySchema = z.strictObject({
 export const streamQuerySchema = z.strictObject({
   phoneNumberId: id.optional(),
   customer: phoneDigits.optional(),
+  /** The control token, for EventSource clients that cannot send an Authorization header. */
+  token: z.string().optional(),
 });
 
 export const conversationsQuerySchema = z.strictObject({ phoneNumberId: id, customer: phoneDigits });

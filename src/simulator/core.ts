@@ -73,6 +73,8 @@ export interface SimulatorCore {
   logger: SimulatorLogger | undefined;
   /** Live conversation changes for the phone UI. */
   feed: SimulatorFeed;
+  /** WABAs the app subscribed to (`POST /{waba}/subscribed_apps`). */
+  subscribedWabas: Set<string>;
 }
 
 /** Wires the parts together from the options. */
@@ -132,6 +134,7 @@ export function createCore(opts: SimulatorOptions): SimulatorCore {
     publicBaseUrl: opts.publicBaseUrl,
     logger: opts.logger,
     feed: new SimulatorFeed(),
+    subscribedWabas: new Set(),
   };
   return core;
 }

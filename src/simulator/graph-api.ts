@@ -35,7 +35,8 @@ export function authorizeNumber(
   return num;
 }
 
-function authorizeWaba(
+/** Throws unless `token` may act on WABA `wabaId` (190 for an unknown token, 100/33 for another business). */
+export function authorizeWaba(
   core: SimulatorCore,
   token: string | undefined,
   wabaId: string,
@@ -86,7 +87,8 @@ export function getObject(
   };
 }
 
-function phoneNumberInfo(num: BusinessNumber, fields: string | undefined): Record<string, unknown> {
+/** The fields of `GET /{pnid}` (all of them, or `id` plus those asked for in `fields`). */
+export function phoneNumberInfo(num: BusinessNumber, fields: string | undefined): Record<string, unknown> {
   const info: Record<string, unknown> = {
     verified_name: `Simulated ${num.displayPhoneNumber}`,
     display_phone_number: num.displayPhoneNumber,

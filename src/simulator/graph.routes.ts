@@ -17,6 +17,7 @@ import {
 import { getBusinessProfile, updateBusinessProfile } from './business-profile.ts';
 import { useOwnJsonParser } from './json-body.ts';
 import { handleSend } from './send.service.ts';
+import { listSubscribedApps, listWabaPhoneNumbers, subscribeApp, unsubscribeApp } from './waba-api.ts';
 
 const version = z.string().regex(/^v\d+(\.\d+)?$/, 'must look like v23.0');
 const numberParams = z.object({ version, pnid: z.string().min(1) });
@@ -31,6 +32,11 @@ const templateQuery = z.looseObject({
   status: z.string().optional(),
   language: z.string().optional(),
   category: z.string().optional(),
+  fields: z.string().optional(),
+});
+const wabaNumbersQuery = z.looseObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(25),
+  after: z.string().optional(),
   fields: z.string().optional(),
 });
 const templateDeleteQuery = z.looseObject({ name: z.string().optional(), hsm_id: z.string().optional() });
@@ -75,8 +81,8 @@ export function sendGraphError(err: unknown, reply: FastifyReply): FastifyReply 
 }
 
 /**
- * The fake Graph API: `/{version}/{pnid}/messages`, media upload/lookup/delete/download, templates, and
- * `GET /{pnid}`. Registered in its own encapsulated context so its JSON and multipart parsers and error
+ * The fake Graph API: `/{version}/{pnid}/messages`, media upload/lookup/delete/download, templates,
+ * `GET /{pnid}`, `GET /{waba}/phone_numbers` and `/{waba}/subscribed_apps`. Registered in its own encapsulated context so its JSON and multipart parsers and error
  * handler never leak into the host app.
  */
 export async function graphRoutes(app: FastifyInstance, core: SimulatorCore, prefix: string): Promise<void> {
@@ -158,6 +164,27 @@ export async function graphRoutes(app: FastifyInstance, core: SimulatorCore, pre
   app.delete('/:version/:wabaId/message_templates', async (req) => {
     const p = parse(wabaParams, req.params);
     return deleteTemplate(core, token(req), p.wabaId, parse(templateDeleteQuery, req.query));
+  });
+
+  app.get('/:version/:wabaId/phone_numbers', async (req) => {
+    const p = parse(wabaParams, req.params);
+    const selfUrl = `${baseUrl(req)}/${p.version}/${p.wabaId}/phone_numbers`;
+    return listWabaPhoneNumbers(core, token(req), p.wabaId, parse(wabaNumbersQuery, req.query), selfUrl);
+  });
+
+  app.get('/:version/:wabaId/subscribed_apps', async (req) => {
+    const p = parse(wabaParams, req.params);
+    return listSubscribedApps(core, token(req), p.wabaId);
+  });
+
+  app.post('/:version/:wabaId/subscribed_apps', async (req) => {
+    const p = parse(wabaParams, req.params);
+    return subscribeApp(core, token(req), p.wabaId, req.body);
+  });
+
+  app.delete('/:version/:wabaId/subscribed_apps', async (req) => {
+    const p = parse(wabaParams, req.params);
+    return unsubscribeApp(core, token(req), p.wabaId);
   });
 
   app.get('/whatsapp_business/attachments/', async (req, reply) => {

@@ -5,10 +5,10 @@ import { webhookError } from './errors.ts';
 import { toConversationMessage } from './feed.ts';
 import { digitsOf } from './state.ts';
 
-/** A control-API input problem; rendered as `{ error: { code, message } }` with 400 or 404. */
+/** A control-API problem; rendered as `{ error: { code, message } }` with 400, 401, 404 or 409. */
 export class ControlError extends Error {
   constructor(
-    readonly code: 'invalid_request' | 'not_found' | 'conflict',
+    readonly code: 'invalid_request' | 'unauthorized' | 'not_found' | 'conflict',
     message: string,
   ) {
     super(message);

@@ -20,3 +20,9 @@ export { signBody } from './webhooks.ts';
 export type { TemplateDef, TemplateStatus } from './templates.schemas.ts';
 export type { InboundInput, CustomerInput, OptOutInput } from './control.schemas.ts';
 export { ControlError } from './inbound.ts';
+export {
+  newControlToken,
+  controlTokenMatches,
+  loopbackWebhookUrl,
+  sameOriginWebhookUrl,
+} from './control-access.ts';

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { loopbackWebhookUrl } from './control-access.ts';
 import { controlRoutes } from './control.routes.ts';
 import { graphRoutes } from './graph.routes.ts';
 import { coreOf } from './simulator.ts';
@@ -10,11 +11,16 @@ export interface SimulatorRouteOptions {
   graphPrefix: string;
   /** `'/control'` standalone, `'/simulator/control'` embedded. */
   controlPrefix: string;
+  /** The control API's token: every control call must present it (`Authorization: Bearer <token>`). */
+  controlToken: string;
+  /** Where `POST /control/webhook` may point webhooks (default: loopback hosts only). */
+  webhookUrlAllowed?: (url: URL) => boolean;
 }
 
 /**
  * Fastify plugin registering the Graph API routes under `graphPrefix` ('' standalone, '/simulator/graph'
- * embedded) and the control API under `controlPrefix` ('/control' standalone, '/simulator/control' embedded).
+ * embedded) and the control API under `controlPrefix` ('/control' standalone, '/simulator/control' embedded),
+ * which answers only to `controlToken`.
  * Each lives in its own encapsulated context, so the simulator's content-type parsers (multipart, raw JSON),
  * error handlers and hooks never leak into the host app.
  */
@@ -27,5 +33,11 @@ export async function registerSimulatorRoutes(
   await app.register(async (graph) => graphRoutes(graph, core, opts.graphPrefix), {
     prefix: opts.graphPrefix,
   });
-  await app.register(async (control) => controlRoutes(control, sim, core), { prefix: opts.controlPrefix });
+  const access = {
+    token: opts.controlToken,
+    webhookUrlAllowed: opts.webhookUrlAllowed ?? loopbackWebhookUrl,
+  };
+  await app.register(async (control) => controlRoutes(control, sim, core, access), {
+    prefix: opts.controlPrefix,
+  });
 }

@@ -1,6 +1,7 @@
 import Fastify from 'fastify';
 import { systemClock } from '../lib/clock.ts';
 import type { Clock } from '../lib/clock.ts';
+import { newControlToken } from './control-access.ts';
 import type { SimulatorOptions } from './core.ts';
 import { GraphError } from './errors.ts';
 import { sendGraphError } from './graph.routes.ts';
@@ -18,6 +19,8 @@ export interface StandaloneOptions {
   /** Default: the system clock. */
   clock?: Clock;
   statusDelaysMs?: SimulatorOptions['statusDelaysMs'];
+  /** The control API's token (default: a random one, see {@link StandaloneSimulator.controlToken}). */
+  controlToken?: string;
   /** Business numbers registered at start. */
   numbers?: NumberRegistration[];
   /** Further simulator options (fetch, logger, limits, faults …). */
@@ -32,6 +35,8 @@ export interface StandaloneSimulator {
   /** Base URL, e.g. `http://127.0.0.1:4010`; the Graph API is at its root, the control API under `/control`. */
   url: string;
   sim: Simulator;
+  /** What control calls must send as `Authorization: Bearer <token>`. */
+  controlToken: string;
   close(): Promise<void>;
 }
 
@@ -50,7 +55,8 @@ export async function startStandaloneSimulator(opts: StandaloneOptions): Promise
     ...(opts.statusDelaysMs === undefined ? {} : { statusDelaysMs: opts.statusDelaysMs }),
   });
   for (const n of opts.numbers ?? []) sim.registerNumber(n);
-  await registerSimulatorRoutes(app, sim, { graphPrefix: '', controlPrefix: '/control' });
+  const controlToken = opts.controlToken ?? newControlToken();
+  await registerSimulatorRoutes(app, sim, { graphPrefix: '', controlPrefix: '/control', controlToken });
   app.setNotFoundHandler((req, reply) =>
     sendGraphError(new GraphError(100, `Unknown path components: ${req.url}`), reply),
   );
@@ -62,6 +68,7 @@ export async function startStandaloneSimulator(opts: StandaloneOptions): Promise
   return {
     url,
     sim,
+    controlToken,
     async close() {
       await sim.close();
       await app.close();

@@ -38,6 +38,34 @@ describe('Cloud API calls for a number (through the simulator)', () => {
     expect(bad.body.error.code).toBe('invalid_token');
   });
 
+  it('records a passing connection test as verified (numbers from before ownership checks); another WABA fails it', async () => {
+    const number = await s.addNumber();
+    const db = s.t.ctx.db;
+    const verifiedAt = async () =>
+      (
+        await db
+          .selectFrom('phone_numbers')
+          .select('verified_at')
+          .where('id', '=', number.id)
+          .executeTakeFirstOrThrow()
+      ).verified_at;
+    await db.updateTable('phone_numbers').set({ verified_at: null }).where('id', '=', number.id).execute();
+    const ok = await s.api<{ ok: boolean }>('POST', `/api/v1/phone-numbers/${number.id}/test`);
+    expect(ok.body.ok).toBe(true);
+    expect(await verifiedAt()).toEqual(s.clock.now());
+    await db
+      .updateTable('phone_numbers')
+      .set({ waba_id: '102290129300009', verified_at: null })
+      .where('id', '=', number.id)
+      .execute();
+    const wrong = await s.api<{ ok: boolean; error: { code: string } }>(
+      'POST',
+      `/api/v1/phone-numbers/${number.id}/test`,
+    );
+    expect(wrong.body).toMatchObject({ ok: false, error: { code: 'waba_mismatch' } });
+    expect(await verifiedAt()).toBeNull();
+  });
+
   it('reads and changes the business profile; refuses what WhatsApp would refuse', async () => {
     const number = await s.addNumber();
     const before = await s.api<{ about: string }>('GET', `/api/v1/phone-numbers/${number.id}/profile`);

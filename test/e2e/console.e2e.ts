@@ -150,6 +150,15 @@ describe('agent console in Chromium', () => {
     await phone.close();
   });
 
+  it('keeps the phone page from playing customers without a console session', async () => {
+    const anonymous = await e.newContext();
+    const phone = await anonymous.newPage();
+    await phone.goto('/simulator');
+    await phone.getByRole('alert').filter({ hasText: 'Sign in to the console first' }).waitFor();
+    expect(await phone.getByLabel('Business number').locator('option').count()).toBe(0);
+    await anonymous.close();
+  });
+
   it('assigns the conversation to me and resolves it', async () => {
     await page.getByRole('button', { name: 'Assign to me' }).click();
     await expect.poll(() => page.getByLabel('Assigned to').inputValue()).not.toBe('');

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/lib/clock.ts';
 import { createWorkspace } from '../../src/server/modules/workspaces/workspaces.service.ts';
+import { startStandaloneSimulator, type StandaloneSimulator } from '../../src/simulator/index.ts';
 import {
   TsunagiProcess,
   createChildDatabase,
@@ -28,31 +29,36 @@ describe('SIGKILL during a burst of inbound webhooks', () => {
   let db: ChildDatabase;
   let server: TsunagiProcess;
   let auth: { authorization: string };
+  let meta: StandaloneSimulator;
 
   beforeAll(async () => {
     db = await createChildDatabase();
     const ws = await db.use((h) => createWorkspace(h.db, systemClock, { name: 'Crash ingest' }));
     auth = { authorization: `Bearer ${ws.apiKey}` };
+    const number = {
+      phoneNumberId: PNID,
+      displayPhoneNumber: '+81 3-1111-1111',
+      wabaId: '102290129341111',
+      accessToken: 'token',
+      mps: 80,
+    };
+    // Only the ownership check at registration talks to the Graph API (nothing is sent in this test).
+    meta = await startStandaloneSimulator({ port: 0, appSecret: SECRET, numbers: [number] });
     server = await TsunagiProcess.start({
       name: 'server',
-      env: { ...db.env, TSUNAGI_SIMULATOR: 'off', WHATSAPP_APP_SECRET: SECRET },
+      env: { ...db.env, TSUNAGI_SIMULATOR: 'off', WHATSAPP_APP_SECRET: SECRET, GRAPH_API_URL: meta.url },
     });
     const res = await fetch(`${server.url}/api/v1/phone-numbers`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        phoneNumberId: PNID,
-        displayPhoneNumber: '+81 3-1111-1111',
-        wabaId: '102290129341111',
-        accessToken: 'token',
-        mps: 80,
-      }),
+      body: JSON.stringify(number),
     });
     expect(res.status).toBe(201);
   });
 
   afterAll(async () => {
     await killAllProcesses();
+    await meta?.close();
     await db?.dispose();
   });
 

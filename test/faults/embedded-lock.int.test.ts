@@ -56,21 +56,32 @@ describe('one process per embedded data directory', () => {
   };
 
   it('refuses migrate and a second start while the server runs, and leaves the server and its data alone', async () => {
+    // The simulator's control token is kept in the data directory beside the data it plays with.
+    const controlToken = fs.readFileSync(path.join(dataDir, 'simulator-control-token'), 'utf8').trim();
+    const control = { authorization: `Bearer ${controlToken}`, 'content-type': 'application/json' };
+    const businessNumber = {
+      phoneNumberId: '106540352233333',
+      displayPhoneNumber: '+81 3-3333-3333',
+      wabaId: '102290129343333',
+      accessToken: 'token',
+    };
+    // The number exists at "Meta" (the simulator) first; Tsunagi verifies the token reaches it.
+    const provisioned = await fetch(`${server.url}/simulator/control/numbers`, {
+      method: 'POST',
+      headers: control,
+      body: JSON.stringify(businessNumber),
+    });
+    expect(provisioned.status).toBe(200);
     const number = await fetch(`${server.url}/api/v1/phone-numbers`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({
-        phoneNumberId: '106540352233333',
-        displayPhoneNumber: '+81 3-3333-3333',
-        wabaId: '102290129343333',
-        accessToken: 'token',
-      }),
+      body: JSON.stringify(businessNumber),
     });
     expect(number.status).toBe(201);
     // A customer writes in through the built-in simulator: a real webhook, journaled and ingested.
     const inbound = await fetch(`${server.url}/simulator/control/inbound`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: control,
       body: JSON.stringify({
         phoneNumberId: '106540352233333',
         from: '819012345678',

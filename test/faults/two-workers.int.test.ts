@@ -44,7 +44,7 @@ function maxPerSecond(instants: number[]): number {
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('two worker processes on one PostgreSQL', () => {
   let db: ChildDatabase;
-  let sim: TsunagiProcess;
+  let sim: TsunagiProcess & { controlToken: string };
   let api: TsunagiProcess;
   const workers: TsunagiProcess[] = [];
   let auth: Record<string, string>;
@@ -71,7 +71,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two worker processes on one Pos
       };
       const registered = await fetch(`${sim.url}/control/numbers`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${sim.controlToken}` },
         body: JSON.stringify(number),
       });
       expect(registered.status).toBe(200);
@@ -119,7 +119,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two worker processes on one Pos
     })();
 
     const control = async <T>(pathAndQuery: string): Promise<T> => {
-      const res = await fetch(`${sim.url}/control${pathAndQuery}`);
+      const res = await fetch(`${sim.url}/control${pathAndQuery}`, {
+        headers: { authorization: `Bearer ${sim.controlToken}` },
+      });
       if (res.status !== 200) throw new Error(`simulator ${pathAndQuery}: ${res.status}`);
       return (await res.json()) as T;
     };

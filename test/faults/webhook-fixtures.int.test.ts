@@ -142,6 +142,7 @@ describe.skipIf(!fs.existsSync(DIR))('the third-party webhook corpus through a r
             accessToken: 'fixture-token',
             mps: 80,
           },
+          s.clock.now(),
         );
       }
     }

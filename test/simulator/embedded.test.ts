@@ -8,6 +8,8 @@ import { APP_SECRET, CUSTOMER, NUMBER } from './helpers.ts';
 /** The simulator mounted inside a host app (embedded mode), driven with inject: no listen, no leaks. */
 let app: FastifyInstance;
 let sim: Simulator;
+const CONTROL_TOKEN = 'simctl_test-control-token';
+const control = { authorization: `Bearer ${CONTROL_TOKEN}` };
 
 beforeAll(async () => {
   app = Fastify();
@@ -26,6 +28,8 @@ beforeAll(async () => {
   await registerSimulatorRoutes(app, sim, {
     graphPrefix: '/simulator/graph',
     controlPrefix: '/simulator/control',
+    controlToken: CONTROL_TOKEN,
+    webhookUrlAllowed: (u) => u.origin === 'https://tsunagi.example',
   });
   await app.ready();
 });
@@ -82,11 +86,12 @@ describe('embedded simulator routes', () => {
   });
 
   it('serve the control API under its prefix and build media URLs from publicBaseUrl', async () => {
-    const numbers = await app.inject({ method: 'GET', url: '/simulator/control/numbers' });
+    const numbers = await app.inject({ method: 'GET', url: '/simulator/control/numbers', headers: control });
     expect(numbers.json()).toMatchObject({ numbers: [{ phoneNumberId: NUMBER.phoneNumberId, mps: 80 }] });
     const inbound = await app.inject({
       method: 'POST',
       url: '/simulator/control/inbound',
+      headers: control,
       payload: {
         phoneNumberId: NUMBER.phoneNumberId,
         from: CUSTOMER,
@@ -113,5 +118,66 @@ describe('embedded simulator routes', () => {
     });
     expect(file.statusCode).toBe(200);
     expect(file.body).toBe('png!');
+  });
+
+  it('answer the control API only with the control token, and never show access tokens', async () => {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: CONTROL_TOKEN }]) {
+      const r = await app.inject({ method: 'GET', url: '/simulator/control/numbers', headers });
+      expect(r.statusCode).toBe(401);
+      expect(r.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    }
+    const injected = await app.inject({
+      method: 'POST',
+      url: '/simulator/control/inbound',
+      payload: {
+        phoneNumberId: NUMBER.phoneNumberId,
+        from: CUSTOMER,
+        message: { type: 'text', text: { body: 'x' } },
+      },
+    });
+    expect(injected.statusCode).toBe(401);
+    const redirect = await app.inject({
+      method: 'POST',
+      url: '/simulator/control/webhook',
+      payload: { url: 'https://attacker.example/hook' },
+    });
+    expect(redirect.statusCode).toBe(401);
+
+    const list = await app.inject({ method: 'GET', url: '/simulator/control/numbers', headers: control });
+    expect(list.statusCode).toBe(200);
+    expect(list.body).not.toContain(NUMBER.accessToken);
+    expect(list.json<{ numbers: object[] }>().numbers[0]).not.toHaveProperty('accessToken');
+    const registered = await app.inject({
+      method: 'POST',
+      url: '/simulator/control/numbers',
+      headers: control,
+      payload: { ...NUMBER, phoneNumberId: '999000111', accessToken: 'EAAG-secret-other' },
+    });
+    expect(registered.statusCode).toBe(200);
+    expect(registered.body).not.toContain('EAAG-secret-other');
+  });
+
+  it('refuse a webhook URL outside the host', async () => {
+    for (const url of [
+      'https://attacker.example/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'http://127.0.0.1:6379/',
+    ]) {
+      const r = await app.inject({
+        method: 'POST',
+        url: '/simulator/control/webhook',
+        headers: control,
+        payload: { url },
+      });
+      expect(r.statusCode).toBe(400);
+      expect(r.json()).toMatchObject({ error: { code: 'invalid_request' } });
+    }
+    const own = await app.inject({
+      method: 'POST',
+      url: '/simulator/control/webhook',
+      headers: control,
+      payload: { url: 'https://tsunagi.example/webhooks/whatsapp' },
+    });
+    expect(own.statusCode).toBe(200);
   });
 });

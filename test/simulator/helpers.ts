@@ -151,7 +151,8 @@ export async function startHarness(opts: Partial<StandaloneOptions> = {}): Promi
     graph: (method, p, body, token = NUMBER.accessToken) =>
       request(method, server.url + p, body, token === null ? {} : { authorization: `Bearer ${token}` }),
     send: (body) => h.graph('POST', `/${VERSION}/${NUMBER.phoneNumberId}/messages`, body),
-    control: (method, p, body) => request(method, `${server.url}/control${p}`, body, {}),
+    control: (method, p, body) =>
+      request(method, `${server.url}/control${p}`, body, { authorization: `Bearer ${server.controlToken}` }),
     async inbound(from = CUSTOMER, text = 'hello', name = 'Customer') {
       const r = await h.control('POST', '/inbound', {
         phoneNumberId: NUMBER.phoneNumberId,

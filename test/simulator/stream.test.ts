@@ -38,8 +38,13 @@ async function readEvents(
 
 describe('control stream (the phone page feed)', () => {
   it('streams messages both ways, statuses, the business reading and typing, filtered by customer', async () => {
-    const res = await fetch(
+    const unauthorized = await fetch(
       `${h.server.url}/control/stream?phoneNumberId=${NUMBER.phoneNumberId}&customer=${CUSTOMER}`,
+    );
+    expect(unauthorized.status).toBe(401);
+    // EventSource cannot send headers: the stream also takes the token as `?token=`.
+    const res = await fetch(
+      `${h.server.url}/control/stream?phoneNumberId=${NUMBER.phoneNumberId}&customer=${CUSTOMER}&token=${h.server.controlToken}`,
     );
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const events = readEvents(res, 6);

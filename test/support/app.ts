@@ -48,6 +48,7 @@ export async function createTestApp(opts: { graphUrl?: string; now?: string } = 
     graph: createGraphClient({ baseUrl: opts.graphUrl ?? 'http://127.0.0.1:9', version: 'v23.0' }),
     journal: new WebhookJournal(database.db, clock),
     realtime,
+    simulatorControlToken: null,
     appSecret: 'test-secret',
     verifyToken: 'test-verify',
     simulator: null,
@@ -125,19 +126,27 @@ export function randomCloudId(): string {
   return String(1_000_000_000_000 + randomInt(0, 2 ** 47));
 }
 
-/** Registers a phone number in a workspace directly through the service. Returns Tsunagi's id (uuid). */
+/**
+ * Registers a phone number in a workspace directly through the service, as verified (no Graph API here).
+ * Returns Tsunagi's id (uuid).
+ */
 export async function seedPhoneNumber(
   ctx: AppContext,
   workspaceId: string,
   over: { phoneNumberId?: string; displayPhoneNumber?: string } = {},
 ): Promise<{ id: string; phoneNumberId: string }> {
-  const dto = await registerPhoneNumber(ctx, workspaceId, {
-    phoneNumberId: over.phoneNumberId ?? randomCloudId(),
-    displayPhoneNumber: over.displayPhoneNumber ?? '+81 3-1234-5678',
-    wabaId: '102290129340398',
-    accessToken: 'test-token',
-    mps: 80,
-  });
+  const dto = await registerPhoneNumber(
+    ctx,
+    workspaceId,
+    {
+      phoneNumberId: over.phoneNumberId ?? randomCloudId(),
+      displayPhoneNumber: over.displayPhoneNumber ?? '+81 3-1234-5678',
+      wabaId: '102290129340398',
+      accessToken: 'test-token',
+      mps: 80,
+    },
+    ctx.clock.now(),
+  );
   return { id: dto.id, phoneNumberId: dto.phoneNumberId };
 }
 

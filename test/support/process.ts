@@ -95,6 +95,8 @@ export interface TsunagiProcessOptions {
   banner?: string;
   /** Path that must answer 200 before the process counts as ready; default `/healthz` for the api role. */
   readyPath?: string;
+  /** Headers of the readiness request (the simulator's control API needs its token). */
+  readyHeaders?: Record<string, string>;
 }
 
 /**
@@ -180,7 +182,7 @@ export class TsunagiProcess {
       }
       if (this.out.includes(this.opts.banner ?? BANNER)) {
         if (readyPath === null) return;
-        const status = await fetch(`${this.url}${readyPath}`).then(
+        const status = await fetch(`${this.url}${readyPath}`, { headers: this.opts.readyHeaders ?? {} }).then(
           (res) => res.status,
           () => 0,
         );
@@ -222,16 +224,18 @@ export class TsunagiProcess {
 
 /**
  * The Cloud API simulator as its own process (`tsunagi simulator`), so that what it measures — acceptance
- * times, throughput windows — is not disturbed by the test's own event loop. Driven through its control API.
+ * times, throughput windows — is not disturbed by the test's own event loop. Driven through its control API,
+ * with `controlToken` as `Authorization: Bearer …`.
  */
 export async function startSimulatorProcess(opts: {
   appSecret: string;
   webhookUrl: string;
   deliveredMs?: number;
   readMs?: number;
-}): Promise<TsunagiProcess> {
+}): Promise<TsunagiProcess & { controlToken: string }> {
   const port = await freePort();
-  return TsunagiProcess.start({
+  const controlToken = `simctl_${randomBytes(16).toString('hex')}`;
+  const proc = await TsunagiProcess.start({
     name: 'simulator',
     port,
     env: {},
@@ -247,10 +251,14 @@ export async function startSimulatorProcess(opts: {
       String(opts.deliveredMs ?? 1000),
       '--read-ms',
       String(opts.readMs ?? -1),
+      '--control-token',
+      controlToken,
     ],
     banner: 'Cloud API simulator listening on',
     readyPath: '/control/numbers',
+    readyHeaders: { authorization: `Bearer ${controlToken}` },
   });
+  return Object.assign(proc, { controlToken });
 }
 
 /** SIGKILLs every child still alive (afterAll safety net). */

@@ -11,7 +11,10 @@ export interface RunningTsunagi {
   workspaceId: string;
   apiKey: string;
   auth: { authorization: string };
-  /** Registers a business number in Tsunagi (and so in the built-in simulator) through the REST API. */
+  /**
+   * Creates a business number at "Meta" (the built-in simulator, with its token), then registers it in Tsunagi
+   * through the REST API, which verifies the token reaches it.
+   */
   addNumber(
     n?: Partial<{ phoneNumberId: string; displayPhoneNumber: string; wabaId: string; mps: number }>,
   ): Promise<{ id: string; phoneNumberId: string }>;
@@ -88,6 +91,7 @@ export async function startTestTsunagi(
         accessToken: 'EAAG-test-token',
         mps: n.mps ?? 80,
       };
+      t.simulator?.registerNumber(body);
       const res = await api<{ id: string; phoneNumberId: string }>('POST', '/api/v1/phone-numbers', body);
       if (res.status !== 201 && res.status !== 200)
         throw new Error(`addNumber failed: ${res.status} ${JSON.stringify(res.body)}`);

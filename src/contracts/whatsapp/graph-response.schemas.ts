@@ -94,6 +94,26 @@ export const PhoneNumberResponseSchema = z.looseObject({
 /** A phone number info response. */
 export type PhoneNumberResponse = z.infer<typeof PhoneNumberResponseSchema>;
 
+/** `GET /{WABA}/phone_numbers` (§7.1): one page of the account's numbers. */
+export const WabaPhoneNumbersPageResponseSchema = z.looseObject({
+  data: z.array(PhoneNumberResponseSchema),
+  paging: GraphPagingSchema.optional(),
+});
+
+/** `GET /{WABA}/subscribed_apps` (§3.8): the apps receiving the account's webhooks. */
+export const SubscribedAppsResponseSchema = z.looseObject({
+  data: z.array(
+    z.looseObject({
+      whatsapp_business_api_data: z
+        .looseObject({ id: z.string(), name: z.string().optional(), link: z.string().optional() })
+        .optional(),
+      override_callback_uri: z.string().optional(),
+    }),
+  ),
+});
+/** An app subscribed to a WABA's webhooks. */
+export type SubscribedApp = z.infer<typeof SubscribedAppsResponseSchema>['data'][number];
+
 /** `GET /{phone-number-id}/whatsapp_business_profile`: the profile customers see. */
 export const BusinessProfileResponseSchema = z.object({
   data: z.array(

@@ -90,6 +90,8 @@ export interface PhoneNumbersTable {
   messaging_limit: number | null;
   quality_rating: string | null;
   status: Generated<string>;
+  /** Last successful ownership check against the Graph API (token reaches the number, number on the WABA). */
+  verified_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
   deleted_at: NullableTimestamp;

@@ -12,6 +12,7 @@ import { usersRoutes } from '../modules/users/users.routes.ts';
 import { phoneNumbersGraphRoutes } from '../modules/phone-numbers/phone-numbers-graph.routes.ts';
 import { phoneNumbersRoutes } from '../modules/phone-numbers/phone-numbers.routes.ts';
 import { requireAuth } from './auth.ts';
+import { simulatorAccessRoutes } from './simulator-access.routes.ts';
 import type { AppContext } from './context.ts';
 
 /** REST API v1 under /api/v1: each feature module registers its own routes here. */
@@ -33,4 +34,5 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await phoneNumbersGraphRoutes(app, ctx);
   await contactEventsRoutes(app, ctx);
   await automationRoutes(app, ctx);
+  await simulatorAccessRoutes(app, ctx);
 }

@@ -29,8 +29,13 @@ export interface AppContext {
   /** HMAC key for X-Hub-Signature-256 (configured or generated for the built-in simulator). */
   appSecret: string | null;
   verifyToken: string | null;
-  /** The built-in simulator when enabled (embedded mode): phone numbers registered in Tsunagi are mirrored into it. */
+  /**
+   * The built-in simulator when mounted (Tsunagi's Graph API is the simulator itself): verified phone numbers'
+   * settings are mirrored into it.
+   */
   simulator: Simulator | null;
+  /** The simulator control API's token (null when no simulator is mounted); signed-in users may read it. */
+  simulatorControlToken: string | null;
   /** Compiled automation documents by workspace and version (shared by the engine and the dry-run tester). */
   automationCache: CompiledAutomationCache;
 }

@@ -15,12 +15,18 @@ export const ERROR_HTTP_STATUS = {
   invalid_signature: 403,
   not_found: 404,
   conflict: 409,
+  /** The phone number id is registered already (in some workspace; which one is never said). */
+  number_taken: 409,
   idempotency_key_reused: 422,
   window_closed: 422,
   contact_opted_out: 422,
   invalid_recipient: 422,
   phone_number_unavailable: 422,
   invalid_assignee: 422,
+  /** The Graph API says the access token does not reach this phone number id (invalid token, or not its business). */
+  number_token_invalid: 422,
+  /** The phone number is not one of the numbers of the given WhatsApp Business Account. */
+  number_waba_mismatch: 422,
   /** An automation document that would not work (details.errors lists each with its path). */
   invalid_automation: 422,
   payload_too_large: 413,
@@ -29,6 +35,8 @@ export const ERROR_HTTP_STATUS = {
   internal: 500,
   /** The WhatsApp Cloud API refused or failed a call made on the caller's behalf (details carry its error). */
   whatsapp_error: 502,
+  /** Ownership of a number could not be checked: the Graph API did not answer (retry later). */
+  number_unreachable: 502,
   unavailable: 503,
 } as const satisfies Record<string, number>;
 

@@ -6,7 +6,7 @@ import type { AppContext } from './context.ts';
  */
 export function landingPage(ctx: AppContext): string {
   const simulator = ctx.simulator
-    ? '<li><a href="/simulator/control/numbers">Simulator control API</a> (<code>/simulator/control</code>)</li>'
+    ? '<li>Simulator control API at <code>/simulator/control</code> (needs the control token printed at start)</li>'
     : '';
   return `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>Tsunagi つなぎ</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.6;color:#1f2933}code{background:#f1f5f9;padding:0 .25rem}</style></head>

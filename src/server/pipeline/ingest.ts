@@ -10,6 +10,7 @@ import { applyUserPreferences } from '../modules/contacts/contacts.service.ts';
 import { parseRawWebhook, type WebhookItem } from '../whatsapp/webhook-parse.ts';
 import { applyInboundMessages } from './inbound-apply.ts';
 import { applyStatuses } from './status-apply.ts';
+import { workspacesOfPreference, workspacesOfWaba } from './waba-routing.ts';
 import {
   deadLetterPayload,
   emptyRouted,
@@ -188,15 +189,26 @@ export class InboundIngestor {
     events.push(...applied.events);
     const deadLetters = [...routed.deadLetters];
     for (const p of routed.preferences) {
-      const workspaceId = await workspaceOfWaba(tx, p.wabaId);
-      if (workspaceId) await applyUserPreferences(tx, clock, workspaceId, p.value);
-      else
+      const workspaceIds = await workspacesOfPreference(tx, p);
+      for (const workspaceId of workspaceIds) await applyUserPreferences(tx, clock, workspaceId, p.value);
+      if (workspaceIds.length === 0)
         deadLetters.push({
           workspace_id: null,
           webhook_event_id: p.webhookEventId,
           path: 'user_preferences',
           reason: 'user_preferences for an unknown WhatsApp Business Account',
           payload: p.value,
+        });
+    }
+    for (const l of routed.wabaLetters) {
+      const workspaceIds = await workspacesOfWaba(tx, l.wabaId);
+      for (const workspaceId of workspaceIds.length > 0 ? workspaceIds : [null])
+        deadLetters.push({
+          workspace_id: workspaceId,
+          webhook_event_id: l.webhookEventId,
+          path: l.path,
+          reason: l.reason,
+          payload: l.payload,
         });
     }
     await insertDeadLetters(tx, clock, deadLetters);
@@ -238,17 +250,6 @@ async function loadNumbers(db: DbOrTx, items: WebhookItem[]): Promise<Map<string
     .where('deleted_at', 'is', null)
     .execute();
   return new Map(rows.map((r) => [r.phone_number_id, r]));
-}
-
-async function workspaceOfWaba(db: DbOrTx, wabaId: string | null): Promise<string | null> {
-  if (!wabaId) return null;
-  const row = await db
-    .selectFrom('phone_numbers')
-    .select('workspace_id')
-    .where('waba_id', '=', wabaId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return row?.workspace_id ?? null;
 }
 
 async function insertDeadLetters(tx: DbOrTx, clock: Clock, letters: DeadLetter[]): Promise<void> {

@@ -13,11 +13,24 @@ export interface DeadLetter {
   payload: unknown;
 }
 
-/** A `user_preferences` change (marketing stop/resume), applied to the WABA's workspace. */
+/**
+ * A `user_preferences` change (marketing stop/resume): applied to the workspace of the number in its
+ * `metadata.phone_number_id`, else to the workspaces with verified numbers on the WABA (see `waba-routing.ts`).
+ */
 export interface PreferenceChange {
   webhookEventId: number;
   wabaId: string | null;
+  phoneNumberId: string | null;
   value: unknown;
+}
+
+/** A WABA-level update Tsunagi does not apply (account_update, …): dead-lettered for the WABA's workspaces. */
+export interface WabaLetter {
+  webhookEventId: number;
+  wabaId: string;
+  path: string;
+  reason: string;
+  payload: unknown;
 }
 
 /** Parsed webhook items sorted by what applies them. */
@@ -25,11 +38,19 @@ export interface RoutedItems {
   inbound: InboundItem[];
   statuses: StatusItem[];
   preferences: PreferenceChange[];
+  wabaLetters: WabaLetter[];
   deadLetters: DeadLetter[];
 }
 
 export function emptyRouted(): RoutedItems {
-  return { inbound: [], statuses: [], preferences: [], deadLetters: [] };
+  return { inbound: [], statuses: [], preferences: [], wabaLetters: [], deadLetters: [] };
+}
+
+/** `value.metadata.phone_number_id` of a field update, when there is one. */
+function metadataPhoneNumberId(value: unknown): string | null {
+  const metadata = (value as { metadata?: { phone_number_id?: unknown } } | null)?.metadata;
+  const id = metadata?.phone_number_id;
+  return typeof id === 'string' && id !== '' ? id : null;
 }
 
 /**
@@ -106,7 +127,22 @@ export function routeItem(
     }
     case 'field':
       if (item.field === 'user_preferences') {
-        out.preferences.push({ webhookEventId: eventId, wabaId: item.wabaId, value: item.value });
+        out.preferences.push({
+          webhookEventId: eventId,
+          wabaId: item.wabaId,
+          phoneNumberId: metadataPhoneNumberId(item.value),
+          value: item.value,
+        });
+        return;
+      }
+      if (item.wabaId) {
+        out.wabaLetters.push({
+          webhookEventId: eventId,
+          wabaId: item.wabaId,
+          path: `item[${index}]`,
+          reason: `unhandled webhook field ${item.field}`,
+          payload: item.value,
+        });
         return;
       }
       return dead(`unhandled webhook field ${item.field}`, `item[${index}]`, item.value);

@@ -5,12 +5,15 @@ import {
   MediaUploadResponseSchema,
   PhoneNumberResponseSchema,
   SendMessageResponseSchema,
+  SubscribedAppsResponseSchema,
   TemplatesPageResponseSchema,
+  WabaPhoneNumbersPageResponseSchema,
 } from '../../contracts/whatsapp/graph-response.schemas.ts';
 import type {
   BusinessProfileResponse,
   GraphTemplate,
   PhoneNumberResponse,
+  SubscribedApp,
 } from '../../contracts/whatsapp/graph-response.schemas.ts';
 import type { MarkReadBody, SendBody } from '../../contracts/whatsapp/send.schemas.ts';
 import { systemClock } from '../../lib/clock.ts';
@@ -205,6 +208,42 @@ export function createGraphClient(options: GraphClientOptions) {
         { method: 'GET', url: url([pn.phoneNumberId], { fields: PHONE_FIELDS }), token: pn.accessToken },
         PhoneNumberResponseSchema,
       );
+    },
+
+    /**
+     * The ids of every phone number of a WABA (`GET /{waba}/phone_numbers?fields=id`, all pages, at most 20):
+     * how registration checks that a number belongs to the WABA it is registered under.
+     */
+    async listWabaPhoneNumberIds(wabaId: string, token: string): Promise<string[]> {
+      const ids: string[] = [];
+      let after: string | undefined;
+      for (let page = 0; page < 20; page++) {
+        const data = await call(
+          { method: 'GET', url: url([wabaId, 'phone_numbers'], { fields: 'id', limit: 100, after }), token },
+          WabaPhoneNumbersPageResponseSchema,
+        );
+        ids.push(...data.data.map((n) => n.id));
+        after = data.paging?.cursors?.after;
+        if (data.paging?.next === undefined || !after) break;
+      }
+      return ids;
+    },
+
+    /** Subscribes this app to a WABA's webhooks (`POST /{waba}/subscribed_apps`). */
+    async subscribeApp(wabaId: string, token: string): Promise<void> {
+      await call(
+        { method: 'POST', url: url([wabaId, 'subscribed_apps']), token },
+        GraphSuccessResponseSchema,
+      );
+    },
+
+    /** The apps subscribed to a WABA's webhooks (`GET /{waba}/subscribed_apps`). */
+    async listSubscribedApps(wabaId: string, token: string): Promise<SubscribedApp[]> {
+      const data = await call(
+        { method: 'GET', url: url([wabaId, 'subscribed_apps']), token },
+        SubscribedAppsResponseSchema,
+      );
+      return data.data;
     },
 
     /** The business profile customers see (`GET /{pnid}/whatsapp_business_profile`). */

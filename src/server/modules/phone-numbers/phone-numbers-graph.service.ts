@@ -12,6 +12,7 @@ import { AppError, notFound } from '../../http/errors.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import {
   GraphRequestError,
+  type GraphApiError,
   type GraphClient,
   type PhoneNumberCredentials,
 } from '../../whatsapp/graph-client.ts';
@@ -57,35 +58,62 @@ async function viaGraph<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A failed Graph call as a connection-test answer. */
+function testFailure(e: GraphApiError): z.infer<typeof ConnectionTestSchema> {
+  const code =
+    e.httpStatus === 0 ? 'unreachable' : e.code === 190 ? 'invalid_token' : `graph_${e.code ?? e.httpStatus}`;
+  return { ok: false, error: { code, message: e.details ? `${e.title}: ${e.details}` : e.title } };
+}
+
 /**
- * "Test connection": reads the number from the Graph API with its stored token. Answers `ok: false` with the
- * reason (wrong token, wrong id, unreachable) rather than an error, since a failed test is a normal answer.
+ * "Test connection": reads the number from the Graph API with its stored token and checks that it is one of its
+ * WABA's numbers. Answers `ok: false` with the reason (wrong token, wrong id, wrong WABA, unreachable) rather
+ * than an error, since a failed test is a normal answer. A passing test records the number as verified
+ * (`verified_at`), which is how numbers registered before ownership checks existed become verified.
  */
 export async function testConnection(
   deps: NumberGraphDeps,
   workspaceId: string,
   id: string,
 ): Promise<z.infer<typeof ConnectionTestSchema>> {
-  const { creds } = await numberWithCredentials(deps, workspaceId, id);
+  const { row, creds } = await numberWithCredentials(deps, workspaceId, id);
+  let info: Awaited<ReturnType<GraphClient['getPhoneNumber']>>;
   try {
-    const info = await deps.graph.getPhoneNumber(creds);
-    return {
-      ok: true,
-      ...(info.display_phone_number ? { displayPhoneNumber: info.display_phone_number } : {}),
-      ...(info.verified_name ? { verifiedName: info.verified_name } : {}),
-      ...(info.quality_rating ? { qualityRating: info.quality_rating } : {}),
-    };
+    info = await deps.graph.getPhoneNumber(creds);
   } catch (err) {
     if (!(err instanceof GraphRequestError)) throw err;
-    const e = err.error;
-    const code =
-      e.httpStatus === 0
-        ? 'unreachable'
-        : e.code === 190
-          ? 'invalid_token'
-          : `graph_${e.code ?? e.httpStatus}`;
-    return { ok: false, error: { code, message: e.details ? `${e.title}: ${e.details}` : e.title } };
+    return testFailure(err.error);
   }
+  let wabaNumbers: string[] = [];
+  try {
+    wabaNumbers = await deps.graph.listWabaPhoneNumberIds(row.waba_id, creds.accessToken);
+  } catch (err) {
+    if (!(err instanceof GraphRequestError)) throw err;
+    // No answer is a failed test; a refusal means the token cannot see that WABA: not the number's WABA.
+    if (err.error.httpStatus === 0 || err.error.httpStatus >= 500) return testFailure(err.error);
+  }
+  if (!wabaNumbers.includes(row.phone_number_id))
+    return {
+      ok: false,
+      error: {
+        code: 'waba_mismatch',
+        message: `The number is not one of the numbers of WhatsApp Business Account ${row.waba_id}`,
+      },
+    };
+  await deps.db
+    .updateTable('phone_numbers')
+    .set({ verified_at: deps.clock.now() })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('access_token_enc', '=', row.access_token_enc)
+    .where('waba_id', '=', row.waba_id)
+    .execute();
+  return {
+    ok: true,
+    ...(info.display_phone_number ? { displayPhoneNumber: info.display_phone_number } : {}),
+    ...(info.verified_name ? { verifiedName: info.verified_name } : {}),
+    ...(info.quality_rating ? { qualityRating: info.quality_rating } : {}),
+  };
 }
 
 export async function getBusinessProfile(

@@ -4,14 +4,21 @@ import type {
   PhoneNumberInputSchema,
   PhoneNumberUpdateSchema,
 } from '../../../contracts/api.schemas.ts';
-import { AppError, notFound } from '../../http/errors.ts';
-import { findPhoneNumber } from './phone-numbers.repository.ts';
-import { registerPhoneNumber, updatePhoneNumber, type PhoneNumbersDeps } from './phone-numbers.service.ts';
+import { notFound } from '../../http/errors.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
+import { verifyNumberOwnership, type OwnershipGraph } from './phone-numbers-ownership.service.ts';
+import { findPhoneNumber } from './phone-numbers.repository.ts';
+import {
+  numberTaken,
+  registerPhoneNumber,
+  updatePhoneNumber,
+  type PhoneNumbersDeps,
+} from './phone-numbers.service.ts';
 
 /**
- * Registration of phone numbers through the API, kept in step with the built-in simulator in embedded mode
- * (the simulator holds no state of its own across restarts, and only answers for numbers it knows).
+ * Registration of phone numbers through the API: ownership verified with the Graph API first, then stored, and
+ * kept in step with the built-in simulator when it is mounted (the simulator holds no state of its own across
+ * restarts; it learns the numbers' settings from Tsunagi).
  */
 
 /** The one simulator method used here, so this module does not depend on the simulator's internals. */
@@ -27,45 +34,57 @@ export interface NumberMirror {
 }
 
 export interface PhoneNumbersApiDeps extends PhoneNumbersDeps {
-  /** The built-in simulator in embedded mode, else null. */
+  /** Where ownership is checked (the Cloud API, or the built-in simulator). */
+  graph: OwnershipGraph;
+  /** The built-in simulator when mounted, else null. */
   mirror: NumberMirror | null;
 }
 
 /**
- * Registers a number and mirrors it into the simulator. A Cloud API phone number id already registered (in
- * any workspace: it routes webhooks) is a `conflict`, also when two requests race.
+ * Registers a number whose ownership the Graph API confirms (`number_token_invalid`, `number_waba_mismatch`,
+ * `number_unreachable` otherwise). Verification comes first, so only someone holding a working token learns
+ * that a phone number id is taken (`number_taken`, in any workspace, also when two requests race).
  */
 export async function registerAndMirror(
   deps: PhoneNumbersApiDeps,
   workspaceId: string,
   input: z.infer<typeof PhoneNumberInputSchema>,
 ): Promise<PhoneNumberDto> {
+  await verifyNumberOwnership(deps.graph, input);
   let dto: PhoneNumberDto;
   try {
-    dto = await registerPhoneNumber(deps, workspaceId, input);
+    dto = await registerPhoneNumber(deps, workspaceId, input, deps.clock.now());
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    throw new AppError('conflict', `Phone number id ${input.phoneNumberId} is already registered`, {
-      phoneNumberId: input.phoneNumberId,
-    });
+    throw numberTaken(input.phoneNumberId);
   }
   mirror(deps.mirror, dto, input.accessToken);
   return dto;
 }
 
-/** Updates a number and mirrors the new settings (and the current access token) into the simulator. */
+/**
+ * Updates a number; a new access token or WABA is verified with the Graph API first (same refusals as
+ * registration), and the number's settings are mirrored into the simulator.
+ */
 export async function updateAndMirror(
   deps: PhoneNumbersApiDeps,
   workspaceId: string,
   id: string,
   input: z.infer<typeof PhoneNumberUpdateSchema>,
 ): Promise<PhoneNumberDto> {
-  const dto = await updatePhoneNumber(deps, workspaceId, id, input);
-  if (deps.mirror) {
-    const row = await findPhoneNumber(deps.db, workspaceId, id);
-    if (!row) throw notFound('Phone number');
-    mirror(deps.mirror, dto, deps.secrets.open(row.access_token_enc));
+  const current = await findPhoneNumber(deps.db, workspaceId, id);
+  if (!current) throw notFound('Phone number');
+  let verifiedAt: Date | undefined;
+  if (input.accessToken !== undefined || input.wabaId !== undefined) {
+    await verifyNumberOwnership(deps.graph, {
+      phoneNumberId: current.phone_number_id,
+      wabaId: input.wabaId ?? current.waba_id,
+      accessToken: input.accessToken ?? deps.secrets.open(current.access_token_enc),
+    });
+    verifiedAt = deps.clock.now();
   }
+  const dto = await updatePhoneNumber(deps, workspaceId, id, input, verifiedAt);
+  mirror(deps.mirror, dto, input.accessToken ?? deps.secrets.open(current.access_token_enc));
   return dto;
 }
 

@@ -29,6 +29,7 @@ export async function phoneNumbersRoutes(app: FastifyInstance, ctx: AppContext):
     db: ctx.db,
     clock: ctx.clock,
     secrets: ctx.secrets,
+    graph: ctx.graph,
     mirror: ctx.simulator,
   });
 
@@ -53,9 +54,9 @@ export async function phoneNumbersRoutes(app: FastifyInstance, ctx: AppContext):
     {
       schema: {
         tags,
-        summary: 'Register a phone number',
+        summary: 'Register a phone number (its ownership is verified with the Cloud API)',
         body: PhoneNumberInputSchema,
-        response: { 201: PhoneNumberSchema, ...errorResponses(409) },
+        response: { 201: PhoneNumberSchema, ...errorResponses(409, 422, 502) },
       },
     },
     async (req, reply) => {
@@ -87,10 +88,10 @@ export async function phoneNumbersRoutes(app: FastifyInstance, ctx: AppContext):
     {
       schema: {
         tags,
-        summary: 'Update a phone number',
+        summary: 'Update a phone number (a new token or WABA is verified with the Cloud API)',
         params: IdParamsSchema,
         body: PhoneNumberUpdateSchema,
-        response: { 200: PhoneNumberSchema, ...errorResponses(404) },
+        response: { 200: PhoneNumberSchema, ...errorResponses(404, 422, 502) },
       },
     },
     async (req, reply) => {

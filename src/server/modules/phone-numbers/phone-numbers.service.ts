@@ -17,18 +17,26 @@ export interface PhoneNumbersDeps {
   secrets: SecretBox;
 }
 
-/** Registers a WhatsApp number in a workspace; the access token is encrypted at rest. */
+/** The refusal of a phone number id registered already: it names no workspace. */
+export function numberTaken(phoneNumberId: string): AppError {
+  return new AppError('number_taken', `Phone number id ${phoneNumberId} is already registered`, {
+    phoneNumberId,
+  });
+}
+
+/**
+ * Stores a WhatsApp number in a workspace; the access token is encrypted at rest. A phone number id lives in
+ * one workspace only (`number_taken`). `verifiedAt` is when its ownership was confirmed with the Graph API
+ * (see `phone-numbers-ownership.service.ts`), null when it was not checked.
+ */
 export async function registerPhoneNumber(
   deps: PhoneNumbersDeps,
   workspaceId: string,
   input: z.infer<typeof PhoneNumberInputSchema>,
+  verifiedAt: Date | null,
 ): Promise<PhoneNumberDto> {
   const taken = await findByCloudId(deps.db, input.phoneNumberId);
-  if (taken) {
-    throw new AppError('conflict', `Phone number id ${input.phoneNumberId} is already registered`, {
-      phoneNumberId: input.phoneNumberId,
-    });
-  }
+  if (taken) throw numberTaken(input.phoneNumberId);
   const now = deps.clock.now();
   const row = await deps.db
     .insertInto('phone_numbers')
@@ -42,6 +50,7 @@ export async function registerPhoneNumber(
       access_token_enc: deps.secrets.seal(input.accessToken),
       mps: input.mps,
       messaging_limit: input.messagingLimit ?? null,
+      verified_at: verifiedAt,
       created_at: now,
       updated_at: now,
     })
@@ -50,11 +59,13 @@ export async function registerPhoneNumber(
   return toPhoneNumberDto(row);
 }
 
+/** Updates a number's settings; `verifiedAt` records an ownership check made for a new token or WABA. */
 export async function updatePhoneNumber(
   deps: PhoneNumbersDeps,
   workspaceId: string,
   id: string,
   input: z.infer<typeof PhoneNumberUpdateSchema>,
+  verifiedAt?: Date,
 ): Promise<PhoneNumberDto> {
   const row = await deps.db
     .updateTable('phone_numbers')
@@ -65,6 +76,7 @@ export async function updatePhoneNumber(
       ...(input.mps !== undefined ? { mps: input.mps } : {}),
       ...(input.messagingLimit !== undefined ? { messaging_limit: input.messagingLimit } : {}),
       ...(input.label !== undefined ? { label: input.label } : {}),
+      ...(verifiedAt !== undefined ? { verified_at: verifiedAt } : {}),
       updated_at: deps.clock.now(),
     })
     .where('workspace_id', '=', workspaceId)
@@ -120,6 +132,7 @@ export function toPhoneNumberDto(row: PhoneNumberRow): PhoneNumberDto {
     messagingLimit: row.messaging_limit,
     qualityRating: row.quality_rating,
     status: row.status,
+    verifiedAt: row.verified_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

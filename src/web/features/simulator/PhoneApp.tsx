@@ -3,7 +3,14 @@ import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { MessageContent, type TapReply } from '../../components/message/MessageContent.tsx';
 import { formatTime } from '../../lib/format.ts';
-import { control, randomCustomerNumber, type SimEvent, type SimMessage, type SimNumber } from './control.ts';
+import {
+  SignInRequired,
+  control,
+  randomCustomerNumber,
+  type SimEvent,
+  type SimMessage,
+  type SimNumber,
+} from './control.ts';
 
 const MAX_MEDIA = 700 * 1024;
 const NAMES = ['山田 太郎', '佐々木 花', 'Alex Kim', '中村 さくら', 'Maria Lopez', '小林 健'];
@@ -57,7 +64,9 @@ export function PhoneApp() {
   const localMedia = useRef(new Map<string, string>());
 
   useEffect(() => {
-    control.numbers().then(setNumbers, (e: Error) => setError(e.message));
+    control
+      .numbers()
+      .then(setNumbers, (e: Error) => setError(e instanceof SignInRequired ? t('phone.signIn') : e.message));
   }, []);
   const number = numbers?.find((n) => n.phoneNumberId === numberId) ?? numbers?.[0];
   const pnid = number?.phoneNumberId ?? '';

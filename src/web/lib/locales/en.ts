@@ -697,6 +697,7 @@ export const en = {
     locationName: 'Tokyo Station',
     online: 'online',
     typing: 'typing…',
+    signIn: 'Sign in to the console first: the phone page uses your console session.',
     noNumbers: 'No business numbers in the simulator yet.',
     openConsole: 'Open console',
     tapToReply: 'Reply to this message',

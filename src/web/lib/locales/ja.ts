@@ -698,6 +698,7 @@ export const ja: Messages = {
     locationName: '東京駅',
     online: 'オンライン',
     typing: '入力中…',
+    signIn: '先にコンソールにサインインしてください（電話ページはコンソールのセッションを使います）。',
     noNumbers: 'シミュレーターにビジネス番号がまだありません。',
     openConsole: 'コンソールを開く',
     tapToReply: 'このメッセージに返信',
