@@ -10,6 +10,8 @@ export const AUDIT_ACTIONS = [
   'auth.password_changed',
   'auth.password_reset_issued',
   'auth.password_reset_completed',
+  'account.deactivated',
+  'account.reactivated',
   'member.joined',
   'member.role_changed',
   'member.deactivated',
