@@ -46,6 +46,10 @@ describe('tsunagi CLI', () => {
   });
 
   it("manages accounts as the server operator: lists them, prints a reset link, keeps every workspace's owner", async () => {
+    // Its own data directory: independent of the other tests' embedded database (one process per directory).
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagi-cli-users-'));
+    const tsunagi = (...args: string[]) =>
+      run(process.execPath, [BIN, ...args], { env: { ...env, TSUNAGI_DATA_DIR: own }, timeout: 60_000 });
     const owner = JSON.parse(
       (await tsunagi('workspace', 'create', '--name', 'Ops', '--email', 'ops@example.jp', '--json')).stdout,
     ) as { workspaceId: string };
@@ -67,6 +71,7 @@ describe('tsunagi CLI', () => {
     await expect(tsunagi('users', 'activate', '--email', 'nobody@example.jp')).rejects.toMatchObject({
       stderr: expect.stringContaining('No account'),
     });
+    fs.rmSync(own, { recursive: true, force: true });
   }, 240_000);
 
   it('rejects bad configuration and bad arguments with a clear message and a non-zero exit', async () => {
