@@ -45,6 +45,35 @@ describe('tsunagi CLI', () => {
     expect(replay).toEqual({ marked: 0, processed: 0 });
   });
 
+  it("manages accounts as the server operator: lists them, prints a reset link, keeps every workspace's owner", async () => {
+    // Its own data directory: independent of the other tests' embedded database (one process per directory).
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagi-cli-users-'));
+    const tsunagi = (...args: string[]) =>
+      run(process.execPath, [BIN, ...args], { env: { ...env, TSUNAGI_DATA_DIR: own }, timeout: 60_000 });
+    const owner = JSON.parse(
+      (await tsunagi('workspace', 'create', '--name', 'Ops', '--email', 'ops@example.jp', '--json')).stdout,
+    ) as { workspaceId: string };
+    const accounts = JSON.parse((await tsunagi('users', 'list', '--json')).stdout) as Array<{
+      email: string;
+      workspaces: Array<{ id: string; role: string }>;
+    }>;
+    expect(accounts.find((a) => a.email === 'ops@example.jp')?.workspaces).toEqual([
+      expect.objectContaining({ id: owner.workspaceId, role: 'owner' }),
+    ]);
+    const link = JSON.parse(
+      (await tsunagi('users', 'reset-password', '--email', 'OPS@example.jp', '--json')).stdout,
+    ) as { url: string };
+    expect(link.url).toMatch(/^http:\/\/localhost:\d+\/reset-password\/pwr_/);
+    // The sole owner of a workspace cannot be deactivated; an unknown e-mail is a clear error.
+    await expect(tsunagi('users', 'deactivate', '--email', 'ops@example.jp')).rejects.toMatchObject({
+      stderr: expect.stringContaining('active owner'),
+    });
+    await expect(tsunagi('users', 'activate', '--email', 'nobody@example.jp')).rejects.toMatchObject({
+      stderr: expect.stringContaining('No account'),
+    });
+    fs.rmSync(own, { recursive: true, force: true });
+  }, 240_000);
+
   it('rejects bad configuration and bad arguments with a clear message and a non-zero exit', async () => {
     await expect(
       run(process.execPath, [BIN, 'migrate'], { env: { ...env, PORT: 'eighty' } }),

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerDemoCommand, registerWorkspaceCommands } from './workspace.commands.ts';
 import { registerMigrateCommand, registerStartCommand } from './server.commands.ts';
 import { registerSimulatorCommand } from './simulator.commands.ts';
+import { registerUsersCommands } from './users.commands.ts';
 import { registerWebhookCommands } from './webhooks.commands.ts';
 
 /**
@@ -19,6 +20,7 @@ registerSimulatorCommand(program);
 registerWorkspaceCommands(program);
 registerDemoCommand(program);
 registerWebhookCommands(program);
+registerUsersCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -252,11 +252,12 @@ export const SendHeadersSchema = z.looseObject({
 
 const ERROR_MEANINGS = {
   400: 'Invalid request (validation_failed, invalid_json)',
-  401: 'Not authenticated (unauthenticated)',
-  403: 'Not allowed (forbidden, csrf_failed)',
+  401: 'Not authenticated (unauthenticated, invalid_credentials, sign_in_required)',
+  403: 'Not allowed (forbidden, csrf_failed, wrong_current_password)',
   404: 'Not found in this workspace (not_found)',
-  409: 'Conflicts with an existing resource (conflict, number_taken)',
+  409: 'Conflicts with an existing resource (conflict, number_taken, last_owner)',
   422: 'Refused by a business rule (window_closed, idempotency_key_reused, invalid_recipient, invalid_assignee, number_token_invalid, number_waba_mismatch, …)',
+  429: 'Too many attempts (too_many_attempts, rate_limited): wait Retry-After seconds',
   502: 'The WhatsApp Cloud API failed or could not be reached (whatsapp_error, number_unreachable)',
 } as const;
 
@@ -340,11 +341,14 @@ export const InvitationPreviewSchema = z.object({
   email: z.string(),
   workspaceName: z.string(),
   role: RoleSchema,
+  existingAccount: z
+    .boolean()
+    .describe('The e-mail already has an account: sign in as it, then accept (no name or password)'),
 });
 export const AcceptInvitationSchema = z.object({
   token: z.string().min(10).max(200),
-  name: z.string().trim().min(1).max(200),
-  password: z.string().min(10).max(1024),
+  name: z.string().trim().min(1).max(200).optional().describe('New accounts only'),
+  password: z.string().min(10).max(1024).optional().describe('New accounts only (at least 10 characters)'),
 });
 
 export const TeamSchema = z.object({ id: z.string(), name: z.string(), memberIds: z.array(z.string()) });

@@ -47,7 +47,12 @@ describe('users, invitations and sessions', () => {
     const token = decodeURIComponent(url.split('/invite/')[1]!);
 
     const preview = await t.app.inject({ method: 'GET', url: `/api/v1/invitations/${token}` });
-    expect(preview.json()).toEqual({ email: 'hanako@example.jp', workspaceName: '山田商店', role: 'agent' });
+    expect(preview.json()).toEqual({
+      email: 'hanako@example.jp',
+      workspaceName: '山田商店',
+      role: 'agent',
+      existingAccount: false,
+    });
     const weak = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/accept-invite',

@@ -33,6 +33,7 @@ describe('console routes', () => {
       '/inbox/0190b6a4-0000-7000-8000-000000000000',
       '/settings/users',
       '/invite/tok',
+      '/reset-password/pwr_tok',
       '/login',
     ]) {
       const res = await a.inject({ url });

@@ -45,6 +45,8 @@ export interface MembershipsTable {
   availability: Generated<Availability>;
   last_seen_at: NullableTimestamp;
   capacity: Generated<number>;
+  /** Set when an admin of this workspace deactivated the member: no access to this workspace only. */
+  deactivated_at: NullableTimestamp;
 }
 
 /** An agent's presence: only `online` agents (seen recently) receive automatic assignments. */
@@ -60,10 +62,39 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
-export interface LoginAttemptsTable {
-  email: string;
-  attempted_at: Timestamp;
-  succeeded: boolean;
+/** Password-check throttling per key (`acct:…`, `ip:…`, `pair:…`); see `auth-throttle.rules.ts`. */
+export interface AuthThrottlesTable {
+  key: string;
+  failures: Generated<number>;
+  next_allowed_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One-time password reset links (token stored hashed). `workspace_id` null: issued by the operator. */
+export interface PasswordResetsTable {
+  id: string;
+  user_id: string;
+  workspace_id: string | null;
+  token_hash: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+/** The append-only audit log of a workspace (ids only, no personal data). */
+export interface AuditLogTable {
+  id: string;
+  workspace_id: string;
+  occurred_at: Timestamp;
+  actor_type: 'user' | 'api_key' | 'system';
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  data: Json;
 }
 
 export interface ApiKeysTable {
@@ -381,7 +412,9 @@ export interface Database {
   users: UsersTable;
   memberships: MembershipsTable;
   sessions: SessionsTable;
-  login_attempts: LoginAttemptsTable;
+  auth_throttles: AuthThrottlesTable;
+  password_resets: PasswordResetsTable;
+  audit_log: AuditLogTable;
   api_keys: ApiKeysTable;
   phone_numbers: PhoneNumbersTable;
   contacts: ContactsTable;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { auditRoutes } from '../modules/audit/audit.routes.ts';
 import { automationRoutes } from '../modules/automation/automation.routes.ts';
 import { contactEventsRoutes } from '../modules/contacts/contact-events.routes.ts';
 import { contactTagsRoutes } from '../modules/contacts/contact-tags.routes.ts';
@@ -35,4 +36,5 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await contactEventsRoutes(app, ctx);
   await automationRoutes(app, ctx);
   await simulatorAccessRoutes(app, ctx);
+  await auditRoutes(app, ctx);
 }

@@ -55,7 +55,11 @@ export async function createHttpApp(ctx: AppContext, opts: HttpAppOptions = {}):
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof AppError) return reply.code(err.httpStatus).send(err.toBody());
+    if (err instanceof AppError) {
+      const retryAfter = err.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+      return reply.code(err.httpStatus).send(err.toBody());
+    }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({
         path: v.instancePath || '/',

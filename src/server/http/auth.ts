@@ -47,6 +47,7 @@ export async function resolvePrincipal(db: Db, clock: Clock, req: FastifyRequest
     .where('sessions.token_hash', '=', sha256Hex(token))
     .where('sessions.expires_at', '>', clock.now())
     .where('users.deactivated_at', 'is', null)
+    .where('memberships.deactivated_at', 'is', null)
     .executeTakeFirst();
   if (!row) return null;
   return {

@@ -41,7 +41,16 @@ const TYPES: Record<string, string> = {
 };
 
 /** Console routes whose HTML is the single-page app (the client router takes over from there). */
-const APP_PATHS = ['/', '/login', '/inbox', '/inbox/*', '/settings', '/settings/*', '/invite/*'];
+const APP_PATHS = [
+  '/',
+  '/login',
+  '/inbox',
+  '/inbox/*',
+  '/settings',
+  '/settings/*',
+  '/invite/*',
+  '/reset-password/*',
+];
 
 interface StaticFile {
   body: Buffer;

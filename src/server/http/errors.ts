@@ -10,13 +10,19 @@ export const ERROR_HTTP_STATUS = {
   invalid_json: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
+  /** Accepting an invitation for an e-mail that already has an account: sign in as that account first. */
+  sign_in_required: 401,
   forbidden: 403,
+  /** A password change whose current password is wrong (403, not 401: the session itself is fine). */
+  wrong_current_password: 403,
   csrf_failed: 403,
   invalid_signature: 403,
   not_found: 404,
   conflict: 409,
   /** The phone number id is registered already (in some workspace; which one is never said). */
   number_taken: 409,
+  /** The change would leave a workspace without an active owner. */
+  last_owner: 409,
   idempotency_key_reused: 422,
   window_closed: 422,
   contact_opted_out: 422,
@@ -31,7 +37,8 @@ export const ERROR_HTTP_STATUS = {
   invalid_automation: 422,
   payload_too_large: 413,
   rate_limited: 429,
-  login_locked: 429,
+  /** Too many failed password checks for this account or client address: wait `Retry-After` seconds. */
+  too_many_attempts: 429,
   internal: 500,
   /** The WhatsApp Cloud API refused or failed a call made on the caller's behalf (details carry its error). */
   whatsapp_error: 502,

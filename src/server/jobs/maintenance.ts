@@ -42,10 +42,17 @@ export async function runMaintenance(deps: { db: Db; clock: Clock }): Promise<Re
   });
   const n = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
   counts.sessions = n(await db.deleteFrom('sessions').where('expires_at', '<', now).executeTakeFirst());
-  counts.loginAttempts = n(
+  counts.authThrottles = n(
     await db
-      .deleteFrom('login_attempts')
-      .where('attempted_at', '<', ago(24 * 3600_000))
+      .deleteFrom('auth_throttles')
+      .where('updated_at', '<', ago(24 * 3600_000))
+      .where('next_allowed_at', '<', now)
+      .executeTakeFirst(),
+  );
+  counts.passwordResets = n(
+    await db
+      .deleteFrom('password_resets')
+      .where('expires_at', '<', ago(24 * 3600_000))
       .executeTakeFirst(),
   );
   counts.parkedStatuses = n(

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -9,10 +9,19 @@ import {
   SwitchWorkspaceSchema,
   errorResponses,
 } from '../../../contracts/api.schemas.ts';
+import {
+  PasswordChangeSchema,
+  PasswordResetCompleteSchema,
+  PasswordResetPreviewSchema,
+  ResetTokenParamsSchema,
+  SignedInSchema,
+} from '../../../contracts/auth.schemas.ts';
 import { SESSION_COOKIE, readCookie, requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { acceptInvitation, previewInvitation } from '../users/invitations.service.ts';
 import { describeMe, switchWorkspace, updateMe } from '../users/users.service.ts';
+import { actorOf, requestOrigin } from '../audit/audit.service.ts';
+import { changePassword, completePasswordReset, previewPasswordReset } from './passwords.service.ts';
 import { login, logout, type LoginResult } from './sessions.service.ts';
 
 const LoginBody = z.object({
@@ -46,14 +55,81 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     };
   };
 
-  r.post('/api/v1/auth/login', { schema: { tags, body: LoginBody } }, async (req, reply) =>
-    signedIn(reply, await login(ctx.db, ctx.clock, req.body)),
+  /** Ends the request's own session (after it was replaced by a new one). */
+  const endCurrentSession = async (req: FastifyRequest) => {
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (token) await logout(ctx.db, token);
+  };
+
+  r.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        tags,
+        summary: 'Sign in (throttled: 429 too_many_attempts with Retry-After)',
+        body: LoginBody,
+        response: { 200: SignedInSchema, ...errorResponses(429) },
+      },
+    },
+    async (req, reply) => signedIn(reply, await login(deps, req.body, requestOrigin(req))),
+  );
+
+  r.post(
+    '/api/v1/auth/password',
+    {
+      schema: {
+        tags,
+        summary: 'Change your password (ends your other sessions)',
+        body: PasswordChangeSchema,
+        response: { 200: z.object({ ok: z.literal(true) }), ...errorResponses(429) },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      await changePassword(
+        deps,
+        p,
+        req.body,
+        actorOf(p, req),
+        readCookie(req.headers.cookie, SESSION_COOKIE),
+      );
+      return { ok: true as const };
+    },
+  );
+
+  r.get(
+    '/api/v1/password-resets/:token',
+    {
+      schema: {
+        tags,
+        summary: 'Whose password a reset link is for (no sign-in needed)',
+        params: ResetTokenParamsSchema,
+        response: { 200: PasswordResetPreviewSchema, ...errorResponses(404) },
+      },
+    },
+    async (req) => previewPasswordReset(deps, req.params.token),
+  );
+
+  r.post(
+    '/api/v1/auth/reset-password',
+    {
+      schema: {
+        tags,
+        summary: 'Set a new password from a one-time reset link and sign in (ends every other session)',
+        body: PasswordResetCompleteSchema,
+        response: { 200: SignedInSchema, ...errorResponses(404) },
+      },
+    },
+    async (req, reply) => {
+      const result = await completePasswordReset(deps, req.body, requestOrigin(req));
+      await endCurrentSession(req);
+      return signedIn(reply, result);
+    },
   );
 
   r.post('/api/v1/auth/logout', { schema: { tags } }, async (req, reply) => {
     requireAuth(req, reply);
-    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-    if (token) await logout(ctx.db, token);
+    await endCurrentSession(req);
     reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
     return { ok: true };
   });
@@ -87,8 +163,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     async (req, reply) => {
       const p = requireAuth(req, reply);
       const result = await switchWorkspace(deps, p, req.body.workspaceId);
-      const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-      if (token) await logout(ctx.db, token);
+      await endCurrentSession(req);
       return signedIn(reply, result);
     },
   );
@@ -111,10 +186,18 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     {
       schema: {
         tags,
-        summary: 'Accept an invitation: create your account and sign in',
+        summary:
+          'Accept an invitation: a new e-mail creates its account (name, password); an existing account must be signed in (401 sign_in_required)',
         body: AcceptInvitationSchema,
+        response: { 200: SignedInSchema, ...errorResponses(404) },
       },
     },
-    async (req, reply) => signedIn(reply, await acceptInvitation(deps, req.body)),
+    async (req, reply) => {
+      // A signed-in caller accepts into their own account: their session must pass the CSRF check.
+      const signedInAs = req.principal ? requireAuth(req, reply) : null;
+      const result = await acceptInvitation(deps, req.body, signedInAs, requestOrigin(req));
+      if (signedInAs) await endCurrentSession(req);
+      return signedIn(reply, result);
+    },
   );
 }

@@ -2,8 +2,10 @@ import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db, DbOrTx, MemberRole } from '../../db/types.ts';
 import { AppError } from '../../http/errors.ts';
-import { randomToken, sha256Hex, verifyPassword } from '../../lib/crypto.ts';
-import { SESSION_TTL_MS, loginLockedUntil } from './auth.rules.ts';
+import { randomToken, sha256Hex } from '../../lib/crypto.ts';
+import { record, recordMany, type AuditActor, type AuditOrigin } from '../audit/audit.service.ts';
+import { throttledPasswordCheck, verifyAccountPassword } from './auth-throttle.service.ts';
+import { SESSION_TTL_MS } from './auth.rules.ts';
 
 export interface LoginResult {
   token: string;
@@ -14,42 +16,75 @@ export interface LoginResult {
   workspaces: Array<{ id: string; name: string; role: MemberRole }>;
 }
 
-/**
- * Email/password sign-in. Every attempt is recorded; after repeated failures the email is locked for a while
- * (429 `login_locked`), whether or not the account exists, so the endpoint does not reveal which emails exist.
- */
-export async function login(
-  db: Db,
-  clock: Clock,
-  input: { email: string; password: string; workspaceId?: string },
-): Promise<LoginResult> {
-  const email = input.email.trim().toLowerCase();
-  const now = clock.now();
-  const attempts = await db
-    .selectFrom('login_attempts')
-    .select(['attempted_at as at', 'succeeded'])
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', email))
-    .where('attempted_at', '>', new Date(now.getTime() - 60 * 60_000))
-    .orderBy('attempted_at', 'desc')
-    .limit(50)
-    .execute();
-  const lockedUntil = loginLockedUntil(attempts, now);
-  if (lockedUntil) {
-    throw new AppError('login_locked', 'Too many failed sign-in attempts; try again later', {
-      retryAfterSeconds: Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000),
-    });
-  }
-  const user = await db
+/** What sign-in uses. */
+export interface SignInDeps {
+  db: Db;
+  clock: Clock;
+}
+
+/** Looks an account up by e-mail (case-insensitive), deactivated or not. */
+export async function findAccountByEmail(db: DbOrTx, email: string) {
+  return db
     .selectFrom('users')
     .selectAll()
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', email))
-    .where('deactivated_at', 'is', null)
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.trim().toLowerCase()))
     .executeTakeFirst();
-  const ok = user ? await verifyPassword(input.password, user.password_hash) : false;
-  await db.insertInto('login_attempts').values({ email, attempted_at: now, succeeded: ok }).execute();
-  if (!user || !ok) throw new AppError('invalid_credentials', 'Email or password is incorrect');
+}
 
-  return openSession(db, clock, user, input.workspaceId);
+/** The workspaces in which a user is an active member (where their sign-ins and failures are recorded). */
+async function activeWorkspaceIds(db: DbOrTx, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('memberships')
+    .select('workspace_id')
+    .where('user_id', '=', userId)
+    .where('deactivated_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.workspace_id);
+}
+
+/**
+ * Email/password sign-in. The check is throttled per account, per account and address, and per address
+ * (429 `too_many_attempts` with Retry-After), and takes as long for an unknown e-mail as for a known one, so
+ * neither the answer nor its timing reveals which e-mails have accounts. A failure for an existing account is
+ * recorded in the audit log of each of its workspaces; a success in the workspace signed into.
+ */
+export async function login(
+  deps: SignInDeps,
+  input: { email: string; password: string; workspaceId?: string | undefined },
+  origin: AuditOrigin,
+): Promise<LoginResult> {
+  const email = input.email.trim().toLowerCase();
+  const user = await findAccountByEmail(deps.db, email);
+  const ok = await throttledPasswordCheck(deps, { email, ip: origin.ip }, () =>
+    verifyAccountPassword(user, input.password),
+  );
+  if (!user || !ok) {
+    if (user) {
+      const actor: AuditActor = { type: 'user', id: null, ...origin };
+      const workspaceIds = await activeWorkspaceIds(deps.db, user.id);
+      await recordMany(
+        deps.db,
+        deps.clock,
+        workspaceIds.map((workspaceId) => ({
+          workspaceId,
+          actor,
+          action: 'auth.sign_in_failed' as const,
+          target: { type: 'user', id: user.id },
+        })),
+      );
+    }
+    throw new AppError('invalid_credentials', 'Email or password is incorrect');
+  }
+  return deps.db.transaction().execute(async (tx) => {
+    const result = await openSession(tx, deps.clock, user, input.workspaceId);
+    await record(tx, deps.clock, {
+      workspaceId: result.workspace.id,
+      actor: { type: 'user', id: user.id, ...origin },
+      action: 'auth.sign_in',
+      target: { type: 'user', id: user.id },
+    });
+    return result;
+  });
 }
 
 /**
@@ -70,11 +105,12 @@ export async function openSession(
     .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
     .select(['workspaces.id', 'workspaces.name', 'memberships.role'])
     .where('memberships.user_id', '=', user.id)
+    .where('memberships.deactivated_at', 'is', null)
     .orderBy('memberships.created_at')
     .execute();
   // Sign-in falls back to the first workspace; switching (`strict`) must land in the one asked for.
   const workspace = workspaces.find((w) => w.id === workspaceId) ?? (opts.strict ? undefined : workspaces[0]);
-  if (!workspace) throw new AppError('forbidden', 'This user is not a member of that workspace');
+  if (!workspace) throw new AppError('forbidden', 'This user is not an active member of that workspace');
   const token = randomToken('', 32);
   const csrfToken = randomToken('', 24);
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
@@ -100,6 +136,7 @@ export async function openSession(
   };
 }
 
+/** Ends the session with this token. */
 export async function logout(db: Db, token: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', sha256Hex(token)).execute();
 }

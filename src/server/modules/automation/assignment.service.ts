@@ -45,7 +45,9 @@ export async function loadCandidates(
     from memberships m
     join users u on u.id = m.user_id and u.deactivated_at is null
     ${teamId ? sql`join team_members tm on tm.user_id = m.user_id and tm.team_id = ${teamId}` : sql``}
-    where m.workspace_id = ${workspaceId} and m.role in ('owner', 'admin', 'agent')`.execute(db);
+    where m.workspace_id = ${workspaceId} and m.deactivated_at is null and m.role in ('owner', 'admin', 'agent')`.execute(
+    db,
+  );
   return rows.rows.map((r) => ({
     userId: r.user_id,
     availability: r.availability,

@@ -3,6 +3,7 @@
  * compiled documents the engine evaluates (keyed by workspace and version, so a save anywhere in the cluster
  * is picked up by every process on its next message without any invalidation message).
  */
+import { SYSTEM_ACTOR, record, type AuditActor } from '../audit/audit.service.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db, DbOrTx } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
@@ -150,6 +151,10 @@ export async function saveAutomation(
     config: unknown;
     note?: string | undefined;
     enabled?: boolean | undefined;
+    /** Who saved it, for the audit log (each saved version is an audit entry). */
+    actor?: AuditActor | undefined;
+    /** The audit action: a plain save, or a rollback that restored version `rolledBackTo`. */
+    rolledBackTo?: number | undefined;
   },
 ): Promise<AutomationState> {
   const compiled = await compileAutomation(input.config, 0);
@@ -190,6 +195,13 @@ export async function saveAutomation(
         oc.column('workspace_id').doUpdateSet({ enabled, active_version: version, updated_at: now }),
       )
       .execute();
+    await record(tx, deps.clock, {
+      workspaceId: input.workspaceId,
+      actor: input.actor ?? SYSTEM_ACTOR,
+      action: input.rolledBackTo === undefined ? 'automation.version_saved' : 'automation.rolled_back',
+      target: { type: 'automation_version', id: String(version) },
+      data: input.rolledBackTo === undefined ? {} : { restoredVersion: input.rolledBackTo },
+    });
   });
   return getAutomation(deps, input.workspaceId);
 }
@@ -253,7 +265,7 @@ export async function listVersions(
 /** Rolls back: the document of an old version becomes the next version (history is never rewritten). */
 export async function rollbackAutomation(
   deps: AutomationConfigDeps,
-  input: { workspaceId: string; authorUserId: string | null; version: number },
+  input: { workspaceId: string; authorUserId: string | null; version: number; actor?: AuditActor },
 ): Promise<AutomationState> {
   const old = await deps.db
     .selectFrom('automation_configs')
@@ -267,5 +279,7 @@ export async function rollbackAutomation(
     authorUserId: input.authorUserId,
     config: old.config,
     note: `Rollback to version ${input.version}`,
+    actor: input.actor,
+    rolledBackTo: input.version,
   });
 }

@@ -1,3 +1,4 @@
+import { actorOf } from '../audit/audit.service.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -71,6 +72,7 @@ export async function automationRoutes(app: FastifyInstance, ctx: AppContext): P
         config: req.body.config,
         note: req.body.note,
         enabled: req.body.enabled,
+        actor: actorOf(p, req),
       });
     },
   );
@@ -137,6 +139,7 @@ export async function automationRoutes(app: FastifyInstance, ctx: AppContext): P
         workspaceId: p.workspaceId,
         authorUserId: p.userId,
         version: req.body.version,
+        actor: actorOf(p, req),
       });
     },
   );

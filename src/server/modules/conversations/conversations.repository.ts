@@ -149,6 +149,7 @@ export async function findActiveMemberRole(
     .where('memberships.workspace_id', '=', workspaceId)
     .where('memberships.user_id', '=', userId)
     .where('users.deactivated_at', 'is', null)
+    .where('memberships.deactivated_at', 'is', null)
     .executeTakeFirst();
   return row?.role;
 }

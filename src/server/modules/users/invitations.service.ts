@@ -8,8 +8,10 @@ import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db, DbOrTx } from '../../db/types.ts';
 import { AppError } from '../../http/errors.ts';
-import { hashPassword, randomToken, sha256Hex, verifyPassword } from '../../lib/crypto.ts';
-import { openSession, type LoginResult } from '../auth/sessions.service.ts';
+import { hashPassword, randomToken, sha256Hex } from '../../lib/crypto.ts';
+import { record, type AuditActor, type AuditOrigin } from '../audit/audit.service.ts';
+import type { Principal } from '../auth/principal.ts';
+import { findAccountByEmail, openSession, type LoginResult } from '../auth/sessions.service.ts';
 
 /** An invitation link is valid for 7 days and works once. */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60_000;
@@ -24,6 +26,7 @@ export async function createInvitation(
     workspaceId: string;
     invitedBy: string | null;
     baseUrl: string;
+    actor: AuditActor;
   },
 ): Promise<z.infer<typeof InvitationSchema>> {
   const email = input.email.trim().toLowerCase();
@@ -39,20 +42,29 @@ export async function createInvitation(
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
   const id = newId();
-  await deps.db
-    .insertInto('invitations')
-    .values({
-      id,
-      workspace_id: input.workspaceId,
-      email,
-      name: input.name ?? null,
-      role: input.role,
-      token_hash: sha256Hex(token),
-      invited_by: input.invitedBy,
-      created_at: now,
-      expires_at: expiresAt,
-    })
-    .execute();
+  await deps.db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('invitations')
+      .values({
+        id,
+        workspace_id: input.workspaceId,
+        email,
+        name: input.name ?? null,
+        role: input.role,
+        token_hash: sha256Hex(token),
+        invited_by: input.invitedBy,
+        created_at: now,
+        expires_at: expiresAt,
+      })
+      .execute();
+    await record(tx, deps.clock, {
+      workspaceId: input.workspaceId,
+      actor: input.actor,
+      action: 'invitation.created',
+      target: { type: 'invitation', id },
+      data: { role: input.role },
+    });
+  });
   return {
     id,
     email,
@@ -82,27 +94,57 @@ async function findOpenInvitation(deps: { db: DbOrTx; clock: Clock }, token: str
   return inv;
 }
 
-/** What an invitation link is for (the sign-up page shows it before asking for a name and password). */
+/**
+ * What an invitation link is for (the sign-up page shows it first). `existingAccount`: the e-mail already has
+ * an account, so the invitee signs in as it and accepts (no new password).
+ */
 export async function previewInvitation(
   deps: { db: Db; clock: Clock },
   token: string,
-): Promise<{ email: string; workspaceName: string; role: MemberRoleDto }> {
+): Promise<{ email: string; workspaceName: string; role: MemberRoleDto; existingAccount: boolean }> {
   const inv = await findOpenInvitation(deps, token);
-  return { email: inv.email, workspaceName: inv.workspace_name, role: inv.role };
+  const account = await findAccountByEmail(deps.db, inv.email);
+  return {
+    email: inv.email,
+    workspaceName: inv.workspace_name,
+    role: inv.role,
+    existingAccount: account !== undefined,
+  };
 }
 
 /**
- * Accepts an invitation: creates the user (or, for an email that already has an account, checks its
- * password), adds the membership, uses up the link, and signs in. All in one transaction, so a link cannot be
- * used twice even by concurrent requests (the invitation row is locked).
+ * Accepts an invitation and signs in to its workspace. For a new e-mail it creates the account with the name
+ * and password given. For an e-mail that already has an account it never takes a password (that would be an
+ * unthrottled way to guess it): the caller must be signed in as that account (401 `sign_in_required`
+ * otherwise, 403 if signed in as someone else), and the membership is added to it. One transaction, with the
+ * invitation row locked, so a link works once even under concurrent requests. Audited as `member.joined`.
  */
 export async function acceptInvitation(
   deps: { db: Db; clock: Clock },
-  input: { token: string; name: string; password: string },
+  input: { token: string; name?: string | undefined; password?: string | undefined },
+  signedIn: Principal | null,
+  origin: AuditOrigin,
 ): Promise<LoginResult> {
-  const passwordHash = await hashPassword(input.password);
+  const inv = await findOpenInvitation(deps, input.token);
+  const account = await findAccountByEmail(deps.db, inv.email);
+  if (account) {
+    if (!signedIn?.userId)
+      throw new AppError(
+        'sign_in_required',
+        'An account with this e-mail exists: sign in first, then accept',
+        {
+          email: inv.email,
+        },
+      );
+    if (signedIn.userId !== account.id)
+      throw new AppError('forbidden', 'This invitation is for another account: sign out and sign in as it');
+  } else if (!input.name || !input.password) {
+    throw new AppError('validation_failed', 'Enter your name and a password (at least 10 characters)', {
+      issues: [{ path: input.name ? '/password' : '/name', message: 'required' }],
+    });
+  }
+  const passwordHash = account ? null : await hashPassword(input.password ?? '');
   return deps.db.transaction().execute(async (tx) => {
-    const inv = await findOpenInvitation({ db: tx, clock: deps.clock }, input.token);
     const locked = await tx
       .selectFrom('invitations')
       .select('accepted_at')
@@ -111,38 +153,15 @@ export async function acceptInvitation(
       .executeTakeFirstOrThrow();
     if (locked.accepted_at) throw new AppError('not_found', 'This invitation link was already used');
     const now = deps.clock.now();
-    let user = await tx
-      .selectFrom('users')
-      .select(['id', 'email', 'name', 'locale', 'password_hash', 'deactivated_at'])
-      .where((eb) => eb(eb.fn('lower', ['email']), '=', inv.email))
-      .executeTakeFirst();
-    if (user) {
-      if (user.deactivated_at || !(await verifyPassword(input.password, user.password_hash)))
-        throw new AppError(
-          'invalid_credentials',
-          'An account with this email exists: enter its current password to join the workspace',
-        );
+    let user: { id: string; email: string; name: string; locale: string | null };
+    if (account) {
+      user = account;
     } else {
-      const id = newId();
+      user = { id: newId(), email: inv.email, name: input.name ?? '', locale: null };
       await tx
         .insertInto('users')
-        .values({
-          id,
-          email: inv.email,
-          name: input.name,
-          password_hash: passwordHash,
-          locale: null,
-          created_at: now,
-        })
+        .values({ ...user, password_hash: passwordHash ?? '', created_at: now })
         .execute();
-      user = {
-        id,
-        email: inv.email,
-        name: input.name,
-        locale: null,
-        password_hash: '',
-        deactivated_at: null,
-      };
     }
     await tx
       .insertInto('memberships')
@@ -150,6 +169,13 @@ export async function acceptInvitation(
       .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doNothing())
       .execute();
     await tx.updateTable('invitations').set({ accepted_at: now }).where('id', '=', inv.id).execute();
+    await record(tx, deps.clock, {
+      workspaceId: inv.workspace_id,
+      actor: { type: 'user', id: user.id, ...origin },
+      action: 'member.joined',
+      target: { type: 'user', id: user.id },
+      data: { invitationId: inv.id, role: inv.role },
+    });
     return openSession(tx, deps.clock, user, inv.workspace_id, { strict: true });
   });
 }

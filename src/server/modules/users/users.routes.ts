@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
   IdParamsSchema,
   InvitationInputSchema,
@@ -9,11 +10,14 @@ import {
   UserUpdateSchema,
   errorResponses,
 } from '../../../contracts/api.schemas.ts';
+import { PasswordResetLinkSchema } from '../../../contracts/auth.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
+import { actorOf } from '../audit/audit.service.ts';
+import { issuePasswordReset } from '../auth/passwords.service.ts';
 import { requirePermission } from '../auth/principal.ts';
 import { createInvitation } from './invitations.service.ts';
-import { listUsers, updateUser, type UsersDeps } from './users.service.ts';
+import { removeMember, listUsers, updateUser, type UsersDeps } from './users.service.ts';
 
 const tags = ['users'];
 
@@ -48,7 +52,7 @@ export async function usersRoutes(app: FastifyInstance, ctx: AppContext): Promis
     {
       schema: {
         tags,
-        summary: "Change a member's role, deactivate or reactivate them",
+        summary: "Change a member's role, deactivate or reactivate them in this workspace",
         params: IdParamsSchema,
         body: UserUpdateSchema,
         response: { 200: UserSchema, ...errorResponses(404, 409) },
@@ -57,7 +61,47 @@ export async function usersRoutes(app: FastifyInstance, ctx: AppContext): Promis
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'manage');
-      return updateUser(deps, p, req.params.id, req.body);
+      return updateUser(deps, p, req.params.id, req.body, actorOf(p, req));
+    },
+  );
+
+  r.delete(
+    '/api/v1/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a member from this workspace (their account and other workspaces stay)',
+        params: IdParamsSchema,
+        response: { 204: z.null(), ...errorResponses(404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requirePermission(p, 'manage');
+      await removeMember(deps, p, req.params.id, actorOf(p, req));
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.post(
+    '/api/v1/users/:id/password-reset',
+    {
+      schema: {
+        tags,
+        summary:
+          "Issue a one-time link (24 h) to set a member's password; shown once, Tsunagi sends no e-mail",
+        params: IdParamsSchema,
+        response: { 201: PasswordResetLinkSchema, ...errorResponses(404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requirePermission(p, 'manage');
+      const link = await issuePasswordReset(deps, p, req.params.id, {
+        baseUrl: publicBaseUrl(ctx, req),
+        who: actorOf(p, req),
+      });
+      return reply.code(201).send(link);
     },
   );
 
@@ -79,6 +123,7 @@ export async function usersRoutes(app: FastifyInstance, ctx: AppContext): Promis
         workspaceId: p.workspaceId,
         invitedBy: p.userId,
         baseUrl: publicBaseUrl(ctx, req),
+        actor: actorOf(p, req),
       });
       return reply.code(201).send(inv);
     },

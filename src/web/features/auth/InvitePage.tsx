@@ -5,11 +5,16 @@ import { navigate } from '../../app/router.tsx';
 import { useSessionApi } from '../../app/session.tsx';
 import { api } from '../../lib/api.ts';
 import type { InvitationPreview, LoginResult } from '../../lib/types.ts';
+import { signInErrorText } from './sign-in-errors.ts';
 
-/** `/invite/:token`: the one-time link of an invitation — choose a name and password, then signed in. */
+/**
+ * `/invite/:token`: the one-time link of an invitation. A new e-mail chooses a name and password; an e-mail
+ * that already has an account signs in as it first (its password is never sent with the invitation) and
+ * then joins the workspace.
+ */
 export function InvitePage({ token }: { token: string }) {
   const { t } = useTranslation();
-  const { signedIn } = useSessionApi();
+  const { state, signedIn } = useSessionApi();
   const invite = useQuery({
     queryKey: ['invitation', token],
     queryFn: () => api<InvitationPreview>(`/invitations/${encodeURIComponent(token)}`, { anonymous: true }),
@@ -18,62 +23,86 @@ export function InvitePage({ token }: { token: string }) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const signedInEmail = state.status === 'signed-in' ? state.session.user.email.toLowerCase() : null;
 
+  const accept = async (body: Record<string, string>, anonymous: boolean) => {
+    const r = await api<LoginResult>('/auth/accept-invite', { body: { token, ...body }, anonymous });
+    signedIn(r);
+    navigate('/inbox', { replace: true });
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
     try {
-      const r = await api<LoginResult>('/auth/accept-invite', {
-        body: { token, name, password },
-        anonymous: true,
-      });
-      signedIn(r);
-      navigate('/inbox', { replace: true });
+      if (!invite.data?.existingAccount) return await accept({ name, password }, true);
+      if (signedInEmail !== invite.data.email) {
+        signedIn(
+          await api<LoginResult>('/auth/login', {
+            body: { email: invite.data.email, password },
+            anonymous: true,
+          }),
+        );
+      }
+      await accept({}, false);
     } catch (err) {
-      setError(err instanceof Error ? err.message : t('app.error'));
+      setError(signInErrorText(err, t));
     }
   };
 
+  const data = invite.data;
+  const otherAccount = data?.existingAccount && signedInEmail !== null && signedInEmail !== data.email;
   return (
     <div className="auth-screen">
-      <form className="auth-card" onSubmit={submit}>
+      <form className="auth-card" onSubmit={(e) => void submit(e)}>
         {invite.isLoading && <p>{t('app.loading')}</p>}
         {invite.isError && (
           <p className="form-error" role="alert">
             {t('invite.invalid')}
           </p>
         )}
-        {invite.data && (
+        {data && (
           <>
-            <h1>{t('invite.title', { workspace: invite.data.workspaceName })}</h1>
+            <h1>{t('invite.title', { workspace: data.workspaceName })}</h1>
             <p className="muted">
-              {t('invite.subtitle', {
-                role: t(`settings.users.roles.${invite.data.role}`),
-                email: invite.data.email,
-              })}
+              {t('invite.subtitle', { role: t(`settings.users.roles.${data.role}`), email: data.email })}
             </p>
-            <label className="field">
-              <span>{t('invite.name')}</span>
-              <input required value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
-            </label>
-            <label className="field">
-              <span>{t('invite.password')}</span>
-              <input
-                type="password"
-                required
-                minLength={10}
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                autoComplete="new-password"
-              />
-            </label>
+            {data.existingAccount ? (
+              <p role="status">
+                {signedInEmail === data.email
+                  ? t('invite.joinAs', { email: data.email })
+                  : t('invite.signInFirst', { email: data.email })}
+                {otherAccount && ` ${t('invite.otherAccount', { email: signedInEmail })}`}
+              </p>
+            ) : (
+              <label className="field">
+                <span>{t('invite.name')}</span>
+                <input required value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
+              </label>
+            )}
+            {(!data.existingAccount || signedInEmail !== data.email) && (
+              <label className="field">
+                <span>{data.existingAccount ? t('auth.password') : t('invite.password')}</span>
+                <input
+                  type="password"
+                  required
+                  minLength={data.existingAccount ? 1 : 10}
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                  autoComplete={data.existingAccount ? 'current-password' : 'new-password'}
+                />
+              </label>
+            )}
             {error && (
               <p className="form-error" role="alert">
                 {error}
               </p>
             )}
             <button className="btn primary wide" type="submit">
-              {t('invite.accept')}
+              {!data.existingAccount
+                ? t('invite.accept')
+                : signedInEmail === data.email
+                  ? t('invite.join')
+                  : t('invite.signInAndJoin')}
             </button>
           </>
         )}

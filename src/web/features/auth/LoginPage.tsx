@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../../lib/api.ts';
+import { api } from '../../lib/api.ts';
 import type { LoginResult } from '../../lib/types.ts';
 import { useSessionApi } from '../../app/session.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
+import { signInErrorText } from './sign-in-errors.ts';
 
-/** Email/password sign-in, with the lockout message after repeated failures. */
+/** Email/password sign-in, saying how long to wait after repeated failures. */
 export function LoginPage({ expired }: { expired: boolean }) {
   const { t } = useTranslation();
   const { signedIn } = useSessionApi();
@@ -21,16 +22,7 @@ export function LoginPage({ expired }: { expired: boolean }) {
     try {
       signedIn(await api<LoginResult>('/auth/login', { body: { email, password }, anonymous: true }));
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'login_locked') {
-        const s = Number(err.details?.retryAfterSeconds);
-        setError(
-          Number.isFinite(s) && s > 0
-            ? t('auth.locked', { minutes: Math.ceil(s / 60) })
-            : t('auth.lockedSoon'),
-        );
-      } else if (err instanceof ApiError && (err.status === 401 || err.code === 'invalid_credentials')) {
-        setError(t('auth.invalid'));
-      } else setError(err instanceof Error ? err.message : t('app.error'));
+      setError(signInErrorText(err, t));
     } finally {
       setBusy(false);
     }

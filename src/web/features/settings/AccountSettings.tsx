@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { useSession, useSessionApi } from '../../app/session.tsx';
 import { api } from '../../lib/api.ts';
 import { browserLocale, clearSavedLocale, setLocale } from '../../lib/i18n.ts';
+import { PasswordChange } from './PasswordChange.tsx';
 
-/** My display name and language (saved to the account, so it follows me to other browsers). */
+/** My display name and language (saved to the account, so it follows me to other browsers), and my password. */
 export function AccountSettings() {
   const { t, i18n } = useTranslation();
   const session = useSession();
@@ -21,41 +22,44 @@ export function AccountSettings() {
     }
   };
   return (
-    <form className="card form-grid" onSubmit={(e) => void save(e)}>
-      <label className="field">
-        <span>{t('settings.account.name')}</span>
-        <input required value={name} onChange={(e) => setName(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>{t('settings.account.language')}</span>
-        <select
-          value={session.user.locale ?? 'auto'}
-          onChange={(e) => {
-            const v = e.target.value;
-            if (v === 'ja' || v === 'en') void changeLocale(v);
-            else {
-              clearSavedLocale();
-              void setLocale(browserLocale()).then(() => clearSavedLocale());
-              void api('/auth/me', { method: 'PATCH', body: { locale: null } }).catch(() => undefined);
-            }
-          }}
-        >
-          <option value="auto">{t('settings.account.auto')}</option>
-          <option value="ja">日本語</option>
-          <option value="en">English</option>
-        </select>
-      </label>
-      <p className="small muted">{i18n.language}</p>
-      <div className="form-actions">
-        <button type="submit" className="btn primary">
-          {t('app.save')}
-        </button>
-        {status && (
-          <span className="small" role="status">
-            {status}
-          </span>
-        )}
-      </div>
-    </form>
+    <>
+      <form className="card form-grid" onSubmit={(e) => void save(e)}>
+        <label className="field">
+          <span>{t('settings.account.name')}</span>
+          <input required value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t('settings.account.language')}</span>
+          <select
+            value={session.user.locale ?? 'auto'}
+            onChange={(e) => {
+              const v = e.target.value;
+              if (v === 'ja' || v === 'en') void changeLocale(v);
+              else {
+                clearSavedLocale();
+                void setLocale(browserLocale()).then(() => clearSavedLocale());
+                void api('/auth/me', { method: 'PATCH', body: { locale: null } }).catch(() => undefined);
+              }
+            }}
+          >
+            <option value="auto">{t('settings.account.auto')}</option>
+            <option value="ja">日本語</option>
+            <option value="en">English</option>
+          </select>
+        </label>
+        <p className="small muted">{i18n.language}</p>
+        <div className="form-actions">
+          <button type="submit" className="btn primary">
+            {t('app.save')}
+          </button>
+          {status && (
+            <span className="small" role="status">
+              {status}
+            </span>
+          )}
+        </div>
+      </form>
+      <PasswordChange />
+    </>
   );
 }

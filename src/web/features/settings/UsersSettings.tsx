@@ -9,7 +9,10 @@ import type { Invitation, Role, User } from '../../lib/types.ts';
 
 const ROLES: Role[] = ['admin', 'agent', 'analyst'];
 
-/** Users and roles: change roles, deactivate/reactivate, invite with a one-time link. */
+/**
+ * Users and roles of this workspace: change roles, deactivate/reactivate or remove members (here only),
+ * issue one-time password reset links, invite with a one-time link.
+ */
 export function UsersSettings() {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
@@ -21,6 +24,7 @@ export function UsersSettings() {
   const [invite, setInvite] = useState<Invitation | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
+  const [reset, setReset] = useState<{ email: string; url: string; expiresAt: string } | null>(null);
 
   const patch = async (u: User, body: Record<string, unknown>) => {
     setError(null);
@@ -47,7 +51,29 @@ export function UsersSettings() {
       setError(err instanceof Error ? err.message : String(err));
     }
   };
+  const issueReset = async (u: User) => {
+    setError(null);
+    try {
+      const r = await api<{ url: string; expiresAt: string }>(`/users/${u.id}/password-reset`, {
+        method: 'POST',
+      });
+      setReset({ email: u.email, url: r.url, expiresAt: r.expiresAt });
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  const remove = async (u: User) => {
+    if (!window.confirm(t('settings.users.removeConfirm', { name: u.name }))) return;
+    setError(null);
+    try {
+      await api(`/users/${u.id}`, { method: 'DELETE' });
+      void qc.invalidateQueries({ queryKey: keys.users });
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
   const link = invite ? new URL(invite.url, window.location.origin).href : '';
+  const canManage = (u: User) => u.id !== session.userId && (u.role !== 'owner' || session.role === 'owner');
 
   return (
     <div>
@@ -93,11 +119,37 @@ export function UsersSettings() {
                     {u.deactivatedAt ? t('settings.users.reactivate') : t('settings.users.deactivate')}
                   </button>
                 )}
+                {canManage(u) && !u.deactivatedAt && (
+                  <button type="button" className="btn subtle small" onClick={() => void issueReset(u)}>
+                    {t('settings.users.resetLink')}
+                  </button>
+                )}
+                {canManage(u) && (
+                  <button type="button" className="btn subtle small" onClick={() => void remove(u)}>
+                    {t('settings.users.remove')}
+                  </button>
+                )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {reset && (
+        <div className="card invite-link" role="status" aria-label={t('settings.users.resetLink')}>
+          <p className="small">
+            {t('settings.users.resetLinkShown', {
+              email: reset.email,
+              time: formatDateTime(reset.expiresAt, i18n.language),
+            })}
+          </p>
+          <input
+            readOnly
+            value={reset.url}
+            aria-label={t('settings.users.resetLinkUrl')}
+            onFocus={(e) => e.target.select()}
+          />
+        </div>
+      )}
       <form className="card form-grid" onSubmit={(e) => void submit(e)}>
         <h3>{t('settings.users.invite')}</h3>
         <label className="field">
