@@ -9,7 +9,9 @@ import { migrate } from './db/migrate.ts';
 import { createHttpApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { RealtimeHub } from './http/realtime.ts';
-import { runMaintenance } from './jobs/maintenance.ts';
+import { purgeJob, purgeSchedule } from './jobs/maintenance.jobs.ts';
+import { Scheduler } from './jobs/scheduler.service.ts';
+import { wakeSnoozedJob, wakeSnoozedSchedule } from './modules/conversations/conversations.jobs.ts';
 import { JobRunner } from './jobs/queue.ts';
 import { SecretBox } from './lib/crypto.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
@@ -54,6 +56,7 @@ export interface Tsunagi {
   ingestor: InboundIngestor;
   dispatcher: Dispatcher;
   jobs: JobRunner;
+  scheduler: Scheduler;
   /** Processes everything due now: webhooks, then jobs, then sends (tests). */
   drain(): Promise<void>;
   /** Re-registers numbers (and open customer windows) in the built-in simulator after data changed underneath. */
@@ -173,6 +176,10 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   jobs.register(decide);
   jobs.register(reply);
   jobs.register(unread);
+  jobs.register(wakeSnoozedJob({ db, clock }));
+  jobs.register(purgeJob({ db, clock }));
+  // Recurring jobs: the scheduler role enqueues them when due; workers run them.
+  const scheduler = new Scheduler({ db, clock }, [wakeSnoozedSchedule, purgeSchedule]);
 
   const loops: WorkLoop[] = [];
   const unlisteners: Array<() => Promise<void>> = [];
@@ -194,11 +201,9 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   }
   if (config.roles.includes('scheduler') && !overrides.manual) {
     const onError = (err: unknown, name: string) => logger.error({ err, loop: name }, 'scheduler loop error');
+    // Always idle after a tick: due schedules are rare, and one tick enqueues all of them.
     loops.push(
-      new WorkLoop('maintenance', async () => (await runMaintenance({ db, clock }), 0), {
-        idleMs: 60_000,
-        onError,
-      }),
+      new WorkLoop('scheduler', async () => (await scheduler.tick(), 0), { idleMs: 10_000, onError }),
     );
   }
   for (const loop of loops) loop.start();
@@ -212,6 +217,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     ingestor,
     dispatcher,
     jobs,
+    scheduler,
     async drain() {
       for (let i = 0; i < 20; i++) {
         await simulator?.flush();

@@ -221,6 +221,16 @@ export interface MediaTable {
   created_at: Timestamp;
 }
 
+/** A recurring job's state (scheduler role): when it is next due, when it last ran. */
+export interface SchedulesTable {
+  name: string;
+  cron: string;
+  time_zone: string;
+  next_run_at: Timestamp;
+  last_run_at: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
 export interface JobsTable {
   id: string;
   workspace_id: string | null;
@@ -391,6 +401,7 @@ export interface Database {
   dead_letters: DeadLettersTable;
   media: MediaTable;
   jobs: JobsTable;
+  schedules: SchedulesTable;
   dispatch_leases: DispatchLeasesTable;
   schema_migrations: SchemaMigrationsTable;
   teams: TeamsTable;

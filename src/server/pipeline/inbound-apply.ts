@@ -48,14 +48,17 @@ export async function applyInboundMessages(
 
   // Messages, idempotent on (phone number, wamid). Duplicates within the batch are dropped first.
   const seen = new Set<string>();
-  const fresh: Array<{ id: string; item: InboundItem; media: boolean }> = [];
+  const fresh: Array<{ id: string; item: InboundItem; mediaId: string | null }> = [];
   for (const i of sorted) {
     const key = `${i.number.id}|${i.wamid}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const media =
-      MEDIA_TYPES.has(i.type) && typeof (i.content[i.type] as { id?: unknown } | undefined)?.id === 'string';
-    fresh.push({ id: newId(), item: i, media });
+    const id = (i.content[i.type] as { id?: unknown } | undefined)?.id;
+    fresh.push({
+      id: newId(),
+      item: i,
+      mediaId: MEDIA_TYPES.has(i.type) && typeof id === 'string' ? id : null,
+    });
   }
   const col = <T>(fn: (m: (typeof fresh)[number]) => T) => fresh.map(fn);
   // The messages, and in the same statement the automation engine's job for each new customer message of a
@@ -70,7 +73,7 @@ export async function applyInboundMessages(
         ${col((m) => conversationOf(m.item))}::uuid[], ${col((m) => m.item.number.id)}::uuid[],
         ${col((m) => contactOf(m.item))}::uuid[], ${col((m) => m.item.type)}::text[],
         ${col((m) => JSON.stringify(m.item.content))}::text[], ${col((m) => m.item.wamid)}::text[],
-        ${col((m) => new Date(m.item.timestamp * 1000))}::timestamptz[], ${col((m) => (m.media ? 'pending' : null))}::text[])
+        ${col((m) => new Date(m.item.timestamp * 1000))}::timestamptz[], ${col((m) => (m.mediaId ? 'pending' : null))}::text[])
         as t(id, workspace_id, conversation_id, phone_number_id, contact_id, type, content, wamid, occurred_at, media_status)
       on conflict (phone_number_id, wamid) where wamid is not null do nothing
       returning id, workspace_id, type),
@@ -99,13 +102,12 @@ export async function applyInboundMessages(
 
   // Media bytes are fetched as their own retryable step.
   for (const m of created) {
-    if (!m.media) continue;
-    const mediaId = (m.item.content[m.item.type] as { id?: string } | undefined)?.id;
+    if (!m.mediaId) continue;
     await enqueueJob(
       tx,
       clock,
       'media.fetch',
-      { messageId: m.id, mediaId },
+      { messageId: m.id, mediaId: m.mediaId },
       { workspaceId: m.item.number.workspace_id, dedupeKey: m.id },
     );
   }

@@ -19,7 +19,7 @@ import {
   type Strategy,
 } from './assignment.rules.ts';
 
-export const UNREAD_TIMEOUT_JOB = 'automation.unread_timeout';
+export const UNREAD_TIMEOUT_JOB = 'automation.unread_timeout' as const;
 
 /**
  * The agents who may take a conversation of `teamId` (its members; without a team, every owner, admin and

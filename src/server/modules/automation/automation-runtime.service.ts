@@ -38,7 +38,7 @@ import { isOpen } from './business-hours.rules.ts';
 import { customerInput } from './menu-render.rules.ts';
 import { classifySentiment } from './sentiment.rules.ts';
 
-export const REPLY_JOB = 'automation.reply';
+export const REPLY_JOB = 'automation.reply' as const;
 
 /** What the engine uses. `random` picks the reply delay (injected so tests can fix it). */
 export interface AutomationDeps {
