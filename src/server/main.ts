@@ -197,7 +197,12 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     const jobLoop = new WorkLoop('jobs', () => jobs.runOnce(), { idleMs: 1000, onError });
     loops.push(ingestLoop, dispatchLoop, jobLoop);
     unlisteners.push(await database.listen(WEBHOOKS_CHANNEL, () => ingestLoop.wake()));
-    unlisteners.push(await database.listen(OUTBOX_CHANNEL, () => dispatchLoop.wake()));
+    unlisteners.push(
+      await database.listen(OUTBOX_CHANNEL, (payload) => {
+        dispatcher.notify(payload);
+        dispatchLoop.wake();
+      }),
+    );
   }
   if (config.roles.includes('scheduler') && !overrides.manual) {
     const onError = (err: unknown, name: string) => logger.error({ err, loop: name }, 'scheduler loop error');

@@ -19,6 +19,8 @@ export type MessageDirection = 'inbound' | 'outbound';
 export type MessageStatus =
   'received' | 'queued' | 'sending' | 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
 export type MessageOrigin = 'customer' | 'agent' | 'automation' | 'campaign' | 'api';
+/** Outbox lane: conversational messages are sent ahead of bulk ones on the same number. */
+export type OutboxLane = 'conversational' | 'bulk';
 
 export interface WorkspacesTable {
   id: string;
@@ -147,6 +149,7 @@ export interface MessagesTable {
   wamid: string | null;
   status: MessageStatus;
   origin: MessageOrigin;
+  lane: Generated<OutboxLane>;
   author_user_id: string | null;
   occurred_at: Timestamp;
   created_at: Timestamp;
