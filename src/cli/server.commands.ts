@@ -14,9 +14,11 @@ export function registerStartCommand(program: Command): void {
     .action(async (opts: { role?: string }) => {
       const config = loadConfig();
       if (opts.role) config.roles = parseRoles(opts.role);
-      const tsunagi = await startTsunagi(config);
+      const tsunagi = await startTsunagi(config, { deferReady: true });
       const demo = await ensureDemo(config, tsunagi);
       printBanner(config, tsunagi, demo);
+      // Ready only now: a probe (or a script waiting for /readyz) can rely on the demo login existing.
+      tsunagi.markReady();
       let stopping = false;
       const shutdown = async (signal: string) => {
         if (stopping) return;

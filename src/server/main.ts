@@ -45,6 +45,8 @@ export interface TsunagiOverrides {
   simulatorStatusDelaysMs?: { sent: number; delivered: number; read: number | null };
   /** Source of randomness for automatic reply delays (tests fix it). */
   random?: () => number;
+  /** `/readyz` answers 503 `starting` until `markReady()` (the start command finishes its own set-up first). */
+  deferReady?: boolean;
 }
 
 /** A running Tsunagi: what `tsunagi start` holds, and what end-to-end tests drive. */
@@ -61,6 +63,8 @@ export interface Tsunagi {
   drain(): Promise<void>;
   /** Re-registers numbers (and open customer windows) in the built-in simulator after data changed underneath. */
   resyncSimulator(): Promise<void>;
+  /** From now on `/readyz` answers ready (see `deferReady`). */
+  markReady(): void;
   close(): Promise<void>;
 }
 
@@ -126,6 +130,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     verifyToken,
     simulator,
     automationCache: new CompiledAutomationCache(),
+    startup: { ready: !overrides.deferReady },
   };
   const app = await createHttpApp(ctx, {
     plugins: simulator
@@ -235,6 +240,9 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     },
     async resyncSimulator() {
       if (simulator) await syncSimulatorNumbers(ctx, simulator);
+    },
+    markReady() {
+      if (ctx.startup) ctx.startup.ready = true;
     },
     async close() {
       if (closed) return;

@@ -4,11 +4,12 @@ import { pendingJobCount } from '../jobs/queue.ts';
 import { queueDepthByNumber } from '../pipeline/outbox.repository.ts';
 import type { AppContext } from './context.ts';
 
-/** Liveness, readiness (the database answers) and Prometheus metrics. */
+/** Liveness, readiness (start-up finished and the database answers) and Prometheus metrics. */
 export async function opsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    if (ctx.startup && !ctx.startup.ready) return reply.code(503).send({ status: 'starting' });
     try {
       await sql`select 1`.execute(ctx.db);
       return { status: 'ready', database: ctx.database.kind };
