@@ -4,7 +4,7 @@ import type { Db } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
 import type { JobDefinition } from '../../jobs/queue.ts';
 import type { ScheduleDefinition } from '../../jobs/scheduler.service.ts';
-import { conversationEvent } from '../../pipeline/inbound-apply.ts';
+import { conversationEvent } from './conversation-events.rules.ts';
 
 /** Snoozed conversations are woken every minute (snooze times are picked to the minute in the console). */
 export const wakeSnoozedSchedule: ScheduleDefinition<'conversations.wake_snoozed'> = {

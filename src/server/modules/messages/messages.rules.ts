@@ -1,4 +1,17 @@
-import type { MessageOrigin, OutboxLane } from '../../db/types.ts';
+import type { MessageOrigin, OutboxLane, PhoneNumberRow } from '../../db/types.ts';
+
+/** An inbound customer message resolved to its business number (workspace). */
+export interface InboundItem {
+  number: PhoneNumberRow;
+  wamid: string;
+  from: string;
+  profileName: string | null;
+  timestamp: number;
+  type: string;
+  /** The message in the webhook's shape without id/from/timestamp: `{type, [type]: {...}, context?, …}`. */
+  content: Record<string, unknown>;
+}
+
 /**
  * Pure rules about messages: previews for lists and notifications, the 24-hour customer service window.
  */

@@ -8,7 +8,10 @@ import { newId } from '../../../lib/ids.ts';
 import type { Db, DbOrTx, MessageOrigin, MessageRow, OutboxLane } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { CONVERSATION_SUMMARY_COLUMNS, conversationEvent } from '../../pipeline/inbound-apply.ts';
+import {
+  CONVERSATION_SUMMARY_COLUMNS,
+  conversationEvent,
+} from '../conversations/conversation-events.rules.ts';
 import { parsePhone } from '../contacts/contacts.rules.ts';
 import {
   answersCustomer,

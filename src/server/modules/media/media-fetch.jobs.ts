@@ -1,9 +1,9 @@
-import type { Clock } from '../../lib/clock.ts';
-import { newId } from '../../lib/ids.ts';
-import type { Db } from '../db/types.ts';
-import type { JobDefinition } from '../jobs/queue.ts';
-import type { SecretBox } from '../lib/crypto.ts';
-import type { GraphClient } from '../whatsapp/graph-client.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import { newId } from '../../../lib/ids.ts';
+import type { Db } from '../../db/types.ts';
+import type { JobDefinition } from '../../jobs/queue.ts';
+import type { SecretBox } from '../../lib/crypto.ts';
+import type { GraphClient } from '../../whatsapp/graph-client.ts';
 
 const MAX_ATTEMPTS = 8;
 

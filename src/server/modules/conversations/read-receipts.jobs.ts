@@ -1,8 +1,8 @@
-import type { Clock } from '../../lib/clock.ts';
-import type { ConversationRow, Db, DbOrTx } from '../db/types.ts';
-import { enqueueJob, type JobDefinition } from '../jobs/queue.ts';
-import type { SecretBox } from '../lib/crypto.ts';
-import type { GraphClient } from '../whatsapp/graph-client.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import type { ConversationRow, Db, DbOrTx } from '../../db/types.ts';
+import { enqueueJob, type JobDefinition } from '../../jobs/queue.ts';
+import type { SecretBox } from '../../lib/crypto.ts';
+import type { GraphClient } from '../../whatsapp/graph-client.ts';
 
 const JOB = 'whatsapp.read' as const;
 /** A typing indicator shows for up to 25 s on the phone; one per inbound message per window of this length. */
