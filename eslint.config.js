@@ -2,6 +2,21 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const MODULES_NOT_PIPELINE = {
+  regex: '(^|/)pipeline/',
+  message: 'Feature modules do not import the pipeline: it calls them (move the shared piece into a module).',
+};
+const NO_REPOSITORY = {
+  regex: '\\.repository\\.ts$',
+  message: 'No SQL in routes: call a service, which uses the repository.',
+};
+const NO_KYSELY = { name: 'kysely', message: 'No SQL in routes: call a service.' };
+const NO_QUERY_BUILDER = {
+  selector:
+    'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|transaction)$/]',
+  message: 'No SQL in routes: call a service.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules', 'data', 'dist', 'bench/results', 'test-artifacts'] },
   js.configs.recommended,
@@ -14,4 +29,28 @@ export default tseslint.config(
     },
   },
   { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  // Boundaries (docs/architecture.md). Feature modules never import the pipeline: the pipeline orchestrates
+  // them. Routes hold no SQL: they parse, authorise, call a service and present.
+  {
+    files: ['src/server/modules/**/*.ts'],
+    ignores: ['**/*.routes.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [MODULES_NOT_PIPELINE] }] },
+  },
+  {
+    files: ['src/server/modules/**/*.routes.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [NO_KYSELY], patterns: [MODULES_NOT_PIPELINE, NO_REPOSITORY] },
+      ],
+      'no-restricted-syntax': ['error', NO_QUERY_BUILDER],
+    },
+  },
+  {
+    files: ['src/server/http/*.routes.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [NO_KYSELY], patterns: [NO_REPOSITORY] }],
+      'no-restricted-syntax': ['error', NO_QUERY_BUILDER],
+    },
+  },
 );

@@ -5,6 +5,7 @@
  * HTTP on 127.0.0.1, writes `bench/results/<scenario>.json`, and stops everything it started. Benchmarks are
  * measurements: a missed target is reported, never a failure; only a crashed scenario sets a non-zero exit code.
  */
+import { runColdStart } from './cold-start.ts';
 import { runInbound } from './inbound.ts';
 import { runOutbound } from './outbound.ts';
 import { writeResult, type ScenarioResult } from './lib/results.ts';
@@ -53,6 +54,7 @@ const DEFAULT: Record<string, () => Promise<ScenarioResult>> = {
       messages: 100_000,
       recipients: 10_000,
     }),
+  'cold-start': () => runColdStart(),
 };
 
 /** Investigations beyond the targets, run only when named. */

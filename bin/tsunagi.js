@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// Entry point for the `tsunagi` command. Tsunagi runs its TypeScript sources through tsx's loader so that
-// `npm install && npm start` needs no build step of its own; the console (src/web) is built by Vite into
-// dist/web on install, and again by `tsunagi start` when it is missing or older than its sources.
-import { register } from 'tsx/esm/api';
-
-if (process.argv[2] === 'start' && !process.env.TSUNAGI_SKIP_CONSOLE_BUILD) {
-  const { ensureConsoleBuilt } = await import('./build-console.js');
-  await ensureConsoleBuilt();
+// Entry point for the `tsunagi` command. It runs the compiled JavaScript in dist/ (with source maps, so stack
+// traces name the TypeScript lines) — no TypeScript loader at run time. `npm install` compiles the server and
+// builds the console; in a checkout whose sources changed since, both are rebuilt here before starting.
+process.setSourceMapsEnabled(true);
+if (!process.env.TSUNAGI_SKIP_BUILD) {
+  const { ensureServerBuilt } = await import('./build-server.js');
+  ensureServerBuilt();
+  if (process.argv[2] === 'start' && !process.env.TSUNAGI_SKIP_CONSOLE_BUILD) {
+    const { ensureConsoleBuilt } = await import('./build-console.js');
+    await ensureConsoleBuilt();
+  }
 }
-register();
-await import('../src/cli/main.ts');
+await import('../dist/cli/main.js');

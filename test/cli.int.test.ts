@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TsunagiProcess, freePort } from './support/process.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/tsunagi.js');
@@ -84,5 +85,47 @@ describe('tsunagi CLI', () => {
     await expect(tsunagi('workspace', 'create')).rejects.toMatchObject({
       stderr: expect.stringContaining('--name'),
     });
+  });
+});
+
+describe('tsunagi start', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagi-start-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the compiled server, and /readyz is ready only once the demo login exists and the banner is out', async () => {
+    expect(fs.readFileSync(BIN, 'utf8')).not.toMatch(/tsx/);
+    expect(fs.existsSync(path.resolve('dist/cli/main.js'))).toBe(true);
+    const port = await freePort();
+    const probes: number[] = [];
+    let readyAt: { credentials: boolean } | null = null;
+    let stop = false;
+    // Probe /readyz from the moment the process is spawned until it first answers 200.
+    const prober = (async () => {
+      while (!stop && !readyAt) {
+        const status = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        );
+        probes.push(status);
+        if (status === 200) readyAt = { credentials: fs.existsSync(path.join(dir, 'demo-credentials.json')) };
+        else await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    const proc = await TsunagiProcess.start({
+      env: { TSUNAGI_DATA_DIR: dir, TSUNAGI_SKIP_CONSOLE_BUILD: '1' },
+      port,
+      readyPath: '/readyz',
+      readyTimeoutMs: 90_000,
+    });
+    try {
+      await prober;
+      expect(readyAt).toEqual({ credentials: true });
+      expect(proc.output()).toContain('Demo login');
+      // The server answered before it was ready: those answers were 503 (starting), never 200.
+      expect(probes.slice(0, -1).every((s) => s === 0 || s === 503)).toBe(true);
+    } finally {
+      stop = true;
+      await proc.kill();
+    }
   });
 });

@@ -16,6 +16,11 @@ const PREFIX = 'tsunagi_t';
  * pid and only removes its own, plus those left by runs whose process is gone.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Cross-process tests run `bin/tsunagi.js`, which runs the compiled server: compile it once here, so parallel
+  // test files never find it stale (and rebuild it) at the same time.
+  // @ts-expect-error -- plain JS module without type declarations
+  const { ensureServerBuilt } = (await import('../bin/build-server.js')) as { ensureServerBuilt(): void };
+  ensureServerBuilt();
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     const run = `${PREFIX}${process.pid}_`;

@@ -5,6 +5,7 @@ import { loadConfig, parseRoles, type Config } from '../server/config.ts';
 import { startTsunagi, type Tsunagi } from '../server/main.ts';
 import { seedDemo } from '../server/modules/workspaces/demo.service.ts';
 import { openConfigured, printJson } from './shared.ts';
+import { applyInboundMessages } from '../server/pipeline/inbound-apply.ts';
 
 export function registerStartCommand(program: Command): void {
   program
@@ -14,9 +15,11 @@ export function registerStartCommand(program: Command): void {
     .action(async (opts: { role?: string }) => {
       const config = loadConfig();
       if (opts.role) config.roles = parseRoles(opts.role);
-      const tsunagi = await startTsunagi(config);
+      const tsunagi = await startTsunagi(config, { deferReady: true });
       const demo = await ensureDemo(config, tsunagi);
       printBanner(config, tsunagi, demo);
+      // Ready only now: a probe (or a script waiting for /readyz) can rely on the demo login existing.
+      tsunagi.markReady();
       let stopping = false;
       const shutdown = async (signal: string) => {
         if (stopping) return;
@@ -64,7 +67,12 @@ async function ensureDemo(config: Config, tsunagi: Tsunagi): Promise<DemoCredent
   const any = await tsunagi.ctx.db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst();
   if (any) return null;
   const seed = await seedDemo(
-    { db: tsunagi.ctx.db, clock: tsunagi.ctx.clock, secrets: tsunagi.ctx.secrets },
+    {
+      db: tsunagi.ctx.db,
+      clock: tsunagi.ctx.clock,
+      secrets: tsunagi.ctx.secrets,
+      applyInbound: applyInboundMessages,
+    },
     { automation: true },
   );
   await tsunagi.resyncSimulator();

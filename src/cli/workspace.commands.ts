@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { seedDemo } from '../server/modules/workspaces/demo.service.ts';
 import { createWorkspace } from '../server/modules/workspaces/workspaces.service.ts';
 import { clock, openConfigured, printJson } from './shared.ts';
+import { applyInboundMessages } from '../server/pipeline/inbound-apply.ts';
 
 export function registerWorkspaceCommands(program: Command): void {
   const workspace = program.command('workspace').description('Manage workspaces');
@@ -46,7 +47,10 @@ export function registerDemoCommand(program: Command): void {
       const { database, secrets } = await openConfigured();
       try {
         const started = Date.now();
-        const seed = await seedDemo({ db: database.db, clock, secrets }, { size: opts.size });
+        const seed = await seedDemo(
+          { db: database.db, clock, secrets, applyInbound: applyInboundMessages },
+          { size: opts.size },
+        );
         if (opts.json) printJson({ ...seed, seconds: (Date.now() - started) / 1000 });
         else
           process.stdout.write(

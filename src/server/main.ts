@@ -9,7 +9,9 @@ import { migrate } from './db/migrate.ts';
 import { createHttpApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { RealtimeHub } from './http/realtime.ts';
-import { runMaintenance } from './jobs/maintenance.ts';
+import { purgeJob, purgeSchedule } from './jobs/maintenance.jobs.ts';
+import { Scheduler } from './jobs/scheduler.service.ts';
+import { wakeSnoozedJob, wakeSnoozedSchedule } from './modules/conversations/conversations.jobs.ts';
 import { JobRunner } from './jobs/queue.ts';
 import { SecretBox } from './lib/crypto.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
@@ -18,8 +20,8 @@ import { createMetrics } from './lib/metrics.ts';
 import { Dispatcher } from './pipeline/dispatcher.ts';
 import { InboundIngestor } from './pipeline/ingest.ts';
 import { WEBHOOKS_CHANNEL, WebhookJournal } from './pipeline/journal.ts';
-import { mediaFetchJob } from './pipeline/media-fetch.jobs.ts';
-import { readReceiptJob } from './pipeline/read-receipts.jobs.ts';
+import { mediaFetchJob } from './modules/media/media-fetch.jobs.ts';
+import { readReceiptJob } from './modules/conversations/read-receipts.jobs.ts';
 import { CompiledAutomationCache } from './modules/automation/automation-config.service.ts';
 import { automationJobs } from './modules/automation/automation.jobs.ts';
 import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
@@ -43,6 +45,8 @@ export interface TsunagiOverrides {
   simulatorStatusDelaysMs?: { sent: number; delivered: number; read: number | null };
   /** Source of randomness for automatic reply delays (tests fix it). */
   random?: () => number;
+  /** `/readyz` answers 503 `starting` until `markReady()` (the start command finishes its own set-up first). */
+  deferReady?: boolean;
 }
 
 /** A running Tsunagi: what `tsunagi start` holds, and what end-to-end tests drive. */
@@ -56,10 +60,13 @@ export interface Tsunagi {
   ingestor: InboundIngestor;
   dispatcher: Dispatcher;
   jobs: JobRunner;
+  scheduler: Scheduler;
   /** Processes everything due now: webhooks, then jobs, then sends (tests). */
   drain(): Promise<void>;
   /** Re-registers numbers (and open customer windows) in the built-in simulator after data changed underneath. */
   resyncSimulator(): Promise<void>;
+  /** From now on `/readyz` answers ready (see `deferReady`). */
+  markReady(): void;
   close(): Promise<void>;
 }
 
@@ -134,6 +141,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     simulator,
     simulatorControlToken,
     automationCache: new CompiledAutomationCache(),
+    startup: { ready: !overrides.deferReady },
   };
   // Filled in after listen(): the simulator may point webhooks only at this Tsunagi.
   const ownOrigins: string[] = [];
@@ -190,6 +198,10 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   jobs.register(decide);
   jobs.register(reply);
   jobs.register(unread);
+  jobs.register(wakeSnoozedJob({ db, clock }));
+  jobs.register(purgeJob({ db, clock }));
+  // Recurring jobs: the scheduler role enqueues them when due; workers run them.
+  const scheduler = new Scheduler({ db, clock }, [wakeSnoozedSchedule, purgeSchedule]);
 
   const loops: WorkLoop[] = [];
   const unlisteners: Array<() => Promise<void>> = [];
@@ -207,15 +219,18 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     const jobLoop = new WorkLoop('jobs', () => jobs.runOnce(), { idleMs: 1000, onError });
     loops.push(ingestLoop, dispatchLoop, jobLoop);
     unlisteners.push(await database.listen(WEBHOOKS_CHANNEL, () => ingestLoop.wake()));
-    unlisteners.push(await database.listen(OUTBOX_CHANNEL, () => dispatchLoop.wake()));
+    unlisteners.push(
+      await database.listen(OUTBOX_CHANNEL, (payload) => {
+        dispatcher.notify(payload);
+        dispatchLoop.wake();
+      }),
+    );
   }
   if (config.roles.includes('scheduler') && !overrides.manual) {
     const onError = (err: unknown, name: string) => logger.error({ err, loop: name }, 'scheduler loop error');
+    // Always idle after a tick: due schedules are rare, and one tick enqueues all of them.
     loops.push(
-      new WorkLoop('maintenance', async () => (await runMaintenance({ db, clock }), 0), {
-        idleMs: 60_000,
-        onError,
-      }),
+      new WorkLoop('scheduler', async () => (await scheduler.tick(), 0), { idleMs: 10_000, onError }),
     );
   }
   for (const loop of loops) loop.start();
@@ -230,6 +245,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     ingestor,
     dispatcher,
     jobs,
+    scheduler,
     async drain() {
       for (let i = 0; i < 20; i++) {
         await simulator?.flush();
@@ -242,6 +258,9 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     },
     async resyncSimulator() {
       if (simulator) await syncSimulatorNumbers(ctx, simulator);
+    },
+    markReady() {
+      if (ctx.startup) ctx.startup.ready = true;
     },
     async close() {
       if (closed) return;

@@ -5,6 +5,7 @@ import { dryRun } from '../../src/server/modules/automation/automation-dry-run.s
 import { seedDemo } from '../../src/server/modules/workspaces/demo.service.ts';
 import { seedApiKey } from '../support/app.ts';
 import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
+import { applyInboundMessages } from '../../src/server/pipeline/inbound-apply.ts';
 
 const text = (body: string) => ({ type: 'text' as const, text: { body } });
 interface ErrorBody {
@@ -389,7 +390,7 @@ describe('automation API and flows', () => {
 
   it('ships a working sample automation in the demo workspace', async () => {
     const demo = await seedDemo(
-      { db: s.t.ctx.db, clock: s.clock, secrets: s.t.ctx.secrets },
+      { db: s.t.ctx.db, clock: s.clock, secrets: s.t.ctx.secrets, applyInbound: applyInboundMessages },
       { automation: true },
     );
     const state = await getAutomation(s.t.ctx, demo.workspaceId);

@@ -10,4 +10,7 @@ export default async function setup(): Promise<void> {
     buildConsole(o: { quiet: boolean }): Promise<void>;
   };
   if (consoleIsStale()) await buildConsole({ quiet: true });
+  // @ts-expect-error -- plain JS module without type declarations
+  const { ensureServerBuilt } = (await import('../../bin/build-server.js')) as { ensureServerBuilt(): void };
+  ensureServerBuilt();
 }

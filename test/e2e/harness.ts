@@ -7,6 +7,7 @@ import { openDatabase } from '../../src/server/db/connect.ts';
 import { silentLogger } from '../../src/server/lib/logger.ts';
 import { startTsunagi, type Tsunagi } from '../../src/server/main.ts';
 import { seedDemo, type DemoSeed } from '../../src/server/modules/workspaces/demo.service.ts';
+import { applyInboundMessages } from '../../src/server/pipeline/inbound-apply.ts';
 
 /** Where screenshots go (gitignored). */
 export const ARTIFACTS = path.resolve('test-artifacts/e2e');
@@ -44,7 +45,12 @@ export async function startE2E(): Promise<E2E> {
     database,
     simulatorStatusDelaysMs: { sent: 0, delivered: 1000, read: 2000 },
   });
-  const seed = await seedDemo({ db: t.ctx.db, clock, secrets: t.ctx.secrets });
+  const seed = await seedDemo({
+    db: t.ctx.db,
+    clock,
+    secrets: t.ctx.secrets,
+    applyInbound: applyInboundMessages,
+  });
   await t.resyncSimulator();
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

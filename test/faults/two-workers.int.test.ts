@@ -102,21 +102,16 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two worker processes on one Pos
 
   it('sends every message exactly once, within each number’s mps, with both workers taking part', async () => {
     const started = Date.now();
-    // Who holds each number's dispatch lease, sampled every 20 ms on a connection of our own.
-    const owners = new Map<string, Set<string>>();
+    // Who held each number's dispatch lease: every take-over is logged by a trigger of this test's own, so no
+    // holder can slip between two samples.
     const observer = new pg.Client({ connectionString: db.env.DATABASE_URL });
     await observer.connect();
-    let observing = true;
-    const sampling = (async () => {
-      while (observing) {
-        const res = await observer.query<{ phone_number_id: string; owner: string }>(
-          `select p.phone_number_id, l.owner from dispatch_leases l join phone_numbers p on p.id = l.phone_number_id`,
-        );
-        for (const r of res.rows)
-          owners.set(r.owner, (owners.get(r.owner) ?? new Set()).add(r.phone_number_id));
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
+    await observer.query(`
+      create table test_lease_log (owner text not null, phone_number_id uuid not null);
+      create function test_log_lease() returns trigger language plpgsql as $$
+        begin insert into test_lease_log values (new.owner, new.phone_number_id); return new; end $$;
+      create trigger test_lease_log after insert or update of owner on dispatch_leases
+        for each row execute function test_log_lease();`);
 
     const control = async <T>(pathAndQuery: string): Promise<T> => {
       const res = await fetch(`${sim.url}/control${pathAndQuery}`, {
@@ -167,8 +162,12 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two worker processes on one Pos
       const text = await (await fetch(`${api.url}/metrics`)).text();
       return metricValue(text, 'tsunagi_dispatch_queue_depth') === 0;
     });
-    observing = false;
-    await sampling;
+    const owners = new Map<string, Set<string>>();
+    const logged = await observer.query<{ phone_number_id: string; owner: string }>(
+      `select distinct p.phone_number_id, l.owner from test_lease_log l join phone_numbers p on p.id = l.phone_number_id`,
+    );
+    for (const r of logged.rows)
+      owners.set(r.owner, (owners.get(r.owner) ?? new Set()).add(r.phone_number_id));
     await observer.end();
 
     const sentBy = new Map<string, SentRecord[]>();

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDto, MessageDto } from '../../src/contracts/api.schemas.ts';
+import { Arrivals } from '../support/arrivals.ts';
 import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
 
-/** Reads Server-Sent Events from a streaming response into an array. */
-function collectEvents(res: Response): {
-  events: Array<{ event: string; data: Record<string, unknown> }>;
-  stop: () => void;
-} {
-  const events: Array<{ event: string; data: Record<string, unknown> }> = [];
+type StreamEvent = { event: string; data: Record<string, unknown> };
+
+/** Reads Server-Sent Events from a streaming response as they arrive. */
+function collectEvents(res: Response): { events: Arrivals<StreamEvent>; stop: () => void } {
+  const events = new Arrivals<StreamEvent>();
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -34,15 +34,6 @@ function collectEvents(res: Response): {
       void reader.cancel().catch(() => undefined);
     },
   };
-}
-
-/** Waits for events delivered by another database connection (up to 10 s on a loaded machine). */
-async function until(fn: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (fn()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('a customer conversation through the simulator', () => {
@@ -75,8 +66,8 @@ describe('a customer conversation through the simulator', () => {
       expect(conv.contact?.waId).toBe('819011112222');
       expect(conv.lastMessagePreview).toBe('こんにちは、在庫はありますか？ 🙏');
       expect(conv.windowOpen).toBe(true);
-      await until(
-        () => sse.events.some((e) => e.event === 'message.created' && e.data.direction === 'inbound'),
+      await sse.events.waitFor(
+        (events) => events.some((e) => e.event === 'message.created' && e.data.direction === 'inbound'),
         'inbound message.created',
       );
 
@@ -105,9 +96,9 @@ describe('a customer conversation through the simulator', () => {
       expect(after.body.timestamps.sent).not.toBeNull();
       expect(after.body.timestamps.delivered).not.toBeNull();
       expect(after.body.timestamps.read).not.toBeNull();
-      await until(
-        () =>
-          sse.events.some(
+      await sse.events.waitFor(
+        (events) =>
+          events.some(
             (e) => e.event === 'message.updated' && e.data.id === sent.body.id && e.data.status === 'read',
           ),
         'read status event',

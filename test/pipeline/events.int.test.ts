@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimeEvent } from '../../src/contracts/realtime.schemas.ts';
 import type { DatabaseHandle } from '../../src/server/db/connect.ts';
 import { EVENTS_CHANNEL, publishEvents } from '../../src/server/events.ts';
+import { Arrivals } from '../support/arrivals.ts';
 import { createTestDatabase } from '../support/db.ts';
 
 describe('realtime event publishing', () => {
@@ -12,7 +13,7 @@ describe('realtime event publishing', () => {
   afterAll(async () => h?.close());
 
   it('splits a large burst of Japanese events into NOTIFY payloads under 8000 bytes and loses none', async () => {
-    const received: RealtimeEvent[] = [];
+    const received = new Arrivals<RealtimeEvent>();
     const unlisten = await h.listen(EVENTS_CHANNEL, (p) =>
       received.push(...(JSON.parse(p) as RealtimeEvent[])),
     );
@@ -31,10 +32,9 @@ describe('realtime event publishing', () => {
       },
     }));
     await h.db.transaction().execute((tx) => publishEvents(tx, events));
-    // Delivered through the listener connection: up to 10 s on a loaded machine.
-    for (let i = 0; i < 1000 && received.length < events.length; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    // Delivered through the listener connection.
+    await received.waitFor((items) => items.length >= events.length, `${events.length} events`);
     await unlisten();
-    expect(received.map((e) => e.data.id)).toEqual(events.map((e) => e.data.id));
+    expect(received.items.map((e) => e.data.id)).toEqual(events.map((e) => e.data.id));
   });
 });

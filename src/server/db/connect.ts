@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGlitePool } from './pglite-pool.ts';
@@ -138,4 +138,9 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
 
 function quoteIdent(name: string): string {
   return '"' + name.replace(/"/g, '""') + '"';
+}
+
+/** Whether the database answers a trivial query (readiness probes); throws the driver's error if not. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }

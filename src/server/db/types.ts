@@ -19,6 +19,8 @@ export type MessageDirection = 'inbound' | 'outbound';
 export type MessageStatus =
   'received' | 'queued' | 'sending' | 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
 export type MessageOrigin = 'customer' | 'agent' | 'automation' | 'campaign' | 'api';
+/** Outbox lane: conversational messages are sent ahead of bulk ones on the same number. */
+export type OutboxLane = 'conversational' | 'bulk';
 
 export interface WorkspacesTable {
   id: string;
@@ -180,6 +182,7 @@ export interface MessagesTable {
   wamid: string | null;
   status: MessageStatus;
   origin: MessageOrigin;
+  lane: Generated<OutboxLane>;
   author_user_id: string | null;
   occurred_at: Timestamp;
   created_at: Timestamp;
@@ -252,6 +255,16 @@ export interface MediaTable {
   size_bytes: number | null;
   data: Buffer | null;
   created_at: Timestamp;
+}
+
+/** A recurring job's state (scheduler role): when it is next due, when it last ran. */
+export interface SchedulesTable {
+  name: string;
+  cron: string;
+  time_zone: string;
+  next_run_at: Timestamp;
+  last_run_at: NullableTimestamp;
+  updated_at: Timestamp;
 }
 
 export interface JobsTable {
@@ -426,6 +439,7 @@ export interface Database {
   dead_letters: DeadLettersTable;
   media: MediaTable;
   jobs: JobsTable;
+  schedules: SchedulesTable;
   dispatch_leases: DispatchLeasesTable;
   schema_migrations: SchemaMigrationsTable;
   teams: TeamsTable;

@@ -38,4 +38,9 @@ export interface AppContext {
   simulatorControlToken: string | null;
   /** Compiled automation documents by workspace and version (shared by the engine and the dry-run tester). */
   automationCache: CompiledAutomationCache;
+  /**
+   * Start-up state for `/readyz`: false until whoever started the process says it is ready (`tsunagi start`
+   * does after the demo workspace exists and the banner is printed). Absent: ready once the database answers.
+   */
+  startup?: { ready: boolean };
 }

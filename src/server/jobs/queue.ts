@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { z } from 'zod';
 import { newId } from '../../lib/ids.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Db, DbOrTx } from '../db/types.ts';
+import { JOB_PAYLOADS, type JobName, type JobPayload } from './job-catalog.schemas.ts';
 
 /**
  * A Postgres job queue: rows in `jobs`, enqueued inside the caller's transaction (so a job exists iff the state
@@ -10,12 +10,12 @@ import type { Db, DbOrTx } from '../db/types.ts';
  * with exponential backoff. Written here rather than taken from pg-boss because it must run on PGlite and share
  * the caller's Kysely transaction; it is ~150 lines.
  */
-export interface JobDefinition<S extends z.ZodType> {
-  name: string;
-  schema: S;
+export interface JobDefinition<N extends JobName> {
+  /** One of the catalog's names; the payload schema is the catalog's (job-catalog.schemas.ts). */
+  name: N;
   /** Runs the job. Must be idempotent: a crash after the work and before the commit runs it again. */
   handle(
-    payload: z.infer<S>,
+    payload: JobPayload<N>,
     ctx: { attempt: number; jobId: string; workspaceId: string | null },
   ): Promise<void>;
   maxAttempts?: number;
@@ -31,14 +31,18 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
-/** Inserts a job in `db` (pass the caller's transaction). */
-export async function enqueueJob(
+/**
+ * Inserts a job in `db` (pass the caller's transaction). The payload is checked against the catalog's schema
+ * here, so a malformed job fails where it is made, not later in a worker.
+ */
+export async function enqueueJob<N extends JobName>(
   db: DbOrTx,
   clock: Clock,
-  name: string,
-  payload: unknown,
+  name: N,
+  payload: JobPayload<N>,
   opts: EnqueueOptions = {},
 ): Promise<void> {
+  JOB_PAYLOADS[name].parse(payload);
   await db
     .insertInto('jobs')
     .values({
@@ -55,7 +59,7 @@ export async function enqueueJob(
     .execute();
 }
 
-type AnyJob = JobDefinition<z.ZodType>;
+type AnyJob = JobDefinition<JobName>;
 
 /** Runs registered jobs. `drain()` processes everything due now (tests); `runOnce()` one batch (the loop). */
 export class JobRunner {
@@ -68,7 +72,7 @@ export class JobRunner {
     private readonly onError: (err: unknown, job: { id: string; name: string }) => void = () => undefined,
   ) {}
 
-  register<S extends z.ZodType>(def: JobDefinition<S>): void {
+  register<N extends JobName>(def: JobDefinition<N>): void {
     this.handlers.set(def.name, def as unknown as AnyJob);
   }
 
@@ -133,7 +137,7 @@ export class JobRunner {
     const def = this.handlers.get(job.name);
     if (!def) return;
     try {
-      const payload = def.schema.parse(job.payload);
+      const payload = JOB_PAYLOADS[def.name].parse(job.payload) as JobPayload<JobName>;
       await def.handle(payload, { attempt: job.attempts, jobId: job.id, workspaceId: job.workspace_id });
       await this.db
         .updateTable('jobs')

@@ -5,7 +5,12 @@ import { publishEvents } from '../events.ts';
 import type { SecretBox } from '../lib/crypto.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
-import { isWindowOpen, messagePreview, requiresOpenWindow } from '../modules/messages/messages.rules.ts';
+import {
+  isWindowOpen,
+  messagePreview,
+  parseOutboxNotice,
+  requiresOpenWindow,
+} from '../modules/messages/messages.rules.ts';
 import type { GraphClient } from '../whatsapp/graph-client.ts';
 import { toSendBody, type MessageContent } from '../../contracts/whatsapp/send.schemas.ts';
 import type { SendContent } from '../modules/messages/messages.service.ts';
@@ -64,6 +69,8 @@ interface NumberPump {
   throttleHits: number;
   /** When the current throttling episode began (ms): answers to sends made before it belong to it. */
   throttledAt: number;
+  /** A conversational message was queued while this pump sends: bulk messages it holds yield to it. */
+  conversationalWaiting: boolean;
 }
 
 /**
@@ -107,12 +114,25 @@ export class Dispatcher {
               pausedUntil: 0,
               throttleHits: 0,
               throttledAt: -Infinity,
+              conversationalWaiting: false,
             };
       this.pumps.set(id, entry);
       entry.running = this.runPump(entry).finally(() => {
         entry.running = null;
       });
     }
+  }
+
+  /**
+   * Hears of a message queued (the outbox NOTIFY payload). A conversational message on a number whose pump is
+   * sending makes the pump put back the bulk messages it holds and claim again, conversational lane first, so
+   * the reply takes the number's next send slot instead of waiting behind a claimed batch of a broadcast.
+   */
+  notify(payload: string): void {
+    const notice = parseOutboxNotice(payload);
+    if (notice?.lane !== 'conversational') return;
+    const pump = this.pumps.get(notice.phoneNumberId);
+    if (pump?.running) pump.conversationalWaiting = true;
   }
 
   /** Sends everything due now, then returns (tests, with a fake clock). */
@@ -170,7 +190,8 @@ export class Dispatcher {
           if (!(await lease())) next = null;
           leaseRenewedAt = clock.nowMs();
         }
-        await this.sendBatch(pump, batch, run);
+        const preempted = await this.sendBatch(pump, batch, run);
+        if (preempted) next = this.reclaimForConversational(pump, next, claim, run);
       }
       const leftover = next ? await next.catch(() => []) : [];
       for (const msg of leftover) run.pending.push({ kind: 'unsent', id: msg.id });
@@ -182,6 +203,26 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * After a batch yielded to a conversational message: the prefetched batch's bulk messages go back to the queue
+   * (its conversational ones are kept), and a fresh claim — conversational lane first — is added behind them.
+   */
+  private async reclaimForConversational(
+    pump: NumberPump,
+    prefetched: Promise<ClaimedMessage[]> | null,
+    claim: () => Promise<ClaimedMessage[]>,
+    run: PumpRun,
+  ): Promise<ClaimedMessage[]> {
+    pump.conversationalWaiting = false;
+    if (!prefetched) return [];
+    const held = await prefetched;
+    for (const m of held) if (m.lane === 'bulk') run.pending.push({ kind: 'unsent', id: m.id });
+    this.flush(run);
+    const fresh = await claim();
+    const rank = (m: ClaimedMessage) => (m.lane === 'bulk' ? 1 : 0);
+    return [...held.filter((m) => m.lane !== 'bulk'), ...fresh].sort((a, b) => rank(a) - rank(b));
+  }
+
   /** Records outcomes collected so far (in the background; `run.writes` holds the promise). */
   private flush(run: PumpRun): void {
     if (run.pending.length > 0) run.writes.push(this.record(run.pending.splice(0)));
@@ -189,16 +230,23 @@ export class Dispatcher {
 
   /**
    * Sends a batch at the number's pace, at most `maxInFlight` requests at a time. Returns once every message
-   * has been sent (or put back); responses of the last ones may still be in flight in `run`.
+   * has been sent (or put back); responses of the last ones may still be in flight in `run`. True when bulk
+   * messages were put back to let a conversational message go first.
    */
-  private async sendBatch(pump: NumberPump, batch: ClaimedMessage[], run: PumpRun): Promise<void> {
+  private async sendBatch(pump: NumberPump, batch: ClaimedMessage[], run: PumpRun): Promise<boolean> {
     const { clock } = this.deps;
     const pacing = this.deps.pacingClock ?? systemClock;
     const token = this.deps.secrets.open(pump.number.access_token_enc);
     const maxInFlight = this.deps.maxInFlightPerNumber ?? maxInFlightFor(pump.number.mps);
     const halted = () => this.stopping || pump.pausedUntil > clock.nowMs();
+    let preempted = false;
+    const yields = (msg: ClaimedMessage) => {
+      if (!pump.conversationalWaiting || msg.lane !== 'bulk') return false;
+      preempted = true;
+      return true;
+    };
     for (const msg of batch) {
-      if (halted()) {
+      if (halted() || yields(msg)) {
         run.pending.push({ kind: 'unsent', id: msg.id });
         continue;
       }
@@ -211,8 +259,8 @@ export class Dispatcher {
       for (let wait = pump.pacer.delay(pacing.nowMs()); wait > 0; wait = pump.pacer.delay(pacing.nowMs())) {
         await new Promise<void>((resolve) => pacing.setTimer(wait, resolve));
       }
-      // A throughput error may have paused the number while we waited for the slot.
-      if (halted()) {
+      // A throughput error may have paused the number while we waited for the slot, or a reply come in.
+      if (halted() || yields(msg)) {
         run.pending.push({ kind: 'unsent', id: msg.id });
         continue;
       }
@@ -224,7 +272,8 @@ export class Dispatcher {
       });
       run.inFlight.add(p);
     }
-    if (run.inFlight.size === 0) this.flush(run);
+    if (run.inFlight.size === 0 || preempted) this.flush(run);
+    return preempted;
   }
 
   /** Policy checked at send time, not only at enqueue: a backlog must not carry a message past the window. */

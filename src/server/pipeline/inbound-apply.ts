@@ -2,22 +2,16 @@ import { sql } from 'kysely';
 import type { RealtimeEvent } from '../../contracts/realtime.schemas.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
-import type { DbOrTx, PhoneNumberRow } from '../db/types.ts';
+import type { DbOrTx } from '../db/types.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { normalizeWaId } from '../modules/contacts/contacts.rules.ts';
-import { messagePreview } from '../modules/messages/messages.rules.ts';
+import {
+  conversationEvent,
+  type ConversationSummaryRow,
+} from '../modules/conversations/conversation-events.rules.ts';
+import { messagePreview, type InboundItem } from '../modules/messages/messages.rules.ts';
 
-/** An inbound customer message resolved to its business number (workspace). */
-export interface InboundItem {
-  number: PhoneNumberRow;
-  wamid: string;
-  from: string;
-  profileName: string | null;
-  timestamp: number;
-  type: string;
-  /** The message in the webhook's shape without id/from/timestamp: `{type, [type]: {...}, context?, …}`. */
-  content: Record<string, unknown>;
-}
+export type { InboundItem };
 
 /** Message types automation never answers: reactions, system notices, what WhatsApp could not deliver. */
 const NOT_FOR_AUTOMATION = ['reaction', 'system', 'unsupported', 'errors'];
@@ -48,14 +42,17 @@ export async function applyInboundMessages(
 
   // Messages, idempotent on (phone number, wamid). Duplicates within the batch are dropped first.
   const seen = new Set<string>();
-  const fresh: Array<{ id: string; item: InboundItem; media: boolean }> = [];
+  const fresh: Array<{ id: string; item: InboundItem; mediaId: string | null }> = [];
   for (const i of sorted) {
     const key = `${i.number.id}|${i.wamid}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const media =
-      MEDIA_TYPES.has(i.type) && typeof (i.content[i.type] as { id?: unknown } | undefined)?.id === 'string';
-    fresh.push({ id: newId(), item: i, media });
+    const id = (i.content[i.type] as { id?: unknown } | undefined)?.id;
+    fresh.push({
+      id: newId(),
+      item: i,
+      mediaId: MEDIA_TYPES.has(i.type) && typeof id === 'string' ? id : null,
+    });
   }
   const col = <T>(fn: (m: (typeof fresh)[number]) => T) => fresh.map(fn);
   // The messages, and in the same statement the automation engine's job for each new customer message of a
@@ -70,7 +67,7 @@ export async function applyInboundMessages(
         ${col((m) => conversationOf(m.item))}::uuid[], ${col((m) => m.item.number.id)}::uuid[],
         ${col((m) => contactOf(m.item))}::uuid[], ${col((m) => m.item.type)}::text[],
         ${col((m) => JSON.stringify(m.item.content))}::text[], ${col((m) => m.item.wamid)}::text[],
-        ${col((m) => new Date(m.item.timestamp * 1000))}::timestamptz[], ${col((m) => (m.media ? 'pending' : null))}::text[])
+        ${col((m) => new Date(m.item.timestamp * 1000))}::timestamptz[], ${col((m) => (m.mediaId ? 'pending' : null))}::text[])
         as t(id, workspace_id, conversation_id, phone_number_id, contact_id, type, content, wamid, occurred_at, media_status)
       on conflict (phone_number_id, wamid) where wamid is not null do nothing
       returning id, workspace_id, type),
@@ -99,13 +96,12 @@ export async function applyInboundMessages(
 
   // Media bytes are fetched as their own retryable step.
   for (const m of created) {
-    if (!m.media) continue;
-    const mediaId = (m.item.content[m.item.type] as { id?: string } | undefined)?.id;
+    if (!m.mediaId) continue;
     await enqueueJob(
       tx,
       clock,
       'media.fetch',
-      { messageId: m.id, mediaId },
+      { messageId: m.id, mediaId: m.mediaId },
       { workspaceId: m.item.number.workspace_id, dedupeKey: m.id },
     );
   }
@@ -215,36 +211,6 @@ async function resolveConversations(
   return ids;
 }
 
-/** The columns of a conversation that its `conversation.updated` event carries. */
-export interface ConversationSummaryRow {
-  id: string;
-  workspace_id: string;
-  status: string;
-  assignee_id: string | null;
-  unread_count: number;
-  last_message_at: Date | null;
-  last_message_preview: string | null;
-  priority?: string;
-  team_id?: string | null;
-  waiting_since?: Date | null;
-  automation_paused_reason?: string | null;
-}
-
-/** The columns to `RETURNING` for a {@link conversationEvent}. */
-export const CONVERSATION_SUMMARY_COLUMNS = [
-  'id',
-  'workspace_id',
-  'status',
-  'assignee_id',
-  'unread_count',
-  'last_message_at',
-  'last_message_preview',
-  'priority',
-  'team_id',
-  'waiting_since',
-  'automation_paused_reason',
-] as const;
-
 /**
  * Moves conversation summaries forward: last inbound time (drives the 24 h window), the latest preview by
  * WhatsApp timestamp, the unread count; a resolved or snoozed conversation reopens.
@@ -282,41 +248,4 @@ async function updateSummaries(
     returning c.id, c.workspace_id, c.status, c.assignee_id, c.unread_count, c.last_message_at, c.last_message_preview,
       c.priority, c.team_id, c.waiting_since, c.automation_paused_reason`.execute(tx);
   return res.rows;
-}
-
-/** The `conversation.updated` event for a conversation row. */
-export function conversationEvent(c: ConversationSummaryRow): RealtimeEvent {
-  return {
-    type: 'conversation.updated',
-    workspaceId: c.workspace_id,
-    data: {
-      id: c.id,
-      status: c.status,
-      assigneeId: c.assignee_id,
-      unreadCount: c.unread_count,
-      lastMessageAt: c.last_message_at ? new Date(c.last_message_at).toISOString() : null,
-      lastMessagePreview: c.last_message_preview,
-      ...(c.priority !== undefined ? { priority: c.priority } : {}),
-      ...(c.team_id !== undefined ? { teamId: c.team_id } : {}),
-      ...(c.automation_paused_reason !== undefined ? { automationPaused: c.automation_paused_reason } : {}),
-      ...(c.waiting_since !== undefined
-        ? { waitingSince: c.waiting_since ? new Date(c.waiting_since).toISOString() : null }
-        : {}),
-    },
-  };
-}
-
-/** The `activity.created` event for an activity log entry. */
-export function activityEvent(a: {
-  id: string;
-  workspace_id: string;
-  conversation_id: string;
-  kind: string;
-  author_user_id: string | null;
-}): RealtimeEvent {
-  return {
-    type: 'activity.created',
-    workspaceId: a.workspace_id,
-    data: { id: a.id, conversationId: a.conversation_id, kind: a.kind, authorUserId: a.author_user_id },
-  };
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../lib/clock.ts';
-import type { Db } from '../db/types.ts';
+import type { Db, DbOrTx } from '../db/types.ts';
 
 /** NOTIFY channel that wakes ingest workers when new webhook rows are journaled. */
 export const WEBHOOKS_CHANNEL = 'tsunagi_webhooks';
@@ -74,4 +74,14 @@ export class WebhookJournal {
       for (const p of batch) p.reject(err);
     }
   }
+}
+
+/** Journal rows not yet ingested, and when the oldest of them arrived (for /metrics). */
+export async function ingestBacklog(db: DbOrTx): Promise<{ count: number; oldest: Date | null }> {
+  const res = await sql<{ n: number; oldest: Date | null }>`
+    select count(*)::int as n, min(received_at) as oldest from webhook_events where processed_at is null`.execute(
+    db,
+  );
+  const row = res.rows[0];
+  return { count: row?.n ?? 0, oldest: row?.oldest ? new Date(row.oldest) : null };
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbOrTx, MessageStatus } from '../db/types.ts';
+import type { DbOrTx, MessageStatus, OutboxLane } from '../db/types.ts';
 
 /** A claimed outbound message, with what the dispatcher needs to send it. */
 export interface ClaimedMessage {
@@ -8,6 +8,7 @@ export interface ClaimedMessage {
   conversation_id: string;
   type: string;
   content: Record<string, unknown>;
+  lane: OutboxLane;
   attempts: number;
   to_wa_id: string;
   last_inbound_at: Date | null;
@@ -15,7 +16,7 @@ export interface ClaimedMessage {
 
 /**
  * Claims up to `limit` due messages of one number: marks them `sending` with a lease (committed before any
- * HTTP call, so a crash leaves evidence), in queue order.
+ * HTTP call, so a crash leaves evidence), conversational lane first, then in queue order.
  */
 export async function claimOutbound(
   db: DbOrTx,
@@ -26,17 +27,18 @@ export async function claimOutbound(
       select id from messages
       where phone_number_id = ${input.phoneNumberId} and status = 'queued'
         and (next_attempt_at is null or next_attempt_at <= ${input.now})
-      order by next_attempt_at nulls first, id
+      order by (lane = 'bulk'), next_attempt_at nulls first, id
       limit ${input.limit}
       for update skip locked)
     update messages m set status = 'sending', attempts = m.attempts + 1, lease_owner = ${input.owner},
       lease_expires_at = ${input.leaseUntil}
     from due, contacts ct, conversations cv
     where m.id = due.id and ct.id = m.contact_id and cv.id = m.conversation_id
-    returning m.id, m.workspace_id, m.conversation_id, m.type, m.content, m.attempts, ct.wa_id as to_wa_id, cv.last_inbound_at`.execute(
+    returning m.id, m.workspace_id, m.conversation_id, m.type, m.content, m.lane, m.attempts, ct.wa_id as to_wa_id, cv.last_inbound_at`.execute(
     db,
   );
-  return res.rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rank = (m: ClaimedMessage) => (m.lane === 'bulk' ? 1 : 0);
+  return res.rows.sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Outcome of one send attempt, written back in batches. */

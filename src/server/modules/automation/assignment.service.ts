@@ -9,7 +9,7 @@ import type { Clock } from '../../../lib/clock.ts';
 import type { ConversationRow, Db, DbOrTx } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
-import { activityEvent, conversationEvent } from '../../pipeline/inbound-apply.ts';
+import { activityEvent, conversationEvent } from '../conversations/conversation-events.rules.ts';
 import { insertActivities } from '../conversations/activities.repository.ts';
 import {
   chooseAgent,
@@ -19,7 +19,7 @@ import {
   type Strategy,
 } from './assignment.rules.ts';
 
-export const UNREAD_TIMEOUT_JOB = 'automation.unread_timeout';
+export const UNREAD_TIMEOUT_JOB = 'automation.unread_timeout' as const;
 
 /**
  * The agents who may take a conversation of `teamId` (its members; without a team, every owner, admin and

@@ -12,7 +12,7 @@ import type { ConversationRow, Db, DbOrTx } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
 import { notFound } from '../../http/errors.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
-import { activityEvent, conversationEvent } from '../../pipeline/inbound-apply.ts';
+import { activityEvent, conversationEvent } from '../conversations/conversation-events.rules.ts';
 import { insertActivities } from '../conversations/activities.repository.ts';
 import { expectedWaitMinutes } from './assignment.rules.ts';
 import {
@@ -38,7 +38,7 @@ import { isOpen } from './business-hours.rules.ts';
 import { customerInput } from './menu-render.rules.ts';
 import { classifySentiment } from './sentiment.rules.ts';
 
-export const REPLY_JOB = 'automation.reply';
+export const REPLY_JOB = 'automation.reply' as const;
 
 /** What the engine uses. `random` picks the reply delay (injected so tests can fix it). */
 export interface AutomationDeps {

@@ -6,7 +6,6 @@ import { IdParamsSchema, errorResponses } from '../../../contracts/api.schemas.t
 import { AutomationInsightSchema, DryRunResultSchema } from '../../../contracts/automation.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { AppError } from '../../http/errors.ts';
 import { requirePermission } from '../auth/principal.ts';
 import {
   getAutomation,
@@ -19,6 +18,7 @@ import {
 import { dryRun } from './automation-dry-run.service.ts';
 import { resumeAutomation } from './automation-runtime.service.ts';
 import { automationInsight } from './automation-insight.service.ts';
+import { setPresence } from '../users/presence.service.ts';
 
 const tags = ['automation'];
 const Document = z
@@ -224,15 +224,7 @@ export async function automationRoutes(app: FastifyInstance, ctx: AppContext): P
     },
     async (req, reply) => {
       const p = requireAuth(req, reply);
-      if (!p.userId) throw new AppError('forbidden', 'Presence belongs to a signed-in user');
-      const now = ctx.clock.now();
-      await ctx.db
-        .updateTable('memberships')
-        .set({ availability: req.body.availability, last_seen_at: now })
-        .where('workspace_id', '=', p.workspaceId)
-        .where('user_id', '=', p.userId)
-        .execute();
-      return { availability: req.body.availability, lastSeenAt: now.toISOString() };
+      return setPresence(ctx, p, req.body.availability);
     },
   );
 }

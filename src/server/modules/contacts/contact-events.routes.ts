@@ -2,12 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParamsSchema, errorResponses } from '../../../contracts/api.schemas.ts';
-import { newId } from '../../../lib/ids.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { notFound } from '../../http/errors.ts';
 import { requirePermission } from '../auth/principal.ts';
-import { findContact } from './contacts.repository.ts';
+import { contactEvents, recordContactEvent } from './contact-events.service.ts';
 
 const EventSchema = z.object({
   id: z.string(),
@@ -41,24 +39,8 @@ export async function contactEventsRoutes(app: FastifyInstance, ctx: AppContext)
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'converse');
-      if (!(await findContact(ctx.db, p.workspaceId, req.params.id))) throw notFound('Contact');
-      const now = ctx.clock.now();
-      const row = await ctx.db
-        .insertInto('contact_events')
-        .values({
-          id: newId(),
-          workspace_id: p.workspaceId,
-          contact_id: req.params.id,
-          name: req.body.name,
-          occurred_at: req.body.at ? new Date(req.body.at) : now,
-          properties: JSON.stringify(req.body.properties),
-          created_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return reply
-        .code(201)
-        .send({ id: row.id, name: row.name, at: row.occurred_at.toISOString(), properties: row.properties });
+      const event = await recordContactEvent(ctx, p.workspaceId, req.params.id, req.body);
+      return reply.code(201).send(event);
     },
   );
 
@@ -75,22 +57,7 @@ export async function contactEventsRoutes(app: FastifyInstance, ctx: AppContext)
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'read');
-      if (!(await findContact(ctx.db, p.workspaceId, req.params.id))) throw notFound('Contact');
-      const rows = await ctx.db
-        .selectFrom('contact_events')
-        .selectAll()
-        .where('contact_id', '=', req.params.id)
-        .orderBy('occurred_at', 'desc')
-        .limit(200)
-        .execute();
-      return {
-        data: rows.map((e) => ({
-          id: e.id,
-          name: e.name,
-          at: e.occurred_at.toISOString(),
-          properties: e.properties,
-        })),
-      };
+      return { data: await contactEvents(ctx, p.workspaceId, req.params.id) };
     },
   );
 }

@@ -2,7 +2,7 @@ import type { ActivityDto } from '../../../contracts/api.schemas.ts';
 import type { ActivityRow } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
 import { notFound } from '../../http/errors.ts';
-import { activityEvent } from '../../pipeline/inbound-apply.ts';
+import { activityEvent } from './conversation-events.rules.ts';
 import { insertActivities, listActivities } from './activities.repository.ts';
 import { findConversation } from './conversations.repository.ts';
 import type { Actor, ConversationsDeps } from './conversations.service.ts';

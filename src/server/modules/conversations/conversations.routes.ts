@@ -15,15 +15,13 @@ import {
 } from '../../../contracts/api.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { notFound } from '../../http/errors.ts';
-import { enqueueReadReceipt } from '../../pipeline/read-receipts.jobs.ts';
 import { requirePermission, type Principal } from '../auth/principal.ts';
 import { addConversationNote, listConversationActivities } from './activities.service.ts';
-import { findConversation } from './conversations.repository.ts';
 import {
   getConversation,
   listWorkspaceConversations,
   markConversationRead,
+  showTyping,
   updateConversation,
   type Actor,
   type ConversationsDeps,
@@ -106,13 +104,7 @@ export async function conversationsRoutes(app: FastifyInstance, ctx: AppContext)
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'converse');
-      const onRead = async (
-        tx: Parameters<typeof enqueueReadReceipt>[0],
-        c: { id: string; workspace_id: string },
-      ) => {
-        await enqueueReadReceipt(tx, ctx.clock, c, { typing: false });
-      };
-      return markConversationRead({ ...deps, onRead }, actorOf(p), req.params.id);
+      return markConversationRead(deps, actorOf(p), req.params.id);
     },
   );
 
@@ -129,9 +121,7 @@ export async function conversationsRoutes(app: FastifyInstance, ctx: AppContext)
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'converse');
-      const conv = await findConversation(ctx.db, p.workspaceId, req.params.id);
-      if (!conv) throw notFound('Conversation');
-      return { sent: await enqueueReadReceipt(ctx.db, ctx.clock, conv, { typing: true }) };
+      return { sent: await showTyping(deps, p.workspaceId, req.params.id) };
     },
   );
 

@@ -9,7 +9,7 @@ import type { Clock } from '../../../lib/clock.ts';
 import type { ContactRow, ConversationRow, Db, DbOrTx } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { activityEvent, conversationEvent } from '../../pipeline/inbound-apply.ts';
+import { activityEvent, conversationEvent } from './conversation-events.rules.ts';
 import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
 import { contactSearchPatterns } from '../contacts/contacts-search.rules.ts';
 import { findContactsByIds } from '../contacts/contacts.repository.ts';
@@ -26,6 +26,7 @@ import {
   type ConversationFilters,
 } from './conversations.repository.ts';
 import { NullableTimeIdKeySchema, decodeCursor, toPage } from './paging.rules.ts';
+import { enqueueReadReceipt } from './read-receipts.jobs.ts';
 
 /** What the conversation service functions use. */
 export interface ConversationsDeps {
@@ -251,7 +252,7 @@ export async function updateConversation(
  * delays the console.
  */
 export async function markConversationRead(
-  deps: ConversationsDeps & { onRead: (tx: DbOrTx, conversation: ConversationRow) => Promise<void> },
+  deps: ConversationsDeps,
   actor: Actor,
   id: string,
 ): Promise<ConversationDto> {
@@ -275,9 +276,19 @@ export async function markConversationRead(
       .returningAll()
       .executeTakeFirst();
     if (!updated) throw notFound('Conversation');
-    await deps.onRead(tx, updated);
+    await enqueueReadReceipt(tx, deps.clock, updated, { typing: false });
     await publishEvents(tx, [conversationEvent(updated)]);
     return updated;
   });
   return (await present(deps.db, workspaceId, [row], deps.clock.now()))(row);
+}
+
+/**
+ * Shows the customer the typing indicator (and marks their latest message read), at most once per 20 s; false
+ * when there is nothing to show it on. 404 for another workspace's conversation.
+ */
+export async function showTyping(deps: ConversationsDeps, workspaceId: string, id: string): Promise<boolean> {
+  const conv = await findConversation(deps.db, workspaceId, id);
+  if (!conv) throw notFound('Conversation');
+  return enqueueReadReceipt(deps.db, deps.clock, conv, { typing: true });
 }

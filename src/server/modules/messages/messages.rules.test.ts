@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isWindowOpen, messagePreview, requiresOpenWindow, windowExpiresAt } from './messages.rules.ts';
+import {
+  isWindowOpen,
+  laneFor,
+  messagePreview,
+  outboxNotice,
+  parseOutboxNotice,
+  requiresOpenWindow,
+  windowExpiresAt,
+} from './messages.rules.ts';
 
 describe('the 24-hour customer service window', () => {
   const last = new Date('2026-03-01T10:00:00Z');
@@ -42,5 +50,25 @@ describe('message previews', () => {
     );
     expect(messagePreview({ type: 'mystery' })).toBe('[mystery]');
     expect(messagePreview({ type: 'text', text: { body: 'あ'.repeat(500) } })).toHaveLength(160);
+  });
+});
+
+describe('outbox lanes', () => {
+  it('campaigns are bulk; agents, API and automation are conversational', () => {
+    expect(laneFor('campaign')).toBe('bulk');
+    expect(laneFor('agent')).toBe('conversational');
+    expect(laneFor('api')).toBe('conversational');
+    expect(laneFor('automation')).toBe('conversational');
+  });
+
+  it('the outbox notice round-trips, and anything else is ignored', () => {
+    const id = '0190f0a2-1111-7000-8000-000000000001';
+    expect(parseOutboxNotice(outboxNotice(id, 'conversational'))).toEqual({
+      lane: 'conversational',
+      phoneNumberId: id,
+    });
+    expect(parseOutboxNotice(outboxNotice(id, 'bulk'))).toEqual({ lane: 'bulk', phoneNumberId: id });
+    expect(parseOutboxNotice('')).toBeNull();
+    expect(parseOutboxNotice('urgent:x')).toBeNull();
   });
 });

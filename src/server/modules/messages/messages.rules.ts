@@ -1,4 +1,17 @@
-import type { MessageOrigin } from '../../db/types.ts';
+import type { MessageOrigin, OutboxLane, PhoneNumberRow } from '../../db/types.ts';
+
+/** An inbound customer message resolved to its business number (workspace). */
+export interface InboundItem {
+  number: PhoneNumberRow;
+  wamid: string;
+  from: string;
+  profileName: string | null;
+  timestamp: number;
+  type: string;
+  /** The message in the webhook's shape without id/from/timestamp: `{type, [type]: {...}, context?, …}`. */
+  content: Record<string, unknown>;
+}
+
 /**
  * Pure rules about messages: previews for lists and notifications, the 24-hour customer service window.
  */
@@ -94,4 +107,24 @@ function str(value: unknown): string {
  */
 export function answersCustomer(origin: MessageOrigin): boolean {
   return origin === 'agent' || origin === 'api';
+}
+
+/**
+ * The outbox lane of an outbound message by its origin: campaigns are bulk, everything a person or a
+ * conversation is waiting for (agent, API, automation) is conversational and goes first on its number.
+ */
+export function laneFor(origin: MessageOrigin): OutboxLane {
+  return origin === 'campaign' ? 'bulk' : 'conversational';
+}
+
+/** The payload of the outbox NOTIFY for a message queued on a number (Tsunagi's id) in a lane. */
+export function outboxNotice(phoneNumberId: string, lane: OutboxLane): string {
+  return `${lane}:${phoneNumberId}`;
+}
+
+/** Reads an outbox NOTIFY payload; null for anything else (an older build's empty payload). */
+export function parseOutboxNotice(payload: string): { lane: OutboxLane; phoneNumberId: string } | null {
+  const [lane, phoneNumberId] = payload.split(':');
+  if ((lane !== 'conversational' && lane !== 'bulk') || !phoneNumberId) return null;
+  return { lane, phoneNumberId };
 }

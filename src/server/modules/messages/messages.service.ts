@@ -5,12 +5,22 @@ import type { MessageDto } from '../../../contracts/api.schemas.ts';
 import { MessageContentSchema } from '../../../contracts/whatsapp/send.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
-import type { Db, DbOrTx, MessageOrigin, MessageRow } from '../../db/types.ts';
+import type { Db, DbOrTx, MessageOrigin, MessageRow, OutboxLane } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { CONVERSATION_SUMMARY_COLUMNS, conversationEvent } from '../../pipeline/inbound-apply.ts';
+import {
+  CONVERSATION_SUMMARY_COLUMNS,
+  conversationEvent,
+} from '../conversations/conversation-events.rules.ts';
 import { parsePhone } from '../contacts/contacts.rules.ts';
-import { answersCustomer, isWindowOpen, messagePreview, requiresOpenWindow } from './messages.rules.ts';
+import {
+  answersCustomer,
+  isWindowOpen,
+  laneFor,
+  messagePreview,
+  outboxNotice,
+  requiresOpenWindow,
+} from './messages.rules.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 
 /** NOTIFY channel that wakes dispatchers when a message is queued. */
@@ -34,6 +44,8 @@ export interface SendInput {
   target: SendTarget;
   content: SendContent;
   origin: MessageOrigin;
+  /** Default: by origin (`laneFor`); a batch API send may ask for the bulk lane. */
+  lane?: OutboxLane;
   authorUserId?: string | null;
   idempotencyKey?: string | null;
 }
@@ -83,6 +95,7 @@ export async function queueMessage(
           content: JSON.stringify(input.content),
           status: 'queued',
           origin: input.origin,
+          lane: input.lane ?? laneFor(input.origin),
           author_user_id: input.authorUserId ?? null,
           occurred_at: now,
           created_at: now,
@@ -121,7 +134,9 @@ export async function queueMessage(
         },
         conversationEvent(updated),
       ]);
-      await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(tx);
+      await sql`select pg_notify(${OUTBOX_CHANNEL}, ${outboxNotice(row.phone_number_id, row.lane)})`.execute(
+        tx,
+      );
       return row;
     });
     return { message, replayed: false };

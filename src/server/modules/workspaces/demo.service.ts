@@ -1,13 +1,23 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Clock } from '../../../lib/clock.ts';
-import type { Db } from '../../db/types.ts';
+import type { Database, Db } from '../../db/types.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import { randomToken } from '../../lib/crypto.ts';
-import { applyInboundMessages, type InboundItem } from '../../pipeline/inbound-apply.ts';
+import type { InboundItem } from '../messages/messages.rules.ts';
 import { newId } from '../../../lib/ids.ts';
 import { CompiledAutomationCache, saveAutomation } from '../automation/automation-config.service.ts';
 import { registerPhoneNumber } from '../phone-numbers/phone-numbers.service.ts';
 import { createWorkspace, type CreatedWorkspace } from './workspaces.service.ts';
+
+/**
+ * Applies customer messages the way ingest does (the pipeline's `applyInboundMessages`, handed in by the caller:
+ * the demo's conversations are made exactly as real ones, without this module reaching into the pipeline).
+ */
+export type ApplyInbound = (
+  tx: Transaction<Database>,
+  clock: Clock,
+  items: InboundItem[],
+) => Promise<unknown>;
 
 /** The simulator numbers a demo workspace gets. Cloud API ids are fake but shaped like Meta's. */
 export const DEMO_NUMBERS = [
@@ -52,7 +62,7 @@ export interface DemoSeed extends CreatedWorkspace {
  * and 1,000,000 messages with set-based SQL, for benchmarks.
  */
 export async function seedDemo(
-  deps: { db: Db; clock: Clock; secrets: SecretBox },
+  deps: { db: Db; clock: Clock; secrets: SecretBox; applyInbound: ApplyInbound },
   opts: { size?: 'small' | 'large'; email?: string; automation?: boolean } = {},
 ): Promise<DemoSeed> {
   const { db, clock } = deps;
@@ -107,7 +117,7 @@ export async function seedDemo(
       });
     });
   });
-  await db.transaction().execute((tx) => applyInboundMessages(tx, clock, items));
+  await db.transaction().execute((tx) => deps.applyInbound(tx, clock, items));
   if (opts.automation) await seedDemoAutomation(deps, ws.workspaceId);
   if (opts.size === 'large')
     await seedLarge(

@@ -1,12 +1,10 @@
-import { z } from 'zod';
-import type { Clock } from '../../lib/clock.ts';
-import { newId } from '../../lib/ids.ts';
-import type { Db } from '../db/types.ts';
-import type { JobDefinition } from '../jobs/queue.ts';
-import type { SecretBox } from '../lib/crypto.ts';
-import type { GraphClient } from '../whatsapp/graph-client.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import { newId } from '../../../lib/ids.ts';
+import type { Db } from '../../db/types.ts';
+import type { JobDefinition } from '../../jobs/queue.ts';
+import type { SecretBox } from '../../lib/crypto.ts';
+import type { GraphClient } from '../../whatsapp/graph-client.ts';
 
-const MediaFetchPayload = z.object({ messageId: z.string(), mediaId: z.string() });
 const MAX_ATTEMPTS = 8;
 
 /**
@@ -19,10 +17,9 @@ export function mediaFetchJob(deps: {
   clock: Clock;
   graph: GraphClient;
   secrets: SecretBox;
-}): JobDefinition<typeof MediaFetchPayload> {
+}): JobDefinition<'media.fetch'> {
   return {
     name: 'media.fetch',
-    schema: MediaFetchPayload,
     maxAttempts: MAX_ATTEMPTS,
     async handle({ messageId, mediaId }, { attempt }) {
       const { db, clock, graph, secrets } = deps;

@@ -1,12 +1,10 @@
-import { z } from 'zod';
-import type { Clock } from '../../lib/clock.ts';
-import type { ConversationRow, Db, DbOrTx } from '../db/types.ts';
-import { enqueueJob, type JobDefinition } from '../jobs/queue.ts';
-import type { SecretBox } from '../lib/crypto.ts';
-import type { GraphClient } from '../whatsapp/graph-client.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import type { ConversationRow, Db, DbOrTx } from '../../db/types.ts';
+import { enqueueJob, type JobDefinition } from '../../jobs/queue.ts';
+import type { SecretBox } from '../../lib/crypto.ts';
+import type { GraphClient } from '../../whatsapp/graph-client.ts';
 
-const ReadReceiptPayload = z.object({ messageId: z.uuid(), typing: z.boolean() });
-const JOB = 'whatsapp.read';
+const JOB = 'whatsapp.read' as const;
 /** A typing indicator shows for up to 25 s on the phone; one per inbound message per window of this length. */
 const TYPING_BUCKET_MS = 20_000;
 
@@ -59,10 +57,9 @@ export function readReceiptJob(deps: {
   db: Db;
   graph: GraphClient;
   secrets: SecretBox;
-}): JobDefinition<typeof ReadReceiptPayload> {
+}): JobDefinition<typeof JOB> {
   return {
     name: JOB,
-    schema: ReadReceiptPayload,
     maxAttempts: 5,
     async handle({ messageId, typing }) {
       const msg = await deps.db

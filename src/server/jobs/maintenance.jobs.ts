@@ -1,45 +1,38 @@
-import type { RealtimeEvent } from '../../contracts/realtime.schemas.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Db } from '../db/types.ts';
-import { publishEvents } from '../events.ts';
-import { conversationEvent } from '../pipeline/inbound-apply.ts';
+import type { JobDefinition } from './queue.ts';
+import type { ScheduleDefinition } from './scheduler.service.ts';
 
 /** Statuses for wamids we never sent (another tool on the same number) are kept this long, then dropped. */
 const PARKED_TTL_MS = 7 * 24 * 3600_000;
 /** Processed webhook bodies are kept this long for replay and audits. */
 export const JOURNAL_TTL_MS = 30 * 24 * 3600_000;
 
+/** Purging runs hourly, at minute 17 (away from the top of the hour, when reports and people are busy). */
+export const purgeSchedule: ScheduleDefinition<'maintenance.purge'> = {
+  name: 'maintenance.purge',
+  cron: '17 * * * *',
+  timeZone: 'UTC',
+  job: 'maintenance.purge',
+  payload: (at) => ({ scheduledFor: at.toISOString() }),
+};
+
+/** The purge as a job (run by the scheduler through `purgeSchedule`). */
+export function purgeJob(deps: { db: Db; clock: Clock }): JobDefinition<'maintenance.purge'> {
+  return { name: 'maintenance.purge', maxAttempts: 3, handle: async () => void (await purgeExpired(deps)) };
+}
+
 /**
- * The scheduler role's periodic work. Every step is idempotent and bounded, so several scheduler processes
- * may run it at once: wake snoozed conversations whose time came, and purge what has outlived its use
- * (expired sessions, old login attempts, stale parked statuses, old processed journal rows, finished jobs).
+ * Purges what has outlived its use: expired sessions, old login attempts, stale parked statuses, old processed
+ * journal rows (never those a dead letter points to), finished jobs. Every step is idempotent and bounded by its
+ * cutoff, so a rerun or an overlap does no harm.
  */
-export async function runMaintenance(deps: { db: Db; clock: Clock }): Promise<Record<string, number>> {
+export async function purgeExpired(deps: { db: Db; clock: Clock }): Promise<Record<string, number>> {
   const { db, clock } = deps;
   const now = clock.now();
   const ago = (ms: number) => new Date(now.getTime() - ms);
   const counts: Record<string, number> = {};
 
-  counts.unsnoozed = await db.transaction().execute(async (tx) => {
-    const woken = await tx
-      .updateTable('conversations')
-      .set({ status: 'open', snoozed_until: null, updated_at: now })
-      .where('status', '=', 'snoozed')
-      .where('snoozed_until', '<=', now)
-      .returning([
-        'id',
-        'workspace_id',
-        'status',
-        'assignee_id',
-        'unread_count',
-        'last_message_at',
-        'last_message_preview',
-      ])
-      .execute();
-    const events: RealtimeEvent[] = woken.map(conversationEvent);
-    await publishEvents(tx, events);
-    return woken.length;
-  });
   const n = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
   counts.sessions = n(await db.deleteFrom('sessions').where('expires_at', '<', now).executeTakeFirst());
   counts.authThrottles = n(

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// Compiles the server, CLI and simulator (src → dist, per file, with source maps) with TypeScript's compiler,
+// so `tsunagi` runs plain JavaScript with no loader in production. `npm install` runs it (the `prepare` script)
+// and bin/tsunagi.js calls ensureServerBuilt() so a source edit is never run stale. Type checking is
+// `npm run typecheck`'s job: the build only emits (`noCheck`), which keeps it to a few seconds.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = path.join(root, 'dist');
+/** The folders of src/ compiled for Node (src/web is the console, built by Vite into dist/web). */
+const PARTS = ['cli', 'contracts', 'lib', 'server', 'simulator'];
+const marker = path.join(outDir, 'cli/main.js');
+
+/** Newest modification time (ms) of the compiled sources and the build configuration. */
+function newestSourceMtime() {
+  let newest = 0;
+  const visit = (p) => {
+    const st = fs.statSync(p);
+    if (st.isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const part of PARTS) {
+    const dir = path.join(root, 'src', part);
+    if (fs.existsSync(dir)) visit(dir);
+  }
+  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json']) {
+    const p = path.join(root, f);
+    if (fs.existsSync(p)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** True when dist/ lacks the compiled server or is older than a source file (never, without sources). */
+export function serverIsStale() {
+  if (!fs.existsSync(path.join(root, 'src/cli'))) return false;
+  if (!fs.existsSync(marker)) return true;
+  return fs.statSync(marker).mtimeMs < newestSourceMtime();
+}
+
+/** Compiles src → dist and copies the SQL migrations beside the compiled migration runner. */
+export function buildServer({ quiet = false } = {}) {
+  for (const part of PARTS) fs.rmSync(path.join(outDir, part), { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const res = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], {
+    cwd: root,
+    stdio: quiet ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+  });
+  if (res.status !== 0) {
+    throw new Error(`server build failed (tsc exit ${res.status})\n${res.stdout ?? ''}${res.stderr ?? ''}`);
+  }
+  const migrations = path.join(root, 'src/server/db/migrations');
+  fs.cpSync(migrations, path.join(outDir, 'server/db/migrations'), { recursive: true });
+  // Touch the marker so the staleness check compares against the end of the build.
+  const now = new Date();
+  fs.utimesSync(marker, now, now);
+}
+
+/** Builds when needed (a checkout whose sources changed since the last build). */
+export function ensureServerBuilt() {
+  if (!serverIsStale()) return;
+  process.stdout.write('Compiling the server (src → dist)…\n');
+  buildServer({ quiet: true });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv.includes('--if-stale') && !serverIsStale()) {
+    process.stdout.write('Server is up to date (dist)\n');
+  } else {
+    buildServer();
+  }
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * Every background job Tsunagi knows, by name, with the zod schema of its payload. The names form a closed union:
+ * enqueueing an unknown name, or a payload of the wrong shape, fails to compile; the runner parses each payload
+ * with the same schema before handing it to the handler. Adding a job means adding a line here.
+ */
+export const JOB_PAYLOADS = {
+  /** Download an inbound message's media and store it. */
+  'media.fetch': z.object({ messageId: z.string(), mediaId: z.string() }),
+  /** Blue ticks (and optionally the typing indicator) for a customer's message. */
+  'whatsapp.read': z.object({ messageId: z.uuid(), typing: z.boolean() }),
+  /** The automation engine decides on one customer message. */
+  'automation.inbound': z.object({ messageId: z.uuid() }),
+  /** A delayed automatic reply is due. */
+  'automation.reply': z.object({ replyId: z.uuid() }),
+  /** An assigned conversation may still be unread by its assignee. */
+  'automation.unread_timeout': z.object({
+    conversationId: z.uuid(),
+    messageId: z.uuid(),
+    assigneeId: z.uuid(),
+  }),
+  /** Scheduled: reopen snoozed conversations whose time came. */
+  'conversations.wake_snoozed': z.object({ scheduledFor: z.iso.datetime() }),
+  /** Scheduled: purge what has outlived its use (sessions, journal rows, finished jobs, …). */
+  'maintenance.purge': z.object({ scheduledFor: z.iso.datetime() }),
+} as const;
+
+/** The closed union of job names. */
+export type JobName = keyof typeof JOB_PAYLOADS;
+
+/** The payload a job of name `N` carries. */
+export type JobPayload<N extends JobName> = z.infer<(typeof JOB_PAYLOADS)[N]>;
+
+/** True when `name` is a known job name (rows written by an older or newer build may carry others). */
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOB_PAYLOADS, name);
+}
