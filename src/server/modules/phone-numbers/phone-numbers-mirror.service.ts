@@ -14,6 +14,7 @@ import {
   updatePhoneNumber,
   type PhoneNumbersDeps,
 } from './phone-numbers.service.ts';
+import type { AuditActor } from '../audit/audit.service.ts';
 
 /**
  * Registration of phone numbers through the API: ownership verified with the Graph API first, then stored, and
@@ -49,11 +50,12 @@ export async function registerAndMirror(
   deps: PhoneNumbersApiDeps,
   workspaceId: string,
   input: z.infer<typeof PhoneNumberInputSchema>,
+  actor?: AuditActor,
 ): Promise<PhoneNumberDto> {
   await verifyNumberOwnership(deps.graph, input);
   let dto: PhoneNumberDto;
   try {
-    dto = await registerPhoneNumber(deps, workspaceId, input, deps.clock.now());
+    dto = await registerPhoneNumber(deps, workspaceId, input, deps.clock.now(), actor);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     throw numberTaken(input.phoneNumberId);
@@ -71,6 +73,7 @@ export async function updateAndMirror(
   workspaceId: string,
   id: string,
   input: z.infer<typeof PhoneNumberUpdateSchema>,
+  actor?: AuditActor,
 ): Promise<PhoneNumberDto> {
   const current = await findPhoneNumber(deps.db, workspaceId, id);
   if (!current) throw notFound('Phone number');
@@ -83,7 +86,7 @@ export async function updateAndMirror(
     });
     verifiedAt = deps.clock.now();
   }
-  const dto = await updatePhoneNumber(deps, workspaceId, id, input, verifiedAt);
+  const dto = await updatePhoneNumber(deps, workspaceId, id, input, verifiedAt, actor);
   mirror(deps.mirror, dto, input.accessToken ?? deps.secrets.open(current.access_token_enc));
   return dto;
 }

@@ -18,6 +18,7 @@ import {
   type PhoneNumbersApiDeps,
 } from './phone-numbers-mirror.service.ts';
 import { deletePhoneNumber, getPhoneNumber, listWorkspacePhoneNumbers } from './phone-numbers.service.ts';
+import { actorOf } from '../audit/audit.service.ts';
 
 const tags = ['phone-numbers'];
 
@@ -62,7 +63,7 @@ export async function phoneNumbersRoutes(app: FastifyInstance, ctx: AppContext):
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'manage');
-      return reply.code(201).send(await registerAndMirror(deps(), p.workspaceId, req.body));
+      return reply.code(201).send(await registerAndMirror(deps(), p.workspaceId, req.body, actorOf(p, req)));
     },
   );
 
@@ -97,7 +98,7 @@ export async function phoneNumbersRoutes(app: FastifyInstance, ctx: AppContext):
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'manage');
-      return updateAndMirror(deps(), p.workspaceId, req.params.id, req.body);
+      return updateAndMirror(deps(), p.workspaceId, req.params.id, req.body, actorOf(p, req));
     },
   );
 
@@ -114,7 +115,7 @@ export async function phoneNumbersRoutes(app: FastifyInstance, ctx: AppContext):
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'manage');
-      await deletePhoneNumber(deps(), p.workspaceId, req.params.id);
+      await deletePhoneNumber(deps(), p.workspaceId, req.params.id, actorOf(p, req));
       return reply.code(204).send(null);
     },
   );

@@ -9,6 +9,7 @@ import { newId } from '../../../lib/ids.ts';
 import type { Db, PhoneNumberRow } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
+import { record, type AuditActor } from '../audit/audit.service.ts';
 import { findByCloudId, findPhoneNumber, listPhoneNumbers } from './phone-numbers.repository.ts';
 
 export interface PhoneNumbersDeps {
@@ -34,29 +35,40 @@ export async function registerPhoneNumber(
   workspaceId: string,
   input: z.infer<typeof PhoneNumberInputSchema>,
   verifiedAt: Date | null,
+  actor?: AuditActor,
 ): Promise<PhoneNumberDto> {
   const taken = await findByCloudId(deps.db, input.phoneNumberId);
   if (taken) throw numberTaken(input.phoneNumberId);
   const now = deps.clock.now();
-  const row = await deps.db
-    .insertInto('phone_numbers')
-    .values({
-      id: newId(),
-      workspace_id: workspaceId,
-      phone_number_id: input.phoneNumberId,
-      display_phone_number: input.displayPhoneNumber,
-      waba_id: input.wabaId,
-      label: input.label ?? null,
-      access_token_enc: deps.secrets.seal(input.accessToken),
-      mps: input.mps,
-      messaging_limit: input.messagingLimit ?? null,
-      verified_at: verifiedAt,
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toPhoneNumberDto(row);
+  return deps.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('phone_numbers')
+      .values({
+        id: newId(),
+        workspace_id: workspaceId,
+        phone_number_id: input.phoneNumberId,
+        display_phone_number: input.displayPhoneNumber,
+        waba_id: input.wabaId,
+        label: input.label ?? null,
+        access_token_enc: deps.secrets.seal(input.accessToken),
+        mps: input.mps,
+        messaging_limit: input.messagingLimit ?? null,
+        verified_at: verifiedAt,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (actor)
+      await record(tx, deps.clock, {
+        workspaceId,
+        actor,
+        action: 'phone_number.added',
+        target: { type: 'phone_number', id: row.id },
+        data: { phoneNumberId: row.phone_number_id, wabaId: row.waba_id, verified: verifiedAt !== null },
+      });
+    return toPhoneNumberDto(row);
+  });
 }
 
 /** Updates a number's settings; `verifiedAt` records an ownership check made for a new token or WABA. */
@@ -66,26 +78,40 @@ export async function updatePhoneNumber(
   id: string,
   input: z.infer<typeof PhoneNumberUpdateSchema>,
   verifiedAt?: Date,
+  actor?: AuditActor,
 ): Promise<PhoneNumberDto> {
-  const row = await deps.db
-    .updateTable('phone_numbers')
-    .set({
-      ...(input.displayPhoneNumber !== undefined ? { display_phone_number: input.displayPhoneNumber } : {}),
-      ...(input.wabaId !== undefined ? { waba_id: input.wabaId } : {}),
-      ...(input.accessToken !== undefined ? { access_token_enc: deps.secrets.seal(input.accessToken) } : {}),
-      ...(input.mps !== undefined ? { mps: input.mps } : {}),
-      ...(input.messagingLimit !== undefined ? { messaging_limit: input.messagingLimit } : {}),
-      ...(input.label !== undefined ? { label: input.label } : {}),
-      ...(verifiedAt !== undefined ? { verified_at: verifiedAt } : {}),
-      updated_at: deps.clock.now(),
-    })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst();
-  if (!row) throw notFound('Phone number');
-  return toPhoneNumberDto(row);
+  return deps.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .updateTable('phone_numbers')
+      .set({
+        ...(input.displayPhoneNumber !== undefined ? { display_phone_number: input.displayPhoneNumber } : {}),
+        ...(input.wabaId !== undefined ? { waba_id: input.wabaId } : {}),
+        ...(input.accessToken !== undefined
+          ? { access_token_enc: deps.secrets.seal(input.accessToken) }
+          : {}),
+        ...(input.mps !== undefined ? { mps: input.mps } : {}),
+        ...(input.messagingLimit !== undefined ? { messaging_limit: input.messagingLimit } : {}),
+        ...(input.label !== undefined ? { label: input.label } : {}),
+        ...(verifiedAt !== undefined ? { verified_at: verifiedAt } : {}),
+        updated_at: deps.clock.now(),
+      })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw notFound('Phone number');
+    if (actor)
+      await record(tx, deps.clock, {
+        workspaceId,
+        actor,
+        action: 'phone_number.updated',
+        target: { type: 'phone_number', id: row.id },
+        // Which settings changed, never their values (the token is a secret).
+        data: { fields: Object.keys(input).sort().join(','), verified: verifiedAt !== undefined },
+      });
+    return toPhoneNumberDto(row);
+  });
 }
 
 /** Soft-deletes a number: its conversations and history stay; webhooks for it are dead-lettered. */
@@ -93,15 +119,25 @@ export async function deletePhoneNumber(
   deps: PhoneNumbersDeps,
   workspaceId: string,
   id: string,
+  actor?: AuditActor,
 ): Promise<void> {
-  const res = await deps.db
-    .updateTable('phone_numbers')
-    .set({ deleted_at: deps.clock.now(), updated_at: deps.clock.now() })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) throw notFound('Phone number');
+  await deps.db.transaction().execute(async (tx) => {
+    const res = await tx
+      .updateTable('phone_numbers')
+      .set({ deleted_at: deps.clock.now(), updated_at: deps.clock.now() })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) throw notFound('Phone number');
+    if (actor)
+      await record(tx, deps.clock, {
+        workspaceId,
+        actor,
+        action: 'phone_number.removed',
+        target: { type: 'phone_number', id },
+      });
+  });
 }
 
 export async function getPhoneNumber(
