@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../lib/clock.ts';
 import type { Db } from '../db/types.ts';
-import { sha256Hex } from '../lib/crypto.ts';
+import { safeEqual, sha256Hex } from '../lib/crypto.ts';
 import { authenticateApiKey } from '../modules/auth/api-keys.service.ts';
 import type { Principal } from '../modules/auth/principal.ts';
 import { AppError } from './errors.ts';
@@ -69,10 +68,7 @@ export function requireAuth(req: FastifyRequest, _reply: FastifyReply): Principa
   const principal = req.principal;
   if (!principal) throw new AppError('unauthenticated', 'Sign in or send Authorization: Bearer <api key>');
   if (principal.kind === 'session' && !SAFE_METHODS.has(req.method)) {
-    const header = req.headers['x-csrf-token'];
-    const presented = Buffer.from(typeof header === 'string' ? header : '');
-    const expected = Buffer.from(principal.csrfToken ?? '');
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+    if (!safeEqual(req.headers['x-csrf-token'], principal.csrfToken)) {
       throw new AppError('csrf_failed', 'Missing or invalid X-CSRF-Token header');
     }
   }
