@@ -32,13 +32,22 @@ export interface TestApp {
  * Time is a FakeClock; the Graph client points at a closed port unless `graphUrl` is given (nothing is
  * dispatched: no worker runs, so sent messages stay `queued`).
  */
-export async function createTestApp(opts: { graphUrl?: string; now?: string } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: {
+    graphUrl?: string;
+    now?: string;
+    /** Environment variables for `loadConfig` (default: none, i.e. embedded defaults). */
+    env?: Record<string, string>;
+    /** Extra route registrations (as `createHttpApp`'s plugins). */
+    plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const clock = new FakeClock(opts.now);
   const realtime = new RealtimeHub(silentLogger);
   await realtime.start(database);
   const ctx: AppContext = {
-    config: loadConfig({}),
+    config: loadConfig(opts.env ?? {}),
     database,
     db: database.db,
     clock,
@@ -53,7 +62,7 @@ export async function createTestApp(opts: { graphUrl?: string; now?: string } = 
     simulator: null,
     automationCache: new CompiledAutomationCache(),
   };
-  const app = await createHttpApp(ctx);
+  const app = await createHttpApp(ctx, { plugins: opts.plugins });
   await app.ready();
   return {
     app,

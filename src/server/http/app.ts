@@ -26,7 +26,12 @@ export interface HttpAppOptions {
  * the body `{ error: { code, message, details? } }` with a stable code.
  */
 export async function createHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, trustProxy: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    // Forwarded headers (req.ip, req.protocol) are believed only from a proxy the operator named.
+    trustProxy: ctx.config.trustProxy,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);

@@ -31,6 +31,8 @@ export interface AppContext {
   verifyToken: string | null;
   /** The built-in simulator when enabled (embedded mode): phone numbers registered in Tsunagi are mirrored into it. */
   simulator: Simulator | null;
+  /** The address the server listens on, once it does (links fall back to it without TSUNAGI_PUBLIC_URL). */
+  listenUrl?: string;
   /** Compiled automation documents by workspace and version (shared by the engine and the dry-run tester). */
   automationCache: CompiledAutomationCache;
 }
