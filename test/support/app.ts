@@ -11,7 +11,7 @@ import { RealtimeHub } from '../../src/server/http/realtime.ts';
 import { SecretBox, hashPassword } from '../../src/server/lib/crypto.ts';
 import { silentLogger } from '../../src/server/lib/logger.ts';
 import { createMetrics } from '../../src/server/lib/metrics.ts';
-import { createApiKey } from '../../src/server/modules/auth/api-keys.service.ts';
+import { createApiKey } from '../../src/server/modules/api-keys/api-keys.service.ts';
 import { registerPhoneNumber } from '../../src/server/modules/phone-numbers/phone-numbers.service.ts';
 import { createWorkspace } from '../../src/server/modules/workspaces/workspaces.service.ts';
 import { applyInboundMessages } from '../../src/server/pipeline/inbound-apply.ts';

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { apiKeysRoutes } from '../modules/api-keys/api-keys.routes.ts';
 import { automationRoutes } from '../modules/automation/automation.routes.ts';
 import { contactEventsRoutes } from '../modules/contacts/contact-events.routes.ts';
 import { contactTagsRoutes } from '../modules/contacts/contact-tags.routes.ts';
@@ -33,4 +34,5 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await phoneNumbersGraphRoutes(app, ctx);
   await contactEventsRoutes(app, ctx);
   await automationRoutes(app, ctx);
+  await apiKeysRoutes(app, ctx);
 }

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../lib/clock.ts';
 import type { Db } from '../db/types.ts';
 import { safeEqual, sha256Hex } from '../lib/crypto.ts';
-import { authenticateApiKey } from '../modules/auth/api-keys.service.ts';
+import { authenticateApiKey } from '../modules/api-keys/api-keys.service.ts';
 import type { Principal } from '../modules/auth/principal.ts';
 import { AppError } from './errors.ts';
 
