@@ -14,6 +14,7 @@ import { AppError } from './errors.ts';
 import { consoleRoutes } from './console.routes.ts';
 import { eventsRoutes } from './events.routes.ts';
 import { opsRoutes } from './ops.routes.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
 export interface HttpAppOptions {
@@ -55,6 +56,7 @@ export async function createHttpApp(ctx: AppContext, opts: HttpAppOptions = {}):
     transform: jsonSchemaTransform,
   });
 
+  registerSecurityHeaders(app, ctx.config);
   app.addHook('onRequest', async (req) => {
     if (req.url.startsWith('/api/')) req.principal = await resolvePrincipal(ctx.db, ctx.clock, req);
   });
