@@ -2,15 +2,19 @@ import { useTranslation } from 'react-i18next';
 import { Link } from '../../app/router.tsx';
 import { isAdmin, useSession } from '../../app/session.tsx';
 import { AccountSettings } from './AccountSettings.tsx';
+import { ApiKeysSettings } from './ApiKeysSettings.tsx';
 import { NumbersSettings } from './NumbersSettings.tsx';
 import { ProfileSettings } from './ProfileSettings.tsx';
 import { QuickRepliesSettings } from './QuickRepliesSettings.tsx';
 import { TeamsSettings } from './TeamsSettings.tsx';
 import { UsersSettings } from './UsersSettings.tsx';
 
-const ADMIN_SECTIONS = ['numbers', 'users', 'teams', 'quickReplies', 'profile'] as const;
+const ADMIN_SECTIONS = ['numbers', 'users', 'teams', 'quickReplies', 'profile', 'apiKeys'] as const;
 
-/** Settings: admins manage numbers, users, teams, quick replies and the business profile; everyone their account. */
+/**
+ * Settings: admins manage numbers, users, teams, quick replies, the business profile and API keys; everyone
+ * their account.
+ */
 export function SettingsPage({ section }: { section: string }) {
   const { t } = useTranslation();
   const session = useSession();
@@ -40,6 +44,7 @@ export function SettingsPage({ section }: { section: string }) {
         {current === 'teams' && <TeamsSettings />}
         {current === 'quickReplies' && <QuickRepliesSettings />}
         {current === 'profile' && <ProfileSettings />}
+        {current === 'apiKeys' && <ApiKeysSettings />}
         {current === 'account' && <AccountSettings />}
       </section>
     </div>
