@@ -29,7 +29,7 @@ export async function resolvePrincipal(db: Db, clock: Clock, req: FastifyRequest
   const auth = req.headers.authorization;
   if (auth?.toLowerCase().startsWith('bearer ')) {
     const principal = await authenticateApiKey(db, clock, auth.slice(7).trim());
-    if (!principal) throw new AppError('unauthenticated', 'Invalid or revoked API key');
+    if (!principal) throw new AppError('unauthenticated', 'Invalid, expired or revoked API key');
     return principal;
   }
   const token = readCookie(req.headers.cookie, SESSION_COOKIE);
