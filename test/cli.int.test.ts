@@ -74,6 +74,43 @@ describe('tsunagi CLI', () => {
     });
     fs.rmSync(own, { recursive: true, force: true });
   }, 240_000);
+  it('lists, creates, rotates and revokes API keys; the key of workspace create is listed as "initial"', async () => {
+    const created = JSON.parse((await tsunagi('workspace', 'create', '--name', 'Keys', '--json')).stdout) as {
+      workspaceId: string;
+      apiKey: string;
+    };
+    const ws = ['--workspace', created.workspaceId];
+    const listed = () =>
+      tsunagi('keys', 'list', ...ws, '--json').then(
+        (r) => (JSON.parse(r.stdout) as { data: Array<Record<string, unknown>> }).data,
+      );
+    const [initial] = await listed();
+    expect(initial).toMatchObject({ name: 'initial', role: 'owner', status: 'active', createdBy: null });
+    expect(created.apiKey.startsWith(String(initial!.prefix))).toBe(true);
+
+    const made = JSON.parse(
+      (await tsunagi('keys', 'create', ...ws, '--name', 'CRM', '--role', 'agent', '--json')).stdout,
+    ) as { id: string; secret: string; role: string };
+    expect(made).toMatchObject({ role: 'agent', secret: expect.stringMatching(/^tsk_/) });
+    const rotated = JSON.parse((await tsunagi('keys', 'rotate', made.id, ...ws, '--json')).stdout) as {
+      id: string;
+      secret: string;
+    };
+    expect(rotated.id).toBe(made.id);
+    expect(rotated.secret).not.toBe(made.secret);
+    const revoked = JSON.parse(
+      (await tsunagi('keys', 'revoke', String(initial!.id), ...ws, '--json')).stdout,
+    );
+    expect(revoked).toMatchObject({ id: initial!.id, name: 'initial', status: 'revoked' });
+
+    await expect(tsunagi('keys', 'create', ...ws, '--name', 'x', '--role', 'root')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('role'),
+    });
+    await expect(tsunagi('keys', 'list', '--workspace', 'nope')).rejects.toMatchObject({
+      stderr: expect.stringContaining('--workspace must be a workspace id'),
+    });
+  }, 240_000); // five commands, each opening the embedded database
 
   it('rejects bad configuration and bad arguments with a clear message and a non-zero exit', async () => {
     await expect(

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTsunagi, type RunningTsunagi } from './support/tsunagi.ts';
+import { createTestApp, type TestApp } from './support/app.ts';
 
 describe('operations endpoints', () => {
   let s: RunningTsunagi;
@@ -50,5 +51,43 @@ describe('operations endpoints', () => {
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('1158201444');
     expect((await fetch(q('wrong'))).status).toBe(403);
+  });
+
+  it('serves metrics without a token when TSUNAGI_METRICS_TOKEN is unset', async () => {
+    expect((await fetch(`${s.t.url}/metrics`)).status).toBe(200);
+  });
+});
+
+describe('the metrics token', () => {
+  let t: TestApp;
+  const token = 'metrics-token-0123456789';
+  beforeAll(async () => {
+    t = await createTestApp({ env: { TSUNAGI_METRICS_TOKEN: token } });
+  });
+  afterAll(async () => t?.close());
+
+  it('is required as a Bearer token when TSUNAGI_METRICS_TOKEN is set', async () => {
+    const none = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['www-authenticate']).toContain('Bearer');
+    expect(none.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+    const wrong = await t.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${token}x` },
+    });
+    expect(wrong.statusCode).toBe(401);
+    const ok = await t.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toContain('tsunagi_ingest_backlog');
+  });
+
+  it('leaves health and readiness open', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
   });
 });

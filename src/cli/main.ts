@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerKeysCommands } from './keys.commands.ts';
 import { registerDemoCommand, registerWorkspaceCommands } from './workspace.commands.ts';
 import { registerMigrateCommand, registerStartCommand } from './server.commands.ts';
 import { registerSimulatorCommand } from './simulator.commands.ts';
@@ -21,6 +22,7 @@ registerWorkspaceCommands(program);
 registerDemoCommand(program);
 registerWebhookCommands(program);
 registerUsersCommands(program);
+registerKeysCommands(program);
 
 try {
   await program.parseAsync(process.argv);

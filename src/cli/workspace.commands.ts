@@ -8,7 +8,9 @@ export function registerWorkspaceCommands(program: Command): void {
   const workspace = program.command('workspace').description('Manage workspaces');
   workspace
     .command('create')
-    .description('Create a workspace with an owner login and an owner API key')
+    .description(
+      "Create a workspace with an owner login and an owner API key named 'initial' (see `tsunagi keys`)",
+    )
     .requiredOption('--name <name>', 'workspace name')
     .option('--email <email>', 'owner email (default: generated)')
     .option('--password <password>', 'owner password (default: generated)')
@@ -27,7 +29,7 @@ export function registerWorkspaceCommands(program: Command): void {
           if (opts.json) printJson(created);
           else
             process.stdout.write(
-              `Workspace ${created.workspaceId}\n  login:   ${created.email} / ${created.password || '(existing user, password unchanged)'}\n  API key: ${created.apiKey}\n`,
+              `Workspace ${created.workspaceId}\n  login:   ${created.email} / ${created.password || '(existing user, password unchanged)'}\n  API key: ${created.apiKey}  (owner role, named 'initial'; list, rotate or revoke it with: tsunagi keys)\n`,
             );
         } finally {
           await database.close();

@@ -23,7 +23,20 @@ const EnvSchema = z.object({
   WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
   TSUNAGI_SIMULATOR: booleanFlag.optional(),
   TSUNAGI_SECRET_KEY: z.string().optional(),
-  TSUNAGI_PUBLIC_URL: z.string().url().optional(),
+  TSUNAGI_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL')
+    .optional(),
+  TSUNAGI_TRUST_PROXY: z
+    .string()
+    .trim()
+    .refine(
+      (v) => booleanFlag.safeParse(v).success || /^[0-9a-f.:/]+(\s*,\s*[0-9a-f.:/]+)*$/i.test(v),
+      'must be on/off or a comma-separated list of proxy addresses or CIDR ranges',
+    )
+    .optional(),
+  TSUNAGI_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TSUNAGI_ROLES: z.string().default('api,worker,scheduler'),
   TSUNAGI_WORKER_ID: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -50,7 +63,19 @@ export interface Config {
   simulator: boolean;
   /** Base64 or hex key for encrypting secrets at rest; generated into the data dir in embedded mode. */
   secretKey: string | null;
+  /**
+   * The console's public origin (no trailing slash). Every link Tsunagi hands out (invitations, password resets)
+   * is built from it, or, when unset, from the address the server listens on — never from request headers.
+   */
   publicUrl: string | null;
+  /**
+   * Whether X-Forwarded-For/-Proto from a reverse proxy are believed (`req.ip`, `req.protocol`): false (the
+   * default), true (any peer) or the proxy addresses/CIDR ranges to believe. When not false, `publicUrl` is
+   * required.
+   */
+  trustProxy: boolean | string[];
+  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
   roles: Role[];
   workerId: string | null;
   logLevel: string;
@@ -71,6 +96,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const roles = parseRoles(e.TSUNAGI_ROLES);
+  const trustProxy = parseTrustProxy(e.TSUNAGI_TRUST_PROXY);
+  if (trustProxy !== false && !e.TSUNAGI_PUBLIC_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TSUNAGI_PUBLIC_URL: required when TSUNAGI_TRUST_PROXY is on (links such as ' +
+        'invitations are built from it, never from the Host or X-Forwarded-Host headers a proxy passes on); ' +
+        'set it to the address people open, e.g. https://chat.example.com',
+    );
+  }
   const embedded = !e.DATABASE_URL;
   return {
     port: e.PORT,
@@ -89,7 +122,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicUrl: e.TSUNAGI_PUBLIC_URL ?? null,
     }),
     secretKey: e.TSUNAGI_SECRET_KEY ?? null,
-    publicUrl: e.TSUNAGI_PUBLIC_URL ?? null,
+    publicUrl: e.TSUNAGI_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    trustProxy,
+    metricsToken: e.TSUNAGI_METRICS_TOKEN ?? null,
     roles,
     workerId: e.TSUNAGI_WORKER_ID ?? null,
     logLevel: e.LOG_LEVEL,
@@ -137,6 +172,14 @@ export function decideSimulator(o: {
     return false;
   }
   return o.explicit ?? o.embedded;
+}
+
+/** `TSUNAGI_TRUST_PROXY`: unset/off → false, on → true, else the list of proxy addresses or CIDR ranges. */
+function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined || value === '') return false;
+  const flag = booleanFlag.safeParse(value);
+  if (flag.success) return flag.data;
+  return value.split(',').map((v) => v.trim());
 }
 
 /** Parses a comma-separated role list such as `api,worker`. */

@@ -163,6 +163,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   let url = '';
   if (hasApi) {
     url = await app.listen({ port: config.port, host: config.host });
+    ctx.listenUrl = url;
     const publicUrl = config.publicUrl ?? url;
     ownOrigins.push(url, publicUrl);
     if (simulator) {

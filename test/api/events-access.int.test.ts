@@ -49,4 +49,29 @@ describe('event stream access', () => {
     expect(text).toContain(': connected');
     expect(text).toContain(': ping');
   });
+
+  it('ends the streams of API keys that were revoked or rotated, at the next heartbeat', async () => {
+    const make = async (name: string) => {
+      const res = await s.api<{ id: string; secret: string }>('POST', '/api/v1/api-keys', {
+        name,
+        role: 'agent',
+      });
+      expect(res.status).toBe(201);
+      return res.body;
+    };
+    const revoked = await make('stream revoked');
+    const rotated = await make('stream rotated');
+    const open = async (secret: string) => {
+      const res = await fetch(`${s.t.url}/api/v1/events`, { headers: { authorization: `Bearer ${secret}` } });
+      expect(res.status).toBe(200);
+      return { ended: drainStream(res) }; // wrapped: an async function returning a promise would await it
+    };
+    const revokedStream = await open(revoked.secret);
+    const rotatedStream = await open(rotated.secret);
+    expect((await s.api('POST', `/api/v1/api-keys/${revoked.id}/revoke`)).status).toBe(200);
+    expect((await s.api('POST', `/api/v1/api-keys/${rotated.id}/rotate`)).status).toBe(200);
+    s.clock.advance(15_000);
+    expect(await revokedStream.ended).toContain(': connected');
+    expect(await rotatedStream.ended).toContain(': connected');
+  });
 });

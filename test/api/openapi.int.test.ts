@@ -30,6 +30,9 @@ describe('GET /api/openapi.json', () => {
       ['/api/v1/conversations/{id}/messages', ['get', 'post']],
       ['/api/v1/messages', ['post']],
       ['/api/v1/messages/{id}', ['get']],
+      ['/api/v1/api-keys', ['get', 'post']],
+      ['/api/v1/api-keys/{id}/rotate', ['post']],
+      ['/api/v1/api-keys/{id}/revoke', ['post']],
     ];
     for (const [path, methods] of expected) {
       for (const method of methods) {

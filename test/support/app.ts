@@ -11,7 +11,7 @@ import { RealtimeHub } from '../../src/server/http/realtime.ts';
 import { SecretBox, hashPassword } from '../../src/server/lib/crypto.ts';
 import { silentLogger } from '../../src/server/lib/logger.ts';
 import { createMetrics } from '../../src/server/lib/metrics.ts';
-import { createApiKey } from '../../src/server/modules/auth/api-keys.service.ts';
+import { createApiKey } from '../../src/server/modules/api-keys/api-keys.service.ts';
 import { registerPhoneNumber } from '../../src/server/modules/phone-numbers/phone-numbers.service.ts';
 import { createWorkspace } from '../../src/server/modules/workspaces/workspaces.service.ts';
 import { applyInboundMessages } from '../../src/server/pipeline/inbound-apply.ts';
@@ -32,13 +32,22 @@ export interface TestApp {
  * Time is a FakeClock; the Graph client points at a closed port unless `graphUrl` is given (nothing is
  * dispatched: no worker runs, so sent messages stay `queued`).
  */
-export async function createTestApp(opts: { graphUrl?: string; now?: string } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: {
+    graphUrl?: string;
+    now?: string;
+    /** Environment variables for `loadConfig` (default: none, i.e. embedded defaults). */
+    env?: Record<string, string>;
+    /** Extra route registrations (as `createHttpApp`'s plugins). */
+    plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const clock = new FakeClock(opts.now);
   const realtime = new RealtimeHub(silentLogger);
   await realtime.start(database);
   const ctx: AppContext = {
-    config: loadConfig({}),
+    config: loadConfig(opts.env ?? {}),
     database,
     db: database.db,
     clock,
@@ -54,7 +63,7 @@ export async function createTestApp(opts: { graphUrl?: string; now?: string } = 
     simulator: null,
     automationCache: new CompiledAutomationCache(),
   };
-  const app = await createHttpApp(ctx);
+  const app = await createHttpApp(ctx, { plugins: opts.plugins });
   await app.ready();
   return {
     app,

@@ -109,6 +109,12 @@ export interface ApiKeysTable {
   created_at: Timestamp;
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  /** After this instant the key no longer authenticates; null = never expires. */
+  expires_at: NullableTimestamp;
+  /** When the secret was last replaced (same id, name and role). */
+  rotated_at: NullableTimestamp;
+  created_by_user_id: string | null;
+  created_by_key_id: string | null;
 }
 
 export interface PhoneNumbersTable {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
+import { apiKeysRoutes } from '../modules/api-keys/api-keys.routes.ts';
 import { automationRoutes } from '../modules/automation/automation.routes.ts';
 import { contactEventsRoutes } from '../modules/contacts/contact-events.routes.ts';
 import { contactTagsRoutes } from '../modules/contacts/contact-tags.routes.ts';
@@ -37,4 +38,5 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await automationRoutes(app, ctx);
   await simulatorAccessRoutes(app, ctx);
   await auditRoutes(app, ctx);
+  await apiKeysRoutes(app, ctx);
 }

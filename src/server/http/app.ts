@@ -14,6 +14,7 @@ import { AppError } from './errors.ts';
 import { consoleRoutes } from './console.routes.ts';
 import { eventsRoutes } from './events.routes.ts';
 import { opsRoutes } from './ops.routes.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
 export interface HttpAppOptions {
@@ -26,7 +27,12 @@ export interface HttpAppOptions {
  * the body `{ error: { code, message, details? } }` with a stable code.
  */
 export async function createHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, trustProxy: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    // Forwarded headers (req.ip, req.protocol) are believed only from a proxy the operator named.
+    trustProxy: ctx.config.trustProxy,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
@@ -50,6 +56,7 @@ export async function createHttpApp(ctx: AppContext, opts: HttpAppOptions = {}):
     transform: jsonSchemaTransform,
   });
 
+  registerSecurityHeaders(app, ctx.config);
   app.addHook('onRequest', async (req) => {
     if (req.url.startsWith('/api/')) req.principal = await resolvePrincipal(ctx.db, ctx.clock, req);
   });

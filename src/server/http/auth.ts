@@ -1,9 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../lib/clock.ts';
 import type { Db } from '../db/types.ts';
-import { sha256Hex } from '../lib/crypto.ts';
-import { authenticateApiKey } from '../modules/auth/api-keys.service.ts';
+import { safeEqual, sha256Hex } from '../lib/crypto.ts';
+import { authenticateApiKey } from '../modules/api-keys/api-keys.service.ts';
 import type { Principal } from '../modules/auth/principal.ts';
 import { AppError } from './errors.ts';
 
@@ -30,7 +29,7 @@ export async function resolvePrincipal(db: Db, clock: Clock, req: FastifyRequest
   const auth = req.headers.authorization;
   if (auth?.toLowerCase().startsWith('bearer ')) {
     const principal = await authenticateApiKey(db, clock, auth.slice(7).trim());
-    if (!principal) throw new AppError('unauthenticated', 'Invalid or revoked API key');
+    if (!principal) throw new AppError('unauthenticated', 'Invalid, expired or revoked API key');
     return principal;
   }
   const token = readCookie(req.headers.cookie, SESSION_COOKIE);
@@ -70,10 +69,7 @@ export function requireAuth(req: FastifyRequest, _reply: FastifyReply): Principa
   const principal = req.principal;
   if (!principal) throw new AppError('unauthenticated', 'Sign in or send Authorization: Bearer <api key>');
   if (principal.kind === 'session' && !SAFE_METHODS.has(req.method)) {
-    const header = req.headers['x-csrf-token'];
-    const presented = Buffer.from(typeof header === 'string' ? header : '');
-    const expected = Buffer.from(principal.csrfToken ?? '');
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+    if (!safeEqual(req.headers['x-csrf-token'], principal.csrfToken)) {
       throw new AppError('csrf_failed', 'Missing or invalid X-CSRF-Token header');
     }
   }

@@ -36,6 +36,8 @@ export interface AppContext {
   simulator: Simulator | null;
   /** The simulator control API's token (null when no simulator is mounted); signed-in users may read it. */
   simulatorControlToken: string | null;
+  /** The address the server listens on, once it does (links fall back to it without TSUNAGI_PUBLIC_URL). */
+  listenUrl?: string;
   /** Compiled automation documents by workspace and version (shared by the engine and the dry-run tester). */
   automationCache: CompiledAutomationCache;
   /**

@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { pingDatabase } from '../db/connect.ts';
 import { refreshPipelineGauges } from '../pipeline/pipeline-gauges.service.ts';
+import { safeEqual } from '../lib/crypto.ts';
 import type { AppContext } from './context.ts';
+import { AppError } from './errors.ts';
 
-/** Liveness, readiness (start-up finished and the database answers) and Prometheus metrics. */
+/**
+ * Liveness, readiness (start-up finished and the database answers) and Prometheus metrics. `/metrics` requires
+ * `Authorization: Bearer <TSUNAGI_METRICS_TOKEN>` when that is set, and is open otherwise (then keep the port
+ * private, see docs/security.md).
+ */
 export async function opsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
@@ -19,7 +25,18 @@ export async function opsRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     }
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    if (ctx.config.metricsToken !== null) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+      if (!safeEqual(m?.[1], ctx.config.metricsToken)) {
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer realm="metrics"')
+          .send(
+            new AppError('unauthenticated', 'Send Authorization: Bearer <TSUNAGI_METRICS_TOKEN>').toBody(),
+          );
+      }
+    }
     await refreshPipelineGauges(ctx);
     return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { safeEqual } from '../lib/crypto.ts';
 import { verifySignature } from '../whatsapp/signature.ts';
 import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
@@ -20,7 +21,8 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   app.get('/webhooks/whatsapp', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
-    if (q['hub.mode'] === 'subscribe' && ctx.verifyToken && q['hub.verify_token'] === ctx.verifyToken) {
+    // Constant time: the verify token is a shared secret, and `===` returns sooner the earlier strings differ.
+    if (q['hub.mode'] === 'subscribe' && safeEqual(q['hub.verify_token'], ctx.verifyToken)) {
       return reply.type('text/plain').send(q['hub.challenge'] ?? '');
     }
     throw new AppError('forbidden', 'Webhook verification failed');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SecretBox, hashPassword, verifyPassword } from './crypto.ts';
+import { SecretBox, hashPassword, safeEqual, verifyPassword } from './crypto.ts';
 
 describe('secrets at rest', () => {
   it('round-trips, uses a fresh IV each time, and detects tampering', () => {
@@ -26,5 +26,22 @@ describe('passwords', () => {
     expect(await verifyPassword('correct horse', hash)).toBe(true);
     expect(await verifyPassword('wrong horse', hash)).toBe(false);
     expect(await verifyPassword('x', 'garbage')).toBe(false);
+  });
+});
+
+describe('safeEqual', () => {
+  it('matches equal secrets of any length and nothing else', () => {
+    expect(safeEqual('tok-123', 'tok-123')).toBe(true);
+    expect(safeEqual(Buffer.from('abc'), 'abc')).toBe(true);
+    expect(safeEqual('tok-12', 'tok-123')).toBe(false);
+    expect(safeEqual('tok-1234', 'tok-123')).toBe(false);
+    expect(safeEqual('TOK-123', 'tok-123')).toBe(false);
+    expect(safeEqual('', 'x')).toBe(false);
+  });
+  it('never matches a missing, repeated or empty-expected value', () => {
+    expect(safeEqual(undefined, 'x')).toBe(false);
+    expect(safeEqual(null, null)).toBe(false);
+    expect(safeEqual(['x', 'x'], 'x')).toBe(false);
+    expect(safeEqual('', '')).toBe(false);
   });
 });

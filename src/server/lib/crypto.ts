@@ -44,6 +44,26 @@ export function randomToken(prefix = '', bytes = 32): string {
   return prefix + randomBytes(bytes).toString('base64url');
 }
 
+/**
+ * Compares two secrets (tokens, signatures, CSRF values) in constant time. Both sides are hashed to SHA-256
+ * first, so the comparison takes the same time whatever the lengths (a plain `timingSafeEqual` would throw on,
+ * and a length check would leak, a length difference). A missing value (null/undefined/array) never matches,
+ * not even another missing one, and neither does an empty expected value (a misconfiguration must not accept
+ * an empty token).
+ */
+export function safeEqual(
+  presented: string | Buffer | readonly string[] | null | undefined,
+  expected: string | Buffer | null | undefined,
+): boolean {
+  if (presented === null || presented === undefined || Array.isArray(presented)) return false;
+  if (expected === null || expected === undefined || expected.length === 0) return false;
+  const a = createHash('sha256')
+    .update(presented as string | Buffer)
+    .digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
 /** SHA-256 hex of a high-entropy token: tokens are stored hashed, looked up by hash. */
 export function sha256Hex(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('hex');

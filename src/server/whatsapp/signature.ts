@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../lib/crypto.ts';
 
 /**
  * `X-Hub-Signature-256` (reference §3.3): `sha256=` + lowercase hex HMAC-SHA256 of the raw request body,
@@ -13,7 +14,7 @@ const HEADER = /^sha256=([0-9a-fA-F]{64})$/;
 
 /**
  * True when `header` is a valid `sha256=<hex>` signature of `rawBytes` under `appSecret`. Constant-time
- * comparison of equal-length digests. Never throws: a missing, repeated (array), malformed or wrong-length
+ * comparison (`safeEqual`). Never throws: a missing, repeated (array), malformed or wrong-length
  * header is false, and so is an empty app secret (a misconfiguration must not accept everything signed
  * with the empty key).
  */
@@ -26,6 +27,5 @@ export function verifySignature(
   const match = HEADER.exec(header.trim());
   if (!match?.[1]) return false;
   const given = Buffer.from(match[1], 'hex');
-  const expected = createHmac('sha256', appSecret).update(rawBytes).digest();
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return safeEqual(given, createHmac('sha256', appSecret).update(rawBytes).digest());
 }

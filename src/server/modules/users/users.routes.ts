@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -15,16 +15,12 @@ import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { actorOf } from '../audit/audit.service.ts';
 import { issuePasswordReset } from '../auth/passwords.service.ts';
+import { publicOrigin } from '../../http/links.ts';
 import { requirePermission } from '../auth/principal.ts';
 import { createInvitation } from './invitations.service.ts';
 import { removeMember, listUsers, updateUser, type UsersDeps } from './users.service.ts';
 
 const tags = ['users'];
-
-/** The console's own origin for links it hands out: the configured public URL, else the request's host. */
-export function publicBaseUrl(ctx: AppContext, req: FastifyRequest): string {
-  return ctx.config.publicUrl ?? `${req.protocol}://${req.host}`;
-}
 
 /** `/api/v1/users` (members and roles) and `/api/v1/invitations` (one-time sign-up links). Admins manage. */
 export async function usersRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -98,7 +94,7 @@ export async function usersRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const p = requireAuth(req, reply);
       requirePermission(p, 'manage');
       const link = await issuePasswordReset(deps, p, req.params.id, {
-        baseUrl: publicBaseUrl(ctx, req),
+        baseUrl: publicOrigin(ctx),
         who: actorOf(p, req),
       });
       return reply.code(201).send(link);
@@ -122,7 +118,7 @@ export async function usersRoutes(app: FastifyInstance, ctx: AppContext): Promis
         ...req.body,
         workspaceId: p.workspaceId,
         invitedBy: p.userId,
-        baseUrl: publicBaseUrl(ctx, req),
+        baseUrl: publicOrigin(ctx),
         actor: actorOf(p, req),
       });
       return reply.code(201).send(inv);

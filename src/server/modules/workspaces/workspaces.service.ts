@@ -2,7 +2,7 @@ import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db } from '../../db/types.ts';
 import { hashPassword, randomToken } from '../../lib/crypto.ts';
-import { createApiKey } from '../auth/api-keys.service.ts';
+import { createApiKey } from '../api-keys/api-keys.service.ts';
 
 export interface CreatedWorkspace {
   workspaceId: string;
@@ -59,7 +59,7 @@ export async function createWorkspace(
       .insertInto('memberships')
       .values({ workspace_id: workspaceId, user_id: userId, role: 'owner', created_at: now })
       .execute();
-    const { key } = await createApiKey(tx, clock, { workspaceId, name: 'Owner key', role: 'owner' });
+    const { key } = await createApiKey(tx, clock, { workspaceId, name: 'initial', role: 'owner' });
     return { workspaceId, apiKey: key, email, password: existing ? '' : password };
   });
 }

@@ -3,17 +3,18 @@ import { Link } from '../../app/router.tsx';
 import { isAdmin, useSession } from '../../app/session.tsx';
 import { AccountSettings } from './AccountSettings.tsx';
 import { AuditSettings } from './AuditSettings.tsx';
+import { ApiKeysSettings } from './ApiKeysSettings.tsx';
 import { NumbersSettings } from './NumbersSettings.tsx';
 import { ProfileSettings } from './ProfileSettings.tsx';
 import { QuickRepliesSettings } from './QuickRepliesSettings.tsx';
 import { TeamsSettings } from './TeamsSettings.tsx';
 import { UsersSettings } from './UsersSettings.tsx';
 
-const ADMIN_SECTIONS = ['numbers', 'users', 'teams', 'quickReplies', 'profile', 'audit'] as const;
+const ADMIN_SECTIONS = ['numbers', 'users', 'teams', 'quickReplies', 'profile', 'apiKeys', 'audit'] as const;
 
 /**
- * Settings: admins manage numbers, users, teams, quick replies and the business profile and read the audit
- * log; everyone their account and password.
+ * Settings: admins manage numbers, users, teams, quick replies, the business profile and API keys and read the
+ * audit log; everyone their account and password.
  */
 export function SettingsPage({ section }: { section: string }) {
   const { t } = useTranslation();
@@ -45,6 +46,7 @@ export function SettingsPage({ section }: { section: string }) {
         {current === 'quickReplies' && <QuickRepliesSettings />}
         {current === 'profile' && <ProfileSettings />}
         {current === 'audit' && <AuditSettings />}
+        {current === 'apiKeys' && <ApiKeysSettings />}
         {current === 'account' && <AccountSettings />}
       </section>
     </div>
