@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTRIBUTE_LIMITS, freeJsonObject } from './free-json.schemas.ts';
 
 /**
  * Tsunagi's own REST API contracts (camelCase JSON). Message bodies reuse the Cloud API's shape
@@ -68,7 +69,9 @@ export type ContactDto = z.infer<typeof ContactSchema>;
 export const ContactInputSchema = z.object({
   phone: z.string().min(3).max(32).describe('Phone number, E.164 preferred (+819012345678)'),
   name: z.string().max(200).nullable().optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
+  attributes: freeJsonObject(ATTRIBUTE_LIMITS)
+    .optional()
+    .describe('Free-form: at most 10 levels deep, 1,000 keys and items, strings of 10,000 characters'),
   consentState: z.enum(['unknown', 'opted_in', 'opted_out']).optional(),
 });
 export const ContactUpdateSchema = ContactInputSchema.partial().omit({ phone: true });

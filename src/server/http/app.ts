@@ -14,6 +14,7 @@ import { AppError } from './errors.ts';
 import { consoleRoutes } from './console.routes.ts';
 import { eventsRoutes } from './events.routes.ts';
 import { opsRoutes } from './ops.routes.ts';
+import { registerRequestInput } from './request-input.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
 export interface HttpAppOptions {
@@ -30,6 +31,7 @@ export async function createHttpApp(ctx: AppContext, opts: HttpAppOptions = {}):
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
+  registerRequestInput(app);
 
   await app.register(swagger, {
     openapi: {

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParamsSchema, errorResponses } from '../../../contracts/api.schemas.ts';
 import { AutomationInsightSchema, DryRunResultSchema } from '../../../contracts/automation.schemas.ts';
+import { DOCUMENT_LIMITS, freeJsonObject } from '../../../contracts/free-json.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
@@ -20,9 +21,9 @@ import { resumeAutomation } from './automation-runtime.service.ts';
 import { automationInsight } from './automation-insight.service.ts';
 
 const tags = ['automation'];
-const Document = z
-  .record(z.string(), z.unknown())
-  .describe('The automation document (see docs/automation.md)');
+const Document = freeJsonObject(DOCUMENT_LIMITS).describe(
+  'The automation document (see docs/automation.md); at most 20 levels deep, 50,000 keys and items',
+);
 const StateSchema = z.object({
   enabled: z.boolean(),
   version: z.number(),
