@@ -23,7 +23,8 @@ type Json = Record<string, unknown>;
 type Schema = Json;
 
 const SEED = 20261204;
-const RUNS_PER_OPERATION = 10;
+/** Cases per operation; `HOSTILE_RUNS=100 npx vitest run test/api/hostile-input.int.test.ts` explores more. */
+const RUNS_PER_OPERATION = Number(process.env.HOSTILE_RUNS ?? 10);
 /** Marks every name of workspace B's objects: it must never appear in an answer to A. */
 const B_MARK = 'zzWorkspaceBzz';
 /** A placeholder the request serialiser writes as `[[[…]]]` nested 10,000 deep. */
@@ -371,53 +372,59 @@ describe('hostile input on every API route', () => {
     );
   });
 
-  it('answers no 5xx, leaks nothing of workspace B and changes none of its rows', async () => {
-    const spec = (await (await fetch(`${base}/api/openapi.json`)).json()) as { paths: Record<string, Json> };
-    const operations: Operation[] = [];
-    for (const [path, methods] of Object.entries(spec.paths))
-      for (const [method, raw] of Object.entries(methods)) {
-        const op = raw as Json;
-        const content = (op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined;
-        operations.push({
-          method: method.toUpperCase(),
-          path,
-          params: (op.parameters ?? []) as Operation['params'],
-          body: content?.['application/json']?.schema as Schema | undefined,
-        });
-      }
-    expect(operations.length).toBeGreaterThan(30);
+  it(
+    'answers no 5xx, leaks nothing of workspace B and changes none of its rows',
+    async () => {
+      const spec = (await (await fetch(`${base}/api/openapi.json`)).json()) as {
+        paths: Record<string, Json>;
+      };
+      const operations: Operation[] = [];
+      for (const [path, methods] of Object.entries(spec.paths))
+        for (const [method, raw] of Object.entries(methods)) {
+          const op = raw as Json;
+          const content = (op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined;
+          operations.push({
+            method: method.toUpperCase(),
+            path,
+            params: (op.parameters ?? []) as Operation['params'],
+            body: content?.['application/json']?.schema as Schema | undefined,
+          });
+        }
+      expect(operations.length).toBeGreaterThan(30);
 
-    const before = await snapshotB();
-    const problems: string[] = [];
-    for (const [index, op] of operations.entries()) {
-      const seed = SEED + index;
-      const result = await fc.check(
-        fc.asyncProperty(requestArb(op), async (req) => {
-          const res = await send(op, req);
-          if (res.status >= 500) throw new Error(`${res.status} ${res.text.slice(0, 300)}`);
-          // An answer may echo what A itself sent (a team A named after B's tag); anything else is a leak.
-          if (res.text.includes(B_MARK) && !serialize(req).includes(B_MARK))
-            throw new Error(`answer carries workspace B's data: ${res.text.slice(0, 300)}`);
-        }),
-        { seed, numRuns: RUNS_PER_OPERATION, endOnFailure: true },
-      );
-      if (result.failed) {
-        const example = JSON.stringify(result.counterexample, (_k, v: unknown) =>
-          typeof v === 'string' && v.length > 80 ? `${v.slice(0, 20)}…(${v.length})` : v,
+      const before = await snapshotB();
+      const problems: string[] = [];
+      for (const [index, op] of operations.entries()) {
+        const seed = SEED + index;
+        const result = await fc.check(
+          fc.asyncProperty(requestArb(op), async (req) => {
+            const res = await send(op, req);
+            if (res.status >= 500) throw new Error(`${res.status} ${res.text.slice(0, 300)}`);
+            // An answer may echo what A itself sent (a team A named after B's tag); anything else is a leak.
+            if (res.text.includes(B_MARK) && !serialize(req).includes(B_MARK))
+              throw new Error(`answer carries workspace B's data: ${res.text.slice(0, 300)}`);
+          }),
+          { seed, numRuns: RUNS_PER_OPERATION, endOnFailure: true },
         );
-        problems.push(
-          `${op.method} ${op.path} (seed ${seed}): ${String((result.errorInstance as Error | null)?.message ?? '').slice(0, 300)} with ${example.slice(0, 400)}`,
-        );
+        if (result.failed) {
+          const example = JSON.stringify(result.counterexample, (_k, v: unknown) =>
+            typeof v === 'string' && v.length > 80 ? `${v.slice(0, 20)}…(${v.length})` : v,
+          );
+          problems.push(
+            `${op.method} ${op.path} (seed ${seed}): ${String((result.errorInstance as Error | null)?.message ?? '').slice(0, 300)} with ${example.slice(0, 400)}`,
+          );
+        }
+        const after = await snapshotB();
+        if (after !== before) {
+          problems.push(`${op.method} ${op.path} changed workspace B's rows`);
+          break;
+        }
+        // A route may have revoked or demoted the caller (a users or keys route): carry on as a fresh admin.
+        if ((await fetch(`${base}/api/v1/contacts`, { headers: auth })).status === 401)
+          auth = await seedApiKey(ctx, workspaceA, 'admin');
       }
-      const after = await snapshotB();
-      if (after !== before) {
-        problems.push(`${op.method} ${op.path} changed workspace B's rows`);
-        break;
-      }
-      // A route may have revoked or demoted the caller (a users or keys route): carry on as a fresh admin.
-      if ((await fetch(`${base}/api/v1/contacts`, { headers: auth })).status === 401)
-        auth = await seedApiKey(ctx, workspaceA, 'admin');
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    },
+    60_000 + RUNS_PER_OPERATION * 6_000,
+  );
 });
