@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ATTRIBUTE_LIMITS, freeJsonObject } from './free-json.schemas.ts';
+import { ATTRIBUTE_LIMITS, INT4_MAX, freeJsonObject } from './free-json.schemas.ts';
 
 /**
  * Tsunagi's own REST API contracts (camelCase JSON). Message bodies reuse the Cloud API's shape
@@ -19,7 +19,7 @@ export const PhoneNumberInputSchema = z.object({
   wabaId: z.string().regex(/^\d{1,32}$/, 'a numeric WhatsApp Business Account id'),
   accessToken: z.string().min(1).max(4096),
   mps: z.number().int().min(1).max(1000).default(80),
-  messagingLimit: z.number().int().min(1).nullable().optional(),
+  messagingLimit: z.number().int().min(1).max(INT4_MAX).nullable().optional(),
   label: z.string().max(100).nullable().optional(),
 });
 /**

@@ -15,6 +15,9 @@ export interface FreeJsonLimits {
   maxStringLength: number;
 }
 
+/** The largest value of a PostgreSQL `integer` column: a number field stored in one is bounded by it. */
+export const INT4_MAX = 2_147_483_647;
+
 /** Contact attributes and event properties: flat-ish data an integration records. */
 export const ATTRIBUTE_LIMITS: FreeJsonLimits = { maxDepth: 10, maxEntries: 1000, maxStringLength: 10_000 };
 /** An automation document: many rules, each a few levels deep. */

@@ -370,6 +370,16 @@ describe('hostile input on every API route', () => {
     expect((await call('PATCH', `/api/v1/contacts/${contactId}`, `{"attributes":${deep(9)}}`)).status).toBe(
       200,
     );
+    // Numbers stored in an integer column are bounded by it (1e15 answered 500).
+    const [numberId] = ids.own['phone-numbers'] ?? [];
+    for (const [url, method, body] of [
+      ['/api/v1/automation/rollback', 'POST', '{"version":1000000000000000}'],
+      [`/api/v1/phone-numbers/${numberId}`, 'PATCH', '{"messagingLimit":1000000000000000}'],
+    ] as const)
+      expect(await call(method, url, body), url).toMatchObject({
+        status: 400,
+        body: { error: { code: 'validation_failed' } },
+      });
   });
 
   it(

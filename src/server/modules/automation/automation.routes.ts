@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParamsSchema, errorResponses } from '../../../contracts/api.schemas.ts';
 import { AutomationInsightSchema, DryRunResultSchema } from '../../../contracts/automation.schemas.ts';
-import { DOCUMENT_LIMITS, freeJsonObject } from '../../../contracts/free-json.schemas.ts';
+import { DOCUMENT_LIMITS, INT4_MAX, freeJsonObject } from '../../../contracts/free-json.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
@@ -127,7 +127,7 @@ export async function automationRoutes(app: FastifyInstance, ctx: AppContext): P
       schema: {
         tags,
         summary: "Activate an old version's document again (saved as a new version)",
-        body: z.object({ version: z.number().int().min(1) }),
+        body: z.object({ version: z.number().int().min(1).max(INT4_MAX) }),
         response: { 200: StateSchema, ...errorResponses(404, 422) },
       },
     },
