@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTRIBUTE_LIMITS, INT4_MAX, freeJsonObject } from './free-json.schemas.ts';
 
 /**
  * Tsunagi's own REST API contracts (camelCase JSON). Message bodies reuse the Cloud API's shape
@@ -18,7 +19,7 @@ export const PhoneNumberInputSchema = z.object({
   wabaId: z.string().regex(/^\d{1,32}$/, 'a numeric WhatsApp Business Account id'),
   accessToken: z.string().min(1).max(4096),
   mps: z.number().int().min(1).max(1000).default(80),
-  messagingLimit: z.number().int().min(1).nullable().optional(),
+  messagingLimit: z.number().int().min(1).max(INT4_MAX).nullable().optional(),
   label: z.string().max(100).nullable().optional(),
 });
 /**
@@ -70,7 +71,9 @@ export type ContactDto = z.infer<typeof ContactSchema>;
 export const ContactInputSchema = z.object({
   phone: z.string().min(3).max(32).describe('Phone number, E.164 preferred (+819012345678)'),
   name: z.string().max(200).nullable().optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
+  attributes: freeJsonObject(ATTRIBUTE_LIMITS)
+    .optional()
+    .describe('Free-form: at most 10 levels deep, 1,000 keys and items, strings of 10,000 characters'),
   consentState: z.enum(['unknown', 'opted_in', 'opted_out']).optional(),
 });
 export const ContactUpdateSchema = ContactInputSchema.partial().omit({ phone: true });

@@ -195,6 +195,24 @@ describe('inbound pipeline', () => {
     expect(docRes.headers.get('content-security-policy')).toContain('sandbox');
   });
 
+  it('serves a file whose long name the 200-character cut would split inside an emoji', async () => {
+    const filename = `${'a'.repeat(199)}😀.pdf`;
+    s.t.simulator!.inbound({
+      phoneNumberId: number.phoneNumberId,
+      from: '819077770005',
+      message: { type: 'document', document: { filename } },
+      media: { base64: Buffer.from('%PDF-1.4').toString('base64'), mimeType: 'application/pdf', filename },
+    });
+    await s.t.drain();
+    const conv = await conversationOf('819077770005');
+    const history = (await s.api<{ data: MessageDto[] }>('GET', `/api/v1/conversations/${conv!.id}/messages`))
+      .body.data;
+    const doc = history.find((m) => m.type === 'document')!;
+    const res = await fetch(`${s.t.url}/api/v1/messages/${doc.id}/media`, { headers: s.auth });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${'a'.repeat(199)}%EF%BF%BD`);
+  });
+
   it('dead-letters what it cannot apply with a reason, and replays idempotently', async () => {
     const before = await s.t.ctx.db
       .selectFrom('messages')

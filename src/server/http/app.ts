@@ -15,6 +15,7 @@ import { consoleRoutes } from './console.routes.ts';
 import { eventsRoutes } from './events.routes.ts';
 import { opsRoutes } from './ops.routes.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { registerRequestInput } from './request-input.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
 export interface HttpAppOptions {
@@ -36,6 +37,7 @@ export async function createHttpApp(ctx: AppContext, opts: HttpAppOptions = {}):
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
+  registerRequestInput(app);
 
   await app.register(swagger, {
     openapi: {

@@ -86,7 +86,7 @@ export class InboundIngestor {
       await this.processRows([row]);
     } catch (first) {
       try {
-        if (isDataError(first)) return await this.processItemsOneByOne(row);
+        if (!isTransient(first)) return await this.processItemsOneByOne(row);
         throw first;
       } catch (err) {
         await this.recordFailure(row, err);
@@ -149,9 +149,11 @@ export class InboundIngestor {
   }
 
   /**
-   * The last resort for a body whose batch failed on its data (a value the database refuses): each item is
-   * applied in its own transaction, and the ones that still fail are dead-lettered with the database's reason,
-   * so one bad item never costs the good ones next to it.
+   * The last resort for a body that failed for a reason other than the database being unavailable (a value
+   * the database refuses, a shape no code expected): each item is applied in its own transaction, and the
+   * ones that still fail are dead-lettered with the reason, so one bad item never costs the good ones beside
+   * it — before or after it. Only a transient failure (connection, serialization, shutdown) is rethrown, and
+   * the whole body is retried later (items already applied are idempotent).
    */
   private async processItemsOneByOne(row: JournalRow): Promise<void> {
     const { db, clock } = this.deps;
@@ -159,20 +161,31 @@ export class InboundIngestor {
     const numbers = await loadNumbers(db, items);
     for (const [index, item] of items.entries()) {
       const routed = emptyRouted();
-      routeItem(item, index, row.id, numbers, routed);
       try {
+        routeItem(item, index, row.id, numbers, routed);
         await db.transaction().execute((tx) => this.apply(tx, routed));
       } catch (err) {
-        if (!isDataError(err)) throw err;
-        const reason = `not storable: ${err instanceof Error ? err.message : String(err)}`;
+        if (isTransient(err)) throw err;
+        const why = err instanceof Error ? err.message : String(err);
+        const reason = isDataError(err) ? `not storable: ${why}` : `not applicable: ${why}`;
+        const letter: DeadLetter = {
+          workspace_id: null,
+          webhook_event_id: row.id,
+          path: `item[${index}]`,
+          reason,
+          payload: item,
+        };
+        // The payload is made storable, but if the database still refuses it, the reason alone is kept.
         await db
           .transaction()
-          .execute((tx) =>
-            insertDeadLetters(tx, clock, [
-              { workspace_id: null, webhook_event_id: row.id, path: `item[${index}]`, reason, payload: item },
-            ]),
-          );
-        this.deps.metrics.deadLetters.inc({ reason: 'not storable' });
+          .execute((tx) => insertDeadLetters(tx, clock, [letter]))
+          .catch((e: unknown) => {
+            if (isTransient(e)) throw e;
+            return db
+              .transaction()
+              .execute((tx) => insertDeadLetters(tx, clock, [{ ...letter, payload: undefined }]));
+          });
+        this.deps.metrics.deadLetters.inc({ reason: reason.slice(0, reason.indexOf(':')) });
       }
     }
     await markProcessed(db, clock, [row.id]);
@@ -229,6 +242,19 @@ function isDataError(err: unknown): boolean {
   if (err instanceof RangeError) return true;
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   return typeof code === 'string' && /^(22|23|54)/.test(code);
+}
+
+/**
+ * Failures worth retrying the whole body for later: the database unreachable or shutting down (SQLSTATE
+ * classes 08, 57, 58), out of resources (53), a serialization failure or deadlock (40), or a network error of
+ * the driver (`ECONNRESET`, a terminated connection). Anything else is about the item and is dead-lettered with it.
+ */
+function isTransient(err: unknown): boolean {
+  if (isDataError(err)) return false;
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (typeof code === 'string') return /^(08|40|53|57|58)[0-9A-Z]{3}$/.test(code) || /^E[A-Z]+$/.test(code);
+  // The pg driver's own connection errors carry no code.
+  return err instanceof Error && /connection|terminated|timeout/i.test(err.message);
 }
 
 async function markProcessed(db: DbOrTx, clock: Clock, ids: number[]): Promise<void> {

@@ -1,3 +1,4 @@
+import { storableJson, storableText } from '../../lib/storable.ts';
 import type { PhoneNumberRow } from '../db/types.ts';
 import type { WebhookItem } from '../whatsapp/webhook-parse.ts';
 import type { InboundItem } from './inbound-apply.ts';
@@ -83,6 +84,8 @@ export function routeItem(
       delete content.id;
       delete content.from;
       delete content.timestamp;
+      // Where U+FFFD stands for text PostgreSQL could not store: kept with the message, shown by the API.
+      if (m.sanitized.length > 0) content.sanitized = m.sanitized;
       out.inbound.push({
         number,
         wamid: m.wamid,
@@ -151,23 +154,44 @@ export function routeItem(
   }
 }
 
+/** Depth below which a payload too deep to serialise is cut. */
+const PRUNE_DEPTH = 32;
+
+/** A copy of `value` with every subtree deeper than `depth` replaced by a description. */
+function prune(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth <= 0) return '[nested too deep]';
+  if (Array.isArray(value)) return value.map((v) => prune(v, depth - 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, prune(v, depth - 1)]));
+}
+
 /** Largest dead-letter payload kept as JSON; larger ones are kept as a text prefix. */
 const MAX_PAYLOAD_CHARS = 64 * 1024;
 
 /**
  * A dead letter's payload as a jsonb-safe JSON text: never throws (cyclic or too deep values become a
- * description), U+0000 (which PostgreSQL rejects) is replaced, and oversized payloads are truncated.
+ * description), U+0000 and lone surrogates (which PostgreSQL rejects) are replaced by U+FFFD, and oversized
+ * payloads are truncated (on a code point boundary).
  */
 export function deadLetterPayload(payload: unknown): string | null {
   if (payload === undefined) return null;
   let text: string;
   try {
-    text = JSON.stringify(payload) ?? 'null';
+    text = JSON.stringify(storableJson(payload).value) ?? 'null';
   } catch (err) {
-    text = JSON.stringify({ unserializable: err instanceof Error ? err.message : String(err) });
+    // Too deep for JSON.stringify (a RangeError): the top of it is kept, deeper subtrees are described.
+    try {
+      text = JSON.stringify(storableJson(prune(payload, PRUNE_DEPTH)).value) ?? 'null';
+    } catch {
+      text = JSON.stringify({ unserializable: err instanceof Error ? err.message : String(err) });
+    }
   }
-  text = text.replaceAll('\\u0000', '\\ufffd');
-  if (text.length > MAX_PAYLOAD_CHARS)
-    text = JSON.stringify({ truncated: true, prefix: text.slice(0, MAX_PAYLOAD_CHARS) });
+  // Still there in a subtree deeper than the walk goes: escapes in the JSON text (JSON.stringify writes a lone
+  // surrogate as `\udXXX` and a valid pair as itself); an escaped backslash before `u` is not an escape.
+  text = text.replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi, '$1\\ufffd');
+  if (text.length > MAX_PAYLOAD_CHARS) {
+    const prefix = storableText(text.slice(0, MAX_PAYLOAD_CHARS));
+    text = JSON.stringify({ truncated: true, prefix });
+  }
   return text;
 }

@@ -45,6 +45,11 @@ export interface WebhookInboundMessage {
   referral: Record<string, unknown> | null;
   errors: WebhookErrorEntry[] | null;
   raw: Record<string, unknown>;
+  /**
+   * Where text had to be replaced to be storable (U+0000 or a lone surrogate became U+FFFD): paths relative to
+   * the message (`text.body`), and `contacts[i]…` for the sender's profile. Empty for nearly every message.
+   */
+  sanitized: string[];
 }
 
 /** A status update of an outbound message (`value.statuses[]`). */

@@ -50,6 +50,7 @@ describe('parseWebhook', () => {
           referral: null,
           errors: null,
           raw: text('wamid.A'),
+          sanitized: [],
         },
       },
     ]);

@@ -7,12 +7,16 @@ import {
   WebhookMetadataSchema,
   WebhookStatusSchema,
 } from '../../contracts/whatsapp/webhook.schemas.ts';
+import { storableJson } from '../../lib/storable.ts';
 import type { InvalidWebhookItem, WebhookContact, WebhookErrorEntry, WebhookItem } from './webhook-items.ts';
 
 export type * from './webhook-items.ts';
 
 type Obj = Record<string, unknown>;
 type Contact = z.infer<typeof WebhookContactSchema>;
+
+/** A `\u0000` or `\uD800`–`\uDFFF` escape: the only ways a decoded body can hold unstorable text. */
+const MAYBE_UNSTORABLE = /\\u(0000|[dD][89a-fA-F])/;
 
 /** Raw text kept on a malformed-JSON item, at most this many characters (the journal has the full body). */
 const MAX_RAW_TEXT = 1000;
@@ -83,6 +87,17 @@ interface ChangeScope {
   phoneNumberId: string;
   displayPhoneNumber: string | null;
   contacts: Contact[];
+  /** Paths (from the body's root) where the text had to be made storable. */
+  sanitized: string[];
+  /** The change's `value` path, e.g. `entry[0].changes[1].value`. */
+  valuePath: string;
+}
+
+/** The sanitized paths under `base`, relative to it (`text.body`). */
+function pathsUnder(paths: string[], base: string): string[] {
+  return paths.flatMap((p) =>
+    p.startsWith(`${base}.`) || p.startsWith(`${base}[`) ? [p.slice(base.length).replace(/^\./, '')] : [],
+  );
 }
 
 function parseMessage(raw: unknown, path: string, scope: ChangeScope): WebhookItem {
@@ -101,6 +116,13 @@ function parseMessage(raw: unknown, path: string, scope: ChangeScope): WebhookIt
   if (from === null)
     return invalid('from: is missing (no from, from_user_id or contact to attribute it to)', path, raw);
   const body = raw[m.type];
+  const sanitized =
+    scope.sanitized.length === 0
+      ? []
+      : [
+          ...pathsUnder(scope.sanitized, path),
+          ...pathsUnder(scope.sanitized, scope.valuePath).filter((p) => p.startsWith('contacts[')),
+        ];
   return {
     kind: 'message',
     wabaId: scope.wabaId,
@@ -117,6 +139,7 @@ function parseMessage(raw: unknown, path: string, scope: ChangeScope): WebhookIt
       referral: m.referral ?? null,
       errors: normalizeErrors(m.errors),
       raw,
+      sanitized,
     },
   };
 }
@@ -145,7 +168,12 @@ function parseStatus(raw: unknown, path: string, scope: ChangeScope): WebhookIte
 }
 
 /** A `messages` change: every message, status and value-level error, in that order. */
-function parseMessagesChange(value: unknown, wabaId: string | null, path: string): WebhookItem[] {
+function parseMessagesChange(
+  value: unknown,
+  wabaId: string | null,
+  path: string,
+  sanitized: string[],
+): WebhookItem[] {
   if (!isObj(value)) return [invalid('value: must be an object', `${path}.value`, value)];
   const out: WebhookItem[] = [];
   const lists = {
@@ -170,6 +198,8 @@ function parseMessagesChange(value: unknown, wabaId: string | null, path: string
         const r = WebhookContactSchema.safeParse(c);
         return r.success ? [r.data] : [];
       }),
+      sanitized,
+      valuePath: `${path}.value`,
     };
     messages.forEach((m, k) => out.push(parseMessage(m, `${path}.value.messages[${k}]`, scope)));
     statuses.forEach((s, k) => out.push(parseStatus(s, `${path}.value.statuses[${k}]`, scope)));
@@ -187,7 +217,7 @@ function parseMessagesChange(value: unknown, wabaId: string | null, path: string
   return out;
 }
 
-function parseEntry(entry: unknown, path: string): WebhookItem[] {
+function parseEntry(entry: unknown, path: string, sanitized: string[]): WebhookItem[] {
   if (!isObj(entry)) return [invalid('entry: must be an object', path, entry)];
   const id = entry.id;
   const wabaId = typeof id === 'string' && id !== '' ? id : typeof id === 'number' ? String(id) : null;
@@ -200,16 +230,17 @@ function parseEntry(entry: unknown, path: string): WebhookItem[] {
     }
     if (change.field !== 'messages')
       return [{ kind: 'field', wabaId, field: change.field, value: change.value }];
-    return parseMessagesChange(change.value, wabaId, cpath);
+    return parseMessagesChange(change.value, wabaId, cpath, sanitized);
   });
 }
 
 /**
  * Normalizes a decoded webhook body into items: every entry, every change, every message, status and
  * error — never just the first. Pure and total: it never throws; anything malformed becomes an `invalid`
- * item with a path and a reason while the well-formed rest of the batch is still returned.
+ * item with a path and a reason while the well-formed rest of the batch is still returned. `sanitized` lists
+ * the paths {@link parseRawWebhook} had to make storable; each message carries the ones under it.
  */
-export function parseWebhook(body: unknown): WebhookItem[] {
+export function parseWebhook(body: unknown, sanitized: string[] = []): WebhookItem[] {
   try {
     if (!isObj(body)) return [invalid('body: must be a JSON object', '', body)];
     if (body.object !== WHATSAPP_WEBHOOK_OBJECT) {
@@ -217,7 +248,7 @@ export function parseWebhook(body: unknown): WebhookItem[] {
       return [invalid(`object: ${got}, expected "${WHATSAPP_WEBHOOK_OBJECT}"`, 'object', body)];
     }
     if (!Array.isArray(body.entry)) return [invalid('entry: must be an array', 'entry', body.entry)];
-    return body.entry.flatMap((entry, i) => parseEntry(entry, `entry[${i}]`));
+    return body.entry.flatMap((entry, i) => parseEntry(entry, `entry[${i}]`, sanitized));
   } catch (error) {
     return [invalid(`parser error: ${error instanceof Error ? error.message : String(error)}`, '', body)];
   }
@@ -236,19 +267,10 @@ export function parseRawWebhook(bytes: Buffer): WebhookItem[] {
     const why = error instanceof Error ? error.message : String(error);
     return [invalid(`malformed JSON: ${why}`, '', text.slice(0, MAX_RAW_TEXT))];
   }
-  // PostgreSQL text and jsonb cannot hold U+0000: replace it (rare, always junk) so one such character cannot
-  // make a whole batch unstorable.
-  return parseWebhook(text.includes('\\u0000') ? replaceNul(body) : body);
-}
-
-/** Deep copy of a JSON value with every U+0000 in strings and keys replaced by U+FFFD. */
-export function replaceNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '\ufffd');
-  if (Array.isArray(value)) return value.map(replaceNul);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k.replaceAll('\u0000', '\ufffd'), replaceNul(v)]),
-    );
-  }
-  return value;
+  // PostgreSQL cannot store U+0000 (text, jsonb) or lone surrogates (jsonb): they are replaced by U+FFFD here,
+  // at the boundary, so one such character costs nothing but itself (the message records where). Decoded
+  // UTF-8 never holds either, so only bodies with a `\u0000` or surrogate escape are walked.
+  if (!MAYBE_UNSTORABLE.test(text)) return parseWebhook(body);
+  const storable = storableJson(body);
+  return parseWebhook(storable.value, storable.sanitized);
 }

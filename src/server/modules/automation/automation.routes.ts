@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParamsSchema, errorResponses } from '../../../contracts/api.schemas.ts';
 import { AutomationInsightSchema, DryRunResultSchema } from '../../../contracts/automation.schemas.ts';
+import { DOCUMENT_LIMITS, INT4_MAX, freeJsonObject } from '../../../contracts/free-json.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { requirePermission } from '../auth/principal.ts';
@@ -21,9 +22,9 @@ import { automationInsight } from './automation-insight.service.ts';
 import { setPresence } from '../users/presence.service.ts';
 
 const tags = ['automation'];
-const Document = z
-  .record(z.string(), z.unknown())
-  .describe('The automation document (see docs/automation.md)');
+const Document = freeJsonObject(DOCUMENT_LIMITS).describe(
+  'The automation document (see docs/automation.md); at most 20 levels deep, 50,000 keys and items',
+);
 const StateSchema = z.object({
   enabled: z.boolean(),
   version: z.number(),
@@ -128,7 +129,7 @@ export async function automationRoutes(app: FastifyInstance, ctx: AppContext): P
       schema: {
         tags,
         summary: "Activate an old version's document again (saved as a new version)",
-        body: z.object({ version: z.number().int().min(1) }),
+        body: z.object({ version: z.number().int().min(1).max(INT4_MAX) }),
         response: { 200: StateSchema, ...errorResponses(404, 422) },
       },
     },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParamsSchema, errorResponses } from '../../../contracts/api.schemas.ts';
+import { ATTRIBUTE_LIMITS, freeJsonObject } from '../../../contracts/free-json.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { requirePermission } from '../auth/principal.ts';
@@ -31,7 +32,11 @@ export async function contactEventsRoutes(app: FastifyInstance, ctx: AppContext)
         body: z.object({
           name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case letters, digits and _'),
           at: z.iso.datetime({ offset: true }).optional(),
-          properties: z.record(z.string(), z.unknown()).default({}),
+          properties: freeJsonObject(ATTRIBUTE_LIMITS)
+            .default({})
+            .describe(
+              'Free-form: at most 10 levels deep, 1,000 keys and items, strings of 10,000 characters',
+            ),
         }),
         response: { 201: EventSchema, ...errorResponses(404) },
       },

@@ -1,3 +1,4 @@
+import { storableText } from '../../../lib/storable.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { IdParamsSchema } from '../../../contracts/api.schemas.ts';
@@ -25,7 +26,8 @@ export async function mediaRoutes(app: FastifyInstance, ctx: AppContext): Promis
       requirePermission(p, 'read');
       const media = await getMessageMedia(ctx.db, p.workspaceId, req.params.id);
       const inline = INLINE_TYPES.test(media.mimeType);
-      const original = (media.filename ?? `media-${req.params.id}`).slice(0, 200);
+      // A cut at 200 code units can split an emoji; encodeURIComponent throws on the lone half.
+      const original = storableText((media.filename ?? `media-${req.params.id}`).slice(0, 200));
       const ascii = original.replace(/[^\w.\- ]/g, '_');
       return reply
         .header('content-type', inline ? media.mimeType : 'application/octet-stream')
