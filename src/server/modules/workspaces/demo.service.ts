@@ -176,7 +176,7 @@ const text = (body: string) => ({ type: 'text', text: { body } });
  * message, answers about returns (short, then detailed), opening hours and delivery, a menu behind 「メニュー」,
  * and 価格/料金/price questions routed to a sales team (the demo owner).
  */
-async function seedDemoAutomation(deps: { db: Db; clock: Clock }, workspaceId: string): Promise<void> {
+export async function seedDemoAutomation(deps: { db: Db; clock: Clock }, workspaceId: string): Promise<void> {
   const now = deps.clock.now();
   const owner = await deps.db
     .selectFrom('memberships')

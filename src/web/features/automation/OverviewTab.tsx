@@ -64,7 +64,13 @@ export function OverviewTab({
           />
           <strong>{state.enabled ? t('automation.on') : t('automation.off')}</strong>
         </label>
-        <span className="small muted">{t('automation.switchHint')}</span>
+        <span className="small muted">
+          {state.enabled
+            ? t('automation.switchHintOn')
+            : state.version === 0
+              ? t('automation.switchHintFirstSave')
+              : t('automation.switchHint')}
+        </span>
         {error && (
           <p className="form-error" role="alert">
             {error}

@@ -6,7 +6,7 @@ import { browserLocale, clearSavedLocale, setLocale } from '../../lib/i18n.ts';
 
 /** My display name and language (saved to the account, so it follows me to other browsers). */
 export function AccountSettings() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const session = useSession();
   const { changeLocale } = useSessionApi();
   const [name, setName] = useState(session.user.name);
@@ -45,7 +45,6 @@ export function AccountSettings() {
           <option value="en">English</option>
         </select>
       </label>
-      <p className="small muted">{i18n.language}</p>
       <div className="form-actions">
         <button type="submit" className="btn primary">
           {t('app.save')}

@@ -302,6 +302,14 @@ export const en = {
       testOk: 'Connected: {{number}} (quality {{quality}})',
       testFailed: 'Connection failed: {{message}}',
       status: 'Status',
+      statuses: {
+        connected: 'Connected',
+        disconnected: 'Disconnected',
+        pending: 'Pending',
+        flagged: 'Flagged',
+        restricted: 'Restricted',
+        banned: 'Banned',
+      },
       quality: 'Quality',
     },
     users: {
@@ -365,8 +373,10 @@ export const en = {
     removeItem: 'Remove {{item}}',
     on: 'Automation is on',
     off: 'Automation is off',
-    switchHint:
-      'When off, nothing is answered or routed automatically; the document is kept. The first save turns it on.',
+    switchHint: 'While off, nothing is answered or routed automatically (the settings are kept).',
+    switchHintFirstSave: 'Automation is off; it turns on with the first save.',
+    switchHintOn: 'Automatic replies and routing follow the last saved version.',
+    leaveUnsaved: 'You have unsaved automation changes. Leave without saving?',
     tabs: {
       overview: 'Overview',
       hours: 'Business hours',
@@ -381,7 +391,8 @@ export const en = {
     insight: {
       title: 'What automation did',
       period: 'Period',
-      days: 'Last {{count}} days',
+      days_one: 'Last day',
+      days_other: 'Last {{count}} days',
       share: '{{handled}} of {{total}} conversations handled without a person',
       topRules: 'Top rules',
       topKeywords: 'Top keywords',
@@ -533,8 +544,7 @@ export const en = {
       negationGuard: 'Ignore declined intent (返品しない, no refund needed)',
       negationGuardHint: 'Keeps the rule quiet when the keyword is negated right next to it.',
       condition: 'Condition (optional)',
-      conditionHint:
-        'Condition language: tags, attributes, events. Example: tag:vip and event.order_placed within 7d',
+      conditionHint: 'Condition language: tags, attributes, events. Example:',
       response: 'Reply',
       detailed: 'Detailed reply when asked again',
       detailedHint: 'Sent instead of the reply when the same rule fires again within a short time.',

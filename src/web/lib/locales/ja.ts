@@ -77,7 +77,7 @@ export const ja: Messages = {
     nobody: '未割り当て',
     empty: 'ここに会話はありません。',
     emptyHint: 'スマホシミュレーターを開いてビジネス番号にメッセージを送ると、会話が始まります。',
-    waiting: '{{time}} 待ち',
+    waiting: '{{time}}待ち',
     unread: '未読 {{count}} 件',
     selectConversation: '会話を選択してください',
     selectHint: '一覧から会話を選ぶか、J / K キーで移動できます。',
@@ -98,9 +98,9 @@ export const ja: Messages = {
     urgent: '緊急',
   },
   units: {
-    m: '{{value}} 分',
-    h: '{{value}} 時間',
-    d: '{{value}} 日',
+    m: '{{value}}分',
+    h: '{{value}}時間',
+    d: '{{value}}日',
   },
   time: {
     today: '今日',
@@ -304,6 +304,14 @@ export const ja: Messages = {
       testOk: '接続できました：{{number}}（品質 {{quality}}）',
       testFailed: '接続できませんでした：{{message}}',
       status: '状態',
+      statuses: {
+        connected: '接続済み',
+        disconnected: '未接続',
+        pending: '確認中',
+        flagged: '要注意',
+        restricted: '制限中',
+        banned: '停止',
+      },
       quality: '品質',
     },
     users: {
@@ -367,8 +375,10 @@ export const ja: Messages = {
     removeItem: '{{item}} を削除',
     on: '自動化はオンです',
     off: '自動化はオフです',
-    switchHint:
-      'オフの間は自動応答も自動振り分けも行いません（設定は残ります）。最初の保存でオンになります。',
+    switchHint: 'オフの間は自動応答も自動振り分けも行いません（設定は残ります）。',
+    switchHintFirstSave: '自動化はまだオフです。最初の保存でオンになります。',
+    switchHintOn: '最後に保存したバージョンで自動応答と振り分けを行っています。',
+    leaveUnsaved: '保存していない変更があります。保存せずに移動しますか？',
     tabs: {
       overview: '概要',
       hours: '営業時間',
@@ -383,7 +393,8 @@ export const ja: Messages = {
     insight: {
       title: '自動化の実績',
       period: '期間',
-      days: '過去 {{count}} 日',
+      days_one: '過去{{count}}日',
+      days_other: '過去{{count}}日',
       share: '{{total}} 件中 {{handled}} 件の会話を担当者なしで対応',
       topRules: 'よく使われたルール',
       topKeywords: 'よく一致したキーワード',
@@ -535,7 +546,7 @@ export const ja: Messages = {
       negationGuard: '否定の意図を無視する（返品しない、返金は不要 など）',
       negationGuardHint: 'キーワードのすぐ近くで否定されているときはルールを適用しません。',
       condition: '条件（任意）',
-      conditionHint: '条件言語：タグ・属性・イベント。例：tag:vip and event.order_placed within 7d',
+      conditionHint: '条件言語：タグ・属性・イベント。例：',
       response: '返信',
       detailed: 'もう一度聞かれたら詳しい返信をする',
       detailedHint: '同じルールが短時間に再度一致したとき、通常の返信の代わりに送ります。',
