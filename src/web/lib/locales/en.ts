@@ -432,6 +432,13 @@ export const en = {
       delayHint: 'Automatic replies wait a random time in this range, like a person typing.',
       fallback: 'Offer a person when nothing matched',
       onlyAfterMenu: 'Only after a menu was shown',
+      loopGuard: 'Loop guard: stop when automation repeats itself',
+      sameReplyLimit: 'Same reply at most (times)',
+      replyLimit: 'Automatic replies at most',
+      windowMinutes: 'Within (minutes)',
+      loopGuardHint:
+        'Different questions and menu steps are always answered; the same answer or the fallback again and again (a bot talking to a bot) hands the conversation to a person.',
+      defaultLanguage: 'Language of replies when the customer’s is not known',
       negativeStreak: 'Negative messages in a row before escalating',
       escalateTo: 'Escalate to priority',
     },

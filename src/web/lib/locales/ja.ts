@@ -434,6 +434,13 @@ export const ja: Messages = {
       delayHint: '自動応答は人が入力するように、この範囲のランダムな時間だけ待ってから送信します。',
       fallback: '一致しないときは担当者につなぐ案内をする',
       onlyAfterMenu: 'メニューを表示した後だけ',
+      loopGuard: 'ループ防止：自動応答が同じ返信を繰り返したら止める',
+      sameReplyLimit: '同じ返信の上限（回）',
+      replyLimit: '自動応答の上限（件）',
+      windowMinutes: '期間（分）',
+      loopGuardHint:
+        '別の質問やメニュー操作には常に応答します。同じ回答や「理解できませんでした」が繰り返される場合（ボット同士の会話など）は担当者に引き継ぎます。',
+      defaultLanguage: 'お客様の言語が分からないときの返信言語',
       negativeStreak: '優先度を上げるまでのネガティブなメッセージの連続数',
       escalateTo: '引き上げる優先度',
     },
