@@ -235,7 +235,8 @@ export function planAutomation(p: PlanInput): Plan {
         plan.reason = reason('follow_up', { seconds: LAYER_WINDOW_MS / 1000 });
         planned.push({ kind: 'rule', ruleId: follow.ruleId, layer: 'detailed', content: follow.content });
       } else {
-        plan.unmatched = foldText(text).slice(0, 200) || null;
+        // A question a routing rule took is not "unanswered": a person of the right team answers it.
+        plan.unmatched = routing ? null : foldText(text).slice(0, 200) || null;
         const fallback = a.config.fallback;
         if (fallback.enabled && (menu || !fallback.onlyAfterMenu) && text.trim() !== '') {
           plan.decision = 'fallback';

@@ -74,6 +74,8 @@ export const en = {
     anyTag: 'Any tag',
     nobody: 'Unassigned',
     empty: 'No conversations here.',
+    noResults: 'No conversation matches the search.',
+    searchScope: 'Searched all conversations: open, pending, snoozed and resolved.',
     emptyHint: 'Open the phone simulator and write to a business number to start one.',
     waiting: 'Waiting {{time}}',
     unread: '{{count}} unread',

@@ -76,6 +76,8 @@ export const ja: Messages = {
     anyTag: 'すべてのタグ',
     nobody: '未割り当て',
     empty: 'ここに会話はありません。',
+    noResults: '検索に一致する会話はありません。',
+    searchScope: 'すべての会話（未対応・保留・スヌーズ・解決済み）を検索しました。',
     emptyHint: 'スマホシミュレーターを開いてビジネス番号にメッセージを送ると、会話が始まります。',
     waiting: '{{time}}待ち',
     unread: '未読 {{count}} 件',
