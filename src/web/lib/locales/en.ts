@@ -393,7 +393,7 @@ export const en = {
     insight: {
       title: 'What automation did',
       period: 'Period',
-      days_one: 'Last day',
+      days_one: 'Last {{count}} day',
       days_other: 'Last {{count}} days',
       share: '{{handled}} of {{total}} conversations handled without a person',
       topRules: 'Top rules',
