@@ -7,6 +7,38 @@ import { z } from 'zod';
 
 const PrioritySchema = z.enum(['low', 'normal', 'high', 'urgent']);
 
+/**
+ * Why automation decided what it did, as a code and its parameters, so the console can say it in the reader's
+ * language (locale key `automationReason.<code>`). Stored on the conversation's automation lines
+ * (`data.reason`); lines written before reasons were structured carry only an English `body`.
+ */
+export const AUTOMATION_REASON_CODES = [
+  'paused',
+  'handoff_phrase',
+  'handoff_option',
+  'menu_option',
+  'keyword',
+  'follow_up',
+  'not_menu_answer',
+  'no_rule',
+  'outside_hours',
+  'first_message',
+  'long_silence',
+  'loop_repeat',
+  'loop_volume',
+  'routing_rule',
+  'negative_streak',
+  'unread_reassigned',
+  'unread_no_agent',
+  'resumed',
+  'none',
+] as const;
+export const AutomationReasonSchema = z.object({
+  code: z.enum(AUTOMATION_REASON_CODES),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+});
+export type AutomationReason = z.infer<typeof AutomationReasonSchema>;
+
 /** `GET /api/v1/automation/insight`. */
 export const AutomationInsightSchema = z.object({
   from: z.string(),
@@ -52,7 +84,12 @@ export const DryRunResultSchema = z.object({
       'fallback',
       'none',
     ]),
+    /** The reason in English (logs, API clients that show text). */
     reason: z.string(),
+    /** The reason as a code and parameters, for the console to word in the reader's language. */
+    reasonDetail: AutomationReasonSchema,
+    /** The language the replies were chosen in (the customer's message, else the contact's, else the default). */
+    language: z.enum(['ja', 'en']),
     match: z
       .object({
         ruleId: z.string(),

@@ -5,7 +5,7 @@ import { randomToken } from './lib/crypto.ts';
 import { Simulator, registerSimulatorRoutes, sameOriginWebhookUrl } from '../simulator/index.ts';
 import { SIMULATOR_GRAPH_PATH, type Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/connect.ts';
-import { migrate } from './db/migrate.ts';
+import { listMigrations, migrate } from './db/migrate.ts';
 import { createHttpApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { RealtimeHub } from './http/realtime.ts';
@@ -87,7 +87,10 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     }));
   const db = database.db;
   const applied = await migrate(db);
-  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  // A new database (every migration just applied) is not news: the first start's terminal shows the banner only.
+  if (applied.length > 0 && applied.length === listMigrations().length)
+    logger.debug({ applied: applied.length }, 'database created');
+  else if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   if (database.kind === 'pglite') await releaseClaimsAfterRestart(db, clock.now());
 
   const secretKey = loadSecretKey(config);

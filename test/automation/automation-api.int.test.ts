@@ -311,6 +311,8 @@ describe('automation API and flows', () => {
     ).toBe(201);
     await customer(number, from, text('ちゅうもんの状況は？'));
     expect(sent(number, from)[1]).toMatchObject({ text: { body: 'ご注文状況: https://shop.example/o' } });
+    // An hour later: the same answer twice within the hour would trip the loop guard.
+    s.clock.advance(61 * 60_000);
     const tested = await s.api<{ plan: { replies: Array<{ content: unknown }> } }>(
       'POST',
       '/api/v1/automation/dry-run',

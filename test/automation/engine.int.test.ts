@@ -38,7 +38,7 @@ describe('automation engine (through the simulator)', () => {
     return list.body.data[0]!;
   }
 
-  it('answers 「へんぴんしたい」 at 23:00 after a delay, in detail when asked again, and stops before a fourth reply', async () => {
+  it('answers 「へんぴんしたい」 at 23:00 after a delay, in detail when asked again, and stops when the same answer would go a third time', async () => {
     const number = await s.addNumber();
     const saved = await s.api('PUT', '/api/v1/automation', {
       config: {
@@ -82,7 +82,7 @@ describe('automation engine (through the simulator)', () => {
     await customerSays(number, '819055550001', '返品!!!');
     s.clock.advance(30_000);
     await s.t.drain();
-    expect(sentTo(number, '819055550001')).toHaveLength(3); // the fourth automatic reply within the hour is not sent
+    expect(sentTo(number, '819055550001')).toHaveLength(3); // the detailed answer a third time within the hour is not sent
     const conv = await conversationOf(number);
     expect(conv.automationPaused).toBe('loop_guard');
     expect(conv.status).toBe('open');

@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 function outcome(e: Evaluation): string | null {
   if (e.kind === 'handoff') return '@handoff';
-  if (e.kind === 'reply' || e.kind === 'suppressed') return e.ruleId;
+  if (e.kind === 'reply') return e.ruleId;
   return null;
 }
 

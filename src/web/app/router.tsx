@@ -1,4 +1,4 @@
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 /*
  * A small history-API router. The console has five routes (login, invite, inbox, conversation, settings);
@@ -23,9 +23,13 @@ export function useLocation(): { pathname: string; search: string } {
   return q === -1 ? { pathname: href, search: '' } : { pathname: href.slice(0, q), search: href.slice(q) };
 }
 
-/** Goes to `to` (same origin) without reloading. */
+/** Asked before every client-side navigation; false keeps the page (see {@link useLeaveGuard}). */
+let leaveGuard: ((to: string) => boolean) | null = null;
+
+/** Goes to `to` (same origin) without reloading, unless a leave guard keeps the page. */
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   if (to === window.location.pathname + window.location.search) return;
+  if (leaveGuard && !leaveGuard(to)) return;
   if (opts.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   window.dispatchEvent(new Event(CHANGE));
@@ -59,4 +63,32 @@ export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { href: st
     navigate(props.href);
   };
   return <a {...rest} onClick={click} />;
+}
+
+/**
+ * While `active`, every way out of the page asks first: a link or `navigate` (unless `stays(to)` — e.g. a tab of
+ * the same page), the browser's back and forward buttons, and a reload or closing the tab (the browser's own
+ * dialog).
+ */
+export function useLeaveGuard(active: boolean, message: string, stays: (to: string) => boolean): void {
+  useEffect(() => {
+    if (!active) return;
+    const here = window.location.pathname + window.location.search;
+    const ask = (to: string) => stays(to) || window.confirm(message);
+    leaveGuard = ask;
+    const onPop = () => {
+      const to = window.location.pathname + window.location.search;
+      if (to === here || ask(to)) return;
+      window.history.pushState(null, '', here);
+      window.dispatchEvent(new Event(CHANGE));
+    };
+    const onUnload = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('popstate', onPop);
+    window.addEventListener('beforeunload', onUnload);
+    return () => {
+      if (leaveGuard === ask) leaveGuard = null;
+      window.removeEventListener('popstate', onPop);
+      window.removeEventListener('beforeunload', onUnload);
+    };
+  }, [active, message, stays]);
 }

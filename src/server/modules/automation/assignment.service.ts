@@ -4,6 +4,7 @@
  * assignee does not open a new customer message in time.
  */
 import { sql } from 'kysely';
+import type { AutomationReason } from '../../../contracts/automation.schemas.ts';
 import type { RealtimeEvent } from '../../../contracts/realtime.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import type { ConversationRow, Db, DbOrTx } from '../../db/types.ts';
@@ -11,6 +12,7 @@ import { publishEvents } from '../../events.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { activityEvent, conversationEvent } from '../conversations/conversation-events.rules.ts';
 import { insertActivities } from '../conversations/activities.repository.ts';
+import { reason, reasonText } from './automation-reason.rules.ts';
 import {
   chooseAgent,
   isAvailable,
@@ -106,7 +108,8 @@ export async function assignAutomatically(
     strategy: Strategy;
     sticky: string | null;
     exclude?: string[];
-    reason: string;
+    /** Why (kept structured in the activity's `data.reason`, in English in its body). */
+    reason: AutomationReason;
     unreadTimeoutMinutes: number;
     /** The customer message whose reading the unread timeout watches. */
     messageId: string;
@@ -142,8 +145,14 @@ export async function assignAutomatically(
       conversationId: conv.id,
       kind: 'assigned',
       authorUserId: null,
-      body: input.reason,
-      data: { from: conv.assignee_id, to: chosen, automatic: true, strategy: input.strategy },
+      body: reasonText(input.reason),
+      data: {
+        from: conv.assignee_id,
+        to: chosen,
+        automatic: true,
+        strategy: input.strategy,
+        reason: input.reason,
+      },
       at: now,
     },
   ]);
@@ -215,7 +224,7 @@ export async function handleUnreadTimeout(
       strategy: input.strategy === 'manual' ? 'round_robin' : input.strategy,
       sticky: null,
       exclude: [input.assigneeId],
-      reason: `unread for ${input.minutes} min: reassigned`,
+      reason: reason('unread_reassigned', { minutes: input.minutes }),
       unreadTimeoutMinutes: input.minutes,
       messageId: input.messageId,
     });
@@ -229,8 +238,12 @@ export async function handleUnreadTimeout(
         conversationId: conv.id,
         kind: 'automation',
         authorUserId: null,
-        body: `unread for ${input.minutes} min, but no other agent is available`,
-        data: { decision: 'unread_timeout', assigneeId: input.assigneeId },
+        body: reasonText(reason('unread_no_agent', { minutes: input.minutes })),
+        data: {
+          decision: 'unread_timeout',
+          assigneeId: input.assigneeId,
+          reason: reason('unread_no_agent', { minutes: input.minutes }),
+        },
         at: now,
       },
     ]);

@@ -20,12 +20,43 @@ import { renderMenu } from './menu-render.rules.ts';
 import { checkContentTemplates } from './response-template.rules.ts';
 import type { CompiledRuleSet } from './rule-compile.rules.ts';
 import { compileRuleSetLazily } from './rule-compile.service.ts';
+import { REPLY_LANGUAGES, type ReplyLanguage } from './reply-language.rules.ts';
 
 /** A response may show a menu instead of a message: `{"type": "menu", "menuId": "…"}`. */
 const MenuRefSchema = z.object({ type: z.literal('menu'), menuId: z.string().min(1) });
 
 /** A response resolved for sending: a message, or a menu (its message plus the menu to await answers to). */
-export type CompiledResponse = { content: MessageContent; menuId: string | null };
+export type CompiledResponse = {
+  content: MessageContent;
+  menuId: string | null;
+  /** The same response in other languages (`variants.en` of the saved response), chosen by reply-language.rules.ts. */
+  variants?: Partial<Record<ReplyLanguage, CompiledResponse>>;
+};
+
+/**
+ * A saved response with its language variants split off: `{ …message, variants: { en: {…message} } }` is the
+ * base message (the workspace's default language) plus one message per other language.
+ */
+export function splitVariants(value: unknown): {
+  base: unknown;
+  variants: Partial<Record<ReplyLanguage, unknown>>;
+} {
+  if (typeof value !== 'object' || value === null || !('variants' in value))
+    return { base: value, variants: {} };
+  const { variants, ...base } = value as Record<string, unknown>;
+  const out: Partial<Record<ReplyLanguage, unknown>> = {};
+  if (typeof variants === 'object' && variants !== null)
+    for (const lang of REPLY_LANGUAGES) {
+      const v = (variants as Record<string, unknown>)[lang];
+      if (v !== undefined && v !== null) out[lang] = v;
+    }
+  return { base, variants: out };
+}
+
+/** The response in a language: its variant when it has one, else itself. */
+export function inLanguage(response: CompiledResponse, language: ReplyLanguage): CompiledResponse {
+  return response.variants?.[language] ?? response;
+}
 
 /** A document ready for the engine. */
 export interface CompiledAutomation {
@@ -39,6 +70,8 @@ export interface CompiledAutomation {
   menus: Map<string, Menu>;
   /** Keyword rules whose response is a menu. */
   ruleMenus: Map<string, string>;
+  /** Keyword rules' responses with their language variants (only rules that have variants). */
+  ruleVariants: Map<string, { short: CompiledResponse | null; detailed: CompiledResponse | null }>;
   welcome: CompiledResponse | null;
   away: CompiledResponse | null;
 }
@@ -76,12 +109,24 @@ export async function compileAutomation(input: unknown, version: number): Promis
     resolveResponse(value, path, menus, errors);
 
   const ruleMenus = new Map<string, string>();
+  const ruleVariants: CompiledAutomation['ruleVariants'] = new Map();
   const keywordRules: RuleInput[] = config.keywordRules.map((rule, i) => {
     const response = resolve(rule.response, `keywordRules.${i}.response`);
     if (response?.menuId) ruleMenus.set(rule.id, response.menuId);
-    for (const message of checkContentTemplates(rule.detailedResponse))
+    const detailed = splitVariants(rule.detailedResponse);
+    for (const message of checkContentTemplates(detailed.base))
       errors.push({ code: 'invalid_condition', message, path: `keywordRules.${i}.detailedResponse` });
-    return { ...rule, response: response?.content ?? rule.response };
+    const detailedVariants =
+      Object.keys(detailed.variants).length > 0
+        ? resolve(rule.detailedResponse, `keywordRules.${i}.detailedResponse`)
+        : null;
+    if (response?.variants || detailedVariants)
+      ruleVariants.set(rule.id, { short: response?.variants ? response : null, detailed: detailedVariants });
+    return {
+      ...rule,
+      response: response?.content ?? splitVariants(rule.response).base,
+      detailedResponse: detailed.base,
+    };
   });
   const welcome = config.welcome.enabled ? resolve(config.welcome.response, 'welcome.response') : null;
   const away = config.away.enabled ? resolve(config.away.response, 'away.response') : null;
@@ -117,6 +162,7 @@ export async function compileAutomation(input: unknown, version: number): Promis
       conditionRouting,
       menus,
       ruleMenus,
+      ruleVariants,
       welcome,
       away,
     },
@@ -207,8 +253,28 @@ function checkMenus(list: Menu[], errors: AutomationError[]): Map<string, Menu> 
   return menus;
 }
 
-/** A response as sent: a menu reference becomes the menu's message; templates and WhatsApp limits are checked. */
+/**
+ * A response as sent: a menu reference becomes the menu's message; templates and WhatsApp limits are checked;
+ * language variants (`variants.en`) are resolved the same way.
+ */
 export function resolveResponse(
+  value: unknown,
+  path: string,
+  menus: Map<string, Menu>,
+  errors: AutomationError[],
+): CompiledResponse | null {
+  const { base, variants } = splitVariants(value);
+  const resolved = resolveOne(base, path, menus, errors);
+  if (!resolved || Object.keys(variants).length === 0) return resolved;
+  const out: Partial<Record<ReplyLanguage, CompiledResponse>> = {};
+  for (const [lang, v] of Object.entries(variants) as Array<[ReplyLanguage, unknown]>) {
+    const r = resolveOne(v, `${path}.variants.${lang}`, menus, errors);
+    if (r) out[lang] = r;
+  }
+  return { ...resolved, variants: out };
+}
+
+function resolveOne(
   value: unknown,
   path: string,
   menus: Map<string, Menu>,

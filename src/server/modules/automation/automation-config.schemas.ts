@@ -78,8 +78,30 @@ export const AssignmentSchema = z.object({
   averageHandleMinutes: z.number().int().min(1).max(240).default(6),
 });
 
+/**
+ * The loop guard: stops automation when it starts repeating itself — the same answer or the fallback again and
+ * again, as when a bot talks to a bot — not when a customer asks different questions or walks through a menu.
+ * A reply counts as "the same" when it has the same kind, rule and layer (menu steps never count: going back
+ * and forth in a menu is navigation). When tripped, the reply is not sent and a person takes the conversation.
+ */
+export const LoopGuardSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** How many times the same automatic reply may go to a conversation within the window. */
+  sameReplyLimit: z.number().int().min(1).max(20).default(2),
+  /** All automatic replies to a conversation within the window (a safety net against a chatty bot). */
+  replyLimit: z.number().int().min(3).max(200).default(20),
+  windowMinutes: z.number().int().min(5).max(1440).default(60),
+});
+export type LoopGuard = z.infer<typeof LoopGuardSchema>;
+
 export const AutomationConfigSchema = z.object({
   businessHours: BusinessHoursSchema.nullable().default(null),
+  /**
+   * The language of the base responses and of replies to a customer whose language is not known (a response's
+   * `variants.en` / `variants.ja` are used for customers who write in, or are known to speak, that language).
+   */
+  defaultLanguage: z.enum(['ja', 'en']).default('ja'),
+  loopGuard: LoopGuardSchema.prefault({}),
   /** Random delay before an automatic reply, like a person typing (ms). */
   replyDelayMs: z
     .object({ min: z.number().int().min(0).max(60_000), max: z.number().int().min(0).max(60_000) })
@@ -138,6 +160,29 @@ export const AutomationConfigSchema = z.object({
         .min(1)
         .max(1000)
         .default('Sorry, I didn\'t understand. Type "agent" to talk to a person (about {wait} min).'),
+      /** Outside business hours (`{opens}`: the next opening time, in the business's time zone). */
+      jaClosed: z
+        .string()
+        .min(1)
+        .max(1000)
+        .default('担当者におつなぎします。ただいま営業時間外のため、{opens}から順番にご返信します。'),
+      enClosed: z
+        .string()
+        .min(1)
+        .max(1000)
+        .default("Connecting you with a person. We're closed now and will reply in order from {opens}."),
+      jaFallbackClosed: z
+        .string()
+        .min(1)
+        .max(1000)
+        .default(
+          'すみません、うまく理解できませんでした。担当者と話す場合は「担当者」と送ってください（{opens}から順番にご返信します）。',
+        ),
+      enFallbackClosed: z
+        .string()
+        .min(1)
+        .max(1000)
+        .default('Sorry, I didn\'t understand. Type "agent" to talk to a person (we reply from {opens}).'),
     })
     .prefault({}),
   /** Consecutive negative customer messages that raise the conversation's priority. */

@@ -7,7 +7,6 @@ import type { ConversationRow, DbOrTx, MessageRow } from '../../db/types.ts';
 import type { ContactEvent } from './automation.schemas.ts';
 import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
 import type { PastReply } from './automation-plan.rules.ts';
-import { LOOP_GUARD } from './rule-evaluate.rules.ts';
 
 /** An inbound message with what routing needs of its number and contact. */
 export interface InboundContext {
@@ -116,18 +115,22 @@ export async function previousTexts(db: DbOrTx, message: MessageRow, limit: numb
   return rows.map((r) => r.text).reverse();
 }
 
-/** Automatic replies of the conversation in the loop guard's window, and when it last got the away message. */
+/**
+ * Automatic replies of the conversation within `windowMs` before `now` (the planner's history window), and when
+ * it last got the away message.
+ */
 export async function loadReplyHistory(
   db: DbOrTx,
   conversationId: string,
   now: Date,
+  windowMs: number,
 ): Promise<{ history: PastReply[]; lastAwayAt: Date | null }> {
   const [rows, away] = await Promise.all([
     db
       .selectFrom('automation_replies')
       .select(['kind', 'rule_id', 'layer', 'created_at'])
       .where('conversation_id', '=', conversationId)
-      .where('created_at', '>', new Date(now.getTime() - LOOP_GUARD.windowMs))
+      .where('created_at', '>', new Date(now.getTime() - windowMs))
       .execute(),
     db
       .selectFrom('automation_replies')

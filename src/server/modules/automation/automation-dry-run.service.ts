@@ -13,9 +13,10 @@ import type { MessageContent } from '../../../contracts/whatsapp/send.schemas.ts
 import { expectedWaitMinutes } from './assignment.rules.ts';
 import { countAvailable, loadCandidates, queuedCount } from './assignment.service.ts';
 import type { DryRunResultDto } from '../../../contracts/automation.schemas.ts';
-import { builtInText, planAutomation } from './automation-plan.rules.ts';
+import { builtInText, historyWindowMs, planAutomation } from './automation-plan.rules.ts';
+import { reasonText } from './automation-reason.rules.ts';
 import { mapTexts, renderTemplate } from './response-template.rules.ts';
-import { isOpen } from './business-hours.rules.ts';
+import { isOpen, openingText } from './business-hours.rules.ts';
 
 export interface DryRunInput {
   text: string;
@@ -92,7 +93,7 @@ export async function dryRun(
       .where('conversations.contact_id', '=', row.id)
       .where('phone_numbers.id', '=', input.phoneNumberId)
       .executeTakeFirst();
-    if (conv) history = await loadReplyHistory(deps.db, conv.id, at);
+    if (conv) history = await loadReplyHistory(deps.db, conv.id, at, historyWindowMs(automation));
   }
   const plan = planAutomation({
     automation,
@@ -124,13 +125,18 @@ export async function dryRun(
     content: r.content
       ? (mapTexts(r.content, (t) => renderTemplate(t, subject, at)) as MessageContent)
       : r.text
-        ? ({ type: 'text', text: { body: builtInText(automation.config, r.text, wait) } } as MessageContent)
+        ? ({
+            type: 'text',
+            text: {
+              body: builtInText(automation.config, r.text, wait, openingText(hours, at, r.text.language)),
+            },
+          } as MessageContent)
         : null,
   }));
   return {
     at: at.toISOString(),
     inBusinessHours,
     configVersion: input.config !== undefined ? null : automation.version,
-    plan: { ...plan, replies },
+    plan: { ...plan, reason: reasonText(plan.reason), reasonDetail: plan.reason, replies },
   };
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileAutomation, type CompiledAutomation } from './automation-compile.service.ts';
-import { planAutomation, type PlanInput } from './automation-plan.rules.ts';
+import { builtInText, planAutomation, type PastReply, type PlanInput } from './automation-plan.rules.ts';
 import { menuOptionReplyId } from './menu-render.rules.ts';
 
 const text = (body: string) => ({ type: 'text', text: { body } });
@@ -115,28 +115,104 @@ describe('planAutomation', () => {
     );
   });
 
-  it('stops after three automatic replies in an hour and hands the conversation to a person', () => {
-    const history = [1, 2, 3].map((i) => ({
-      kind: 'rule' as const,
-      ruleId: 'returns',
-      layer: 'short',
-      at: ago(i * 60_000),
-    }));
+  it('answers the README demo at every step: distinct questions are not a loop', () => {
+    const history: PastReply[] = [];
+    const step = (t: string, minutes: number, over: Partial<PlanInput> = {}) => {
+      const plan = say(t, {
+        history: [...history],
+        now: new Date(now.getTime() + minutes * 60_000),
+        ...over,
+      });
+      for (const r of plan.replies)
+        history.push({
+          kind: r.kind,
+          ruleId: r.ruleId,
+          layer: r.layer,
+          at: new Date(now.getTime() + minutes * 60_000),
+        });
+      return plan;
+    };
+    expect(step('こんにちは', 0, { inBusinessHours: false }).replies.map((r) => r.kind)).toEqual(['away']);
+    expect(step('へんぴんしたい', 1).replies[0]).toMatchObject({ kind: 'rule', layer: 'short' });
+    expect(step('へんぴんしたい', 2).replies[0]).toMatchObject({ kind: 'rule', layer: 'detailed' });
+    expect(step('営業時間は？', 3).replies[0]).toMatchObject({ kind: 'rule', ruleId: 'hours' });
+    expect(step('こんにちは', 4, { previousInboundAt: null }).replies.map((r) => r.kind)).toEqual([
+      'welcome',
+    ]);
+    // Walking through the menu back and forth is navigation, however often.
+    for (let i = 0; i < 5; i++) {
+      const menu = { menuId: 'main', at: new Date(now.getTime() + (5 + i) * 60_000) };
+      const plan = step('注文', 5 + i, { conversation: { ...base().conversation, menu } });
+      expect(plan).toMatchObject({ decision: 'menu', pause: null });
+    }
+  });
+
+  it('stops the same answer repeating (a bot talking to a bot) and hands the conversation to a person', () => {
+    const at = (m: number) => ago(m * 60_000);
+    const history = [
+      { kind: 'rule' as const, ruleId: 'returns', layer: 'short', at: at(3) },
+      { kind: 'rule' as const, ruleId: 'returns', layer: 'detailed', at: at(2) },
+      { kind: 'rule' as const, ruleId: 'returns', layer: 'detailed', at: at(1) },
+    ];
     const plan = say('返品', { history });
     expect(plan).toMatchObject({
       decision: 'suppressed',
+      reason: { code: 'loop_repeat', params: { count: 2, minutes: 60 } },
       pause: 'loop_guard',
       replies: [],
       needsPerson: true,
     });
-    const two = history.slice(0, 2);
-    // Room for one more: the welcome is dropped before the answer would exceed the limit.
-    expect(say('返品', { history: two, previousInboundAt: null }).replies.map((r) => r.kind)).toEqual([
-      'welcome',
-    ]);
+    // Outside the window it is a new conversation.
     expect(say('返品', { history: history.map((h) => ({ ...h, at: ago(61 * 60_000) })) }).decision).toBe(
       'reply',
     );
+  });
+
+  it('stops the fallback repeating after a menu, and caps the replies of any kind in the window', () => {
+    const menu = { menuId: 'main', at: ago(60_000) };
+    const conversation = { ...base().conversation, menu };
+    const fallbacks = [2, 1].map((m) => ({
+      kind: 'fallback' as const,
+      ruleId: null,
+      layer: null,
+      at: ago(m * 60_000),
+    }));
+    expect(say('ほげ', { conversation, history: fallbacks.slice(1) }).decision).toBe('fallback');
+    expect(say('ほげ', { conversation, history: fallbacks })).toMatchObject({
+      decision: 'suppressed',
+      reason: { code: 'loop_repeat' },
+    });
+    const many = Array.from({ length: 20 }, (_, i) => ({
+      kind: 'rule' as const,
+      ruleId: `r${i}`,
+      layer: 'short',
+      at: ago((i + 1) * 60_000),
+    }));
+    expect(say('営業時間は？', { history: many })).toMatchObject({
+      decision: 'suppressed',
+      reason: { code: 'loop_volume', params: { count: 20 } },
+    });
+  });
+
+  it('follows the loop guard of the document: limits, window, or off', async () => {
+    const compiled = await compileAutomation(
+      {
+        ...a.config,
+        loopGuard: { enabled: true, sameReplyLimit: 1, replyLimit: 50, windowMinutes: 10 },
+      },
+      4,
+    );
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+    const once = [{ kind: 'rule' as const, ruleId: 'hours', layer: 'short', at: ago(5 * 60_000) }];
+    expect(say('営業時間は？', { automation: compiled.automation, history: once }).decision).toBe(
+      'suppressed',
+    );
+    const older = [{ ...once[0]!, at: ago(11 * 60_000) }];
+    expect(say('営業時間は？', { automation: compiled.automation, history: older }).decision).toBe('reply');
+    const off = await compileAutomation({ ...a.config, loopGuard: { enabled: false } }, 5);
+    if (!off.ok) throw new Error('off');
+    const lots = Array.from({ length: 30 }, () => once[0]!);
+    expect(say('営業時間は？', { automation: off.automation, history: lots }).decision).toBe('reply');
   });
 
   it('hands off on 担当者 / agent in the customer language, and stays quiet once paused', () => {
@@ -199,5 +275,49 @@ describe('planAutomation', () => {
   it('keeps unmatched questions (folded) for the insight', () => {
     expect(say('ポイントカードは使えますか').unmatched).toBeTruthy();
     expect(say('返品').unmatched).toBeNull();
+    // 「価格を教えて」 went to the sales team by a routing rule: not an unanswered question.
+    expect(say('価格を教えて').unmatched).toBeNull();
+  });
+});
+
+describe('languages', () => {
+  it("answers in the variant of the customer's language, else the base response", async () => {
+    const compiled = await compileAutomation(
+      {
+        ...a.config,
+        keywordRules: [
+          {
+            id: 'returns',
+            triggers: [{ mode: 'fuzzy', keywords: ['返品', 'refund'] }],
+            response: { ...text('返品は7日以内です'), variants: { en: text('Returns within 7 days') } },
+            detailedResponse: { ...text('詳しい手順'), variants: { en: text('The steps') } },
+          },
+        ],
+      },
+      6,
+    );
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+    const automation = compiled.automation;
+    const en = say('I want a refund', { automation });
+    expect(en).toMatchObject({ language: 'en', replies: [{ content: text('Returns within 7 days') }] });
+    expect(say('返品したい', { automation }).replies[0]?.content).toEqual(text('返品は7日以内です'));
+    const history = [{ kind: 'rule' as const, ruleId: 'returns', layer: 'short', at: ago(60_000) }];
+    expect(say('refund please', { automation, history }).replies[0]?.content).toEqual(text('The steps'));
+    // The message wins over what is known of the contact; "agent" is English.
+    expect(
+      say('担当者', { automation, contact: { attributes: { language: 'en' } } }).replies[0]?.text,
+    ).toEqual({
+      key: 'handoff',
+      language: 'ja',
+    });
+    expect(say('agent', { automation }).replies[0]?.text?.language).toBe('en');
+  });
+
+  it('names the next opening time outside business hours instead of a wait in minutes', () => {
+    const handoff = { key: 'handoff' as const, language: 'ja' as const };
+    expect(builtInText(a.config, handoff, 21)).toContain('約21分');
+    const closed = builtInText(a.config, handoff, 21, '12/7(月) 10:00');
+    expect(closed).toContain('12/7(月) 10:00');
+    expect(closed).not.toContain('21');
   });
 });

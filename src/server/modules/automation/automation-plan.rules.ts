@@ -6,25 +6,42 @@
  * inputs, applies the plan in one transaction and sends the replies after a human-like delay.
  *
  * Order: a paused conversation only escalates; a handoff phrase wins; then an answer to the pending menu; then
- * keyword rules; welcome comes first on a first message; away only when nothing else answered. At most
- * {@link LOOP_GUARD.maxReplies} automatic replies go to a conversation per hour: the next one is not sent, and
- * the conversation goes to a person instead.
+ * keyword rules; welcome comes first on a first message; away only when nothing else answered. Replies are in
+ * the customer's language when the response has a variant in it (reply-language.rules.ts). The loop guard
+ * (`loopGuard` of the document) stops repetition, not conversation: the same reply more than
+ * `sameReplyLimit` times in the window — or more than `replyLimit` replies of any kind — is not sent, and the
+ * conversation goes to a person instead. Distinct questions and menu steps do not count as repetition.
  */
+import type { AutomationReason } from '../../../contracts/automation.schemas.ts';
 import type { MessageContent } from '../../../contracts/whatsapp/send.schemas.ts';
-import type { CompiledAutomation, CompiledResponse } from './automation-compile.service.ts';
+import {
+  inLanguage,
+  splitVariants,
+  type CompiledAutomation,
+  type CompiledResponse,
+} from './automation-compile.service.ts';
+import { reason } from './automation-reason.rules.ts';
 import type { AutomationReplyKind } from '../../db/types.ts';
 import type { ContactContext } from './automation.schemas.ts';
 import { detectHandoff } from './handoff.rules.ts';
 import { answerToMenu, renderMenu, type CustomerInput } from './menu-render.rules.ts';
-import { LAYER_WINDOW_MS, LOOP_GUARD, appliesTo, evaluate, type RuleMatch } from './rule-evaluate.rules.ts';
+import { replyLanguage, type ReplyLanguage } from './reply-language.rules.ts';
+import { LAYER_WINDOW_MS, appliesTo, evaluate, type RuleMatch } from './rule-evaluate.rules.ts';
 import { classifySentiment, hasNegativeStreak } from './sentiment.rules.ts';
-import { foldText, hasJapanese } from './text-fold.rules.ts';
+import { foldText } from './text-fold.rules.ts';
 
 type Priority = 'low' | 'normal' | 'high' | 'urgent';
 const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
 
 /** A menu is answered only for this long after it was shown. */
 export const MENU_TTL_MS = 60 * 60_000;
+/** The same question again within this long, after its short answer, gets the detailed answer. */
+export const ASKED_AGAIN_MS = 60 * 60_000;
+
+/** How far back the reply history must reach for the planner (layered answers and the loop guard). */
+export function historyWindowMs(a: CompiledAutomation): number {
+  return Math.max(ASKED_AGAIN_MS, a.config.loopGuard.windowMinutes * 60_000);
+}
 
 /** An automatic reply already sent (or scheduled) in this conversation. */
 export interface PastReply {
@@ -52,7 +69,7 @@ export interface PlanInput {
   };
   /** The contact's previous customer message in this workspace (null: this is their first ever). */
   previousInboundAt: Date | null;
-  /** Automatic replies in this conversation in the last hour, any order. */
+  /** Automatic replies in this conversation within {@link historyWindowMs}, any order. */
   history: readonly PastReply[];
   /** When this conversation last got the away message (any time). */
   lastAwayAt: Date | null;
@@ -67,7 +84,7 @@ export interface PlannedReply {
   layer: 'short' | 'detailed' | null;
   content: MessageContent | null;
   /** handoff and fallback: which built-in text, in which language. */
-  text?: { key: 'handoff' | 'fallback'; language: 'ja' | 'en' };
+  text?: { key: 'handoff' | 'fallback'; language: ReplyLanguage };
 }
 
 /** The plan for one message. */
@@ -75,7 +92,9 @@ export interface Plan {
   /** The main decision, for the log and insight. */
   decision: 'reply' | 'menu' | 'handoff' | 'suppressed' | 'paused' | 'welcome' | 'away' | 'fallback' | 'none';
   match: RuleMatch | null;
-  reason: string;
+  reason: AutomationReason;
+  /** The language replies were chosen in. */
+  language: ReplyLanguage;
   replies: PlannedReply[];
   /** Stop automation for the conversation (a person takes over). */
   pause: 'handoff' | 'loop_guard' | null;
@@ -96,7 +115,7 @@ export interface Plan {
 export function planAutomation(p: PlanInput): Plan {
   const { automation: a, input, now } = p;
   const text = input.text;
-  const language: 'ja' | 'en' = hasJapanese(text) ? 'ja' : 'en';
+  const language = replyLanguage(text, p.contact.attributes, a.config.defaultLanguage);
   const sentiment = classifySentiment(text).label;
   const escalation = a.config.escalation;
   const escalated =
@@ -107,7 +126,8 @@ export function planAutomation(p: PlanInput): Plan {
   const plan: Plan = {
     decision: 'none',
     match: null,
-    reason: '',
+    reason: reason('none'),
+    language,
     replies: [],
     pause: null,
     menu: undefined,
@@ -129,7 +149,7 @@ export function planAutomation(p: PlanInput): Plan {
     return {
       ...plan,
       decision: 'paused',
-      reason: 'automation is paused: a person handles this conversation',
+      reason: reason('paused'),
       needsPerson: true,
     };
   }
@@ -144,8 +164,8 @@ export function planAutomation(p: PlanInput): Plan {
   if (handoffPhrase || option?.handoff) {
     plan.decision = 'handoff';
     plan.reason = handoffPhrase
-      ? `the customer asked for a person ("${handoffPhrase}")`
-      : `menu option "${option?.title ?? ''}"`;
+      ? reason('handoff_phrase', { phrase: handoffPhrase })
+      : reason('handoff_option', { option: option?.title ?? '' });
     plan.pause = 'handoff';
     plan.menu = null;
     plan.needsPerson = true;
@@ -161,23 +181,19 @@ export function planAutomation(p: PlanInput): Plan {
 
   const welcome = wantsWelcome(p) ? a.welcome : null;
   const planned: Array<PlannedReply & { menuId?: string | null }> = [];
-  if (welcome)
-    planned.push({
-      kind: 'welcome',
-      ruleId: null,
-      layer: null,
-      content: welcome.content,
-      menuId: welcome.menuId,
-    });
+  if (welcome) {
+    const w = inLanguage(welcome, language);
+    planned.push({ kind: 'welcome', ruleId: null, layer: null, content: w.content, menuId: w.menuId });
+  }
 
   if (option && menu) {
     const next: CompiledResponse | null = option.submenuId
       ? { content: menuContent(a, option.submenuId), menuId: option.submenuId }
       : option.response !== undefined
-        ? { content: option.response as MessageContent, menuId: null }
+        ? { content: optionResponse(option.response, language), menuId: null }
         : null;
     plan.decision = 'menu';
-    plan.reason = `menu "${menu.name || menu.id}": option ${option.title}`;
+    plan.reason = reason('menu_option', { menu: menu.name || menu.id, option: option.title });
     if (next)
       planned.push({
         kind: 'menu',
@@ -200,38 +216,31 @@ export function planAutomation(p: PlanInput): Plan {
         layer: h.layer === 'detailed' ? 'detailed' : 'short',
       })),
     });
-    if (ev.kind === 'reply' || ev.kind === 'suppressed') {
-      const { kind: _k, ...match } = ev;
-      plan.match = 'response' in match ? stripResponse(match) : match;
-    }
-    if (ev.kind === 'suppressed') {
-      plan.decision = 'suppressed';
-      plan.reason = `loop guard: ${LOOP_GUARD.maxReplies} automatic replies in the last hour`;
-      plan.pause = 'loop_guard';
-      plan.needsPerson = true;
-      return plan;
-    }
     if (ev.kind === 'reply') {
-      const layer = askedAgain(p, ev.ruleId) ? 'detailed' : ev.layer;
-      const content = layer === 'detailed' ? (detailedOf(a, ev.ruleId) ?? ev.response) : ev.response;
+      const { kind: _k, ...match } = ev;
+      plan.match = stripResponse(match);
+      const asked = askedAgain(p, ev.ruleId) ? 'detailed' : ev.layer;
+      const layer = asked === 'detailed' && detailedOf(a, ev.ruleId) ? 'detailed' : 'short';
+      const content = ruleContent(a, ev.ruleId, layer, language) ?? ev.response;
       plan.decision = 'reply';
-      plan.reason = `keyword "${ev.keyword}" (${ev.mode}) matched rule ${ev.ruleId}`;
+      plan.reason = reason('keyword', { keyword: ev.keyword, mode: ev.mode, rule: ev.ruleId });
       const menuId = a.ruleMenus.get(ev.ruleId) ?? null;
       planned.push({ kind: 'rule', ruleId: ev.ruleId, layer, content, menuId });
       if (menuId) plan.menu = { menuId };
       else if (menu) plan.menu = null;
     } else {
-      const follow = followUp(p);
+      const follow = followUp(p, language);
       if (follow) {
         plan.decision = 'reply';
-        plan.reason = `a reply within ${LAYER_WINDOW_MS / 1000} s of a short answer: the detailed one`;
+        plan.reason = reason('follow_up', { seconds: LAYER_WINDOW_MS / 1000 });
         planned.push({ kind: 'rule', ruleId: follow.ruleId, layer: 'detailed', content: follow.content });
       } else {
-        plan.unmatched = foldText(text).slice(0, 200) || null;
+        // A question a routing rule took is not "unanswered": a person of the right team answers it.
+        plan.unmatched = routing ? null : foldText(text).slice(0, 200) || null;
         const fallback = a.config.fallback;
         if (fallback.enabled && (menu || !fallback.onlyAfterMenu) && text.trim() !== '') {
           plan.decision = 'fallback';
-          plan.reason = menu ? `not an answer to menu "${menu.name || menu.id}"` : 'no rule matched';
+          plan.reason = menu ? reason('not_menu_answer', { menu: menu.name || menu.id }) : reason('no_rule');
           plan.menu = null;
           planned.push({
             kind: 'fallback',
@@ -247,29 +256,32 @@ export function planAutomation(p: PlanInput): Plan {
 
   const answered = planned.some((r) => r.kind !== 'welcome');
   if (!answered && !p.inBusinessHours && a.away && awayDue(p)) {
-    planned.push({ kind: 'away', ruleId: null, layer: null, content: a.away.content, menuId: a.away.menuId });
+    const away = inLanguage(a.away, language);
+    planned.push({ kind: 'away', ruleId: null, layer: null, content: away.content, menuId: away.menuId });
     if (plan.decision === 'none') {
       plan.decision = 'away';
-      plan.reason = 'outside business hours';
+      plan.reason = reason('outside_hours');
     }
   }
   if (welcome && plan.decision === 'none') {
     plan.decision = 'welcome';
-    plan.reason = p.previousInboundAt ? 'first message after a long silence' : "the contact's first message";
+    plan.reason = reason(p.previousInboundAt ? 'long_silence' : 'first_message');
   }
-  const lastMenu = [...planned].reverse().find((r) => r.menuId);
-  if (lastMenu?.menuId) plan.menu = { menuId: lastMenu.menuId };
 
-  const room = LOOP_GUARD.maxReplies - recent(p).length;
-  if (planned.length > room) {
-    planned.splice(Math.max(room, 0));
-    if (planned.length === 0) {
+  const guard = loopGuard(p, planned);
+  if (guard) {
+    const main = planned.find((r) => r.kind !== 'welcome' && r.kind !== 'away');
+    const kept = planned.filter((r) => !guard.blocked.has(r));
+    if (!main || guard.blocked.has(main)) {
       plan.decision = 'suppressed';
-      plan.reason = `loop guard: ${LOOP_GUARD.maxReplies} automatic replies in the last hour`;
+      plan.reason = guard.reason;
       plan.pause = 'loop_guard';
       plan.menu = null;
     }
+    planned.splice(0, planned.length, ...kept);
   }
+  const lastMenu = [...planned].reverse().find((r) => r.menuId);
+  if (lastMenu?.menuId && plan.pause === null) plan.menu = { menuId: lastMenu.menuId };
   plan.replies = planned.map(({ menuId: _m, ...r }) => r);
   plan.needsPerson = plan.pause !== null || !plan.replies.some((r) => r.kind === 'rule' || r.kind === 'menu');
   return plan;
@@ -280,9 +292,55 @@ function stripResponse<T extends { response?: unknown; layer?: unknown }>(m: T):
   return rest as unknown as RuleMatch;
 }
 
-function recent(p: PlanInput): readonly PastReply[] {
+function recent(p: PlanInput, windowMs: number = ASKED_AGAIN_MS): readonly PastReply[] {
   const now = p.now.getTime();
-  return p.history.filter((h) => h.at.getTime() <= now && now - h.at.getTime() < LOOP_GUARD.windowMs);
+  return p.history.filter((h) => h.at.getTime() <= now && now - h.at.getTime() < windowMs);
+}
+
+/** What makes two automatic replies "the same" for the loop guard; null: never counted (menu navigation). */
+function sameness(r: {
+  kind: AutomationReplyKind;
+  ruleId: string | null;
+  layer: string | null;
+}): string | null {
+  if (r.kind === 'menu') return null;
+  return `${r.kind}/${r.ruleId ?? ''}/${r.layer ?? ''}`;
+}
+
+/**
+ * The loop guard: which planned replies are not sent because they would repeat a reply already sent
+ * `sameReplyLimit` times in the window, or exceed `replyLimit` replies in the window; null when all may go.
+ */
+function loopGuard(
+  p: PlanInput,
+  planned: readonly PlannedReply[],
+): { blocked: Set<PlannedReply>; reason: AutomationReason } | null {
+  const g = p.automation.config.loopGuard;
+  if (!g.enabled || planned.length === 0) return null;
+  const past = recent(p, g.windowMinutes * 60_000);
+  const counts = new Map<string, number>();
+  for (const h of past) {
+    const key = sameness(h);
+    if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const blocked = new Set<PlannedReply>();
+  let why: AutomationReason | null = null;
+  let total = past.length;
+  for (const r of planned) {
+    const key = sameness(r);
+    const seen = key ? (counts.get(key) ?? 0) : 0;
+    if (key && seen >= g.sameReplyLimit) {
+      blocked.add(r);
+      why ??= reason('loop_repeat', { count: seen, minutes: g.windowMinutes });
+    } else if (total >= g.replyLimit) {
+      blocked.add(r);
+      why ??= reason('loop_volume', { count: total, minutes: g.windowMinutes });
+    } else {
+      total++;
+      if (key) counts.set(key, seen + 1);
+    }
+  }
+  return why ? { blocked, reason: why } : null;
 }
 
 /** The same question again within the hour, after its short answer: the detailed answer (when there is one). */
@@ -291,17 +349,37 @@ function askedAgain(p: PlanInput, ruleId: string): boolean {
 }
 
 /** A message right after a short answer (within 30 s) that matched nothing: "more?" gets the detailed one. */
-function followUp(p: PlanInput): { ruleId: string; content: MessageContent } | null {
+function followUp(p: PlanInput, language: ReplyLanguage): { ruleId: string; content: MessageContent } | null {
   const last = [...recent(p)].sort((x, y) => y.at.getTime() - x.at.getTime())[0];
   if (!last || last.kind !== 'rule' || last.layer === 'detailed' || !last.ruleId) return null;
   if (p.now.getTime() - last.at.getTime() > LAYER_WINDOW_MS) return null;
   if (recent(p).some((h) => h.ruleId === last.ruleId && h.layer === 'detailed')) return null;
-  const content = detailedOf(p.automation, last.ruleId);
+  if (!detailedOf(p.automation, last.ruleId)) return null;
+  const content = ruleContent(p.automation, last.ruleId, 'detailed', language);
   return content ? { ruleId: last.ruleId, content } : null;
 }
 
 function detailedOf(a: CompiledAutomation, ruleId: string): MessageContent | null {
   return a.keywords.rules.find((r) => r.rule.id === ruleId)?.detailedResponse ?? null;
+}
+
+/** A keyword rule's short or detailed answer in a language (its variant, else the base); null: none. */
+function ruleContent(
+  a: CompiledAutomation,
+  ruleId: string,
+  layer: 'short' | 'detailed',
+  language: ReplyLanguage,
+): MessageContent | null {
+  const variants = a.ruleVariants.get(ruleId)?.[layer];
+  if (variants) return inLanguage(variants, language).content;
+  const rule = a.keywords.rules.find((r) => r.rule.id === ruleId);
+  return (layer === 'detailed' ? rule?.detailedResponse : rule?.response) ?? null;
+}
+
+/** A menu option's response in a language (validated at compile). */
+function optionResponse(response: unknown, language: ReplyLanguage): MessageContent {
+  const { base, variants } = splitVariants(response);
+  return (variants[language] ?? base) as MessageContent;
 }
 
 /** The message of a menu (validated at compile, so it exists). */
@@ -345,25 +423,27 @@ function route(p: PlanInput): Plan['routing'] {
   return { ruleId: rule.id, ...rule.action };
 }
 
-/** A built-in reply (handoff or fallback) in the customer's language, with the expected wait filled in. */
+/**
+ * A built-in reply (handoff or fallback) in the customer's language, with the expected wait filled in — or,
+ * outside business hours (`opens` given: the next opening time as the customer reads it), the closed text
+ * naming when replies start: promising a wait in minutes at night would be false.
+ */
 export function builtInText(
   config: CompiledAutomation['config'],
-  text: { key: 'handoff' | 'fallback'; language: 'ja' | 'en' },
+  text: { key: 'handoff' | 'fallback'; language: ReplyLanguage },
   waitMinutes: number | null,
+  opens: string | null = null,
 ): string {
   const m = config.handoffMessages;
   const ja = text.language === 'ja';
-  const template =
-    text.key === 'fallback'
-      ? ja
-        ? m.jaFallback
-        : m.enFallback
-      : waitMinutes === null
-        ? ja
-          ? m.jaNoAgents
-          : m.enNoAgents
-        : ja
-          ? m.ja
-          : m.en;
-  return template.replaceAll('{wait}', waitMinutes === null ? '—' : String(waitMinutes));
+  let template: string;
+  if (opens !== null)
+    template =
+      text.key === 'fallback' ? (ja ? m.jaFallbackClosed : m.enFallbackClosed) : ja ? m.jaClosed : m.enClosed;
+  else if (text.key === 'fallback') template = ja ? m.jaFallback : m.enFallback;
+  else if (waitMinutes === null) template = ja ? m.jaNoAgents : m.enNoAgents;
+  else template = ja ? m.ja : m.en;
+  return template
+    .replaceAll('{wait}', waitMinutes === null ? '—' : String(waitMinutes))
+    .replaceAll('{opens}', opens ?? '—');
 }

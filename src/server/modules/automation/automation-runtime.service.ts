@@ -33,8 +33,15 @@ import {
   previousTexts,
   type InboundContext,
 } from './automation-context.repository.ts';
-import { builtInText, planAutomation, type Plan, type PlanInput } from './automation-plan.rules.ts';
-import { isOpen } from './business-hours.rules.ts';
+import {
+  builtInText,
+  historyWindowMs,
+  planAutomation,
+  type Plan,
+  type PlanInput,
+} from './automation-plan.rules.ts';
+import { reason, reasonText } from './automation-reason.rules.ts';
+import { isOpen, openingText } from './business-hours.rules.ts';
 import { customerInput } from './menu-render.rules.ts';
 import { classifySentiment } from './sentiment.rules.ts';
 
@@ -73,7 +80,7 @@ export async function runAutomationForMessage(deps: AutomationDeps, messageId: s
       .executeTakeFirst();
     if (again) return;
     const now = deps.clock.now();
-    const { history, lastAwayAt } = await loadReplyHistory(tx, conv.id, now);
+    const { history, lastAwayAt } = await loadReplyHistory(tx, conv.id, now, historyWindowMs(automation));
     const plan = planAutomation({
       ...inputs,
       now,
@@ -157,7 +164,7 @@ async function applyPlan(
       decision: plan.decision,
       rule_id: plan.match?.ruleId ?? plan.routing?.ruleId ?? null,
       keyword: plan.match?.keyword ?? null,
-      reason: plan.reason || null,
+      reason: reasonText(plan.reason) || null,
       normalized_text: plan.unmatched,
       created_at: now,
     })
@@ -188,7 +195,17 @@ async function applyPlan(
     const content =
       reply.content ??
       (reply.text
-        ? { type: 'text', text: { body: builtInText(automation.config, reply.text, wait) } }
+        ? {
+            type: 'text',
+            text: {
+              body: builtInText(
+                automation.config,
+                reply.text,
+                wait,
+                openingText(automation.config.businessHours, now, reply.text.language),
+              ),
+            },
+          }
         : null);
     if (!content) continue;
     const replyId = newId();
@@ -240,9 +257,7 @@ async function applyPlan(
       conversation: conv,
       strategy: routedTo ? 'least_open' : assignment.strategy,
       sticky,
-      reason: plan.routing
-        ? `routing rule ${plan.routing.ruleId}`
-        : `automation: ${plan.reason || plan.decision}`,
+      reason: plan.routing ? reason('routing_rule', { rule: plan.routing.ruleId }) : plan.reason,
       unreadTimeoutMinutes: assignment.unreadTimeoutMinutes,
       messageId: ctx.message.id,
     });
@@ -268,9 +283,11 @@ function logEntries(
   if (plan.decision !== 'none' || plan.replies.length > 0) {
     entries.push({
       kind: 'automation',
-      body: plan.reason || plan.decision,
+      body: reasonText(plan.reason) || plan.decision,
       data: {
         decision: plan.decision,
+        reason: plan.reason,
+        language: plan.language,
         ruleId: plan.match?.ruleId ?? null,
         keyword: plan.match?.keyword ?? null,
         mode: plan.match?.mode ?? null,
@@ -284,13 +301,25 @@ function logEntries(
     entries.push({
       kind: 'team',
       body: `routing rule ${plan.routing?.ruleId ?? ''}`,
-      data: { from: before.team_id, to: newTeamId, automatic: true },
+      data: {
+        from: before.team_id,
+        to: newTeamId,
+        automatic: true,
+        reason: reason('routing_rule', { rule: plan.routing?.ruleId ?? '' }),
+      },
     });
   if (plan.priority)
     entries.push({
       kind: 'priority',
       body: plan.escalated ? 'negative messages in a row' : `routing rule ${plan.routing?.ruleId ?? ''}`,
-      data: { from: before.priority, to: plan.priority, automatic: true },
+      data: {
+        from: before.priority,
+        to: plan.priority,
+        automatic: true,
+        reason: plan.escalated
+          ? reason('negative_streak')
+          : reason('routing_rule', { rule: plan.routing?.ruleId ?? '' }),
+      },
     });
   return entries;
 }
@@ -346,7 +375,7 @@ export async function resumeAutomation(
         kind: 'automation',
         authorUserId: actor.userId,
         body: 'automation resumed',
-        data: { decision: 'resumed' },
+        data: { decision: 'resumed', reason: reason('resumed') },
         at: now,
       },
     ]);

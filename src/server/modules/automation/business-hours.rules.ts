@@ -134,3 +134,29 @@ export function nextOpen(hours: BusinessHours, now: Date): Date | null {
   }
   return null;
 }
+
+/**
+ * An opening time as a customer reads it, in the business's time zone: 「12/7(月) 10:00」 in Japanese,
+ * "Mon, 12/7, 10:00" in English.
+ */
+export function formatOpening(at: Date, timeZone: string, language: 'ja' | 'en'): string {
+  return new Intl.DateTimeFormat(language === 'ja' ? 'ja-JP' : 'en-US', {
+    timeZone,
+    month: 'numeric',
+    day: 'numeric',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
+}
+
+/**
+ * Outside business hours, the next opening time as the customer reads it (built-in texts name it instead of a
+ * wait in minutes); null when open, when no hours are set, or when nothing opens within a year.
+ */
+export function openingText(hours: BusinessHours | null, now: Date, language: 'ja' | 'en'): string | null {
+  if (!hours || isOpen(hours, now)) return null;
+  const opens = nextOpen(hours, now);
+  return opens ? formatOpening(opens, hours.timeZone, language) : null;
+}

@@ -5,11 +5,10 @@
  * 2. candidate rules from the bigram index, in priority order (ties: best score, then rule order);
  *    a rule applies when its scope (number, business hours) and condition hold, no exclusion phrase is present,
  *    and one of its keywords matches without declined intent next to it;
- * 3. the loop guard: more than {@link LOOP_GUARD.maxReplies} automatic replies to the contact in the last hour
- *    → `suppressed` (a person should look);
- * 4. layered answers: the same rule again within {@link LAYER_WINDOW_MS} → its detailed response if it has one.
+ * 3. layered answers: the same rule again within {@link LAYER_WINDOW_MS} → its detailed response if it has one.
  *
- * The caller passes the recent automation history of the conversation, so steps 3–4 stay pure.
+ * The caller passes the recent automation history of the conversation, so step 3 stays pure. The loop guard is
+ * the planner's (automation-plan.rules.ts): it needs every reply of a decision, not only the keyword answer.
  */
 import type { MessageContent } from '../../../contracts/whatsapp/send.schemas.ts';
 import type { AutomationHistoryEntry, ContactContext, MatchMode, RuleScope } from './automation.schemas.ts';
@@ -28,8 +27,6 @@ import { isDeclined } from './negation.rules.ts';
 import { matchPatternSet } from './regex.rules.ts';
 import type { CompiledRule, CompiledRuleSet } from './rule-compile.rules.ts';
 
-/** Automatic replies allowed per contact per window before automation stops answering. */
-export const LOOP_GUARD = { maxReplies: 3, windowMs: 60 * 60 * 1000 } as const;
 /** A repeat of the same question within this many ms gets the detailed answer. */
 export const LAYER_WINDOW_MS = 30_000;
 /** Only the first this-many characters of a message are matched (bounds the work per message). */
@@ -60,8 +57,7 @@ export interface RuleMatch {
 export type Evaluation =
   | { kind: 'none' }
   | { kind: 'handoff'; phrase: string }
-  | ({ kind: 'reply'; response: MessageContent; layer: 'short' | 'detailed' } & RuleMatch)
-  | ({ kind: 'suppressed'; reason: 'loop_guard' } & RuleMatch);
+  | ({ kind: 'reply'; response: MessageContent; layer: 'short' | 'detailed' } & RuleMatch);
 
 /** Evaluates one message against a compiled rule set. */
 export function evaluate(ruleSet: CompiledRuleSet, input: EvaluationInput): Evaluation {
@@ -158,10 +154,9 @@ function matchRule(
 function decide(rule: CompiledRule, match: RuleMatch, input: EvaluationInput): Evaluation {
   const now = input.now.getTime();
   const history = input.history ?? [];
-  const lastHour = history.filter((h) => h.at.getTime() <= now && now - h.at.getTime() < LOOP_GUARD.windowMs);
-  if (lastHour.length >= LOOP_GUARD.maxReplies) return { kind: 'suppressed', reason: 'loop_guard', ...match };
-  const repeat = lastHour.some(
+  const repeat = history.some(
     (h) =>
+      h.at.getTime() <= now &&
       h.ruleId === rule.rule.id &&
       (h.layer ?? 'short') === 'short' &&
       now - h.at.getTime() <= LAYER_WINDOW_MS,

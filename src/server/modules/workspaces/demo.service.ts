@@ -193,7 +193,7 @@ const text = (body: string) => ({ type: 'text', text: { body } });
  * message, answers about returns (short, then detailed), opening hours and delivery, a menu behind 「メニュー」,
  * and 価格/料金/price questions routed to a sales team (the demo owner).
  */
-async function seedDemoAutomation(deps: { db: Db; clock: Clock }, workspaceId: string): Promise<void> {
+export async function seedDemoAutomation(deps: { db: Db; clock: Clock }, workspaceId: string): Promise<void> {
   const now = deps.clock.now();
   const owner = await deps.db
     .selectFrom('memberships')
@@ -225,21 +225,40 @@ async function seedDemoAutomation(deps: { db: Db; clock: Clock }, workspaceId: s
         },
         away: {
           enabled: true,
-          response: text(
-            'お問い合わせありがとうございます。ただいま営業時間外です（平日 10:00〜19:00）。翌営業日に担当者よりご連絡します。',
-          ),
+          response: {
+            ...text(
+              'お問い合わせありがとうございます。ただいま営業時間外です（平日 10:00〜19:00）。翌営業日に担当者よりご連絡します。',
+            ),
+            variants: {
+              en: text(
+                "Thank you for your message. We're closed now (weekdays 10:00–19:00 JST); a person will reply on the next business day.",
+              ),
+            },
+          },
         },
         keywordRules: [
           {
             id: 'returns',
             name: '返品・返金',
             triggers: [{ mode: 'fuzzy', keywords: ['返品', '返金', 'お金を返して', 'refund', 'return'] }],
-            response: text(
-              '返品は商品到着後7日以内に承ります。詳しい手順が必要でしたら、もう一度お尋ねください。',
-            ),
-            detailedResponse: text(
-              '返品の手順: 1) ご注文番号をお知らせください 2) 返送先と送り状をご案内します 3) 商品到着後、3営業日以内に返金します。',
-            ),
+            response: {
+              ...text(
+                '返品は商品到着後7日以内に承ります。詳しい手順が必要でしたら、もう一度お尋ねください。',
+              ),
+              variants: {
+                en: text('Returns are accepted within 7 days of delivery. Ask again for the steps.'),
+              },
+            },
+            detailedResponse: {
+              ...text(
+                '返品の手順: 1) ご注文番号をお知らせください 2) 返送先と送り状をご案内します 3) 商品到着後、3営業日以内に返金します。',
+              ),
+              variants: {
+                en: text(
+                  'How to return: 1) send your order number 2) we send the return address and label 3) we refund within 3 business days of receiving the item.',
+                ),
+              },
+            },
           },
           {
             id: 'hours',

@@ -1,8 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, navigate } from '../../app/router.tsx';
+import { Link, navigate, useLeaveGuard } from '../../app/router.tsx';
 import { isAdmin, useSession } from '../../app/session.tsx';
+import { fieldProblem } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { docErrorsOf, errorCountsByTab, isDirty, tabOfPath, TABS, type Tab } from './draft.ts';
 import { HandoffTab } from './HandoffTab.tsx';
@@ -55,12 +56,8 @@ export default function AutomationPage({ tab: requested }: { tab: string }) {
   }, [state.data, saved]);
 
   const dirty = saved !== null && draft !== null && isDirty(saved, draft);
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
+  // Unsaved edits: every way out asks first (tabs of this page are not a way out).
+  useLeaveGuard(dirty, t('automation.leaveUnsaved'), staysOnAutomation);
 
   const adopt = (s: AutomationState) => {
     qc.setQueryData(automationKeys.state, s);
@@ -211,7 +208,10 @@ export default function AutomationPage({ tab: requested }: { tab: string }) {
               <button type="button" className="link-button" onClick={() => goTab(tabOfPath(e.path))}>
                 {t(`automation.tabs.${tabOfPath(e.path)}`)}
               </button>{' '}
-              <code className="small">{e.path}</code> — {e.message}
+              <span className="small muted" title={e.path}>
+                {itemNumber(e.path)}
+              </span>{' '}
+              — {fieldProblem(e.message, t)}
             </li>
           ))}
         </ul>
@@ -234,4 +234,12 @@ export default function AutomationPage({ tab: requested }: { tab: string }) {
       </section>
     </div>
   );
+}
+
+const staysOnAutomation = (to: string) => to.startsWith('/settings/automation');
+
+/** "#3" for an error in the third rule, menu or option (the tab names the kind), else nothing. */
+function itemNumber(path: string): string {
+  const n = /^\w+\.(\d+)/.exec(path)?.[1];
+  return n === undefined ? '' : `#${Number(n) + 1}`;
 }

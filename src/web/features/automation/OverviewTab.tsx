@@ -33,6 +33,8 @@ export function OverviewTab({
   const ruleName = (id: string) => rules.find((r) => r.id === id)?.name || id;
   const delay = doc.replyDelayMs ?? { min: 5000, max: 10_000 };
   const fallback = { enabled: true, onlyAfterMenu: true, ...doc.fallback };
+  const guard = { enabled: true, sameReplyLimit: 2, replyLimit: 20, windowMinutes: 60, ...doc.loopGuard };
+  const setGuard = (g: Partial<typeof guard>) => update((d) => ({ ...d, loopGuard: { ...guard, ...g } }));
   const escalation = { negativeStreak: 3, priority: 'high' as const, ...doc.escalation };
 
   const toggle = async (enabled: boolean) => {
@@ -64,7 +66,13 @@ export function OverviewTab({
           />
           <strong>{state.enabled ? t('automation.on') : t('automation.off')}</strong>
         </label>
-        <span className="small muted">{t('automation.switchHint')}</span>
+        <span className="small muted">
+          {state.enabled
+            ? t('automation.switchHintOn')
+            : state.version === 0
+              ? t('automation.switchHintFirstSave')
+              : t('automation.switchHint')}
+        </span>
         {error && (
           <p className="form-error" role="alert">
             {error}
@@ -206,6 +214,51 @@ export function OverviewTab({
             }
           />
           {t('automation.general.onlyAfterMenu')}
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={guard.enabled}
+            onChange={(e) => setGuard({ enabled: e.target.checked })}
+          />
+          {t('automation.general.loopGuard')}
+        </label>
+        <div className="inline-fields">
+          <NumberField
+            label={t('automation.general.sameReplyLimit')}
+            value={guard.sameReplyLimit}
+            min={1}
+            max={20}
+            disabled={!guard.enabled}
+            onChange={(n) => setGuard({ sameReplyLimit: n })}
+          />
+          <NumberField
+            label={t('automation.general.replyLimit')}
+            value={guard.replyLimit}
+            min={3}
+            max={200}
+            disabled={!guard.enabled}
+            onChange={(n) => setGuard({ replyLimit: n })}
+          />
+          <NumberField
+            label={t('automation.general.windowMinutes')}
+            value={guard.windowMinutes}
+            min={5}
+            max={1440}
+            disabled={!guard.enabled}
+            onChange={(n) => setGuard({ windowMinutes: n })}
+          />
+        </div>
+        <span className="small muted block">{t('automation.general.loopGuardHint')}</span>
+        <label className="field">
+          <span>{t('automation.general.defaultLanguage')}</span>
+          <select
+            value={doc.defaultLanguage ?? 'ja'}
+            onChange={(e) => update((d) => ({ ...d, defaultLanguage: e.target.value as 'ja' | 'en' }))}
+          >
+            <option value="ja">日本語</option>
+            <option value="en">English</option>
+          </select>
         </label>
         <div className="inline-fields">
           <NumberField

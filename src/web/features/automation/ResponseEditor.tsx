@@ -52,7 +52,8 @@ export function ResponseEditor({
     setModel(m);
     if (m.kind !== 'json') onChange(fromModel(m));
   };
-  const problems = checkModel(model);
+  // An untouched response (nothing saved yet) is not an error until the server says it is needed.
+  const problems = value === undefined ? [] : checkModel(model);
   const problemText = (at: string) =>
     problems
       .filter((p) => p.at === at)

@@ -86,7 +86,7 @@ export function RulesTab({
               <button type="button" className="link-button rule-name" onClick={() => setSelected(r.id)}>
                 {r.name || r.id}
               </button>
-              <span className="small muted ellipsis grow">
+              <span className="small muted ellipsis grow" data-content>
                 {r.triggers.flatMap((tr) => tr.keywords).join(' · ')}
               </span>
               <span className="chip" title={t('automation.rules.priority')}>

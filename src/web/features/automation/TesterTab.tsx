@@ -3,10 +3,12 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MessageContent } from '../../components/message/MessageContent.tsx';
 import { api, qs } from '../../lib/api.ts';
+import { fieldProblem } from '../../lib/errors.ts';
 import { contactDisplayName } from '../../lib/format.ts';
+import { reasonText } from '../../lib/reason.ts';
 import { usePhoneNumbers, useTeams, userName, useUsers } from '../../lib/queries.ts';
 import type { Contact, Page } from '../../lib/types.ts';
-import { docErrorsOf } from './draft.ts';
+import { docErrorsOf, tabOfPath } from './draft.ts';
 import type { AutomationDoc, DocError, DryRunResult, PlannedReply } from './types.ts';
 
 /** `YYYY-MM-DDTHH:MM` in the browser's zone (what datetime-local shows). */
@@ -166,7 +168,7 @@ export function TesterTab({ doc, dirty, canEdit }: { doc: AutomationDoc; dirty: 
             <ul>
               {draftErrors.map((d, i) => (
                 <li key={i}>
-                  <code>{d.path}</code> — {d.message}
+                  {t(`automation.tabs.${tabOfPath(d.path)}`)} — {fieldProblem(d.message, t)}
                 </li>
               ))}
             </ul>
@@ -188,7 +190,9 @@ export function TesterTab({ doc, dirty, canEdit }: { doc: AutomationDoc; dirty: 
                 : t('automation.tester.version', { version: result.configVersion })}
             </span>
           </div>
-          {plan.reason && <p className="small">{plan.reason}</p>}
+          {plan.reason && (
+            <p className="small">{reasonText({ reason: plan.reasonDetail }, plan.reason, t)}</p>
+          )}
           <dl className="props">
             {plan.match && (
               <>

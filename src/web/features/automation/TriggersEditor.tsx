@@ -100,7 +100,9 @@ export function ConditionField({
         placeholder="tag:vip and event.order_placed within 7d"
         onChange={(e) => onChange(e.target.value.trim() ? e.target.value : undefined)}
       />
-      <span className="small muted">{t('automation.rules.conditionHint')}</span>
+      <span className="small muted">
+        {t('automation.rules.conditionHint')} <code>tag:vip and event.order_placed within 7d</code>
+      </span>
       <FieldErrors errors={errorsAt(errors, `${path}.condition`)} />
     </label>
   );

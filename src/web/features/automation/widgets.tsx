@@ -1,17 +1,19 @@
 import { useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fieldProblem } from '../../lib/errors.ts';
 import { usePhoneNumbers } from '../../lib/queries.ts';
 import { errorsAt } from './draft.ts';
 import type { DocError, Scope } from './types.ts';
 
 /** The server's errors for one field, right under it. */
 export function FieldErrors({ errors }: { errors: readonly DocError[] }) {
+  const { t } = useTranslation();
   if (errors.length === 0) return null;
   return (
     <ul className="field-errors" role="alert">
       {errors.map((e, i) => (
         <li key={i} data-path={e.path}>
-          {e.message}
+          {fieldProblem(e.message, t)}
         </li>
       ))}
     </ul>

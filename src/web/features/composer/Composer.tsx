@@ -1,7 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSession } from '../../app/session.tsx';
 import { api, ApiError } from '../../lib/api.ts';
+import { errorText } from '../../lib/errors.ts';
 import { useQuickReplies } from '../../lib/queries.ts';
 import { windowState } from '../../lib/time.ts';
 import type { Conversation, MediaUpload, Message } from '../../lib/types.ts';
@@ -11,6 +13,7 @@ import { useAddNote, useSendMessage } from '../conversation/queries.ts';
 import { EmojiPicker } from './EmojiPicker.tsx';
 import { InteractiveBuilder } from './InteractiveBuilder.tsx';
 import { TemplatePicker } from './TemplatePicker.tsx';
+import { CAPTION_LIMIT, COUNTER_FROM, TEXT_LIMIT, useDraft, waLength } from './draft.ts';
 
 const TYPING_EVERY_MS = 20_000;
 
@@ -40,7 +43,14 @@ export function Composer({
   const now = useNow(15_000);
   const win = windowState(c.windowOpen, c.windowExpiresAt, now);
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
-  const [text, setText] = useState('');
+  const session = useSession();
+  // The reply is a draft kept per conversation (survives a reload); notes are short-lived.
+  const [draft, setDraft, clearDraft] = useDraft(session.workspace.id, c.id);
+  const [note, setNote] = useState('');
+  const text = mode === 'reply' ? draft : note;
+  const setText = mode === 'reply' ? setDraft : setNote;
+  const length = waLength(text);
+  const tooLong = length > TEXT_LIMIT;
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'template' | 'interactive' | null>(null);
   const [uploading, setUploading] = useState<string | null>(null);
@@ -76,7 +86,7 @@ export function Composer({
       if (e instanceof ApiError && e.code === 'window_closed') {
         setError(t('composer.errors.window_closed'));
         void qc.invalidateQueries({ queryKey: ['conversation', c.id] });
-      } else setError(t('composer.errors.generic', { message: e instanceof Error ? e.message : String(e) }));
+      } else setError(t('composer.errors.generic', { message: errorText(e, t) }));
       return false;
     }
   };
@@ -84,19 +94,23 @@ export function Composer({
   const submit = async () => {
     const body = text.trim();
     if (!body) return;
+    if (waLength(body) > TEXT_LIMIT) {
+      setError(t('composer.errors.tooLong', { count: waLength(body), max: TEXT_LIMIT }));
+      return;
+    }
     if (mode === 'note') {
       try {
         await addNote.mutateAsync(body);
-        setText('');
+        setNote('');
       } catch (e) {
-        setError(e instanceof Error ? e.message : String(e));
+        setError(errorText(e, t));
       }
       return;
     }
     if (!win.open) return;
-    setText('');
+    clearDraft();
     if (!(await sendBody({ type: 'text', text: { body, preview_url: /https?:\/\//.test(body) } })))
-      setText(body);
+      setDraft(body);
   };
 
   const typing = () => {
@@ -140,12 +154,16 @@ export function Composer({
       const media = await api<MediaUpload>('/media', { form });
       const kind = mediaKind(media.mimeType || f.type);
       const caption = text.trim();
+      if (waLength(caption) > CAPTION_LIMIT) {
+        setError(t('composer.errors.captionTooLong', { count: waLength(caption), max: CAPTION_LIMIT }));
+        return;
+      }
       const obj: Record<string, unknown> = { id: media.id };
       if (caption && kind !== 'audio') obj.caption = caption;
       if (kind === 'document') obj.filename = media.filename || f.name;
-      if (await sendBody({ type: kind, [kind]: obj })) setText('');
+      if (await sendBody({ type: kind, [kind]: obj })) clearDraft();
     } catch (e) {
-      setError(t('composer.errors.generic', { message: e instanceof Error ? e.message : String(e) }));
+      setError(t('composer.errors.generic', { message: errorText(e, t) }));
     } finally {
       setUploading(null);
       if (file.current) file.current.value = '';
@@ -228,7 +246,20 @@ export function Composer({
             typing();
           }}
           onKeyDown={onKeyDown}
+          aria-invalid={tooLong}
+          aria-describedby={length >= TEXT_LIMIT * COUNTER_FROM ? 'composer-count' : undefined}
         />
+      )}
+      {!closed && length >= TEXT_LIMIT * COUNTER_FROM && (
+        <div
+          id="composer-count"
+          className={`small ${tooLong ? 'form-error' : 'muted'}`}
+          role={tooLong ? 'alert' : undefined}
+        >
+          {tooLong
+            ? t('composer.errors.tooLong', { count: length, max: TEXT_LIMIT })
+            : t('composer.count', { count: length, max: TEXT_LIMIT })}
+        </div>
       )}
       <div className="composer-toolbar">
         {mode === 'reply' && (
@@ -269,7 +300,7 @@ export function Composer({
           <button
             type="button"
             className="btn primary"
-            disabled={!text.trim() || send.isPending || addNote.isPending}
+            disabled={!text.trim() || tooLong || send.isPending || addNote.isPending}
             onClick={() => void submit()}
           >
             {mode === 'note'

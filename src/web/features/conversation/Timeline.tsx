@@ -5,6 +5,7 @@ import { obj, str, type Obj } from '../../lib/json.ts';
 import { userName, useTeams, useTemplates, useUsers } from '../../lib/queries.ts';
 import { dayKey, dayLabelKind } from '../../lib/time.ts';
 import type { Activity, Conversation, Message } from '../../lib/types.ts';
+import { reasonText } from '../../lib/reason.ts';
 import { activityTarget } from './activity.ts';
 import { MessageBubble } from './MessageBubble.tsx';
 import { useActivities, useMessages } from './queries.ts';
@@ -208,11 +209,11 @@ function ActivityLine({
   else if (a.kind === 'status') text = t('conversation.activityStatus', { actor: who, target });
   else if (a.kind === 'priority') text = t('conversation.activityPriority', { actor: who, target });
   else return <AutomationLine a={a} locale={locale} />;
-  const automatic = a.authorUserId === null && a.data.automatic === true && !!a.body;
+  const why = a.authorUserId === null && a.data.automatic === true ? reasonText(a.data, a.body, t) : '';
   return (
     <div className="activity small muted" data-activity-id={a.id}>
       {text}
-      {automatic && <> ({a.body})</>} · {formatDateTime(a.createdAt, locale)}
+      {why && <>{t('conversation.because', { reason: why })}</>} · {formatDateTime(a.createdAt, locale)}
     </div>
   );
 }
@@ -224,13 +225,14 @@ function AutomationLine({ a, locale }: { a: Activity; locale: string }) {
   const keyword = str(a.data.keyword);
   const rule = str(a.data.ruleId);
   const paused = str(a.data.paused);
+  const why = reasonText(a.data, a.body, t);
   return (
     <div className="activity automation-line small muted" data-activity-id={a.id} data-decision={decision}>
       <span aria-hidden="true">🤖</span>{' '}
       {t('conversation.activityAutomation', {
         target: decision ? t(`automation.decisions.${decision}`, { defaultValue: decision }) : '',
       })}
-      {a.body && <> — {a.body}</>}
+      {why && <> — {why}</>}
       {rule && (
         <>
           {' '}

@@ -87,8 +87,14 @@ export function ConversationList({
         </button>
       </div>
     );
+  const searching = filters.q.trim() !== '';
   if (rows.length === 0)
-    return (
+    return searching ? (
+      <div className="list-status" role="status">
+        <p>{t('inbox.noResults')}</p>
+        <p className="small muted">{t('inbox.searchScope')}</p>
+      </div>
+    ) : (
       <div className="list-status">
         <p>{t('inbox.empty')}</p>
         <p className="small muted">{t('inbox.emptyHint')}</p>
@@ -96,6 +102,7 @@ export function ConversationList({
     );
   return (
     <div className="conversation-list" ref={scroller} data-testid="conversation-list">
+      {searching && <p className="list-status small muted">{t('inbox.searchScope')}</p>}
       <ul
         className="virtual-inner"
         role="list"

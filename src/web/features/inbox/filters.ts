@@ -41,11 +41,14 @@ export function filtersToSearch(f: InboxFilters): string {
   return s ? `?${s}` : '';
 }
 
-/** The API query of a conversation list page. `status` "any" means no status filter. */
+/**
+ * The API query of a conversation list page. `status` "any" means no status filter. A search looks through every
+ * status (a resolved conversation must be findable by name); the list says so.
+ */
 export function filtersToApi(f: InboxFilters): Record<string, string | undefined> {
   return {
     view: f.view === 'all' ? undefined : f.view,
-    status: f.status === 'any' ? undefined : f.status,
+    status: f.status === 'any' || f.q.trim() ? undefined : f.status,
     phoneNumberId: f.number || undefined,
     assigneeId: f.view === 'all' && f.assignee ? f.assignee : undefined,
     teamId: f.team || undefined,

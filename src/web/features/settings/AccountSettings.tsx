@@ -7,7 +7,7 @@ import { PasswordChange } from './PasswordChange.tsx';
 
 /** My display name and language (saved to the account, so it follows me to other browsers), and my password. */
 export function AccountSettings() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const session = useSession();
   const { changeLocale } = useSessionApi();
   const [name, setName] = useState(session.user.name);
@@ -47,7 +47,6 @@ export function AccountSettings() {
             <option value="en">English</option>
           </select>
         </label>
-        <p className="small muted">{i18n.language}</p>
         <div className="form-actions">
           <button type="submit" className="btn primary">
             {t('app.save')}

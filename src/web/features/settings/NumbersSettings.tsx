@@ -121,7 +121,7 @@ export function NumbersSettings() {
               <td>{n.displayPhoneNumber}</td>
               <td className="mono small">{n.phoneNumberId}</td>
               <td>
-                {n.status}
+                {t(`settings.numbers.statuses.${n.status}`, { defaultValue: n.status })}
                 {tests[n.id] && (
                   <div className="small" role="status">
                     {tests[n.id]}

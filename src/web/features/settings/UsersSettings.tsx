@@ -89,8 +89,8 @@ export function UsersSettings() {
         <tbody>
           {(users.data ?? []).map((u) => (
             <tr key={u.id} className={u.deactivatedAt ? 'muted' : ''}>
-              <td>{u.name}</td>
-              <td>{u.email}</td>
+              <td data-content>{u.name}</td>
+              <td data-content>{u.email}</td>
               <td>
                 {u.role === 'owner' || u.id === session.userId ? (
                   t(`settings.users.roles.${u.role}`)
