@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'automation.version_saved',
   'automation.rolled_back',
   'api_key.created',
+  'api_key.rotated',
   'api_key.revoked',
   'phone_number.added',
   'phone_number.updated',

@@ -39,7 +39,7 @@ export async function apiKeysRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
     async (req, reply) => {
       const p = requireAuth(req, reply);
-      return { data: await listApiKeys(deps, p.workspaceId, keyActorOf(p)) };
+      return { data: await listApiKeys(deps, p.workspaceId, keyActorOf(p, req)) };
     },
   );
 
@@ -56,7 +56,7 @@ export async function apiKeysRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
     async (req, reply) => {
       const p = requireAuth(req, reply);
-      return reply.code(201).send(await issueApiKey(deps, p.workspaceId, keyActorOf(p), req.body));
+      return reply.code(201).send(await issueApiKey(deps, p.workspaceId, keyActorOf(p, req), req.body));
     },
   );
 
@@ -73,7 +73,7 @@ export async function apiKeysRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
     async (req, reply) => {
       const p = requireAuth(req, reply);
-      return rotateApiKey(deps, p.workspaceId, keyActorOf(p), req.params.id);
+      return rotateApiKey(deps, p.workspaceId, keyActorOf(p, req), req.params.id);
     },
   );
 
@@ -90,7 +90,7 @@ export async function apiKeysRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
     async (req, reply) => {
       const p = requireAuth(req, reply);
-      return (await revokeApiKey(deps, p.workspaceId, keyActorOf(p), req.params.id)).apiKey;
+      return (await revokeApiKey(deps, p.workspaceId, keyActorOf(p, req), req.params.id)).apiKey;
     },
   );
 }

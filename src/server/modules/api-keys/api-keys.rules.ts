@@ -17,6 +17,8 @@ export interface KeyActor {
   role: MemberRole;
   userId: string | null;
   apiKeyId: string | null;
+  /** Where the request came from (client address, user agent), for the audit log; absent for the operator. */
+  origin?: { ip: string | null; userAgent: string | null };
 }
 
 /** Roles from most to least powerful: each grants everything the ones after it do. */

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type {
   ApiKeyCreateInput,
   ApiKeyDto,
@@ -27,6 +28,7 @@ import {
   keyRoleRefusal,
   type KeyActor,
 } from './api-keys.rules.ts';
+import { SYSTEM_ACTOR, record, requestOrigin, type AuditActor } from '../audit/audit.service.ts';
 
 export interface ApiKeysDeps {
   db: Db;
@@ -96,13 +98,23 @@ export async function authenticateApiKey(db: Db, clock: Clock, key: string): Pro
 }
 
 /** The key-management actor behind a request. */
-export function keyActorOf(principal: Principal): KeyActor {
+export function keyActorOf(principal: Principal, req?: FastifyRequest): KeyActor {
   return {
     kind: principal.kind,
     role: principal.role,
     userId: principal.userId,
     apiKeyId: principal.apiKeyId,
+    ...(req ? { origin: requestOrigin(req) } : {}),
   };
+}
+
+/** The audit log's view of a key-management actor (the operator's CLI is the system). */
+function auditActorOf(actor: KeyActor): AuditActor {
+  const origin = actor.origin ?? { ip: null, userAgent: null };
+  if (actor.kind === 'operator') return SYSTEM_ACTOR;
+  return actor.kind === 'api_key'
+    ? { type: 'api_key', id: actor.apiKeyId, ...origin }
+    : { type: 'user', id: actor.userId, ...origin };
 }
 
 function requireManager(actor: KeyActor): void {
@@ -150,8 +162,7 @@ export async function listApiKeys(
 
 /**
  * Creates a key with a name, a role (at most the actor's own) and an optional expiry. Returns it with its
- * secret, which is shown only now. One transaction: an audit record (`api_key.created`, the returned key as
- * the subject, the actor) belongs inside it.
+ * secret, which is shown only now. Audited (`api_key.created`) in the same transaction.
  */
 export async function issueApiKey(
   deps: ApiKeysDeps,
@@ -175,6 +186,13 @@ export async function issueApiKey(
       createdByUserId: actor.kind === 'session' ? actor.userId : null,
       createdByKeyId: actor.kind === 'api_key' ? actor.apiKeyId : null,
     });
+    await record(tx, deps.clock, {
+      workspaceId,
+      actor: auditActorOf(actor),
+      action: 'api_key.created',
+      target: { type: 'api_key', id },
+      data: { role: input.role, expires: expiresAt !== null },
+    });
     return { ...(await readKey(tx, workspaceId, id, now)), secret: key };
   });
 }
@@ -182,7 +200,7 @@ export async function issueApiKey(
 /**
  * Gives a key a new secret; id, name, role and expiry stay. The old secret fails from the commit on (open
  * event streams that used it end at their next credential check). Revoked or expired keys cannot be rotated
- * (make a new one). One transaction: an audit record (`api_key.rotated`) belongs inside it.
+ * (make a new one). Audited (`api_key.rotated`) in the same transaction.
  */
 export async function rotateApiKey(
   deps: ApiKeysDeps,
@@ -202,14 +220,20 @@ export async function rotateApiKey(
       throw new AppError('conflict', `This API key is ${status}; create a new one instead`);
     const { secret, prefix, keyHash } = newSecret();
     await replaceApiKeySecret(tx, workspaceId, id, { prefix, keyHash, at: now });
+    await record(tx, deps.clock, {
+      workspaceId,
+      actor: auditActorOf(actor),
+      action: 'api_key.rotated',
+      target: { type: 'api_key', id },
+    });
     return { ...(await readKey(tx, workspaceId, id, now)), secret };
   });
 }
 
 /**
  * Revokes a key: it fails from the commit on, including open event streams at their next check. Revoking a
- * revoked key changes nothing (`changed: false`). One transaction: an audit record (`api_key.revoked`, only
- * when `changed`) belongs inside it.
+ * revoked key changes nothing (`changed: false`). Audited (`api_key.revoked`, only when `changed`) in the same
+ * transaction.
  */
 export async function revokeApiKey(
   deps: ApiKeysDeps,
@@ -225,7 +249,15 @@ export async function revokeApiKey(
     const roleRefusal = keyRoleRefusal(actor, locked.role);
     if (roleRefusal) throw new AppError('forbidden', roleRefusal);
     const changed = locked.revoked_at === null;
-    if (changed) await markApiKeyRevoked(tx, workspaceId, id, now);
+    if (changed) {
+      await markApiKeyRevoked(tx, workspaceId, id, now);
+      await record(tx, deps.clock, {
+        workspaceId,
+        actor: auditActorOf(actor),
+        action: 'api_key.revoked',
+        target: { type: 'api_key', id },
+      });
+    }
     return { apiKey: await readKey(tx, workspaceId, id, now), changed };
   });
 }

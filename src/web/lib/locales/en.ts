@@ -400,6 +400,7 @@ export const en = {
         },
         api_key: {
           created: 'API key created',
+          rotated: 'API key rotated',
           revoked: 'API key revoked',
         },
         phone_number: {

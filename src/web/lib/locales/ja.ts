@@ -403,6 +403,7 @@ export const ja: Messages = {
         },
         api_key: {
           created: 'APIキー作成',
+          rotated: 'APIキー再発行',
           revoked: 'APIキー失効',
         },
         phone_number: {
