@@ -1,5 +1,6 @@
 import { isWindowOpen } from './pricing.rules.ts';
 import type { SentRecord } from './sent-log.ts';
+import { controlTokenMatches } from './control-access.ts';
 
 /** A business phone number registered with the simulator. */
 export interface BusinessNumber {
@@ -54,13 +55,14 @@ export class NumberRegistry {
 
   /** True when some registered number uses this token. */
   isKnownToken(token: string): boolean {
-    for (const n of this.numbers.values()) if (n.accessToken === token) return true;
+    for (const n of this.numbers.values()) if (controlTokenMatches(token, n.accessToken)) return true;
     return false;
   }
 
   /** True when `token` belongs to a number of WABA `wabaId` (Meta scopes tokens to the business). */
   tokenCoversWaba(token: string, wabaId: string): boolean {
-    for (const n of this.numbers.values()) if (n.wabaId === wabaId && n.accessToken === token) return true;
+    for (const n of this.numbers.values())
+      if (n.wabaId === wabaId && controlTokenMatches(token, n.accessToken)) return true;
     return false;
   }
 
