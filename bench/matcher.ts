@@ -15,7 +15,7 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { toHiragana, toKatakana, toRomaji } from 'wanakana';
-import type { RuleInput } from '../src/server/modules/automation/automation.schemas.ts';
+import type { RuleInput } from '../src/contracts/automation-rules.schemas.ts';
 import { loadJapaneseAnalyzer } from '../src/server/modules/automation/japanese-analyzer.service.ts';
 import type { Analyzer } from '../src/server/modules/automation/reading.rules.ts';
 import { compileRuleSet } from '../src/server/modules/automation/rule-compile.rules.ts';

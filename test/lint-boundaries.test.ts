@@ -14,6 +14,19 @@ async function ruleIds(code: string, filePath: string): Promise<string[]> {
 }
 
 describe('architecture boundaries (eslint)', () => {
+  it('the console imports only src/contracts and its own code', async () => {
+    const server = "import type { Db } from '../../../server/db/types.ts';\nexport type X = Db;\n";
+    const lib = "import { newId } from '../../../lib/ids.ts';\nvoid newId;\n";
+    const contracts =
+      "import type { ConversationDto } from '../../../contracts/api.schemas.ts';\nexport type X = ConversationDto;\n";
+    const own = "import { api } from '../../lib/api.ts';\nvoid api;\n";
+    const file = 'src/web/features/inbox/bad.ts';
+    expect(await ruleIds(server, file)).toContain('tsunagi/console-imports');
+    expect(await ruleIds(lib, file)).toContain('tsunagi/console-imports');
+    expect(await ruleIds(contracts, file)).toEqual([]);
+    expect(await ruleIds(own, file)).toEqual([]);
+  });
+
   it('a feature module may not import the pipeline', async () => {
     const code =
       "import { applyInboundMessages } from '../../pipeline/inbound-apply.ts';\nvoid applyInboundMessages;\n";

@@ -3,7 +3,7 @@
  * labelled matching set is evaluated against. Keywords are what an owner would type in the rule editor: a few
  * words and synonyms per topic, in Japanese and English; no message of the set is copied into a keyword.
  */
-import type { RuleInput } from '../../src/server/modules/automation/automation.schemas.ts';
+import type { RuleInput } from '../../src/contracts/automation-rules.schemas.ts';
 
 const text = (body: string) => ({ type: 'text', text: { body } });
 

@@ -12,8 +12,8 @@ import {
   type AutomationConfig,
   type Menu,
   type RoutingRule,
-} from './automation-config.schemas.ts';
-import type { CompileError, RuleInput } from './automation.schemas.ts';
+} from '../../../contracts/automation-document.schemas.ts';
+import type { CompileError, RuleInput } from '../../../contracts/automation-rules.schemas.ts';
 import type { ConditionNode } from './condition.schemas.ts';
 import { parseCondition } from './condition-parse.rules.ts';
 import { renderMenu } from './menu-render.rules.ts';

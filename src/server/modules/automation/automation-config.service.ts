@@ -12,7 +12,7 @@ import {
   type AutomationError,
   type CompiledAutomation,
 } from './automation-compile.service.ts';
-import type { AutomationConfig } from './automation-config.schemas.ts';
+import type { AutomationConfig } from '../../../contracts/automation-document.schemas.ts';
 
 /** What the configuration functions use. */
 export interface AutomationConfigDeps {

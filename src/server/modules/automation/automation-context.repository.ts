@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { ConversationRow, DbOrTx, MessageRow } from '../../db/types.ts';
-import type { ContactEvent } from './automation.schemas.ts';
+import type { ContactEvent } from '../../../contracts/automation-rules.schemas.ts';
 import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
 import type { PastReply } from './automation-plan.rules.ts';
 

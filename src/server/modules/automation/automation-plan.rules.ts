@@ -22,7 +22,7 @@ import {
 } from './automation-compile.service.ts';
 import { reason } from './automation-reason.rules.ts';
 import type { AutomationReplyKind } from '../../db/types.ts';
-import type { ContactContext } from './automation.schemas.ts';
+import type { ContactContext } from '../../../contracts/automation-rules.schemas.ts';
 import { detectHandoff } from './handoff.rules.ts';
 import { answerToMenu, renderMenu, type CustomerInput } from './menu-render.rules.ts';
 import { replyLanguage, type ReplyLanguage } from './reply-language.rules.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isOpen, nextOpen, zonedInstant } from './business-hours.rules.ts';
-import { BusinessHoursSchema, type BusinessHoursInput } from './business-hours.schemas.ts';
+import { BusinessHoursSchema, type BusinessHoursInput } from '../../../contracts/business-hours.schemas.ts';
 
 const weekdays = (open: string, close: string) =>
   Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ open, close }]]));

@@ -5,7 +5,7 @@
  * `disambiguation: 'compatible'`: one that does not exist (skipped by a spring-forward) moves forward by the
  * length of the gap (02:30 → 03:30), one that exists twice (fall-back) is the earlier instant.
  */
-import { WEEKDAYS, type BusinessHours, type Interval } from './business-hours.schemas.ts';
+import { WEEKDAYS, type BusinessHours, type Interval } from '../../../contracts/business-hours.schemas.ts';
 
 interface LocalParts {
   year: number;

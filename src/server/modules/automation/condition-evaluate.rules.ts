@@ -6,7 +6,7 @@
  * on arrays; events in the future do not count.
  */
 import type { ComparisonOp, ConditionNode } from './condition.schemas.ts';
-import type { ContactEvent } from './automation.schemas.ts';
+import type { ContactEvent } from '../../../contracts/automation-rules.schemas.ts';
 
 /** What a condition can see of a contact. */
 export interface ConditionSubject {

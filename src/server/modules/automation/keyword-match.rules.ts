@@ -12,7 +12,7 @@
  * bounded edit distance (see {@link maxEdits}); `regex` is handled in regex.rules.ts.
  */
 import { approximateSearch, boundedDistance } from './edit-distance.rules.ts';
-import type { MatchMode } from './automation.schemas.ts';
+import type { MatchMode } from '../../../contracts/automation-rules.schemas.ts';
 import { readingOf, startsWithSplitInterjection, type Analyzer, type Reading } from './reading.rules.ts';
 import { compact, foldText, hasJapanese, latinWords, stripVoicing } from './text-fold.rules.ts';
 

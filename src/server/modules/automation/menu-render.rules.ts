@@ -3,7 +3,7 @@
  * back — a tapped button or row carries `menu:<menuId>:<optionId>`; typed answers go through parseMenuAnswer.
  */
 import type { MessageContent } from '../../../contracts/whatsapp/send.schemas.ts';
-import type { Menu } from './automation-config.schemas.ts';
+import type { Menu } from '../../../contracts/automation-document.schemas.ts';
 import { parseMenuAnswer } from './menu.rules.ts';
 
 const ID_PREFIX = 'menu:';

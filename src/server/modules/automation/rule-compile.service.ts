@@ -4,7 +4,7 @@
  */
 import { loadJapaneseAnalyzer } from './japanese-analyzer.service.ts';
 import { compileRuleSet, requiresJapanese, type Compilation } from './rule-compile.rules.ts';
-import { RuleSetSchema } from './automation.schemas.ts';
+import { RuleSetSchema } from '../../../contracts/automation-rules.schemas.ts';
 
 /** Compiles a rule set, loading kuromoji first if some keyword is Japanese. */
 export async function compileRuleSetLazily(input: unknown): Promise<Compilation> {

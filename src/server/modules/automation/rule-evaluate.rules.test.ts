@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RuleInput } from './automation.schemas.ts';
+import type { RuleInput } from '../../../contracts/automation-rules.schemas.ts';
 import { isJapaneseAnalyzerRequested } from './japanese-analyzer.service.ts';
 import { compileRuleSet, type CompiledRuleSet } from './rule-compile.rules.ts';
 import { compileRuleSetLazily } from './rule-compile.service.ts';

@@ -2,9 +2,9 @@ import type {
   AutomationConfigInput,
   MenuSchema,
   RoutingRuleSchema,
-} from '../../../server/modules/automation/automation-config.schemas.ts';
-import type { RuleInput, Trigger } from '../../../server/modules/automation/automation.schemas.ts';
-import type { BusinessHoursInput } from '../../../server/modules/automation/business-hours.schemas.ts';
+} from '../../../contracts/automation-document.schemas.ts';
+import type { RuleInput, Trigger } from '../../../contracts/automation-rules.schemas.ts';
+import type { BusinessHoursInput } from '../../../contracts/business-hours.schemas.ts';
 import type { z } from 'zod';
 
 /*

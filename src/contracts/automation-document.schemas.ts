@@ -4,7 +4,7 @@
  * it (automation-config.service.ts); a document that would not work is refused with every error listed.
  */
 import { z } from 'zod';
-import { RuleSchema, TriggerSchema, RuleScopeSchema } from './automation.schemas.ts';
+import { RuleSchema, TriggerSchema, RuleScopeSchema } from './automation-rules.schemas.ts';
 import { BusinessHoursSchema } from './business-hours.schemas.ts';
 
 const PrioritySchema = z.enum(['low', 'normal', 'high', 'urgent']);
