@@ -65,7 +65,8 @@ describe('passwords', () => {
     const issued = await h.as(admin, 'POST', `/api/v1/users/${agentId}/password-reset`);
     expect(issued.statusCode).toBe(201);
     const { url } = issued.json() as { url: string; expiresAt: string };
-    expect(url).toMatch(/^http:\/\/localhost(:\d+)?\/reset-password\/pwr_/);
+    // Built from TSUNAGI_PUBLIC_URL, else the listen address — never from the request's Host header.
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:3000\/reset-password\/pwr_/);
     const token = tokenOf(url);
     const stored = await t.ctx.db.selectFrom('password_resets').select('token_hash').execute();
     expect(stored.map((r) => r.token_hash)).not.toContain(token);
