@@ -5,32 +5,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isStale } from './staleness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist/web');
 const marker = path.join(outDir, 'index.html');
 
-/** Newest modification time (ms) of the console's sources and build configuration. */
-function newestSourceMtime() {
-  let newest = 0;
-  const visit = (p) => {
-    const st = fs.statSync(p);
-    if (st.isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e));
-    else newest = Math.max(newest, st.mtimeMs);
-  };
-  visit(path.join(root, 'src/web'));
-  for (const f of ['vite.config.ts', 'package-lock.json']) {
-    const p = path.join(root, f);
-    if (fs.existsSync(p)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 /** True when dist/web is missing or older than a source file. */
 export function consoleIsStale() {
   if (!fs.existsSync(path.join(root, 'src/web'))) return false;
-  if (!fs.existsSync(marker)) return true;
-  return fs.statSync(marker).mtimeMs < newestSourceMtime();
+  return isStale(
+    marker,
+    ['src/web', 'vite.config.ts', 'package-lock.json'].map((f) => path.join(root, f)),
+  );
 }
 
 /** Builds the console into dist/web. */

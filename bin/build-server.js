@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isStale } from './staleness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist');
@@ -15,30 +16,14 @@ const outDir = path.join(root, 'dist');
 const PARTS = ['cli', 'contracts', 'lib', 'server', 'simulator'];
 const marker = path.join(outDir, 'cli/main.js');
 
-/** Newest modification time (ms) of the compiled sources and the build configuration. */
-function newestSourceMtime() {
-  let newest = 0;
-  const visit = (p) => {
-    const st = fs.statSync(p);
-    if (st.isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e));
-    else newest = Math.max(newest, st.mtimeMs);
-  };
-  for (const part of PARTS) {
-    const dir = path.join(root, 'src', part);
-    if (fs.existsSync(dir)) visit(dir);
-  }
-  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json']) {
-    const p = path.join(root, f);
-    if (fs.existsSync(p)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 /** True when dist/ lacks the compiled server or is older than a source file (never, without sources). */
 export function serverIsStale() {
   if (!fs.existsSync(path.join(root, 'src/cli'))) return false;
-  if (!fs.existsSync(marker)) return true;
-  return fs.statSync(marker).mtimeMs < newestSourceMtime();
+  const inputs = [
+    ...PARTS.map((part) => path.join(root, 'src', part)),
+    ...['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => path.join(root, f)),
+  ];
+  return isStale(marker, inputs);
 }
 
 /** Compiles src → dist and copies the SQL migrations beside the compiled migration runner. */

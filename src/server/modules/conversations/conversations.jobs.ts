@@ -4,7 +4,7 @@ import type { Db } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
 import type { JobDefinition } from '../../jobs/queue.ts';
 import type { ScheduleDefinition } from '../../jobs/scheduler.service.ts';
-import { conversationEvent } from './conversation-events.rules.ts';
+import { CONVERSATION_SUMMARY_COLUMNS, conversationEvent } from './conversation-events.rules.ts';
 
 /** Snoozed conversations are woken every minute (snooze times are picked to the minute in the console). */
 export const wakeSnoozedSchedule: ScheduleDefinition<'conversations.wake_snoozed'> = {
@@ -28,15 +28,7 @@ export async function wakeSnoozed(deps: { db: Db; clock: Clock }): Promise<numbe
       .set({ status: 'open', snoozed_until: null, updated_at: now })
       .where('status', '=', 'snoozed')
       .where('snoozed_until', '<=', now)
-      .returning([
-        'id',
-        'workspace_id',
-        'status',
-        'assignee_id',
-        'unread_count',
-        'last_message_at',
-        'last_message_preview',
-      ])
+      .returning(CONVERSATION_SUMMARY_COLUMNS)
       .execute();
     const events: RealtimeEvent[] = woken.map(conversationEvent);
     await publishEvents(tx, events);
