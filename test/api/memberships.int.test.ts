@@ -130,4 +130,21 @@ describe('memberships are per workspace', () => {
     });
     expect(remove.json()).toMatchObject({ error: { code: 'last_owner' } });
   });
+
+  it('a person deactivated in every workspace cannot sign in, and gets the answer of a wrong password', async () => {
+    const a = await seedWorkspace(t.ctx, 'Only');
+    const personId = await seedMember(t.ctx, a.workspaceId, 'agent');
+    const deactivated = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${personId}`,
+      headers: a.auth,
+      payload: { deactivated: true },
+    });
+    expect(deactivated.statusCode).toBe(200);
+    const right = await h.tryLogin(`${personId}@example.test`, 'x');
+    const wrong = await h.tryLogin(`${personId}@example.test`, 'not the password');
+    expect(right.statusCode).toBe(401);
+    expect(right.json()).toMatchObject({ error: { code: 'invalid_credentials' } });
+    expect(wrong.json()).toEqual(right.json());
+  });
 });

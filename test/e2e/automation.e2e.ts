@@ -30,7 +30,7 @@ describe('automation console in Chromium', () => {
     await signIn(page, e.seed.email, e.seed.password);
     await page.getByRole('link', { name: 'Automation' }).click();
     await page.getByRole('heading', { name: 'Automation', level: 1 }).waitFor();
-    await page.getByText('Automation is off').waitFor();
+    await page.getByText('Automation is off', { exact: true }).waitFor();
     await e.screenshot(page, 'en-automation-overview');
     // Replies within a second, so the test does not wait for a human-like delay.
     await page.getByLabel('Reply delay from (seconds)').fill('0');
