@@ -6,6 +6,7 @@ import { useSessionApi } from '../../app/session.tsx';
 import { api } from '../../lib/api.ts';
 import type { InvitationPreview, LoginResult } from '../../lib/types.ts';
 import { signInErrorText } from './sign-in-errors.ts';
+import { PasswordField } from '../../components/PasswordField.tsx';
 
 /**
  * `/invite/:token`: the one-time link of an invitation. A new e-mail chooses a name and password; an e-mail
@@ -80,17 +81,12 @@ export function InvitePage({ token }: { token: string }) {
               </label>
             )}
             {(!data.existingAccount || signedInEmail !== data.email) && (
-              <label className="field">
-                <span>{data.existingAccount ? t('auth.password') : t('invite.password')}</span>
-                <input
-                  type="password"
-                  required
-                  minLength={data.existingAccount ? 1 : 10}
-                  value={password}
-                  onChange={(e) => setPassword(e.target.value)}
-                  autoComplete={data.existingAccount ? 'current-password' : 'new-password'}
-                />
-              </label>
+              <PasswordField
+                label={data.existingAccount ? t('auth.password') : t('invite.password')}
+                kind={data.existingAccount ? 'current' : 'new'}
+                value={password}
+                onChange={setPassword}
+              />
             )}
             {error && (
               <p className="form-error" role="alert">

@@ -5,6 +5,7 @@ import { navigate } from '../../app/router.tsx';
 import { useSessionApi } from '../../app/session.tsx';
 import { api } from '../../lib/api.ts';
 import type { LoginResult } from '../../lib/types.ts';
+import { PasswordField } from '../../components/PasswordField.tsx';
 
 /** `/reset-password/:token`: the one-time link an admin (or the server operator) issued — set a new password. */
 export function ResetPasswordPage({ token }: { token: string }) {
@@ -49,28 +50,8 @@ export function ResetPasswordPage({ token }: { token: string }) {
           <>
             <h1>{t('password.resetTitle')}</h1>
             <p className="muted">{t('password.resetFor', { email: reset.data.email })}</p>
-            <label className="field">
-              <span>{t('password.new')}</span>
-              <input
-                type="password"
-                required
-                minLength={10}
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                autoComplete="new-password"
-              />
-            </label>
-            <label className="field">
-              <span>{t('password.repeat')}</span>
-              <input
-                type="password"
-                required
-                minLength={10}
-                value={repeat}
-                onChange={(e) => setRepeat(e.target.value)}
-                autoComplete="new-password"
-              />
-            </label>
+            <PasswordField label={t('password.new')} kind="new" value={password} onChange={setPassword} />
+            <PasswordField label={t('password.repeat')} kind="new" value={repeat} onChange={setRepeat} />
             {error && (
               <p className="form-error" role="alert">
                 {error}

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api.ts';
 import { signInErrorText } from '../auth/sign-in-errors.ts';
+import { PasswordField } from '../../components/PasswordField.tsx';
 
 /** Change my password (the current one is required; my other sessions end). */
 export function PasswordChange() {
@@ -27,38 +28,9 @@ export function PasswordChange() {
   return (
     <form className="card form-grid" onSubmit={(e) => void submit(e)}>
       <h3>{t('password.changeTitle')}</h3>
-      <label className="field">
-        <span>{t('password.current')}</span>
-        <input
-          type="password"
-          required
-          value={current}
-          onChange={(e) => setCurrent(e.target.value)}
-          autoComplete="current-password"
-        />
-      </label>
-      <label className="field">
-        <span>{t('password.new')}</span>
-        <input
-          type="password"
-          required
-          minLength={10}
-          value={next}
-          onChange={(e) => setNext(e.target.value)}
-          autoComplete="new-password"
-        />
-      </label>
-      <label className="field">
-        <span>{t('password.repeat')}</span>
-        <input
-          type="password"
-          required
-          minLength={10}
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-          autoComplete="new-password"
-        />
-      </label>
+      <PasswordField label={t('password.current')} kind="current" value={current} onChange={setCurrent} />
+      <PasswordField label={t('password.new')} kind="new" value={next} onChange={setNext} />
+      <PasswordField label={t('password.repeat')} kind="new" value={repeat} onChange={setRepeat} />
       <div className="form-actions">
         <button type="submit" className="btn primary">
           {t('password.change')}
