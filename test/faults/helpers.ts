@@ -1,4 +1,5 @@
 import { signBody } from '../../src/server/whatsapp/signature.ts';
+import type { RunningTsunagi } from '../support/tsunagi.ts';
 
 /** Shared builders for the fault tests: signed webhook POSTs, Cloud-API-shaped bodies, bounded concurrency. */
 
@@ -102,4 +103,21 @@ export class Rng {
 /** A valid Japanese mobile number (090-1xxx-xxxx) in E.164 digits without +, distinct for each `i` below 10^7. */
 export function customerWaId(i: number): string {
   return `81901${String(i).padStart(7, '0')}`;
+}
+
+/**
+ * Drains ingest until every journal row is processed, letting retries that back off on the fake clock fall due
+ * (up to 12 rounds of 5 minutes).
+ */
+export async function settleIngest(s: RunningTsunagi): Promise<void> {
+  for (let i = 0; i < 12; i++) {
+    await s.t.drain();
+    const left = await s.t.ctx.db
+      .selectFrom('webhook_events')
+      .select('id')
+      .where('processed_at', 'is', null)
+      .execute();
+    if (left.length === 0) return;
+    s.clock.advance(5 * 60_000);
+  }
 }

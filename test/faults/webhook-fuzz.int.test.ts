@@ -5,6 +5,7 @@ import { signBody } from '../../src/server/whatsapp/signature.ts';
 import { WEBHOOK_BODY_LIMIT } from '../../src/server/http/webhooks.routes.ts';
 import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
 import { Rng, customerWaId, postWebhook, textWebhook } from './helpers.ts';
+import { settleIngest } from './helpers.ts';
 
 /**
  * Hostile and broken webhook POSTs against the real receiver and ingest: bad signatures are refused before
@@ -52,20 +53,6 @@ describe('hostile webhook bodies', () => {
           .executeTakeFirst()
       )?.n ?? 0,
     );
-
-  /** Drains ingest; retries that back off on the fake clock are let due until every journal row is processed. */
-  async function settle(): Promise<void> {
-    for (let i = 0; i < 12; i++) {
-      await s.t.drain();
-      const left = await s.t.ctx.db
-        .selectFrom('webhook_events')
-        .select('id')
-        .where('processed_at', 'is', null)
-        .execute();
-      if (left.length === 0) return;
-      s.clock.advance(5 * 60_000);
-    }
-  }
 
   async function eventsByHash(): Promise<
     Map<string, { id: number; processed: boolean; error: string | null }>
@@ -138,7 +125,7 @@ describe('hostile webhook bodies', () => {
     expect(await journalCount()).toBe(before);
     expect((await postWebhook(s.t.url, exact, { secret })).status).toBe(200);
     expect(await journalCount()).toBe(before + 1);
-    await settle();
+    await settleIngest(s);
     expect(await hasMessage(messageOf(JSON.parse(base) as Obj).id)).toBe(true);
   });
 
@@ -155,7 +142,7 @@ describe('hostile webhook bodies', () => {
     // Signed over one encoding, sent in the other: the bytes differ, so the signature does not match.
     const crossed = Buffer.from(stringifyAsciiJson(raw), 'utf8');
     expect((await postWebhook(s.t.url, crossed, { signature: signBody(secret, rawBytes) })).status).toBe(403);
-    await settle();
+    await settleIngest(s);
     for (const body of [raw, escaped]) {
       const row = await s.t.ctx.db
         .selectFrom('messages')
@@ -308,7 +295,7 @@ describe('hostile webhook bodies', () => {
       const res = await postWebhook(s.t.url, c.bytes, { secret });
       expect(res.status, c.name).toBe(200);
     }
-    await settle();
+    await settleIngest(s);
     const events = await eventsByHash();
     const problems: string[] = [];
     for (const c of cases) {
@@ -352,7 +339,7 @@ describe('hostile webhook bodies', () => {
       expect((await postWebhook(s.t.url, Buffer.from(JSON.stringify(body)), { secret })).status, name).toBe(
         200,
       );
-    await settle();
+    await settleIngest(s);
     for (const [name, body, expected] of cases) {
       const row = await s.t.ctx.db
         .selectFrom('messages')
@@ -388,7 +375,7 @@ describe('hostile webhook bodies', () => {
       cases.push({ name, bytes: Buffer.from(JSON.stringify(body)), validWamid: good.id });
     }
     for (const c of cases) expect((await postWebhook(s.t.url, c.bytes, { secret })).status, c.name).toBe(200);
-    await settle();
+    await settleIngest(s);
     const events = await eventsByHash();
     const problems: string[] = [];
     for (const c of cases) {
@@ -434,7 +421,7 @@ describe('hostile webhook bodies', () => {
     );
     for (const bytes of [first, unknownNumber, preferences])
       expect((await postWebhook(s.t.url, bytes, { secret })).status).toBe(200);
-    await settle();
+    await settleIngest(s);
     const events = await eventsByHash();
     const problems: string[] = [];
     for (const [name, bytes] of [
@@ -500,7 +487,7 @@ describe('hostile webhook bodies', () => {
       results.set(status, (results.get(status) ?? 0) + 1);
     }
     expect([...results.keys()].filter((st) => st >= 500 || (st !== 200 && st < 400))).toEqual([]);
-    await settle();
+    await settleIngest(s);
     const events = await eventsByHash();
     const problems: string[] = [];
     for (const [i, bytes] of mutations.entries()) {
@@ -519,7 +506,7 @@ describe('hostile webhook bodies', () => {
   it('is still up and has nothing left to process', async () => {
     expect((await fetch(`${s.t.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${s.t.url}/readyz`)).status).toBe(200);
-    await settle();
+    await settleIngest(s);
     const left = await s.t.ctx.db
       .selectFrom('webhook_events')
       .select('id')

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
 import { customerWaId, postWebhook } from './helpers.ts';
+import { settleIngest } from './helpers.ts';
 
 /**
  * One bad item never costs another: signed bodies mixing good and poisoned items (U+0000, lone surrogates,
@@ -62,19 +63,6 @@ describe('webhook bodies mixing good and poisoned items', () => {
     },
   });
 
-  async function settle(): Promise<void> {
-    for (let i = 0; i < 12; i++) {
-      await s.t.drain();
-      const left = await s.t.ctx.db
-        .selectFrom('webhook_events')
-        .select('id')
-        .where('processed_at', 'is', null)
-        .execute();
-      if (left.length === 0) return;
-      s.clock.advance(5 * 60_000);
-    }
-  }
-
   async function storedMessages(wamid: string) {
     return s.t.ctx.db.selectFrom('messages').select(['content']).where('wamid', '=', wamid).execute();
   }
@@ -95,7 +83,7 @@ describe('webhook bodies mixing good and poisoned items', () => {
     expect(raw).toContain('\\u0000');
     expect(raw).toContain('\\ud800');
     expect((await postWebhook(s.t.url, raw, { secret })).status).toBe(200);
-    await settle();
+    await settleIngest(s);
     const bodies = await Promise.all(
       wamids.map(async (w) =>
         (await storedMessages(w)).map((m) => (m.content as { text?: { body?: string } }).text?.body),
@@ -131,7 +119,7 @@ describe('webhook bodies mixing good and poisoned items', () => {
       ]),
     );
     expect((await postWebhook(s.t.url, raw, { secret })).status).toBe(200);
-    await settle();
+    await settleIngest(s);
     for (const w of [before, nul, after]) expect(await storedMessages(w), w).toHaveLength(1);
     expect(await storedMessages(bad)).toHaveLength(0);
     const letters = await deadLettersMentioning(`marker-${bad}`);
@@ -247,7 +235,7 @@ describe('webhook bodies mixing good and poisoned items', () => {
           const raw = serialize(body(changes));
           for (let i = 0; i < (postTwice ? 2 : 1); i++)
             expect((await postWebhook(s.t.url, raw, { secret })).status).toBe(200);
-          await settle();
+          await settleIngest(s);
 
           for (const g of gens) {
             if (g.kind === 'message') {
