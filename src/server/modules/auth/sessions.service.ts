@@ -58,13 +58,12 @@ export async function login(
   const ok = await throttledPasswordCheck(deps, { email, ip: origin.ip }, () =>
     verifyAccountPassword(user, input.password),
   );
+  const workspaceIds = user ? await activeWorkspaceIds(deps.db, user.id) : [];
   // An account whose every membership is deactivated gets the same answer as a wrong password: it cannot sign
   // in, and whether its password was right is nobody's business.
-  const member = user && ok ? (await activeWorkspaceIds(deps.db, user.id)).length > 0 : false;
-  if (!user || !ok || !member) {
+  if (!user || !ok || workspaceIds.length === 0) {
     if (user) {
       const actor: AuditActor = { type: 'user', id: null, ...origin };
-      const workspaceIds = await activeWorkspaceIds(deps.db, user.id);
       await recordMany(
         deps.db,
         deps.clock,
