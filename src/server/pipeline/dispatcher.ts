@@ -16,6 +16,7 @@ import { toSendBody, type MessageContent } from '../../contracts/whatsapp/send.s
 import type { SendContent } from '../modules/messages/messages.service.ts';
 import {
   acquireNumberLease,
+  byLane,
   claimOutbound,
   numbersWithDueMessages,
   recordOutcomes,
@@ -219,8 +220,7 @@ export class Dispatcher {
     for (const m of held) if (m.lane === 'bulk') run.pending.push({ kind: 'unsent', id: m.id });
     this.flush(run);
     const fresh = await claim();
-    const rank = (m: ClaimedMessage) => (m.lane === 'bulk' ? 1 : 0);
-    return [...held.filter((m) => m.lane !== 'bulk'), ...fresh].sort((a, b) => rank(a) - rank(b));
+    return [...held.filter((m) => m.lane !== 'bulk'), ...fresh].sort(byLane);
   }
 
   /** Records outcomes collected so far (in the background; `run.writes` holds the promise). */

@@ -37,8 +37,12 @@ export async function claimOutbound(
     returning m.id, m.workspace_id, m.conversation_id, m.type, m.content, m.lane, m.attempts, ct.wa_id as to_wa_id, cv.last_inbound_at`.execute(
     db,
   );
-  const rank = (m: ClaimedMessage) => (m.lane === 'bulk' ? 1 : 0);
-  return res.rows.sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return res.rows.sort((a, b) => byLane(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Orders claimed messages conversational lane first (a stable sort keeps the order within a lane). */
+export function byLane(a: { lane: OutboxLane }, b: { lane: OutboxLane }): number {
+  return (a.lane === 'bulk' ? 1 : 0) - (b.lane === 'bulk' ? 1 : 0);
 }
 
 /** Outcome of one send attempt, written back in batches. */
