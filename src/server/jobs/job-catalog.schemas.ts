@@ -31,8 +31,3 @@ export type JobName = keyof typeof JOB_PAYLOADS;
 
 /** The payload a job of name `N` carries. */
 export type JobPayload<N extends JobName> = z.infer<(typeof JOB_PAYLOADS)[N]>;
-
-/** True when `name` is a known job name (rows written by an older or newer build may carry others). */
-export function isJobName(name: string): name is JobName {
-  return Object.hasOwn(JOB_PAYLOADS, name);
-}
