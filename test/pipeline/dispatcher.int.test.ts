@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationDto, MessageDto } from '../../src/contracts/api.schemas.ts';
-import { callbackDataFor } from '../../src/server/pipeline/status.rules.ts';
+import { callbackDataFor } from '../../src/server/modules/messages/message-status.rules.ts';
 import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
 
 /**

@@ -59,6 +59,38 @@ export async function enqueueJob<N extends JobName>(
     .execute();
 }
 
+/** One job of a batch for `enqueueJobs`. */
+export interface BatchJob<N extends JobName> {
+  payload: JobPayload<N>;
+  workspaceId: string | null;
+  dedupeKey?: string;
+  runAt?: Date;
+}
+
+/**
+ * Inserts many jobs of one name in one statement (whole columns as array parameters), in the caller's
+ * transaction; payloads are checked against the catalog like `enqueueJob`. For paths that enqueue per item of a
+ * batch (ingest, domain events).
+ */
+export async function enqueueJobs<N extends JobName>(
+  db: DbOrTx,
+  clock: Clock,
+  name: N,
+  jobs: BatchJob<N>[],
+  opts: { maxAttempts?: number } = {},
+): Promise<void> {
+  if (jobs.length === 0) return;
+  for (const j of jobs) JOB_PAYLOADS[name].parse(j.payload);
+  const now = clock.now();
+  await sql`
+    insert into jobs (id, workspace_id, name, payload, dedupe_key, run_at, max_attempts, created_at)
+    select t.id, t.workspace_id, ${name}, t.payload::jsonb, t.dedupe_key, t.run_at, ${opts.maxAttempts ?? 10}, ${now}::timestamptz
+    from unnest(${jobs.map(() => newId())}::uuid[], ${jobs.map((j) => j.workspaceId)}::uuid[],
+      ${jobs.map((j) => JSON.stringify(j.payload))}::text[], ${jobs.map((j) => j.dedupeKey ?? null)}::text[],
+      ${jobs.map((j) => j.runAt ?? now)}::timestamptz[]) as t(id, workspace_id, payload, dedupe_key, run_at)
+    on conflict (name, dedupe_key) where dedupe_key is not null do nothing`.execute(db);
+}
+
 type AnyJob = JobDefinition<JobName>;
 
 /** Runs registered jobs. `drain()` processes everything due now (tests); `runOnce()` one batch (the loop). */

@@ -32,8 +32,8 @@ import {
   recipientBackoffMs,
   retryBackoffMs,
 } from './pacing.rules.ts';
-import { applyParkedStatuses } from './status-apply.ts';
-import { callbackDataFor } from './status.rules.ts';
+import { applyParkedStatuses } from '../modules/messages/message-status.service.ts';
+import { callbackDataFor } from '../modules/messages/message-status.rules.ts';
 
 export interface DispatcherDeps {
   db: Db;

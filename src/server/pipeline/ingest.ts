@@ -9,7 +9,7 @@ import type { Metrics } from '../lib/metrics.ts';
 import { applyUserPreferences } from '../modules/contacts/contacts.service.ts';
 import { parseRawWebhook, type WebhookItem } from '../whatsapp/webhook-parse.ts';
 import { applyInboundMessages } from './inbound-apply.ts';
-import { applyStatuses } from './status-apply.ts';
+import { applyStatuses } from '../modules/messages/message-status.service.ts';
 import { workspacesOfPreference, workspacesOfWaba } from './waba-routing.ts';
 import {
   deadLetterPayload,

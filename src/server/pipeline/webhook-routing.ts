@@ -2,8 +2,8 @@ import { storableJson, storableText } from '../../lib/storable.ts';
 import type { PhoneNumberRow } from '../db/types.ts';
 import type { WebhookItem } from '../whatsapp/webhook-parse.ts';
 import type { InboundItem } from './inbound-apply.ts';
-import type { StatusItem } from './status-apply.ts';
-import { webhookStatusToMessageStatus } from './status.rules.ts';
+import type { StatusItem } from '../modules/messages/message-status.service.ts';
+import { webhookStatusToMessageStatus } from '../modules/messages/message-status.rules.ts';
 
 /** An item that could not be applied, with the reason; stored in `dead_letters`. */
 export interface DeadLetter {

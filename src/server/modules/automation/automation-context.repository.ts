@@ -154,3 +154,15 @@ export function lockConversation(db: DbOrTx, conversationId: string): Promise<Co
     .forUpdate()
     .executeTakeFirst();
 }
+
+/** Of these workspaces, those whose automation is switched on. */
+export async function automationEnabledWorkspaces(db: DbOrTx, workspaceIds: string[]): Promise<Set<string>> {
+  if (workspaceIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('automation_settings')
+    .select('workspace_id')
+    .where('workspace_id', 'in', workspaceIds)
+    .where('enabled', '=', true)
+    .execute();
+  return new Set(rows.map((r) => r.workspace_id));
+}

@@ -4,7 +4,12 @@
  * version, evaluate many times. A rule set with any error is refused as a whole, with every error listed.
  */
 import { MessageContentSchema, type MessageContent } from '../../../contracts/whatsapp/send.schemas.ts';
-import { RuleSetSchema, type CompileError, type Rule, type RuleSetInput } from '../../../contracts/automation-rules.schemas.ts';
+import {
+  RuleSetSchema,
+  type CompileError,
+  type Rule,
+  type RuleSetInput,
+} from '../../../contracts/automation-rules.schemas.ts';
 import { buildCandidateIndex, type CandidateIndex } from './candidate-index.rules.ts';
 import { parseCondition } from './condition-parse.rules.ts';
 import type { ConditionNode } from './condition.schemas.ts';

@@ -11,7 +11,12 @@
  * the planner's (automation-plan.rules.ts): it needs every reply of a decision, not only the keyword answer.
  */
 import type { MessageContent } from '../../../contracts/whatsapp/send.schemas.ts';
-import type { AutomationHistoryEntry, ContactContext, MatchMode, RuleScope } from '../../../contracts/automation-rules.schemas.ts';
+import type {
+  AutomationHistoryEntry,
+  ContactContext,
+  MatchMode,
+  RuleScope,
+} from '../../../contracts/automation-rules.schemas.ts';
 import type { ConditionNode } from './condition.schemas.ts';
 import { candidates } from './candidate-index.rules.ts';
 import { evaluateCondition } from './condition-evaluate.rules.ts';

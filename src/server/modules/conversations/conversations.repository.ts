@@ -1,5 +1,6 @@
 import { sql, type Updateable } from 'kysely';
 import type { ContactSearchPatterns } from '../contacts/contacts-search.rules.ts';
+import { CONVERSATION_SUMMARY_COLUMNS, type ConversationSummaryRow } from './conversation-events.rules.ts';
 import type {
   ConversationRow,
   ConversationStatus,
@@ -152,4 +153,26 @@ export async function findActiveMemberRole(
     .where('memberships.deactivated_at', 'is', null)
     .executeTakeFirst();
   return row?.role;
+}
+
+/**
+ * Moves a conversation's summary for a message the business sent: last message time and preview; an answer
+ * (agent, automation) also ends the customer's wait.
+ */
+export function recordOutboundSummary(
+  db: DbOrTx,
+  conversationId: string,
+  change: { at: Date; preview: string; answered: boolean },
+): Promise<ConversationSummaryRow> {
+  return db
+    .updateTable('conversations')
+    .set({
+      last_message_at: change.at,
+      last_message_preview: change.preview,
+      updated_at: change.at,
+      ...(change.answered ? { waiting_since: null } : {}),
+    })
+    .where('id', '=', conversationId)
+    .returning(CONVERSATION_SUMMARY_COLUMNS)
+    .executeTakeFirstOrThrow();
 }

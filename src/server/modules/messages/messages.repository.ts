@@ -1,4 +1,7 @@
-import type { DbOrTx, MessageRow } from '../../db/types.ts';
+import { sql } from 'kysely';
+import type { Insertable } from 'kysely';
+import type { DbOrTx, MessageRow, MessagesTable } from '../../db/types.ts';
+import { SYNTHETIC_BASE, type SyntheticRange } from '../contacts/contacts-resolve.repository.ts';
 
 export function findMessage(db: DbOrTx, workspaceId: string, id: string): Promise<MessageRow | undefined> {
   return db
@@ -47,4 +50,69 @@ export function listConversationMessages(
     );
   }
   return q.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(input.limit).execute();
+}
+
+/** A customer message to store, as ingest resolved it. */
+export interface InboundMessageRow {
+  id: string;
+  workspaceId: string;
+  conversationId: string;
+  phoneNumberId: string;
+  contactId: string;
+  type: string;
+  content: Record<string, unknown>;
+  wamid: string;
+  occurredAt: Date;
+  /** 'pending' when the media bytes are still to be fetched. */
+  mediaStatus: 'pending' | null;
+}
+
+/**
+ * Stores customer messages idempotently on (phone number, wamid) in one statement (whole columns as array
+ * parameters). Returns the ids actually inserted: a webhook delivered twice inserts nothing the second time.
+ */
+export async function insertInboundMessages(
+  tx: DbOrTx,
+  now: Date,
+  rows: InboundMessageRow[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const col = <T>(fn: (m: InboundMessageRow) => T) => rows.map(fn);
+  const inserted = await sql<{ id: string }>`
+    insert into messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type, content,
+      wamid, status, origin, occurred_at, created_at, media_status)
+    select t.id, t.workspace_id, t.conversation_id, t.phone_number_id, t.contact_id, 'inbound', t.type, t.content::jsonb,
+      t.wamid, 'received', 'customer', t.occurred_at, ${now}::timestamptz, t.media_status
+    from unnest(${col((m) => m.id)}::uuid[], ${col((m) => m.workspaceId)}::uuid[], ${col((m) => m.conversationId)}::uuid[],
+      ${col((m) => m.phoneNumberId)}::uuid[], ${col((m) => m.contactId)}::uuid[], ${col((m) => m.type)}::text[],
+      ${col((m) => JSON.stringify(m.content))}::text[], ${col((m) => m.wamid)}::text[],
+      ${col((m) => m.occurredAt)}::timestamptz[], ${col((m) => m.mediaStatus)}::text[])
+      as t(id, workspace_id, conversation_id, phone_number_id, contact_id, type, content, wamid, occurred_at, media_status)
+    on conflict (phone_number_id, wamid) where wamid is not null do nothing
+    returning id`.execute(tx);
+  return new Set(inserted.rows.map((r) => r.id));
+}
+
+/** Queues one outbound message (the row is the outbox). */
+export function insertOutboundMessage(db: DbOrTx, values: Insertable<MessagesTable>): Promise<MessageRow> {
+  return db.insertInto('messages').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Ten alternating customer/agent text messages per synthetic demo conversation of a range (benchmark data). */
+export async function seedSyntheticMessages(tx: DbOrTx, r: SyntheticRange): Promise<void> {
+  await sql`
+    insert into messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type, content, wamid,
+      status, origin, occurred_at, created_at)
+    select gen_random_uuid(), cv.workspace_id, cv.id, cv.phone_number_id, cv.contact_id,
+      case when m % 2 = 0 then 'outbound' else 'inbound' end, 'text',
+      jsonb_build_object('type', 'text', 'text', jsonb_build_object('body', 'Message ' || m)),
+      'wamid.LARGE' || replace(cv.id::text, '-', '') || m,
+      case when m % 2 = 0 then 'read' else 'received' end,
+      case when m % 2 = 0 then 'agent' else 'customer' end,
+      ${r.now}::timestamptz - interval '1 hour' - (10 - m) * interval '1 minute', ${r.now}::timestamptz
+    from conversations cv
+    join contacts ct on ct.id = cv.contact_id
+    cross join generate_series(1, 10) m
+    where cv.workspace_id = ${r.workspaceId}::uuid
+      and ct.wa_id::bigint - ${SYNTHETIC_BASE}::bigint between ${r.from} and ${r.to}`.execute(tx);
 }

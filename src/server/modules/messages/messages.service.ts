@@ -5,14 +5,18 @@ import type { MessageDto } from '../../../contracts/api.schemas.ts';
 import { MessageContentSchema } from '../../../contracts/whatsapp/send.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
-import type { Db, DbOrTx, MessageOrigin, MessageRow, OutboxLane } from '../../db/types.ts';
+import type { ConversationRow, Db, DbOrTx, MessageOrigin, MessageRow, OutboxLane } from '../../db/types.ts';
+import { domainEvents } from '../../domain-events/listeners.catalog.ts';
 import { publishEvents } from '../../events.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import {
-  CONVERSATION_SUMMARY_COLUMNS,
-  conversationEvent,
-} from '../conversations/conversation-events.rules.ts';
+import { conversationEvent } from '../conversations/conversation-events.rules.ts';
+import { contactKey, findOrCreateContacts } from '../contacts/contacts-resolve.repository.ts';
 import { parsePhone } from '../contacts/contacts.rules.ts';
+import {
+  conversationKey,
+  findOrCreateConversations,
+} from '../conversations/conversations-resolve.repository.ts';
+import { findConversation, recordOutboundSummary } from '../conversations/conversations.repository.ts';
 import {
   answersCustomer,
   isWindowOpen,
@@ -22,6 +26,7 @@ import {
   requiresOpenWindow,
 } from './messages.rules.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
+import { insertOutboundMessage } from './messages.repository.ts';
 
 /** NOTIFY channel that wakes dispatchers when a message is queued. */
 export const OUTBOX_CHANNEL = 'tsunagi_outbox';
@@ -82,42 +87,32 @@ export async function queueMessage(
           },
         );
       }
-      const row = await tx
-        .insertInto('messages')
-        .values({
-          id: newId(),
-          workspace_id: workspaceId,
-          conversation_id: conv.id,
-          phone_number_id: conv.phone_number_id,
-          contact_id: conv.contact_id,
-          direction: 'outbound',
-          type: input.content.type,
-          content: JSON.stringify(input.content),
-          status: 'queued',
-          origin: input.origin,
-          lane: input.lane ?? laneFor(input.origin),
-          author_user_id: input.authorUserId ?? null,
-          occurred_at: now,
-          created_at: now,
-          queued_at: now,
-          idempotency_key: input.idempotencyKey ?? null,
-          idempotency_hash: requestHash,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertOutboundMessage(tx, {
+        id: newId(),
+        workspace_id: workspaceId,
+        conversation_id: conv.id,
+        phone_number_id: conv.phone_number_id,
+        contact_id: conv.contact_id,
+        direction: 'outbound',
+        type: input.content.type,
+        content: JSON.stringify(input.content),
+        status: 'queued',
+        origin: input.origin,
+        lane: input.lane ?? laneFor(input.origin),
+        author_user_id: input.authorUserId ?? null,
+        occurred_at: now,
+        created_at: now,
+        queued_at: now,
+        idempotency_key: input.idempotencyKey ?? null,
+        idempotency_hash: requestHash,
+      });
       const preview = messagePreview(input.content);
-      const updated = await tx
-        .updateTable('conversations')
-        .set({
-          last_message_at: now,
-          last_message_preview: preview,
-          updated_at: now,
-          // The business answered: nobody is waiting (campaign and API sends are not answers).
-          ...(answersCustomer(input.origin) ? { waiting_since: null } : {}),
-        })
-        .where('id', '=', conv.id)
-        .returning(CONVERSATION_SUMMARY_COLUMNS)
-        .executeTakeFirstOrThrow();
+      // The business answered: nobody is waiting (campaign and API sends are not answers).
+      const updated = await recordOutboundSummary(tx, conv.id, {
+        at: now,
+        preview,
+        answered: answersCustomer(input.origin),
+      });
       await publishEvents(tx, [
         {
           type: 'message.created',
@@ -210,42 +205,29 @@ async function resolveConversation(tx: DbOrTx, clock: Clock, workspaceId: string
       `"${target.to}" is not a valid phone number; include the country code, e.g. +819012345678`,
     );
   const now = clock.now();
-  const contact = await tx
-    .insertInto('contacts')
-    .values({
-      id: newId(),
-      workspace_id: workspaceId,
-      wa_id: phone.waId,
-      phone_e164: phone.e164,
-      country: phone.country,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc.columns(['workspace_id', 'wa_id']).doUpdateSet({ updated_at: sql`contacts.updated_at` }),
-    )
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await tx
-    .insertInto('conversations')
-    .values({
-      id: newId(),
-      workspace_id: workspaceId,
-      contact_id: contact.id,
-      phone_number_id: number.id,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.columns(['workspace_id', 'contact_id', 'phone_number_id']).doNothing())
-    .execute();
-  return tx
-    .selectFrom('conversations')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('contact_id', '=', contact.id)
-    .where('phone_number_id', '=', number.id)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
+  const contacts = await findOrCreateContacts(tx, now, [
+    { workspaceId, waId: phone.waId, e164: phone.e164, country: phone.country },
+  ]);
+  const contactId = contacts.ids.get(contactKey(workspaceId, phone.waId)) as string;
+  const conversations = await findOrCreateConversations(tx, now, [
+    { workspaceId, contactId, phoneNumberId: number.id },
+  ]);
+  const conversationId = conversations.ids.get(conversationKey(contactId, number.id)) as string;
+  await domainEvents.publish(tx, clock, [
+    ...[...contacts.created].map((id) => ({
+      type: 'contact.created' as const,
+      workspaceId,
+      key: id,
+      data: { contactId: id },
+    })),
+    ...[...conversations.created].map((id) => ({
+      type: 'conversation.created' as const,
+      workspaceId,
+      key: id,
+      data: { conversationId: id, contactId, phoneNumberId: number.id },
+    })),
+  ]);
+  return (await findConversation(tx, workspaceId, conversationId, { forUpdate: true })) as ConversationRow;
 }
 
 function hashRequest(input: SendInput): string {

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Clock } from '../../../lib/clock.ts';
 import type { Database, Db } from '../../db/types.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
@@ -8,6 +8,9 @@ import { newId } from '../../../lib/ids.ts';
 import { CompiledAutomationCache, saveAutomation } from '../automation/automation-config.service.ts';
 import { registerPhoneNumber } from '../phone-numbers/phone-numbers.service.ts';
 import { createWorkspace, type CreatedWorkspace } from './workspaces.service.ts';
+import { seedSyntheticContacts } from '../contacts/contacts-resolve.repository.ts';
+import { seedSyntheticConversations } from '../conversations/conversations-resolve.repository.ts';
+import { seedSyntheticMessages } from '../messages/messages.repository.ts';
 
 /**
  * Applies customer messages the way ingest does (the pipeline's `applyInboundMessages`, handed in by the caller:
@@ -150,38 +153,19 @@ function uniquePnid(): string {
   return '1' + String(Date.now()).slice(-9) + String(Math.floor(Math.random() * 1e5)).padStart(5, '0');
 }
 
-/** 100k contacts, one conversation each, 10 messages per conversation (1M), in batches of set-based SQL. */
+/**
+ * 100k contacts, one conversation each, 10 messages per conversation (1M), in batches of set-based SQL written by
+ * the modules that own the tables.
+ */
 async function seedLarge(db: Db, clock: Clock, workspaceId: string, numberIds: string[]): Promise<void> {
   const now = clock.now();
   const chunk = 10_000;
   for (let start = 0; start < 100_000; start += chunk) {
+    const range = { workspaceId, from: start, to: start + chunk - 1, now };
     await db.transaction().execute(async (tx) => {
-      await sql`
-        with c as (
-          insert into contacts (id, workspace_id, wa_id, phone_e164, profile_name, created_at, updated_at)
-          select gen_random_uuid(), ${workspaceId}::uuid, (819000000000 + g)::text, '+' || (819000000000 + g)::text,
-                 'Customer ' || g, ${now}::timestamptz, ${now}::timestamptz
-          from generate_series(${start}::int, ${start + chunk - 1}::int) g
-          returning id, wa_id)
-        insert into conversations (id, workspace_id, contact_id, phone_number_id, last_inbound_at, last_message_at, last_message_preview, unread_count, created_at, updated_at)
-        select gen_random_uuid(), ${workspaceId}::uuid, c.id, (${sql.val(numberIds)}::uuid[])[1 + (c.wa_id::bigint % ${numberIds.length})],
-               ${now}::timestamptz - interval '1 hour', ${now}::timestamptz - interval '1 hour', 'Message 10', 1, ${now}::timestamptz, ${now}::timestamptz
-        from c`.execute(tx);
-      await sql`
-        insert into messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type, content, wamid, status, origin, occurred_at, created_at)
-        select gen_random_uuid(), cv.workspace_id, cv.id, cv.phone_number_id, cv.contact_id,
-               case when m % 2 = 0 then 'outbound' else 'inbound' end, 'text',
-               jsonb_build_object('type', 'text', 'text', jsonb_build_object('body', 'Message ' || m)),
-               'wamid.LARGE' || replace(cv.id::text, '-', '') || m,
-               case when m % 2 = 0 then 'read' else 'received' end,
-               case when m % 2 = 0 then 'agent' else 'customer' end,
-               ${now}::timestamptz - interval '1 hour' - (10 - m) * interval '1 minute', ${now}::timestamptz
-        from conversations cv
-        join contacts ct on ct.id = cv.contact_id
-        cross join generate_series(1, 10) m
-        where cv.workspace_id = ${workspaceId}::uuid and ct.wa_id::bigint - 819000000000 between ${start} and ${start + chunk - 1}`.execute(
-        tx,
-      );
+      await seedSyntheticContacts(tx, range);
+      await seedSyntheticConversations(tx, { ...range, numberIds });
+      await seedSyntheticMessages(tx, range);
     });
   }
 }

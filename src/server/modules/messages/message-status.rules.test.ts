@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageStatus } from '../db/types.ts';
+import type { MessageStatus } from '../../db/types.ts';
 import {
   callbackDataFor,
   messageIdFromCallback,
   nextStatus,
   webhookStatusToMessageStatus,
-} from './status.rules.ts';
+} from './message-status.rules.ts';
 
 const fold = (start: MessageStatus, incoming: MessageStatus[]) => incoming.reduce(nextStatus, start);
 

@@ -1,4 +1,4 @@
-import type { MessageStatus } from '../db/types.ts';
+import type { MessageStatus } from '../../db/types.ts';
 
 /**
  * Pure rules for outbound message status. Statuses only move forward: queued < sending < accepted (Meta

@@ -1,0 +1,11 @@
+import { automationInboundListener } from '../modules/automation/automation.listeners.ts';
+import { DomainEvents, type DomainEventListener } from './domain-events.service.ts';
+
+/**
+ * Every listener of domain events. A module adds its listener here (defined in its own `*.listeners.ts`, its job
+ * in the job catalog, its handler registered with the job runner); no publisher changes.
+ */
+export const LISTENERS: readonly DomainEventListener[] = [automationInboundListener as DomainEventListener];
+
+/** The domain events of this process, delivering to `LISTENERS`. */
+export const domainEvents = new DomainEvents(LISTENERS);
