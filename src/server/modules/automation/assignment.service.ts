@@ -8,10 +8,16 @@ import type { AutomationReason } from '../../../contracts/automation.schemas.ts'
 import type { RealtimeEvent } from '../../../contracts/realtime.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import type { ConversationRow, Db, DbOrTx } from '../../db/types.ts';
+import { domainEvents } from '../../domain-events/listeners.catalog.ts';
 import { publishEvents } from '../../events.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
-import { activityEvent, conversationEvent } from '../conversations/conversation-events.rules.ts';
+import {
+  activityEvent,
+  conversationChangeEvents,
+  conversationEvent,
+} from '../conversations/conversation-events.rules.ts';
 import { insertActivities } from '../conversations/activities.repository.ts';
+import { updateConversationRow } from '../conversations/conversations.repository.ts';
 import { reason, reasonText } from './automation-reason.rules.ts';
 import {
   chooseAgent,
@@ -126,12 +132,14 @@ export async function assignAutomatically(
     exclude: input.exclude ?? [],
   });
   if (!chosen) return null;
-  const row = await tx
-    .updateTable('conversations')
-    .set({ assignee_id: chosen, assigned_at: now, assignee_read_at: null, updated_at: now })
-    .where('id', '=', conv.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await updateConversationRow(tx, conv.workspace_id, conv.id, {
+    assignee_id: chosen,
+    assigned_at: now,
+    assignee_read_at: null,
+    updated_at: now,
+  });
+  if (!row) return null;
+  await domainEvents.publish(tx, clock, conversationChangeEvents(conv, row, now));
   if (conv.team_id)
     await tx
       .updateTable('team_members')

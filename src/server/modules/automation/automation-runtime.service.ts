@@ -9,11 +9,17 @@ import type { RealtimeEvent } from '../../../contracts/realtime.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { ConversationRow, Db, DbOrTx } from '../../db/types.ts';
+import { domainEvents } from '../../domain-events/listeners.catalog.ts';
 import { publishEvents } from '../../events.ts';
 import { notFound } from '../../http/errors.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
-import { activityEvent, conversationEvent } from '../conversations/conversation-events.rules.ts';
+import {
+  activityEvent,
+  conversationChangeEvents,
+  conversationEvent,
+} from '../conversations/conversation-events.rules.ts';
 import { insertActivities } from '../conversations/activities.repository.ts';
+import { updateConversationRow } from '../conversations/conversations.repository.ts';
 import { expectedWaitMinutes } from './assignment.rules.ts';
 import {
   assignAutomatically,
@@ -181,12 +187,9 @@ async function applyPlan(
     ...(plan.priority ? { priority: plan.priority } : {}),
   };
   if (Object.keys(set).length > 0) {
-    conv = await tx
-      .updateTable('conversations')
-      .set({ ...set, updated_at: now })
-      .where('id', '=', conv.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const before = conv;
+    conv = (await updateConversationRow(tx, conv.workspace_id, conv.id, { ...set, updated_at: now })) ?? conv;
+    await domainEvents.publish(tx, deps.clock, conversationChangeEvents(before, conv, now));
     events.push(conversationEvent(conv));
   }
 
@@ -362,12 +365,13 @@ export async function resumeAutomation(
     if (!conv) throw notFound('Conversation');
     if (!conv.automation_paused_at) return false;
     const now = deps.clock.now();
-    const row = await tx
-      .updateTable('conversations')
-      .set({ automation_paused_at: null, automation_paused_reason: null, menu_state: null, updated_at: now })
-      .where('id', '=', conversationId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await updateConversationRow(tx, actor.workspaceId, conversationId, {
+      automation_paused_at: null,
+      automation_paused_reason: null,
+      menu_state: null,
+      updated_at: now,
+    });
+    if (!row) throw notFound('Conversation');
     const logged = await insertActivities(tx, [
       {
         workspaceId: actor.workspaceId,

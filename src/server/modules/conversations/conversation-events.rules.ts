@@ -1,4 +1,5 @@
 import type { RealtimeEvent } from '../../../contracts/realtime.schemas.ts';
+import type { AnyDomainEvent } from '../../domain-events/domain-events.schemas.ts';
 
 /** The columns of a conversation that its `conversation.updated` event carries. */
 export interface ConversationSummaryRow {
@@ -65,4 +66,44 @@ export function activityEvent(a: {
     workspaceId: a.workspace_id,
     data: { id: a.id, conversationId: a.conversation_id, kind: a.kind, authorUserId: a.author_user_id },
   };
+}
+
+/** What a conversation was, and what it is, for {@link conversationChangeEvents}. */
+interface ConversationState {
+  id: string;
+  workspace_id: string;
+  status: string;
+  assignee_id: string | null;
+  team_id?: string | null | undefined;
+}
+
+/**
+ * The domain events of one change to a conversation: `conversation.status_changed` when its status moved,
+ * `conversation.assigned` when its assignee or team did. Keyed by the conversation and the time of the change, so
+ * a retried transaction publishes the same keys and a listener gets each change once.
+ */
+export function conversationChangeEvents(
+  before: ConversationState,
+  after: ConversationState,
+  at: Date,
+): AnyDomainEvent[] {
+  const events: AnyDomainEvent[] = [];
+  const when = at.getTime();
+  if (after.status !== before.status)
+    events.push({
+      type: 'conversation.status_changed',
+      workspaceId: after.workspace_id,
+      key: `${after.id}:${after.status}:${when}`,
+      data: { conversationId: after.id, status: after.status, previousStatus: before.status },
+    });
+  const teamBefore = before.team_id ?? null;
+  const teamAfter = after.team_id === undefined ? teamBefore : after.team_id;
+  if (after.assignee_id !== before.assignee_id || teamAfter !== teamBefore)
+    events.push({
+      type: 'conversation.assigned',
+      workspaceId: after.workspace_id,
+      key: `${after.id}:${after.assignee_id ?? '-'}:${teamAfter ?? '-'}:${when}`,
+      data: { conversationId: after.id, assigneeId: after.assignee_id, teamId: teamAfter },
+    });
+  return events;
 }

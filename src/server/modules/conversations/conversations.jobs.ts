@@ -4,7 +4,9 @@ import type { Db } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
 import type { JobDefinition } from '../../jobs/queue.ts';
 import type { ScheduleDefinition } from '../../jobs/scheduler.service.ts';
-import { CONVERSATION_SUMMARY_COLUMNS, conversationEvent } from './conversation-events.rules.ts';
+import { domainEvents } from '../../domain-events/listeners.catalog.ts';
+import { conversationChangeEvents, conversationEvent } from './conversation-events.rules.ts';
+import { wakeDueSnoozed } from './conversations.repository.ts';
 
 /** Snoozed conversations are woken every minute (snooze times are picked to the minute in the console). */
 export const wakeSnoozedSchedule: ScheduleDefinition<'conversations.wake_snoozed'> = {
@@ -23,15 +25,14 @@ export async function wakeSnoozed(deps: { db: Db; clock: Clock }): Promise<numbe
   const { db, clock } = deps;
   const now = clock.now();
   return db.transaction().execute(async (tx) => {
-    const woken = await tx
-      .updateTable('conversations')
-      .set({ status: 'open', snoozed_until: null, updated_at: now })
-      .where('status', '=', 'snoozed')
-      .where('snoozed_until', '<=', now)
-      .returning(CONVERSATION_SUMMARY_COLUMNS)
-      .execute();
+    const woken = await wakeDueSnoozed(tx, now);
     const events: RealtimeEvent[] = woken.map(conversationEvent);
     await publishEvents(tx, events);
+    await domainEvents.publish(
+      tx,
+      clock,
+      woken.flatMap((c) => conversationChangeEvents({ ...c, status: 'snoozed' }, c, now)),
+    );
     return woken.length;
   });
 }

@@ -122,6 +122,7 @@ export function findConversation(
   return (opts.forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
+/** Applies a change to one conversation of a workspace; the updated row, or undefined when there is none. */
 export function updateConversationRow(
   db: DbOrTx,
   workspaceId: string,
@@ -175,4 +176,43 @@ export function recordOutboundSummary(
     .where('id', '=', conversationId)
     .returning(CONVERSATION_SUMMARY_COLUMNS)
     .executeTakeFirstOrThrow();
+}
+
+/** Reopens the snoozed conversations whose time came; their summaries, for the consoles. */
+export function wakeDueSnoozed(db: DbOrTx, now: Date): Promise<ConversationSummaryRow[]> {
+  return db
+    .updateTable('conversations')
+    .set({ status: 'open', snoozed_until: null, updated_at: now })
+    .where('status', '=', 'snoozed')
+    .where('snoozed_until', '<=', now)
+    .returning(CONVERSATION_SUMMARY_COLUMNS)
+    .execute();
+}
+
+/**
+ * The team read a conversation: unread count 0, and when the reader is its assignee, the assignee has read it (the
+ * unread timeout will not pass it on).
+ */
+export function markConversationReadRow(
+  db: DbOrTx,
+  workspaceId: string,
+  id: string,
+  readerId: string | null,
+  now: Date,
+): Promise<ConversationRow | undefined> {
+  return db
+    .updateTable('conversations')
+    .set({
+      unread_count: 0,
+      ...(readerId
+        ? {
+            assignee_read_at: sql<Date>`case when assignee_id = ${readerId}::uuid then ${now}::timestamptz else assignee_read_at end`,
+          }
+        : {}),
+      updated_at: now,
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }

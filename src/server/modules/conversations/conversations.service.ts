@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { z } from 'zod';
 import type {
   ConversationDto,
@@ -9,7 +8,8 @@ import type { Clock } from '../../../lib/clock.ts';
 import type { ContactRow, ConversationRow, Db, DbOrTx } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { activityEvent, conversationEvent } from './conversation-events.rules.ts';
+import { domainEvents } from '../../domain-events/listeners.catalog.ts';
+import { activityEvent, conversationChangeEvents, conversationEvent } from './conversation-events.rules.ts';
 import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
 import { contactSearchPatterns } from '../contacts/contacts-search.rules.ts';
 import { findContactsByIds } from '../contacts/contacts.repository.ts';
@@ -22,6 +22,7 @@ import {
   findActiveMemberRole,
   findConversation,
   listConversations,
+  markConversationReadRow,
   updateConversationRow,
   type ConversationFilters,
 } from './conversations.repository.ts';
@@ -241,6 +242,7 @@ export async function updateConversation(
       })),
     );
     await publishEvents(tx, [conversationEvent(updated), ...logged.map(activityEvent)]);
+    await domainEvents.publish(tx, deps.clock, conversationChangeEvents(current, updated, now));
     return updated;
   });
   return (await present(deps.db, workspaceId, [row], deps.clock.now()))(row);
@@ -259,22 +261,7 @@ export async function markConversationRead(
   const { workspaceId } = actor;
   const row = await deps.db.transaction().execute(async (tx) => {
     const now = deps.clock.now();
-    const updated = await tx
-      .updateTable('conversations')
-      .set({
-        unread_count: 0,
-        // The assignee opened it: the unread timeout will not pass it on.
-        ...(actor.userId
-          ? {
-              assignee_read_at: sql<Date>`case when assignee_id = ${actor.userId}::uuid then ${now}::timestamptz else assignee_read_at end`,
-            }
-          : {}),
-        updated_at: now,
-      })
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
+    const updated = await markConversationReadRow(tx, workspaceId, id, actor.userId, now);
     if (!updated) throw notFound('Conversation');
     await enqueueReadReceipt(tx, deps.clock, updated, { typing: false });
     await publishEvents(tx, [conversationEvent(updated)]);

@@ -4,6 +4,7 @@ import type { Db } from '../../db/types.ts';
 import type { JobDefinition } from '../../jobs/queue.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import type { GraphClient } from '../../whatsapp/graph-client.ts';
+import { setMediaStatus } from '../messages/messages.repository.ts';
 
 const MAX_ATTEMPTS = 8;
 
@@ -59,11 +60,10 @@ export function mediaFetchJob(deps: {
               created_at: clock.now(),
             })
             .execute();
-          await tx.updateTable('messages').set({ media_status: 'stored' }).where('id', '=', msg.id).execute();
+          await setMediaStatus(tx, msg.id, 'stored');
         });
       } catch (err) {
-        if (attempt >= MAX_ATTEMPTS)
-          await db.updateTable('messages').set({ media_status: 'failed' }).where('id', '=', msg.id).execute();
+        if (attempt >= MAX_ATTEMPTS) await setMediaStatus(db, msg.id, 'failed');
         throw err;
       }
     },

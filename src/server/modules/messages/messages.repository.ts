@@ -116,3 +116,12 @@ export async function seedSyntheticMessages(tx: DbOrTx, r: SyntheticRange): Prom
     where cv.workspace_id = ${r.workspaceId}::uuid
       and ct.wa_id::bigint - ${SYNTHETIC_BASE}::bigint between ${r.from} and ${r.to}`.execute(tx);
 }
+
+/** Where a message's media bytes stand: stored once fetched, failed when every attempt failed. */
+export async function setMediaStatus(
+  db: DbOrTx,
+  messageId: string,
+  status: 'stored' | 'failed',
+): Promise<void> {
+  await db.updateTable('messages').set({ media_status: status }).where('id', '=', messageId).execute();
+}
