@@ -48,7 +48,8 @@ export function buildServer({ quiet = false } = {}) {
 /** Builds when needed (a checkout whose sources changed since the last build). */
 export function ensureServerBuilt() {
   if (!serverIsStale()) return;
-  process.stdout.write('Compiling the server (src → dist)…\n');
+  // On stderr: a command's output (JSON for `--json`) stays parseable when the sources changed since the last build.
+  process.stderr.write('Compiling the server (src → dist)…\n');
   buildServer({ quiet: true });
 }
 
