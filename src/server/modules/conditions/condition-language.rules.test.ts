@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCondition, type ConditionSubject } from './condition-evaluate.rules.ts';
 import { parseCondition } from './condition-parse.rules.ts';
-import { ConditionNodeSchema, type ConditionNode } from './condition.schemas.ts';
+import { ConditionNodeSchema, type ConditionNode } from '../../../contracts/condition.schemas.ts';
 
 const parse = (src: string): ConditionNode => {
   const r = parseCondition(src);

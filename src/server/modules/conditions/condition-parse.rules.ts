@@ -20,7 +20,11 @@
  * dependency and no build step, and each error can name the exact offset and what was expected there, which is
  * what the rule editor shows under the field.
  */
-import type { ComparisonOp, ConditionNode, ConditionSyntaxError } from './condition.schemas.ts';
+import type {
+  ComparisonOp,
+  ConditionNode,
+  ConditionSyntaxError,
+} from '../../../contracts/condition.schemas.ts';
 
 type TokenKind = 'word' | 'string' | 'number' | 'duration' | 'punct' | 'end';
 interface Token {

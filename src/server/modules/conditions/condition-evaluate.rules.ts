@@ -5,7 +5,7 @@
  * compare numbers (numeric strings included) or else strings; `contains` is substring on strings and membership
  * on arrays; events in the future do not count.
  */
-import type { ComparisonOp, ConditionNode } from './condition.schemas.ts';
+import type { ComparisonOp, ConditionNode } from '../../../contracts/condition.schemas.ts';
 import type { ContactEvent } from '../../../contracts/automation-rules.schemas.ts';
 
 /** What a condition can see of a contact. */
