@@ -33,12 +33,70 @@ const EventSchema = z.object({
     .nullable(),
 });
 
+/** Text fields of a contact. `name` is the name an agent gave, else the WhatsApp profile name; `phone` the wa_id digits. */
+export const ContactTextFieldSchema = z.enum(['name', 'phone', 'country', 'language']);
+/** A text field of a contact. */
+export type ContactTextField = z.infer<typeof ContactTextFieldSchema>;
+/** Operators on a contact's text fields. */
+export const TextOpSchema = z.enum(['=', '!=', 'contains', 'starts_with']);
+/** An operator on a text field. */
+export type TextOp = z.infer<typeof TextOpSchema>;
+
+const FieldSchema = z.object({
+  type: z.literal('field'),
+  field: ContactTextFieldSchema,
+  op: TextOpSchema,
+  value: z.string().max(200),
+});
+const FieldExistsSchema = z.object({ type: z.literal('field_exists'), field: ContactTextFieldSchema });
+const TagsSchema = z.object({
+  type: z.literal('tags'),
+  /** `has` one tag, `any` of the names, `all` of them. */
+  mode: z.enum(['has', 'any', 'all']),
+  names: z.array(z.string().min(1).max(100)).min(1).max(50),
+});
+/** Instants of a contact: when it was created, and its latest inbound message (any conversation). */
+export const ContactInstantSchema = z.enum(['created_at', 'last_inbound_at']);
+const AgeSchema = z.object({
+  type: z.literal('age'),
+  field: ContactInstantSchema,
+  /** `within`: in the last `ms` before `now` (not after `now`); `older_than`: before `now - ms`. */
+  relation: z.enum(['within', 'older_than']),
+  ms: z.number().int().positive(),
+});
+const ActivitySchema = z.object({
+  type: z.literal('activity'),
+  /** `conversations`: conversations with a message in the window; `inbound`: inbound messages in it. */
+  what: z.enum(['conversations', 'inbound']),
+  withinMs: z.number().int().positive().nullable(),
+  count: z
+    .object({ op: ComparisonOpSchema.exclude(['contains']), value: z.number().int().min(0) })
+    .nullable(),
+});
+const PhoneNumberSchema = z.object({
+  type: z.literal('phone_number'),
+  /** Our phone number id (uuid), or a display number compared by its digits. */
+  value: z.string().min(1).max(100),
+});
+// EXTENSION POINT consent.marketing: add here
+//   const ConsentSchema = z.object({ type: z.literal('consent'), purpose: z.literal('marketing'),
+//     state: z.enum(['opted_in', 'opted_out', 'unknown']) });
+// to the ConditionNode union and ConditionNodeSchema below; then the parser (`consent.marketing = opted_in`),
+// the evaluator (ConditionSubject.consent) and the SQL compiler (contact_consents, missing row = unknown) — each
+// has a comment "EXTENSION POINT consent.marketing" where it goes.
+
 /** A node of the condition tree. */
 export type ConditionNode =
   | z.infer<typeof TagSchema>
   | z.infer<typeof AttrSchema>
   | z.infer<typeof AttrExistsSchema>
   | z.infer<typeof EventSchema>
+  | z.infer<typeof FieldSchema>
+  | z.infer<typeof FieldExistsSchema>
+  | z.infer<typeof TagsSchema>
+  | z.infer<typeof AgeSchema>
+  | z.infer<typeof ActivitySchema>
+  | z.infer<typeof PhoneNumberSchema>
   | { type: 'and' | 'or'; items: ConditionNode[] }
   | { type: 'not'; item: ConditionNode };
 
@@ -50,6 +108,12 @@ export const ConditionNodeSchema: z.ZodType<ConditionNode> = z.lazy(() =>
     AttrSchema,
     AttrExistsSchema,
     EventSchema,
+    FieldSchema,
+    FieldExistsSchema,
+    TagsSchema,
+    AgeSchema,
+    ActivitySchema,
+    PhoneNumberSchema,
     z.object({ type: z.enum(['and', 'or']), items: z.array(ConditionNodeSchema).min(2) }),
     z.object({ type: z.literal('not'), item: ConditionNodeSchema }),
   ]),
