@@ -102,22 +102,26 @@ export type ConditionNode =
 
 // The recursive members need an explicit type: zod cannot infer a type that refers to itself.
 /** Schema of a condition tree (validates trees stored as JSON). */
-export const ConditionNodeSchema: z.ZodType<ConditionNode> = z.lazy(() =>
-  z.discriminatedUnion('type', [
-    TagSchema,
-    AttrSchema,
-    AttrExistsSchema,
-    EventSchema,
-    FieldSchema,
-    FieldExistsSchema,
-    TagsSchema,
-    AgeSchema,
-    ActivitySchema,
-    PhoneNumberSchema,
-    z.object({ type: z.enum(['and', 'or']), items: z.array(ConditionNodeSchema).min(2) }),
-    z.object({ type: z.literal('not'), item: ConditionNodeSchema }),
-  ]),
-);
+export const ConditionNodeSchema: z.ZodType<ConditionNode> = z
+  .lazy(
+    () =>
+      z.discriminatedUnion('type', [
+        TagSchema,
+        AttrSchema,
+        AttrExistsSchema,
+        EventSchema,
+        FieldSchema,
+        FieldExistsSchema,
+        TagsSchema,
+        AgeSchema,
+        ActivitySchema,
+        PhoneNumberSchema,
+        z.object({ type: z.enum(['and', 'or']), items: z.array(ConditionNodeSchema).min(2) }),
+        z.object({ type: z.literal('not'), item: ConditionNodeSchema }),
+      ]),
+    // The id names the shared OpenAPI component (components.schemas.ConditionNode) every $ref points to.
+  )
+  .meta({ id: 'ConditionNode' });
 
 /** A parse error with the 0-based character offset where the text stops making sense. */
 export interface ConditionSyntaxError {
