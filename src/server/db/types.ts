@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { ConditionNode } from '../../contracts/condition.schemas.ts';
 
 /**
  * Row types of the tables, mirroring `migrations/*.sql` (the migrations are the truth; keep these in step in
@@ -460,7 +461,21 @@ export interface Database {
   automation_runs: AutomationRunsTable;
   automation_replies: AutomationRepliesTable;
   contact_events: ContactEventsTable;
+  segments: SegmentsTable;
 }
+
+/** A named condition over a workspace's contacts (written by modules/segments). */
+export interface SegmentsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  condition: ColumnType<ConditionNode, string, string>;
+  condition_text: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export type SegmentRow = Selectable<SegmentsTable>;
 
 /** The typed query builder over the whole schema (a connection pool, or PGlite behind a mutex). */
 export type Db = Kysely<Database>;

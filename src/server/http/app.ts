@@ -3,6 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
@@ -56,6 +57,8 @@ export async function createHttpApp(ctx: AppContext, opts: HttpAppOptions = {}):
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    // Puts shared (recursive) schemas such as the condition tree into components.schemas, where $refs point.
+    transformObject: jsonSchemaTransformObject,
   });
 
   registerSecurityHeaders(app, ctx.config);

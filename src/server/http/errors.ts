@@ -8,6 +8,8 @@ import { isUniqueViolation } from '../db/errors.ts';
 export const ERROR_HTTP_STATUS = {
   validation_failed: 400,
   invalid_json: 400,
+  /** A condition (segments) that does not parse; details carry the message and the 0-based character position. */
+  invalid_condition: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   /** Accepting an invitation for an e-mail that already has an account: sign in as that account first. */

@@ -14,8 +14,8 @@ import {
   type RoutingRule,
 } from '../../../contracts/automation-document.schemas.ts';
 import type { CompileError, RuleInput } from '../../../contracts/automation-rules.schemas.ts';
-import type { ConditionNode } from './condition.schemas.ts';
-import { parseCondition } from './condition-parse.rules.ts';
+import type { ConditionNode } from '../../../contracts/condition.schemas.ts';
+import { parseCondition } from '../conditions/condition-parse.rules.ts';
 import { renderMenu } from './menu-render.rules.ts';
 import { checkContentTemplates } from './response-template.rules.ts';
 import type { CompiledRuleSet } from './rule-compile.rules.ts';

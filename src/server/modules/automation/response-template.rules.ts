@@ -8,8 +8,8 @@
  * a reply needs a line or two that depend on the contact, not a template engine, and a flat grammar is easy to
  * validate when the rule is saved. Variables render as plain text (WhatsApp shows text, nothing is HTML).
  */
-import { evaluateCondition, type ConditionSubject } from './condition-evaluate.rules.ts';
-import { parseCondition } from './condition-parse.rules.ts';
+import { evaluateCondition, type ConditionSubject } from '../conditions/condition-evaluate.rules.ts';
+import { parseCondition } from '../conditions/condition-parse.rules.ts';
 
 const BLOCK = /\{\{#if\s+([^}]*)\}\}([\s\S]*?)(?:\{\{else\}\}([\s\S]*?))?\{\{\/if\}\}/g;
 const VARIABLE = /\{\{\s*contact\.(name|phone|attr\.[\w.-]+)\s*\}\}/g;

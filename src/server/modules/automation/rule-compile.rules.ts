@@ -11,8 +11,8 @@ import {
   type RuleSetInput,
 } from '../../../contracts/automation-rules.schemas.ts';
 import { buildCandidateIndex, type CandidateIndex } from './candidate-index.rules.ts';
-import { parseCondition } from './condition-parse.rules.ts';
-import type { ConditionNode } from './condition.schemas.ts';
+import { parseCondition } from '../conditions/condition-parse.rules.ts';
+import type { ConditionNode } from '../../../contracts/condition.schemas.ts';
 import { compileKeyword, type CompiledKeyword } from './keyword-match.rules.ts';
 import type { Analyzer } from './reading.rules.ts';
 import { compilePatternSet, compileRegex, type PatternSet } from './regex.rules.ts';

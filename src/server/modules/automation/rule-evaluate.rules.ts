@@ -17,9 +17,9 @@ import type {
   MatchMode,
   RuleScope,
 } from '../../../contracts/automation-rules.schemas.ts';
-import type { ConditionNode } from './condition.schemas.ts';
+import type { ConditionNode } from '../../../contracts/condition.schemas.ts';
 import { candidates } from './candidate-index.rules.ts';
-import { evaluateCondition } from './condition-evaluate.rules.ts';
+import { evaluateCondition } from '../conditions/condition-evaluate.rules.ts';
 import { detectHandoff } from './handoff.rules.ts';
 import {
   analyzeMessage,

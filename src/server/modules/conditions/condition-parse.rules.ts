@@ -2,6 +2,7 @@
  * Parser of the condition language (pure), e.g.
  *
  *     tag:vip and attr.plan = "gold" and event.order_placed within 7d
+ *     contact.country = "JP" and contact.tags any (vip, gold) and inbound.count >= 3 within 30d
  *     not event.any within 30d
  *     (tag:常連 or attr.visits >= 3) and event.order_placed count >= 2 within 90d
  *
@@ -13,6 +14,15 @@
  *     test    := 'tag' ':' name
  *              | 'attr' '.' path ( op literal | 'exists' )
  *              | 'event' '.' (name | 'any') ('count' op integer)? ('within' duration)?
+ *              | 'contact' '.' ( textfield (textop text | 'exists')
+ *                              | 'tags' ('has' tagname | ('any' | 'all') '(' tagname (',' tagname)* ')')
+ *                              | 'attributes' '.' path ( op literal | 'exists' )
+ *                              | 'created_at' age )
+ *              | ('conversation' | 'inbound') '.' 'count' op integer ('within' duration)?
+ *              | 'last_inbound_at' age
+ *              | 'phone_number' '=' text
+ *     textfield := 'name' | 'phone' | 'country' | 'language'      textop := '=' | '!=' | 'contains' | 'starts_with'
+ *     age     := ('within' | 'older_than') duration               text := "string" | number
  *     op      := '=' | '!=' | '>' | '>=' | '<' | '<=' | 'contains'
  *     literal := "string" | number | true | false        duration := integer ('m' | 'h' | 'd' | 'w')
  *
@@ -20,7 +30,13 @@
  * dependency and no build step, and each error can name the exact offset and what was expected there, which is
  * what the rule editor shows under the field.
  */
-import type { ComparisonOp, ConditionNode, ConditionSyntaxError } from './condition.schemas.ts';
+import type {
+  ComparisonOp,
+  ConditionNode,
+  ConditionSyntaxError,
+  ContactTextField,
+  TextOp,
+} from '../../../contracts/condition.schemas.ts';
 
 type TokenKind = 'word' | 'string' | 'number' | 'duration' | 'punct' | 'end';
 interface Token {
@@ -38,6 +54,7 @@ export const MAX_CONDITION_LENGTH = 2000;
 const MAX_DEPTH = 32;
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const NAME = /^[\p{L}\p{N}_-]+$/u;
+const TEXT_FIELDS: readonly ContactTextField[] = ['name', 'phone', 'country', 'language'];
 
 class SyntaxFailure extends Error {
   constructor(
@@ -52,7 +69,7 @@ class SyntaxFailure extends Error {
 function lex(src: string): Token[] {
   const tokens: Token[] = [];
   const re =
-    /\s+|(?<dur>\d+[mhdw])(?![\p{L}\p{N}_])|(?<num>-?\d+(?:\.\d+)?)(?![\p{L}_])|(?<word>[\p{L}\p{N}_-]+)|(?<str>"(?:[^"\\]|\\.)*")|(?<punct>!=|>=|<=|[=<>():.])/uy;
+    /\s+|(?<dur>\d+[mhdw])(?![\p{L}\p{N}_])|(?<num>-?\d+(?:\.\d+)?)(?![\p{L}_])|(?<word>[\p{L}\p{N}_-]+)|(?<str>"(?:[^"\\]|\\.)*")|(?<punct>!=|>=|<=|[=<>():.,])/uy;
   let pos = 0;
   while (pos < src.length) {
     re.lastIndex = pos;
@@ -160,7 +177,16 @@ class Parser {
     if (this.isWord('tag')) return this.tag();
     if (this.isWord('attr')) return this.attr();
     if (this.isWord('event')) return this.event();
-    return this.fail('"tag:", "attr.", "event.", "not" or "("');
+    if (this.isWord('contact')) return this.contact();
+    if (this.isWord('conversation')) return this.activity('conversations');
+    if (this.isWord('inbound')) return this.activity('inbound');
+    if (this.isWord('last_inbound_at')) {
+      this.i++;
+      return this.age('last_inbound_at');
+    }
+    if (this.isWord('phone_number')) return this.phoneNumber();
+    // EXTENSION POINT consent.marketing: `consent.marketing = opted_in|opted_out|unknown` is parsed here.
+    return this.fail('"tag:", "attr.", "event.", "contact.", "not" or "("');
   }
 
   private name(what: string): string {
@@ -180,6 +206,11 @@ class Parser {
   private attr(): ConditionNode {
     this.i++;
     this.punct('.');
+    return this.attrPath();
+  }
+
+  /** `path (op literal | exists)` after `attr.` or `contact.attributes.`. */
+  private attrPath(): ConditionNode {
     const parts = [this.name('an attribute name')];
     while (this.peek().kind === 'punct' && this.peek().text === '.') {
       this.i++;
@@ -197,6 +228,115 @@ class Parser {
       return { type: 'attr', key, op, value: t.text === 'true' };
     this.i--;
     return this.fail('a string in double quotes, a number, true or false');
+  }
+
+  private contact(): ConditionNode {
+    this.i++;
+    this.punct('.');
+    const t = this.peek();
+    const field = t.kind === 'word' ? t.text.toLowerCase() : '';
+    if (TEXT_FIELDS.includes(field as ContactTextField)) {
+      this.i++;
+      return this.textTest(field as ContactTextField);
+    }
+    this.i++;
+    if (field === 'tags') return this.tags();
+    if (field === 'attributes') {
+      this.punct('.');
+      return this.attrPath();
+    }
+    if (field === 'created_at') return this.age('created_at');
+    this.i--;
+    return this.fail(`a contact field (${[...TEXT_FIELDS, 'tags', 'attributes', 'created_at'].join(', ')})`);
+  }
+
+  private textTest(field: ContactTextField): ConditionNode {
+    if (this.isWord('exists')) {
+      this.i++;
+      return { type: 'field_exists', field };
+    }
+    const o = this.peek();
+    let op: TextOp;
+    if (o.kind === 'punct' && (o.text === '=' || o.text === '!=')) op = o.text;
+    else if (this.isWord('contains')) op = 'contains';
+    else if (this.isWord('starts_with')) op = 'starts_with';
+    else return this.fail('an operator (=, !=, contains, starts_with) or "exists"');
+    this.i++;
+    return { type: 'field', field, op, value: this.text() };
+  }
+
+  /** A string in double quotes, or a number kept as written (`81`, `+81`). */
+  private text(): string {
+    const t = this.peek();
+    if (t.kind !== 'string' && t.kind !== 'number') this.fail('a string in double quotes or a number');
+    this.i++;
+    return t.kind === 'string' ? (t.value as string) : t.text;
+  }
+
+  private tags(): ConditionNode {
+    const tagName = (): string => (this.peek().kind === 'string' ? this.text() : this.name('a tag name'));
+    if (this.isWord('has')) {
+      this.i++;
+      return { type: 'tags', mode: 'has', names: [tagName()] };
+    }
+    const mode = this.isWord('any') ? 'any' : this.isWord('all') ? 'all' : this.fail('"has", "any" or "all"');
+    this.i++;
+    this.punct('(');
+    const names = [tagName()];
+    while (this.peek().kind === 'punct' && this.peek().text === ',') {
+      this.i++;
+      names.push(tagName());
+    }
+    this.punct(')');
+    return { type: 'tags', mode, names };
+  }
+
+  private age(field: 'created_at' | 'last_inbound_at'): ConditionNode {
+    const relation = this.isWord('within')
+      ? 'within'
+      : this.isWord('older_than')
+        ? 'older_than'
+        : this.fail('"within" or "older_than"');
+    this.i++;
+    return { type: 'age', field, relation, ms: this.duration() };
+  }
+
+  private duration(): number {
+    const t = this.peek();
+    if (t.kind !== 'duration' || (t.value as number) <= 0) this.fail('a duration such as 30m, 12h, 7d or 2w');
+    this.i++;
+    return t.value as number;
+  }
+
+  private activity(what: 'conversations' | 'inbound'): ConditionNode {
+    this.i++;
+    this.punct('.');
+    if (!this.isWord('count')) this.fail('"count"');
+    this.i++;
+    const count = this.count();
+    let withinMs: number | null = null;
+    if (this.isWord('within')) {
+      this.i++;
+      withinMs = this.duration();
+    }
+    return { type: 'activity', what, withinMs, count };
+  }
+
+  private count(): { op: Exclude<ComparisonOp, 'contains'>; value: number } {
+    const op = this.operator(false) as Exclude<ComparisonOp, 'contains'>;
+    const t = this.peek();
+    if (t.kind !== 'number' || !Number.isInteger(t.value) || (t.value as number) < 0)
+      this.fail('a whole number');
+    this.i++;
+    return { op, value: t.value as number };
+  }
+
+  private phoneNumber(): ConditionNode {
+    this.i++;
+    this.punct('=');
+    const value = this.text();
+    if (value === '') this.fail('a phone number');
+    return { type: 'phone_number', value };
   }
 
   private operator(allowContains: boolean): ComparisonOp {
@@ -224,21 +364,12 @@ class Parser {
     let count: { op: Exclude<ComparisonOp, 'contains'>; value: number } | null = null;
     if (this.isWord('count')) {
       this.i++;
-      const op = this.operator(false) as Exclude<ComparisonOp, 'contains'>;
-      const t = this.peek();
-      if (t.kind !== 'number' || !Number.isInteger(t.value) || (t.value as number) < 0)
-        this.fail('a whole number');
-      this.i++;
-      count = { op, value: t.value as number };
+      count = this.count();
     }
     let withinMs: number | null = null;
     if (this.isWord('within')) {
       this.i++;
-      const t = this.peek();
-      if (t.kind !== 'duration' || (t.value as number) <= 0)
-        this.fail('a duration such as 30m, 12h, 7d or 2w');
-      this.i++;
-      withinMs = t.value as number;
+      withinMs = this.duration();
     }
     return { type: 'event', name, withinMs, count };
   }

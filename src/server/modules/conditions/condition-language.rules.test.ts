@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCondition, type ConditionSubject } from './condition-evaluate.rules.ts';
 import { parseCondition } from './condition-parse.rules.ts';
-import { ConditionNodeSchema, type ConditionNode } from './condition.schemas.ts';
+import { ConditionNodeSchema, type ConditionNode } from '../../../contracts/condition.schemas.ts';
 
 const parse = (src: string): ConditionNode => {
   const r = parseCondition(src);
@@ -55,7 +55,7 @@ describe('parseCondition', () => {
 
   it('reports errors with their position', () => {
     expect(errorOf('tag:vip and')).toEqual({
-      message: 'expected "tag:", "attr.", "event.", "not" or "(" but found the end',
+      message: 'expected "tag:", "attr.", "event.", "contact.", "not" or "(" but found the end',
       position: 11,
     });
     expect(errorOf('tag:vip & tag:x')).toMatchObject({ position: 8, message: 'unexpected character "&"' });
@@ -107,5 +107,93 @@ describe('evaluateCondition', () => {
     expect(holds('event.link_clicked within 7d')).toBe(false);
     expect(holds('not event.any within 2d')).toBe(true);
     expect(holds('not event.any within 30d')).toBe(false);
+  });
+});
+
+describe('contact fields', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const day = 86_400_000;
+  const ago = (days: number) => new Date(now.getTime() - days * day);
+  const subject: ConditionSubject = {
+    attributes: { language: 'ja', plan: 'gold', visits: 3 },
+    tags: ['VIP', 'wine'],
+    events: [],
+    contact: {
+      name: 'Ｔａｒｏ Yamada',
+      phone: '819012345678',
+      country: 'JP',
+      createdAt: ago(10),
+      conversations: [
+        {
+          phoneNumberId: 'pn-1',
+          displayPhoneNumber: '+81 3-1111-2222',
+          lastMessageAt: ago(2),
+          lastInboundAt: ago(3),
+        },
+        {
+          phoneNumberId: 'pn-2',
+          displayPhoneNumber: '+1 555 0100',
+          lastMessageAt: ago(40),
+          lastInboundAt: null,
+        },
+      ],
+      inboundAt: [ago(3), ago(5), ago(60)],
+    },
+  };
+  const holds = (src: string) => evaluateCondition(parse(src), subject, now);
+
+  it('parses every field into a valid tree', () => {
+    const sources = [
+      'contact.name contains "taro"',
+      'contact.phone starts_with "+81"',
+      'contact.country = "jp"',
+      'contact.language exists',
+      'contact.tags has vip',
+      'contact.tags any (vip, "gold member")',
+      'contact.tags all (vip, wine)',
+      'contact.attributes.visits >= 3',
+      'contact.created_at within 30d',
+      'conversation.count >= 1 within 7d',
+      'inbound.count > 2',
+      'last_inbound_at older_than 2d',
+      'phone_number = "+81 3-1111-2222"',
+    ];
+    for (const src of sources) expect(ConditionNodeSchema.safeParse(parse(src)).success, src).toBe(true);
+    expect(parse('contact.attributes.plan = "gold"')).toEqual({
+      type: 'attr',
+      key: 'plan',
+      op: '=',
+      value: 'gold',
+    });
+    expect(parse('contact.tags any (a, b)')).toEqual({ type: 'tags', mode: 'any', names: ['a', 'b'] });
+    expect(errorOf('contact.age > 3')).toMatchObject({ position: 8 });
+    expect(errorOf('contact.tags any (a,')).toMatchObject({
+      message: 'expected a tag name but found the end',
+    });
+    expect(errorOf('inbound.count within 7d')).toMatchObject({ position: 14 });
+  });
+
+  it('evaluates text fields folded, phone by digits, tags, ages, counts and numbers', () => {
+    expect(holds('contact.name starts_with "taro"')).toBe(true);
+    expect(holds('contact.phone starts_with "+81 90"')).toBe(true);
+    expect(holds('contact.country = "jp" and contact.language = "JA"')).toBe(true);
+    expect(holds('contact.tags all (vip, wine) and not contact.tags has gold')).toBe(true);
+    expect(holds('contact.tags any (gold, wine)')).toBe(true);
+    expect(holds('contact.created_at within 30d and not contact.created_at older_than 30d')).toBe(true);
+    expect(holds('last_inbound_at within 7d')).toBe(true);
+    expect(holds('last_inbound_at older_than 3d')).toBe(false);
+    expect(holds('conversation.count = 1 within 7d and conversation.count = 2')).toBe(true);
+    expect(holds('inbound.count = 2 within 30d and inbound.count = 3')).toBe(true);
+    expect(holds('phone_number = "81311112222" and phone_number = "pn-2"')).toBe(true);
+    expect(holds('phone_number = "+44 20"')).toBe(false);
+  });
+
+  it('fails contact tests when the subject carries no contact facts (automation)', () => {
+    expect(evaluateCondition(parse('contact.country = "JP"'), { ...subject, contact: undefined }, now)).toBe(
+      false,
+    );
+    expect(evaluateCondition(parse('not inbound.count > 0'), { ...subject, contact: undefined }, now)).toBe(
+      true,
+    );
   });
 });

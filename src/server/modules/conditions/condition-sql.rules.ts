@@ -1,0 +1,231 @@
+/**
+ * Compiles a condition tree to one SQL boolean over a `contacts` row (pure: builds a Kysely fragment, runs
+ * nothing). A whole segment is then one query: `SELECT … FROM contacts c WHERE c.workspace_id = $ws AND <this>`.
+ *
+ * The answers are the in-memory evaluator's (`condition-evaluate.rules.ts`), held together by a property test on
+ * PGlite and PostgreSQL (`test/conditions/condition-sql.int.test.ts`):
+ * - every leaf is wrapped in `coalesce(…, false)`, so NULL never leaks into `NOT` (a missing attribute makes every
+ *   comparison false, and `not` of that true, as in memory);
+ * - text is folded like `fold()`: `lower(normalize(x, NFKC))`; ordering compares folded text byte-wise
+ *   (`COLLATE "C"`, code-point order, which is JavaScript's for text without astral characters);
+ * - numbers are compared as `numeric`; text counts as a number only when it matches `NUMERIC_TEXT`, tested before
+ *   any cast (inside CASE, whose order PostgreSQL keeps), so no value can make the query fail;
+ * - subqueries over contact_tags, contact_events, conversations and messages are correlated on the contact's id
+ *   and its workspace, so each uses the per-contact indexes.
+ *
+ * Every value is a bound parameter; the only raw SQL is from closed sets below (operators, column names) or the
+ * caller's alias, which must be a plain identifier.
+ */
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { ComparisonOp, ConditionNode, ContactTextField } from '../../../contracts/condition.schemas.ts';
+import { NUMERIC_TEXT, fold, phoneDigits } from './condition-evaluate.rules.ts';
+
+/** Where and when a condition is compiled. */
+export interface CompileConditionOptions {
+  /** The instant relative tests (`within 7d`) are measured from. */
+  now: Date;
+  /** Alias of the `contacts` row in the surrounding query (a plain identifier). */
+  contactAlias: string;
+}
+
+type Sql = RawBuilder<unknown>;
+type Order = Exclude<ComparisonOp, 'contains'>;
+
+const OPERATORS: Record<Order, Sql> = {
+  '=': sql`=`,
+  '!=': sql`<>`,
+  '>': sql`>`,
+  '>=': sql`>=`,
+  '<': sql`<`,
+  '<=': sql`<=`,
+};
+const FALSE = sql<SqlBool>`false`;
+/** NUMERIC_TEXT as a PostgreSQL regular expression (the same language for this pattern). */
+const NUMERIC_PATTERN = NUMERIC_TEXT.source;
+
+/** The condition as a SQL boolean (never NULL) over the contact row `contactAlias`. */
+export function compileCondition(node: ConditionNode, opts: CompileConditionOptions): RawBuilder<SqlBool> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.contactAlias))
+    throw new Error('contactAlias must be an identifier');
+  return new Compiler(opts.now, opts.contactAlias).node(node);
+}
+
+class Compiler {
+  constructor(
+    private readonly now: Date,
+    private readonly alias: string,
+  ) {}
+
+  private col(name: string): Sql {
+    return sql.ref(`${this.alias}.${name}`);
+  }
+
+  /** `x.contact_id = c.id AND x.workspace_id = c.workspace_id` for a correlated subquery on alias `x`. */
+  private owned(x: string): Sql {
+    return sql`${sql.ref(`${x}.contact_id`)} = ${this.col('id')} AND ${sql.ref(`${x}.workspace_id`)} = ${this.col('workspace_id')}`;
+  }
+
+  private at(ms: number): Sql {
+    return sql`${new Date(this.now.getTime() - ms).toISOString()}::timestamptz`;
+  }
+
+  private nowSql(): Sql {
+    return sql`${this.now.toISOString()}::timestamptz`;
+  }
+
+  node(node: ConditionNode): RawBuilder<SqlBool> {
+    switch (node.type) {
+      case 'and':
+        return sql<SqlBool>`(${sql.join(
+          node.items.map((n) => this.node(n)),
+          sql` AND `,
+        )})`;
+      case 'or':
+        return sql<SqlBool>`(${sql.join(
+          node.items.map((n) => this.node(n)),
+          sql` OR `,
+        )})`;
+      case 'not':
+        return sql<SqlBool>`(NOT ${this.node(node.item)})`;
+      default:
+        return sql<SqlBool>`coalesce(${this.leaf(node)}, false)`;
+    }
+  }
+
+  private leaf(node: Exclude<ConditionNode, { type: 'and' | 'or' | 'not' }>): Sql {
+    switch (node.type) {
+      case 'tag':
+        return this.tagCount([node.name], 'exists');
+      case 'tags':
+        return this.tagCount(node.names, node.mode === 'all' ? 'all' : 'exists');
+      case 'attr_exists':
+        return sql`jsonb_typeof(${this.attr(node.key)}) <> 'null'`;
+      case 'attr':
+        return this.compareJson(this.attr(node.key), node.op, node.value);
+      case 'event': {
+        const filters = [this.owned('e'), sql`e.occurred_at <= ${this.nowSql()}`];
+        if (node.withinMs !== null) filters.push(sql`e.occurred_at >= ${this.at(node.withinMs)}`);
+        if (node.name !== null) filters.push(sql`e.name = ${node.name}`);
+        return this.counted(sql`contact_events e`, filters, node.count);
+      }
+      case 'field_exists':
+        return sql`${this.textField(node.field)} IS NOT NULL`;
+      case 'field': {
+        const phone = node.field === 'phone';
+        const actual = phone ? this.textField('phone') : foldSql(this.textField(node.field));
+        const expected = phone ? phoneDigits(node.value) : fold(node.value);
+        if (node.op === '=') return sql`${actual} = ${expected}`;
+        if (node.op === '!=') return sql`${actual} <> ${expected}`;
+        if (node.op === 'contains') return sql`strpos(${actual}, ${expected}) > 0`;
+        return sql`starts_with(${actual}, ${expected})`;
+      }
+      case 'age': {
+        const at =
+          node.field === 'created_at'
+            ? this.col('created_at')
+            : sql`(SELECT max(v.last_inbound_at) FROM conversations v WHERE ${this.owned('v')})`;
+        return node.relation === 'within'
+          ? sql`(${at} >= ${this.at(node.ms)} AND ${at} <= ${this.nowSql()})`
+          : sql`${at} < ${this.at(node.ms)}`;
+      }
+      case 'activity': {
+        const [from, column] =
+          node.what === 'inbound'
+            ? [sql`messages m`, sql.ref('m.occurred_at')]
+            : [sql`conversations m`, sql.ref('m.last_message_at')];
+        const filters = [this.owned('m'), sql`${column} <= ${this.nowSql()}`];
+        if (node.what === 'inbound') filters.push(sql`m.direction = 'inbound'`);
+        if (node.withinMs !== null) filters.push(sql`${column} >= ${this.at(node.withinMs)}`);
+        return this.counted(from, filters, node.count);
+      }
+      case 'phone_number': {
+        const digits = phoneDigits(node.value);
+        const match = [sql`p.id::text = ${node.value}`];
+        if (digits !== '')
+          match.push(sql`regexp_replace(p.display_phone_number, '\\D', '', 'g') = ${digits}`);
+        return sql`EXISTS (SELECT 1 FROM conversations v JOIN phone_numbers p ON p.id = v.phone_number_id
+          WHERE ${this.owned('v')} AND (${sql.join(match, sql` OR `)}))`;
+      }
+      // EXTENSION POINT consent.marketing: case 'consent' → the state of the contact's contact_consents row
+      // for purpose 'marketing', 'unknown' when there is none:
+      //   coalesce((SELECT k.state FROM contact_consents k WHERE <owned('k')> AND k.purpose = 'marketing'), 'unknown') = $state
+    }
+  }
+
+  /** Whether the contact has a tag among `names` (folded), or all of them. */
+  private tagCount(names: readonly string[], mode: 'exists' | 'all'): Sql {
+    const folded = [...new Set(names.map(fold))];
+    const filter = sql`${this.owned('t')} AND ${foldSql(sql.ref('t.tag'))} IN (${sql.join(folded)})`;
+    if (mode === 'exists') return sql`EXISTS (SELECT 1 FROM contact_tags t WHERE ${filter})`;
+    return sql`(SELECT count(DISTINCT ${foldSql(sql.ref('t.tag'))}) FROM contact_tags t WHERE ${filter}) = ${folded.length}`;
+  }
+
+  /** EXISTS when no count is asked, else `(SELECT count(*) …) op n`. */
+  private counted(from: Sql, filters: Sql[], count: { op: Order; value: number } | null): Sql {
+    const where = sql.join(filters, sql` AND `);
+    if (count === null) return sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where})`;
+    return sql`(SELECT count(*) FROM ${from} WHERE ${where}) ${OPERATORS[count.op]} ${count.value}`;
+  }
+
+  private textField(field: ContactTextField): Sql {
+    if (field === 'name') return sql`coalesce(${this.col('name')}, ${this.col('profile_name')})`;
+    if (field === 'phone') return this.col('wa_id');
+    if (field === 'country') return this.col('country');
+    const language = sql`${this.col('attributes')} -> 'language'`;
+    return sql`(CASE WHEN jsonb_typeof(${language}) = 'string' THEN ${language} #>> '{}' END)`;
+  }
+
+  /** The attribute at a dotted path; `-> text` yields NULL through arrays and scalars, as `lookup` does. */
+  private attr(key: string): Sql {
+    let path: Sql = this.col('attributes');
+    for (const part of key.split('.')) path = sql`${path} -> ${part}::text`;
+    return sql`(${path})`;
+  }
+
+  private compareJson(x: Sql, op: ComparisonOp, expected: string | number | boolean): Sql {
+    const text = sql`(${x} #>> '{}')`;
+    const isString = sql`jsonb_typeof(${x}) = 'string'`;
+    if (op === 'contains') {
+      return sql`CASE jsonb_typeof(${x})
+        WHEN 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${x}) AS a(v) WHERE ${this.equals(sql`a.v`, expected)})
+        WHEN 'string' THEN strpos(${foldSql(text)}, ${fold(String(expected))}) > 0
+        ELSE false END`;
+    }
+    if (op === '=') return this.equals(x, expected);
+    if (op === '!=') return sql`(jsonb_typeof(${x}) <> 'null' AND NOT ${this.equals(x, expected)})`;
+    const b = typeof expected === 'boolean' ? null : asNumber(expected);
+    const textOrder =
+      typeof expected === 'string'
+        ? sql`(${isString} AND (${foldSql(text)} COLLATE "C") ${OPERATORS[op]} (${fold(expected)} COLLATE "C"))`
+        : FALSE;
+    if (b === null) return textOrder;
+    const n = numberSql(x);
+    return sql`CASE WHEN ${n} IS NOT NULL THEN ${n} ${OPERATORS[op]} ${String(b)}::numeric ELSE ${textOrder} END`;
+  }
+
+  /** `equals()` of the evaluator as SQL (true or false for any JSON value, NULL only for a missing one). */
+  private equals(x: Sql, expected: string | number | boolean): Sql {
+    if (typeof expected === 'boolean') return sql`coalesce(${x} = ${JSON.stringify(expected)}::jsonb, false)`;
+    if (typeof expected === 'number')
+      return sql`coalesce(${numberSql(x)} = ${String(expected)}::numeric, false)`;
+    const b = asNumber(expected);
+    const asText = sql`(jsonb_typeof(${x}) = 'string' AND ${foldSql(sql`(${x} #>> '{}')`)} = ${fold(expected)})`;
+    if (b === null) return sql`coalesce(${asText}, false)`;
+    return sql`coalesce(CASE jsonb_typeof(${x}) WHEN 'number' THEN (${x})::numeric = ${String(b)}::numeric ELSE ${asText} END, false)`;
+  }
+}
+
+/** A JSON value as a number: a JSON number, or text matching NUMERIC_TEXT; NULL otherwise. */
+function numberSql(x: Sql): Sql {
+  return sql`(CASE jsonb_typeof(${x}) WHEN 'number' THEN (${x})::numeric
+    WHEN 'string' THEN CASE WHEN (${x} #>> '{}') ~ ${NUMERIC_PATTERN} THEN btrim(${x} #>> '{}', ${' \t\n\r'})::numeric END END)`;
+}
+
+function foldSql(x: Sql): Sql {
+  return sql`lower(normalize(${x}, NFKC))`;
+}
+
+function asNumber(v: string | number): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  return NUMERIC_TEXT.test(v) ? Number(v) : null;
+}
