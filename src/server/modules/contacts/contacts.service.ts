@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type {
   ContactDto,
   ContactInputSchema,
@@ -7,12 +7,12 @@ import type {
 } from '../../../contracts/api.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
-import type { ContactRow, Db, DbOrTx } from '../../db/types.ts';
+import type { ContactRow, Db } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
 import { findTagsOfContacts } from './contact-tags.repository.ts';
 import { contactSearchPatterns, mergeAttributes, optedOutAt } from './contacts-search.rules.ts';
-import { normalizeWaId, parsePhone } from './contacts.rules.ts';
+import { parsePhone } from './contacts.rules.ts';
 import {
   deleteContactRow,
   findContact,
@@ -26,52 +26,6 @@ import {
 export interface ContactsDeps {
   db: Db;
   clock: Clock;
-}
-
-const UserPreferencesSchema = z
-  .object({
-    user_preferences: z.array(
-      z
-        .object({
-          wa_id: z.string(),
-          category: z.string().optional(),
-          value: z.string(),
-          timestamp: z.union([z.string(), z.number()]).optional(),
-        })
-        .loose(),
-    ),
-  })
-  .loose();
-
-/**
- * Applies a `user_preferences` webhook: a customer who stopped marketing messages is opted out (consent
- * state and time recorded); `resume` opts them back in. Unknown contacts are left alone (nothing to update).
- */
-export async function applyUserPreferences(
-  db: DbOrTx,
-  clock: Clock,
-  workspaceId: string,
-  value: unknown,
-): Promise<number> {
-  const parsed = UserPreferencesSchema.safeParse(value);
-  if (!parsed.success) return 0;
-  let changed = 0;
-  for (const pref of parsed.data.user_preferences) {
-    if (pref.category && !pref.category.startsWith('marketing')) continue;
-    const stop = pref.value.toLowerCase() === 'stop';
-    const res = await db
-      .updateTable('contacts')
-      .set({
-        consent_state: stop ? 'opted_out' : 'opted_in',
-        marketing_opted_out_at: stop ? clock.now() : null,
-        updated_at: clock.now(),
-      })
-      .where('workspace_id', '=', workspaceId)
-      .where('wa_id', '=', normalizeWaId(pref.wa_id))
-      .executeTakeFirst();
-    changed += Number(res.numUpdatedRows);
-  }
-  return changed;
 }
 
 /** The API representation of a contact row. */
