@@ -258,4 +258,41 @@ describe('consent: keywords, WhatsApp preferences and the marketing gate, throug
     await customerSays(' やめる ');
     expect(await marketing()).toBe('opted_out');
   });
+
+  it('keeps automation silent on a keyword: a STOP gets the confirmation only, never a rule or fallback answer too', async () => {
+    const saved = await s.api('PUT', '/api/v1/automation', {
+      config: {
+        replyDelayMs: { min: 0, max: 0 },
+        keywordRules: [
+          {
+            id: 'yameru',
+            name: 'やめる',
+            triggers: [{ mode: 'contains', keywords: ['やめる'] }],
+            response: { type: 'text', text: { body: '自動応答です。' } },
+          },
+        ],
+      },
+    });
+    expect(saved.status).toBe(200);
+    const keywords = await s.api('PUT', '/api/v1/consent/settings', {
+      ...DEFAULT_CONSENT_SETTINGS,
+      optOutKeywords: ['やめる'],
+      optInKeywords: ['はじめる'],
+    });
+    expect(keywords.status).toBe(200);
+    await customerSays('はじめる');
+    s.clock.advance(60_000);
+    await s.t.drain();
+    const before = textsSent().length;
+    await customerSays('やめる');
+    s.clock.advance(60_000);
+    await s.t.drain();
+    expect(await marketing()).toBe('opted_out');
+    expect(textsSent().slice(before)).toEqual([DEFAULT_CONSENT_SETTINGS.confirmations.ja!.optOut]);
+    // The same rule answers a message that is not exactly the keyword: automation is on.
+    await customerSays('やめるにはどうすれば？');
+    s.clock.advance(60_000);
+    await s.t.drain();
+    expect(textsSent().slice(before + 1)).toEqual(['自動応答です。']);
+  });
 });
