@@ -237,6 +237,21 @@ describe('consent: keywords, WhatsApp preferences and the marketing gate, throug
     expect(missing.status).toBe(404);
   });
 
+  it('records a consentState given to the contacts API in the history (marketing, source api)', async () => {
+    const patched = await s.api('PATCH', `/api/v1/contacts/${contactId}`, { consentState: 'opted_in' });
+    expect(patched.status).toBe(200);
+    const view = await consent();
+    expect(view.history[0]).toMatchObject({ purpose: 'marketing', state: 'opted_in', source: 'api' });
+    const created = await s.api<{ id: string }>('POST', '/api/v1/contacts', {
+      phone: '+819055550099',
+      consentState: 'opted_out',
+    });
+    expect(created.status).toBe(201);
+    const other = await s.api<ContactConsentView>('GET', `/api/v1/contacts/${created.body.id}/consent`);
+    expect(other.body.consents[0]).toMatchObject({ state: 'opted_out', source: 'api' });
+    expect(other.body.history).toHaveLength(1);
+  });
+
   it('serves ja/en default settings and uses the workspace’s own keywords once saved', async () => {
     const defaults = await s.api('GET', '/api/v1/consent/settings');
     expect(defaults.body).toEqual(DEFAULT_CONSENT_SETTINGS);

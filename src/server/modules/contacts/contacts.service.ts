@@ -11,7 +11,9 @@ import type { ContactRow, Db } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
 import { findTagsOfContacts } from './contact-tags.repository.ts';
-import { contactSearchPatterns, mergeAttributes, optedOutAt } from './contacts-search.rules.ts';
+import { contactSearchPatterns, mergeAttributes } from './contacts-search.rules.ts';
+import type { Principal } from '../auth/principal.ts';
+import { consentOrigin, recordConsentChange, type ConsentChange } from '../consent/consent.service.ts';
 import { parsePhone } from './contacts.rules.ts';
 import {
   deleteContactRow,
@@ -86,6 +88,7 @@ export async function createContact(
   deps: ContactsDeps,
   workspaceId: string,
   input: z.infer<typeof ContactInputSchema>,
+  principal?: Principal,
 ): Promise<ContactDto> {
   const phone = parsePhone(input.phone);
   if (!phone) {
@@ -99,18 +102,30 @@ export async function createContact(
   }
   const now = deps.clock.now();
   const consent = input.consentState ?? 'unknown';
-  const row = await insertContactIfNew(deps.db, {
-    id: newId(),
-    workspace_id: workspaceId,
-    wa_id: phone.waId,
-    phone_e164: phone.e164,
-    country: phone.country,
-    name: input.name ?? null,
-    attributes: JSON.stringify(input.attributes ?? {}),
-    consent_state: consent,
-    marketing_opted_out_at: consent === 'opted_out' ? now : null,
-    created_at: now,
-    updated_at: now,
+  const row = await deps.db.transaction().execute(async (tx) => {
+    const inserted = await insertContactIfNew(tx, {
+      id: newId(),
+      workspace_id: workspaceId,
+      wa_id: phone.waId,
+      phone_e164: phone.e164,
+      country: phone.country,
+      name: input.name ?? null,
+      attributes: JSON.stringify(input.attributes ?? {}),
+      consent_state: consent,
+      marketing_opted_out_at: consent === 'opted_out' ? now : null,
+      created_at: now,
+      updated_at: now,
+    });
+    // A consent given with the contact is recorded in the consent history too.
+    if (inserted && input.consentState !== undefined && input.consentState !== 'unknown')
+      await recordConsentChange(tx, deps.clock, {
+        workspaceId,
+        contactId: inserted.id,
+        purpose: 'marketing',
+        state: input.consentState,
+        ...originOf(principal),
+      });
+    return inserted;
   });
   if (row) return toContactDto(row);
   const existing = await findContactByWaId(deps.db, workspaceId, phone.waId);
@@ -118,6 +133,11 @@ export async function createContact(
     existingId: existing?.id ?? null,
     waId: phone.waId,
   });
+}
+
+/** The consent source and actor of a contacts API call (`system` when called without a principal). */
+function originOf(principal: Principal | undefined): Pick<ConsentChange, 'source' | 'actor'> {
+  return principal ? consentOrigin(principal) : { source: 'api', actor: { type: 'system', id: null } };
 }
 
 /**
@@ -129,25 +149,25 @@ export async function updateContact(
   workspaceId: string,
   id: string,
   input: z.infer<typeof ContactUpdateSchema>,
+  principal?: Principal,
 ): Promise<ContactDto> {
   const row = await deps.db.transaction().execute(async (tx) => {
     const current = await findContact(tx, workspaceId, id, { forUpdate: true });
     if (!current) throw notFound('Contact');
     const now = deps.clock.now();
+    // `consentState` is the marketing consent: recorded by the consent module (history, mirror on the contact).
+    if (input.consentState !== undefined)
+      await recordConsentChange(tx, deps.clock, {
+        workspaceId,
+        contactId: id,
+        purpose: 'marketing',
+        state: input.consentState,
+        ...originOf(principal),
+      });
     return updateContactRow(tx, workspaceId, id, {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.attributes !== undefined
         ? { attributes: JSON.stringify(mergeAttributes(current.attributes, input.attributes)) }
-        : {}),
-      ...(input.consentState !== undefined
-        ? {
-            consent_state: input.consentState,
-            marketing_opted_out_at: optedOutAt(
-              { state: current.consent_state, at: current.marketing_opted_out_at },
-              input.consentState,
-              now,
-            ),
-          }
         : {}),
       updated_at: now,
     });
