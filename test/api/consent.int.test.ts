@@ -3,6 +3,7 @@ import type { ContactConsentView } from '../../src/contracts/consent.schemas.ts'
 import type { MessageDto } from '../../src/contracts/api.schemas.ts';
 import { handleConsentKeyword } from '../../src/server/modules/consent/consent-keywords.service.ts';
 import { DEFAULT_CONSENT_SETTINGS } from '../../src/server/modules/consent/consent-keywords.rules.ts';
+import { signBody } from '../../src/simulator/index.ts';
 import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
 
 const WABA = '102290129340001';
@@ -309,5 +310,70 @@ describe('consent: keywords, WhatsApp preferences and the marketing gate, throug
     s.clock.advance(60_000);
     await s.t.drain();
     expect(textsSent().slice(before + 1)).toEqual(['自動応答です。']);
+  });
+
+  it('applies a template_category_update at once (a recategorised template is gated), and the full sync follows', async () => {
+    expect(await marketing()).toBe('opted_out');
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: WABA,
+          time: Math.floor(s.clock.nowMs() / 1000),
+          changes: [
+            {
+              field: 'template_category_update',
+              value: {
+                message_template_id: 1234567890,
+                message_template_name: 'order_update',
+                message_template_language: 'ja',
+                previous_category: 'UTILITY',
+                new_category: 'MARKETING',
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const res = await fetch(`${s.t.url}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signBody(s.t.ctx.appSecret!, body),
+      },
+      body,
+    });
+    expect(res.status).toBe(200);
+    await s.t.ingestor.drain(); // the webhook only: the sync it requests has not run yet
+    const refused = await sendTemplate('order_update');
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({
+      code: 'contact_opted_out',
+      details: { category: 'MARKETING' },
+    });
+    expect(await s.t.ctx.db.selectFrom('dead_letters').select('reason').execute()).toEqual([]);
+    await s.t.drain(); // the sync: the simulator still lists it as UTILITY
+    expect((await sendTemplate('order_update')).status).toBe(202);
+  });
+
+  it('refreshes every WABA’s templates on the hourly schedule', async () => {
+    s.t.simulator!.addTemplate(WABA, {
+      name: 'winter_sale',
+      language: 'ja',
+      category: 'MARKETING',
+      components: [{ type: 'BODY', text: '冬のセール！' }],
+    });
+    await s.t.scheduler.tick();
+    s.clock.advance(60 * 60 * 1000);
+    await s.t.scheduler.tick();
+    await s.t.drain();
+    const row = await s.t.ctx.db
+      .selectFrom('message_templates')
+      .select('category')
+      .where('waba_id', '=', WABA)
+      .where('name', '=', 'winter_sale')
+      .executeTakeFirst();
+    expect(row).toEqual({ category: 'MARKETING' });
+    expect((await sendTemplate('winter_sale')).body.error?.code).toBe('contact_opted_out');
   });
 });

@@ -61,7 +61,11 @@ export async function syncWabaTemplates(
   return templates.length;
 }
 
-/** Enqueues a sync of the WABA's templates for the workspace (once while one is pending), in `db`'s transaction. */
+/**
+ * Enqueues a sync of the WABA's templates for the workspace, in `db`'s transaction. Requests made at the same
+ * instant (template webhooks of one ingest batch) share one job; job dedupe keys outlive the job, so the key names
+ * the instant.
+ */
 export async function requestTemplateSync(
   db: DbOrTx,
   clock: Clock,
@@ -73,7 +77,7 @@ export async function requestTemplateSync(
     clock,
     'templates.sync',
     { wabaId },
-    { workspaceId, dedupeKey: `${workspaceId}:${wabaId}`, maxAttempts: 5 },
+    { workspaceId, dedupeKey: `${workspaceId}:${wabaId}@${clock.now().toISOString()}`, maxAttempts: 5 },
   );
 }
 
