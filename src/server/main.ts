@@ -24,6 +24,8 @@ import { mediaFetchJob } from './modules/media/media-fetch.jobs.ts';
 import { readReceiptJob } from './modules/conversations/read-receipts.jobs.ts';
 import { CompiledAutomationCache } from './modules/automation/automation-config.service.ts';
 import { automationJobs } from './modules/automation/automation.jobs.ts';
+import { consentKeywordJob } from './modules/consent/consent.jobs.ts';
+import { templatesJobs, templatesRefreshSchedule } from './modules/templates/templates.jobs.ts';
 import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
 import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
 import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
@@ -204,8 +206,16 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   jobs.register(unread);
   jobs.register(wakeSnoozedJob({ db, clock }));
   jobs.register(purgeJob({ db, clock }));
+  jobs.register(consentKeywordJob({ db, clock }));
+  const [syncTemplates, refreshTemplates] = templatesJobs({ db, clock, graph: ctx.graph, secrets });
+  jobs.register(syncTemplates);
+  jobs.register(refreshTemplates);
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.
-  const scheduler = new Scheduler({ db, clock }, [wakeSnoozedSchedule, purgeSchedule]);
+  const scheduler = new Scheduler({ db, clock }, [
+    wakeSnoozedSchedule,
+    purgeSchedule,
+    templatesRefreshSchedule,
+  ]);
 
   const loops: WorkLoop[] = [];
   const unlisteners: Array<() => Promise<void>> = [];

@@ -427,6 +427,59 @@ export interface InvitationsTable {
   accepted_at: NullableTimestamp;
 }
 
+/** Consent purposes: marketing templates, and utility messages. */
+export type ConsentPurpose = 'marketing' | 'utility';
+/** A contact's consent for one purpose (no row means `unknown`). */
+export type ConsentState = 'opted_in' | 'opted_out' | 'unknown';
+/** Where a consent change came from. */
+export type ConsentSource =
+  'form' | 'import' | 'keyword' | 'button' | 'api' | 'whatsapp_preferences' | 'console';
+
+export interface ContactConsentsTable {
+  workspace_id: string;
+  contact_id: string;
+  purpose: ConsentPurpose;
+  state: ConsentState;
+  source: ConsentSource;
+  changed_at: Timestamp;
+  last_event_id: string;
+}
+
+/** Append-only history of consent changes (an UPDATE is refused by a trigger). */
+export interface ConsentEventsTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  purpose: ConsentPurpose;
+  state: ConsentState;
+  previous_state: ConsentState;
+  source: ConsentSource;
+  actor_type: 'user' | 'api_key' | 'system' | 'customer';
+  actor_id: string | null;
+  message_id: string | null;
+  evidence: Json;
+  occurred_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface ConsentSettingsTable {
+  workspace_id: string;
+  settings: Json;
+  updated_at: Timestamp;
+}
+
+/** The Graph API's template list cached per (workspace, WABA). */
+export interface MessageTemplatesTable {
+  workspace_id: string;
+  waba_id: string;
+  name: string;
+  language: string;
+  category: string;
+  status: string;
+  components: Json;
+  synced_at: Timestamp;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -462,6 +515,10 @@ export interface Database {
   automation_replies: AutomationRepliesTable;
   contact_events: ContactEventsTable;
   segments: SegmentsTable;
+  contact_consents: ContactConsentsTable;
+  consent_events: ConsentEventsTable;
+  consent_settings: ConsentSettingsTable;
+  message_templates: MessageTemplatesTable;
 }
 
 /** A named condition over a workspace's contacts (written by modules/segments). */

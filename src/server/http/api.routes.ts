@@ -17,6 +17,7 @@ import { requireAuth } from './auth.ts';
 import { simulatorAccessRoutes } from './simulator-access.routes.ts';
 import type { AppContext } from './context.ts';
 import { segmentsRoutes } from '../modules/segments/segments.routes.ts';
+import { consentRoutes } from '../modules/consent/consent.routes.ts';
 
 /** REST API v1 under /api/v1: each feature module registers its own routes here. */
 export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -41,4 +42,5 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await auditRoutes(app, ctx);
   await apiKeysRoutes(app, ctx);
   await segmentsRoutes(app, ctx);
+  await consentRoutes(app, ctx);
 }

@@ -24,6 +24,12 @@ export const JOB_PAYLOADS = {
   'conversations.wake_snoozed': z.object({ scheduledFor: z.iso.datetime() }),
   /** Scheduled: purge what has outlived its use (sessions, journal rows, finished jobs, …). */
   'maintenance.purge': z.object({ scheduledFor: z.iso.datetime() }),
+  /** A customer message may be a consent keyword (STOP, 配信停止, …): record it and confirm once. */
+  'consent.keyword': z.object({ messageId: z.uuid() }),
+  /** Refresh the cached template list of one WABA of the job's workspace. */
+  'templates.sync': z.object({ wabaId: z.string().min(1) }),
+  /** Scheduled: one `templates.sync` per (workspace, WABA) with a live number. */
+  'templates.refresh': z.object({ scheduledFor: z.iso.datetime() }),
 } as const;
 
 /** The closed union of job names. */

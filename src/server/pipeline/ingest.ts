@@ -6,7 +6,8 @@ import type { Db, DbOrTx, PhoneNumberRow } from '../db/types.ts';
 import { publishEvents } from '../events.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
-import { applyUserPreferences } from '../modules/contacts/contacts.service.ts';
+import { applyUserPreferences } from '../modules/consent/consent.service.ts';
+import { applyTemplateWebhook } from '../modules/templates/templates-sync.service.ts';
 import { parseRawWebhook, type WebhookItem } from '../whatsapp/webhook-parse.ts';
 import { applyInboundMessages } from './inbound-apply.ts';
 import { applyStatuses } from '../modules/messages/message-status.service.ts';
@@ -211,6 +212,23 @@ export class InboundIngestor {
           path: 'user_preferences',
           reason: 'user_preferences for an unknown WhatsApp Business Account',
           payload: p.value,
+        });
+    }
+    for (const t of routed.templates) {
+      const workspaceIds = await workspacesOfWaba(tx, t.wabaId);
+      let applied = workspaceIds.length > 0;
+      for (const workspaceId of workspaceIds)
+        applied = (await applyTemplateWebhook(tx, clock, workspaceId, t.wabaId, t.value)) && applied;
+      if (!applied)
+        deadLetters.push({
+          workspace_id: workspaceIds[0] ?? null,
+          webhook_event_id: t.webhookEventId,
+          path: t.path,
+          reason:
+            workspaceIds.length === 0
+              ? 'template update for an unknown WhatsApp Business Account'
+              : 'template update of an unexpected shape',
+          payload: t.value,
         });
     }
     for (const l of routed.wabaLetters) {

@@ -4,6 +4,7 @@ import type { WebhookItem } from '../whatsapp/webhook-parse.ts';
 import type { InboundItem } from './inbound-apply.ts';
 import type { StatusItem } from '../modules/messages/message-status.service.ts';
 import { webhookStatusToMessageStatus } from '../modules/messages/message-status.rules.ts';
+import { isTemplateWebhookField } from '../modules/templates/templates.rules.ts';
 
 /** An item that could not be applied, with the reason; stored in `dead_letters`. */
 export interface DeadLetter {
@@ -34,17 +35,26 @@ export interface WabaLetter {
   payload: unknown;
 }
 
+/** A template webhook (`message_template_status_update`, `template_category_update`) for the WABA's workspaces. */
+export interface TemplateUpdate {
+  webhookEventId: number;
+  wabaId: string;
+  path: string;
+  value: unknown;
+}
+
 /** Parsed webhook items sorted by what applies them. */
 export interface RoutedItems {
   inbound: InboundItem[];
   statuses: StatusItem[];
   preferences: PreferenceChange[];
+  templates: TemplateUpdate[];
   wabaLetters: WabaLetter[];
   deadLetters: DeadLetter[];
 }
 
 export function emptyRouted(): RoutedItems {
-  return { inbound: [], statuses: [], preferences: [], wabaLetters: [], deadLetters: [] };
+  return { inbound: [], statuses: [], preferences: [], templates: [], wabaLetters: [], deadLetters: [] };
 }
 
 /** `value.metadata.phone_number_id` of a field update, when there is one. */
@@ -56,7 +66,7 @@ function metadataPhoneNumberId(value: unknown): string | null {
 
 /**
  * Sorts one parsed webhook item into `out` (pure): inbound messages for registered numbers, statuses we know,
- * marketing preferences; everything else — unknown numbers, unknown status values, account errors, fields we
+ * marketing preferences, template updates; everything else — unknown numbers, unknown status values, account errors, fields we
  * don't handle, malformed items — becomes a dead letter with the reason, never a silent drop.
  */
 export function routeItem(
@@ -134,6 +144,15 @@ export function routeItem(
           webhookEventId: eventId,
           wabaId: item.wabaId,
           phoneNumberId: metadataPhoneNumberId(item.value),
+          value: item.value,
+        });
+        return;
+      }
+      if (item.wabaId && isTemplateWebhookField(item.field)) {
+        out.templates.push({
+          webhookEventId: eventId,
+          wabaId: item.wabaId,
+          path: `item[${index}]`,
           value: item.value,
         });
         return;

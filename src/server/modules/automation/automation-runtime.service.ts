@@ -20,6 +20,7 @@ import {
 } from '../conversations/conversation-events.rules.ts';
 import { insertActivities } from '../conversations/activities.repository.ts';
 import { updateConversationRow } from '../conversations/conversations.repository.ts';
+import { consentKeywordOf } from '../consent/consent-keywords.service.ts';
 import { expectedWaitMinutes } from './assignment.rules.ts';
 import {
   assignAutomatically,
@@ -73,6 +74,9 @@ export async function runAutomationForMessage(deps: AutomationDeps, messageId: s
   if (done) return;
   const state = await getAutomation(deps, ctx.message.workspace_id);
   if (!state.enabled) return;
+  // A consent keyword (STOP, 配信停止, …) is the consent module's to answer, with its confirmation only: no
+  // automatic reply, menu or fallback on top of it.
+  if (await consentKeywordOf(deps.db, ctx.message)) return;
   const automation = await deps.cache.get(ctx.message.workspace_id, state.version, state.config);
   const inputs = await gatherInputs(deps.db, ctx, automation);
 

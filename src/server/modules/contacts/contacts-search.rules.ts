@@ -50,15 +50,3 @@ export function mergeAttributes(
   }
   return next;
 }
-
-export type ConsentState = 'unknown' | 'opted_in' | 'opted_out';
-
-/** The opt-out time after a consent change: kept while still opted out, set when opting out, cleared otherwise. */
-export function optedOutAt(
-  previous: { state: ConsentState; at: Date | null },
-  next: ConsentState,
-  now: Date,
-): Date | null {
-  if (next !== 'opted_out') return null;
-  return previous.state === 'opted_out' ? (previous.at ?? now) : now;
-}

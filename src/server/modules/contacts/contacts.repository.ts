@@ -107,3 +107,27 @@ export async function deleteContactRow(db: DbOrTx, workspaceId: string, id: stri
     .executeTakeFirst();
   return Number(res.numDeletedRows);
 }
+
+/**
+ * Mirrors a contact's marketing consent into `contacts.consent_state` (and the opt-out time) for the contact DTO
+ * and the console; the consent module (`contact_consents`) is the source of truth and calls this with its change.
+ */
+export async function setMarketingConsentMirror(
+  db: DbOrTx,
+  workspaceId: string,
+  id: string,
+  state: 'unknown' | 'opted_in' | 'opted_out',
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('contacts')
+    .set((eb) => ({
+      consent_state: state,
+      marketing_opted_out_at:
+        state === 'opted_out' ? eb.fn.coalesce('marketing_opted_out_at', eb.val(at)) : eb.val(null),
+      updated_at: at,
+    }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
+}

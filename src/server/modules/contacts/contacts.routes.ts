@@ -59,7 +59,7 @@ export async function contactsRoutes(app: FastifyInstance, ctx: AppContext): Pro
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'converse');
-      return reply.code(201).send(await createContact(deps, p.workspaceId, req.body));
+      return reply.code(201).send(await createContact(deps, p.workspaceId, req.body, p));
     },
   );
 
@@ -94,7 +94,7 @@ export async function contactsRoutes(app: FastifyInstance, ctx: AppContext): Pro
     async (req, reply) => {
       const p = requireAuth(req, reply);
       requirePermission(p, 'converse');
-      return updateContact(deps, p.workspaceId, req.params.id, req.body);
+      return updateContact(deps, p.workspaceId, req.params.id, req.body, p);
     },
   );
 

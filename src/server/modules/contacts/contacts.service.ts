@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type {
   ContactDto,
   ContactInputSchema,
@@ -7,12 +7,14 @@ import type {
 } from '../../../contracts/api.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
-import type { ContactRow, Db, DbOrTx } from '../../db/types.ts';
+import type { ContactRow, Db } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
 import { findTagsOfContacts } from './contact-tags.repository.ts';
-import { contactSearchPatterns, mergeAttributes, optedOutAt } from './contacts-search.rules.ts';
-import { normalizeWaId, parsePhone } from './contacts.rules.ts';
+import { contactSearchPatterns, mergeAttributes } from './contacts-search.rules.ts';
+import type { Principal } from '../auth/principal.ts';
+import { consentOrigin, recordConsentChange, type ConsentChange } from '../consent/consent.service.ts';
+import { parsePhone } from './contacts.rules.ts';
 import {
   deleteContactRow,
   findContact,
@@ -26,52 +28,6 @@ import {
 export interface ContactsDeps {
   db: Db;
   clock: Clock;
-}
-
-const UserPreferencesSchema = z
-  .object({
-    user_preferences: z.array(
-      z
-        .object({
-          wa_id: z.string(),
-          category: z.string().optional(),
-          value: z.string(),
-          timestamp: z.union([z.string(), z.number()]).optional(),
-        })
-        .loose(),
-    ),
-  })
-  .loose();
-
-/**
- * Applies a `user_preferences` webhook: a customer who stopped marketing messages is opted out (consent
- * state and time recorded); `resume` opts them back in. Unknown contacts are left alone (nothing to update).
- */
-export async function applyUserPreferences(
-  db: DbOrTx,
-  clock: Clock,
-  workspaceId: string,
-  value: unknown,
-): Promise<number> {
-  const parsed = UserPreferencesSchema.safeParse(value);
-  if (!parsed.success) return 0;
-  let changed = 0;
-  for (const pref of parsed.data.user_preferences) {
-    if (pref.category && !pref.category.startsWith('marketing')) continue;
-    const stop = pref.value.toLowerCase() === 'stop';
-    const res = await db
-      .updateTable('contacts')
-      .set({
-        consent_state: stop ? 'opted_out' : 'opted_in',
-        marketing_opted_out_at: stop ? clock.now() : null,
-        updated_at: clock.now(),
-      })
-      .where('workspace_id', '=', workspaceId)
-      .where('wa_id', '=', normalizeWaId(pref.wa_id))
-      .executeTakeFirst();
-    changed += Number(res.numUpdatedRows);
-  }
-  return changed;
 }
 
 /** The API representation of a contact row. */
@@ -132,6 +88,7 @@ export async function createContact(
   deps: ContactsDeps,
   workspaceId: string,
   input: z.infer<typeof ContactInputSchema>,
+  principal?: Principal,
 ): Promise<ContactDto> {
   const phone = parsePhone(input.phone);
   if (!phone) {
@@ -145,18 +102,30 @@ export async function createContact(
   }
   const now = deps.clock.now();
   const consent = input.consentState ?? 'unknown';
-  const row = await insertContactIfNew(deps.db, {
-    id: newId(),
-    workspace_id: workspaceId,
-    wa_id: phone.waId,
-    phone_e164: phone.e164,
-    country: phone.country,
-    name: input.name ?? null,
-    attributes: JSON.stringify(input.attributes ?? {}),
-    consent_state: consent,
-    marketing_opted_out_at: consent === 'opted_out' ? now : null,
-    created_at: now,
-    updated_at: now,
+  const row = await deps.db.transaction().execute(async (tx) => {
+    const inserted = await insertContactIfNew(tx, {
+      id: newId(),
+      workspace_id: workspaceId,
+      wa_id: phone.waId,
+      phone_e164: phone.e164,
+      country: phone.country,
+      name: input.name ?? null,
+      attributes: JSON.stringify(input.attributes ?? {}),
+      consent_state: consent,
+      marketing_opted_out_at: consent === 'opted_out' ? now : null,
+      created_at: now,
+      updated_at: now,
+    });
+    // A consent given with the contact is recorded in the consent history too.
+    if (inserted && input.consentState !== undefined && input.consentState !== 'unknown')
+      await recordConsentChange(tx, deps.clock, {
+        workspaceId,
+        contactId: inserted.id,
+        purpose: 'marketing',
+        state: input.consentState,
+        ...originOf(principal),
+      });
+    return inserted;
   });
   if (row) return toContactDto(row);
   const existing = await findContactByWaId(deps.db, workspaceId, phone.waId);
@@ -164,6 +133,11 @@ export async function createContact(
     existingId: existing?.id ?? null,
     waId: phone.waId,
   });
+}
+
+/** The consent source and actor of a contacts API call (`system` when called without a principal). */
+function originOf(principal: Principal | undefined): Pick<ConsentChange, 'source' | 'actor'> {
+  return principal ? consentOrigin(principal) : { source: 'api', actor: { type: 'system', id: null } };
 }
 
 /**
@@ -175,25 +149,25 @@ export async function updateContact(
   workspaceId: string,
   id: string,
   input: z.infer<typeof ContactUpdateSchema>,
+  principal?: Principal,
 ): Promise<ContactDto> {
   const row = await deps.db.transaction().execute(async (tx) => {
     const current = await findContact(tx, workspaceId, id, { forUpdate: true });
     if (!current) throw notFound('Contact');
     const now = deps.clock.now();
+    // `consentState` is the marketing consent: recorded by the consent module (history, mirror on the contact).
+    if (input.consentState !== undefined)
+      await recordConsentChange(tx, deps.clock, {
+        workspaceId,
+        contactId: id,
+        purpose: 'marketing',
+        state: input.consentState,
+        ...originOf(principal),
+      });
     return updateContactRow(tx, workspaceId, id, {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.attributes !== undefined
         ? { attributes: JSON.stringify(mergeAttributes(current.attributes, input.attributes)) }
-        : {}),
-      ...(input.consentState !== undefined
-        ? {
-            consent_state: input.consentState,
-            marketing_opted_out_at: optedOutAt(
-              { state: current.consent_state, at: current.marketing_opted_out_at },
-              input.consentState,
-              now,
-            ),
-          }
         : {}),
       updated_at: now,
     });

@@ -26,6 +26,7 @@ import {
   requiresOpenWindow,
 } from './messages.rules.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
+import { assertConsentAllowsSend } from '../consent/consent-guard.service.ts';
 import { insertOutboundMessage } from './messages.repository.ts';
 
 /** NOTIFY channel that wakes dispatchers when a message is queued. */
@@ -60,7 +61,9 @@ export interface SendInput {
  * the conversation's summary and the realtime event, then the dispatcher is woken. Free-form content outside
  * the 24 h customer service window is refused here with `window_closed` (and again at send time, in case the
  * window closes while the message waits). An `Idempotency-Key` makes retries of the same request return the
- * first result; reusing a key for a different request is `idempotency_key_reused`.
+ * first result; reusing a key for a different request is `idempotency_key_reused`. Consent is checked here, the one
+ * place every send passes: a marketing template to a contact who opted out is `contact_opted_out`
+ * (consent-guard.service.ts).
  */
 export async function queueMessage(
   deps: { db: Db; clock: Clock },
@@ -87,6 +90,12 @@ export async function queueMessage(
           },
         );
       }
+      await assertConsentAllowsSend(tx, {
+        workspaceId,
+        contactId: conv.contact_id,
+        phoneNumberId: conv.phone_number_id,
+        content: input.content,
+      });
       const row = await insertOutboundMessage(tx, {
         id: newId(),
         workspace_id: workspaceId,

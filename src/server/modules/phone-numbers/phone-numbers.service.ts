@@ -10,6 +10,7 @@ import type { Db, PhoneNumberRow } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import { record, type AuditActor } from '../audit/audit.service.ts';
+import { requestTemplateSync } from '../templates/templates-sync.service.ts';
 import { findByCloudId, findPhoneNumber, listPhoneNumbers } from './phone-numbers.repository.ts';
 
 export interface PhoneNumbersDeps {
@@ -59,6 +60,8 @@ export async function registerPhoneNumber(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    // The WABA's templates are cached for the send path's consent check (their categories).
+    await requestTemplateSync(tx, deps.clock, workspaceId, row.waba_id);
     if (actor)
       await record(tx, deps.clock, {
         workspaceId,

@@ -1,0 +1,252 @@
+/**
+ * Consent per contact and purpose: records every change (with source, actor and evidence) in the append-only
+ * history and moves the current state, in the caller's transaction; reads state and history for the API; keeps
+ * the keyword settings. The marketing state is mirrored into `contacts.consent_state` for the contact DTO.
+ */
+import { z } from 'zod';
+import {
+  ConsentSettingsSchema,
+  type ConsentSettings,
+  type ContactConsentView,
+} from '../../../contracts/consent.schemas.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import { newId } from '../../../lib/ids.ts';
+import type { ConsentPurpose, ConsentSource, ConsentState, Db, DbOrTx } from '../../db/types.ts';
+import { notFound } from '../../http/errors.ts';
+import type { Principal } from '../auth/principal.ts';
+import { normalizeWaId } from '../contacts/contacts.rules.ts';
+import {
+  findContact,
+  findContactByWaId,
+  setMarketingConsentMirror,
+} from '../contacts/contacts.repository.ts';
+import { DEFAULT_CONSENT_SETTINGS } from './consent-keywords.rules.ts';
+import {
+  findConsentEvents,
+  findConsentSettings,
+  findConsentState,
+  findContactConsents,
+  insertConsentEvent,
+  saveConsentSettings,
+  upsertContactConsent,
+} from './consent.repository.ts';
+
+/** What the consent API's service functions use. */
+export interface ConsentDeps {
+  db: Db;
+  clock: Clock;
+}
+
+/** Who made a consent change: a console user, an API key, the system (imports, jobs) or the customer. */
+export interface ConsentActor {
+  type: 'user' | 'api_key' | 'system' | 'customer';
+  id: string | null;
+}
+
+/** One consent change to record. */
+export interface ConsentChange {
+  workspaceId: string;
+  contactId: string;
+  purpose: ConsentPurpose;
+  state: ConsentState;
+  source: ConsentSource;
+  actor: ConsentActor;
+  /** The inbound message that carried it (keyword, button): makes the change once per message. */
+  messageId?: string | null;
+  evidence?: Record<string, unknown>;
+  /** When it happened (default: now); e.g. the WhatsApp timestamp of a preference change. */
+  at?: Date;
+}
+
+/**
+ * Records a consent change in the caller's transaction: a history entry (previous and new state) and the new
+ * current state; the marketing state is mirrored on the contact. Every request is recorded, also one that
+ * confirms the current state (it is evidence too). A change carrying a `messageId` already recorded is a
+ * no-op: `recorded` is false.
+ */
+export async function recordConsentChange(
+  tx: DbOrTx,
+  clock: Clock,
+  change: ConsentChange,
+): Promise<{ recorded: boolean; previous: ConsentState }> {
+  const key = { workspaceId: change.workspaceId, contactId: change.contactId, purpose: change.purpose };
+  const current = await findConsentState(tx, key, { forUpdate: true });
+  const now = clock.now();
+  const at = change.at ?? now;
+  const id = newId();
+  const recorded = await insertConsentEvent(tx, {
+    id,
+    workspace_id: change.workspaceId,
+    contact_id: change.contactId,
+    purpose: change.purpose,
+    state: change.state,
+    previous_state: current.state,
+    source: change.source,
+    actor_type: change.actor.type,
+    actor_id: change.actor.id,
+    message_id: change.messageId ?? null,
+    evidence: change.evidence ?? {},
+    occurred_at: at,
+    created_at: now,
+  });
+  if (!recorded) return { recorded: false, previous: current.state };
+  await upsertContactConsent(tx, {
+    workspace_id: change.workspaceId,
+    contact_id: change.contactId,
+    purpose: change.purpose,
+    state: change.state,
+    source: change.source,
+    changed_at: at,
+    last_event_id: id,
+  });
+  if (change.purpose === 'marketing')
+    await setMarketingConsentMirror(tx, change.workspaceId, change.contactId, change.state, now);
+  return { recorded: true, previous: current.state };
+}
+
+/** How many history entries the contact view returns (newest first). */
+const HISTORY_LIMIT = 200;
+
+/** A contact's consent per purpose (`unknown` when never recorded) and its history, newest first. */
+export async function getContactConsent(
+  deps: ConsentDeps,
+  workspaceId: string,
+  contactId: string,
+): Promise<ContactConsentView> {
+  const contact = await findContact(deps.db, workspaceId, contactId);
+  if (!contact) throw notFound('Contact');
+  const [rows, events] = await Promise.all([
+    findContactConsents(deps.db, workspaceId, contactId),
+    findConsentEvents(deps.db, workspaceId, contactId, HISTORY_LIMIT),
+  ]);
+  const purposes: ConsentPurpose[] = ['marketing', 'utility'];
+  return {
+    contactId,
+    consents: purposes.map((purpose) => {
+      const row = rows.find((r) => r.purpose === purpose);
+      return {
+        purpose,
+        state: row?.state ?? 'unknown',
+        source: row?.source ?? null,
+        changedAt: row?.changed_at.toISOString() ?? null,
+      };
+    }),
+    history: events.map((e) => ({
+      id: e.id,
+      purpose: e.purpose,
+      state: e.state,
+      previousState: e.previous_state,
+      source: e.source,
+      actor: { type: e.actor_type, id: e.actor_id },
+      messageId: e.message_id,
+      evidence: (e.evidence ?? {}) as Record<string, unknown>,
+      occurredAt: e.occurred_at.toISOString(),
+    })),
+  };
+}
+
+/**
+ * Records a change asked for through the API: source `console` for a signed-in person, `api` for an API key;
+ * the actor is that user or key.
+ */
+export async function changeContactConsent(
+  deps: ConsentDeps,
+  principal: Principal,
+  contactId: string,
+  input: { purpose: ConsentPurpose; state: ConsentState; evidence?: Record<string, unknown> | undefined },
+): Promise<ContactConsentView> {
+  const workspaceId = principal.workspaceId;
+  await deps.db.transaction().execute(async (tx) => {
+    const contact = await findContact(tx, workspaceId, contactId, { forUpdate: true });
+    if (!contact) throw notFound('Contact');
+    await recordConsentChange(tx, deps.clock, {
+      workspaceId,
+      contactId,
+      purpose: input.purpose,
+      state: input.state,
+      ...consentOrigin(principal),
+      evidence: input.evidence ?? {},
+    });
+  });
+  return getContactConsent(deps, workspaceId, contactId);
+}
+
+/** The source and actor of a change made by a principal: `console` and the user, or `api` and the key. */
+export function consentOrigin(principal: Principal): { source: ConsentSource; actor: ConsentActor } {
+  return principal.kind === 'session'
+    ? { source: 'console', actor: { type: 'user', id: principal.userId } }
+    : { source: 'api', actor: { type: 'api_key', id: principal.apiKeyId } };
+}
+
+/** The workspace's keyword settings, or the ja/en defaults when it never saved its own. */
+export async function getConsentSettings(db: DbOrTx, workspaceId: string): Promise<ConsentSettings> {
+  const saved = ConsentSettingsSchema.safeParse(await findConsentSettings(db, workspaceId));
+  return saved.success ? saved.data : DEFAULT_CONSENT_SETTINGS;
+}
+
+/** Saves the workspace's keyword settings (validated by the route's schema). */
+export async function putConsentSettings(
+  deps: ConsentDeps,
+  workspaceId: string,
+  settings: ConsentSettings,
+): Promise<ConsentSettings> {
+  await saveConsentSettings(deps.db, workspaceId, settings, deps.clock.now());
+  return getConsentSettings(deps.db, workspaceId);
+}
+
+const UserPreferencesSchema = z.looseObject({
+  user_preferences: z.array(
+    z.looseObject({
+      wa_id: z.string(),
+      detail: z.string().optional(),
+      category: z.string().optional(),
+      value: z.string(),
+      timestamp: z.union([z.string(), z.number()]).optional(),
+    }),
+  ),
+});
+
+/**
+ * Applies a `user_preferences` webhook (the customer stopped or resumed marketing messages from the WhatsApp
+ * client) in the ingest transaction: the marketing consent of the known contact is recorded with source
+ * `whatsapp_preferences`, the customer as actor, the webhook's entry as evidence. A redelivered webhook changes
+ * nothing (the state already came from WhatsApp with that value). Unknown contacts are left alone (nothing to
+ * attach the consent to). Returns how many contacts changed.
+ */
+export async function applyUserPreferences(
+  db: DbOrTx,
+  clock: Clock,
+  workspaceId: string,
+  value: unknown,
+): Promise<number> {
+  const parsed = UserPreferencesSchema.safeParse(value);
+  if (!parsed.success) return 0;
+  let changed = 0;
+  for (const pref of parsed.data.user_preferences) {
+    if (pref.category && !pref.category.startsWith('marketing')) continue;
+    const v = pref.value.toLowerCase();
+    if (v !== 'stop' && v !== 'resume') continue;
+    const state: ConsentState = v === 'stop' ? 'opted_out' : 'opted_in';
+    const contact = await findContactByWaId(db, workspaceId, normalizeWaId(pref.wa_id));
+    if (!contact) continue;
+    const current = await findConsentState(db, {
+      workspaceId,
+      contactId: contact.id,
+      purpose: 'marketing',
+    });
+    if (current.state === state && current.source === 'whatsapp_preferences') continue;
+    const seconds = Number(pref.timestamp);
+    await recordConsentChange(db, clock, {
+      workspaceId,
+      contactId: contact.id,
+      purpose: 'marketing',
+      state,
+      source: 'whatsapp_preferences',
+      actor: { type: 'customer', id: contact.id },
+      evidence: { ...pref },
+      ...(Number.isFinite(seconds) && seconds > 0 ? { at: new Date(seconds * 1000) } : {}),
+    });
+    changed++;
+  }
+  return changed;
+}
