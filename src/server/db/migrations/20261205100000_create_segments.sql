@@ -16,3 +16,5 @@ CREATE UNIQUE INDEX segments_name_key ON segments (workspace_id, name);
 CREATE INDEX contacts_workspace_id_idx ON contacts (workspace_id, id);
 -- inbound.count and the like look up one contact's inbound messages in a time window.
 CREATE INDEX messages_contact_inbound_idx ON messages (contact_id, occurred_at) WHERE direction = 'inbound';
+-- Conditions match tags case- and width-insensitively (lower(normalize(tag, NFKC))): index that form.
+CREATE INDEX contact_tags_folded_idx ON contact_tags (workspace_id, (lower(normalize(tag, NFKC))), contact_id);
