@@ -12,6 +12,7 @@ import { RealtimeHub } from './http/realtime.ts';
 import { purgeJob, purgeSchedule } from './jobs/maintenance.jobs.ts';
 import { Scheduler } from './jobs/scheduler.service.ts';
 import { wakeSnoozedJob, wakeSnoozedSchedule } from './modules/conversations/conversations.jobs.ts';
+import { searchBackfillJob, searchBackfillSchedule } from './modules/search/search-backfill.jobs.ts';
 import { JobRunner } from './jobs/queue.ts';
 import { SecretBox } from './lib/crypto.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
@@ -204,8 +205,13 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   jobs.register(unread);
   jobs.register(wakeSnoozedJob({ db, clock }));
   jobs.register(purgeJob({ db, clock }));
+  jobs.register(searchBackfillJob({ db }));
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.
-  const scheduler = new Scheduler({ db, clock }, [wakeSnoozedSchedule, purgeSchedule]);
+  const scheduler = new Scheduler({ db, clock }, [
+    wakeSnoozedSchedule,
+    purgeSchedule,
+    searchBackfillSchedule,
+  ]);
 
   const loops: WorkLoop[] = [];
   const unlisteners: Array<() => Promise<void>> = [];

@@ -24,6 +24,8 @@ export const JOB_PAYLOADS = {
   'conversations.wake_snoozed': z.object({ scheduledFor: z.iso.datetime() }),
   /** Scheduled: purge what has outlived its use (sessions, journal rows, finished jobs, …). */
   'maintenance.purge': z.object({ scheduledFor: z.iso.datetime() }),
+  /** Scheduled: fill search keys of contacts and messages written before they existed. */
+  'search.backfill': z.object({ scheduledFor: z.iso.datetime() }),
 } as const;
 
 /** The closed union of job names. */

@@ -11,12 +11,14 @@ import type { ContactRow, Db, DbOrTx } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
 import { findTagsOfContacts } from './contact-tags.repository.ts';
-import { contactSearchPatterns, mergeAttributes, optedOutAt } from './contacts-search.rules.ts';
-import { normalizeWaId, parsePhone } from './contacts.rules.ts';
+import { parseSearchQuery } from '../search/search-key.rules.ts';
+import { contactSearchKeys } from '../search/search-keys.service.ts';
+import { mergeAttributes, optedOutAt } from './contacts-search.rules.ts';
+import { normalizeWaId, parsePhone, timeZoneOfCountry, waIdVariants } from './contacts.rules.ts';
 import {
   deleteContactRow,
   findContact,
-  findContactByWaId,
+  findContactByWaIds,
   insertContactIfNew,
   searchContacts,
   updateContactRow,
@@ -92,7 +94,7 @@ export function toContactDto(row: ContactRow, tags: string[] = []): ContactDto {
   };
 }
 
-/** A page of a workspace's contacts, newest first, optionally searched (see `contactSearchPatterns`). */
+/** A page of a workspace's contacts, newest first, optionally searched (see `parseSearchQuery`). */
 export async function listContacts(
   deps: ContactsDeps,
   workspaceId: string,
@@ -101,7 +103,7 @@ export async function listContacts(
   const after = query.cursor ? decodeCursor(query.cursor, IdKeySchema) : null;
   const rows = await searchContacts(deps.db, {
     workspaceId,
-    search: contactSearchPatterns(query.q),
+    search: parseSearchQuery(query.q),
     limit: query.limit + 1,
     ...(after ? { afterId: after.id } : {}),
   });
@@ -125,8 +127,9 @@ export async function getContact(deps: ContactsDeps, workspaceId: string, id: st
 }
 
 /**
- * Creates a contact from a phone number typed in any common format (parsed to E.164 and a wa_id). A contact
- * with the same wa_id already in the workspace is a `conflict` whose details carry its id.
+ * Creates a contact from a phone number typed in any common format (parsed to E.164 and a wa_id), with its
+ * country, time zone and search key. A contact with the same wa_id, or another WhatsApp form of the same number
+ * (`waIdVariants`), already in the workspace is a `conflict` whose details carry its id.
  */
 export async function createContact(
   deps: ContactsDeps,
@@ -143,14 +146,22 @@ export async function createContact(
       },
     );
   }
+  const variants = waIdVariants(phone.waId);
+  const sameNumber = await findContactByWaIds(deps.db, workspaceId, variants);
+  if (sameNumber) throw contactExists(phone.e164, sameNumber.id, sameNumber.wa_id);
   const now = deps.clock.now();
   const consent = input.consentState ?? 'unknown';
+  const [searchKey] = await contactSearchKeys([
+    { name: input.name ?? null, profileName: null, waId: phone.waId },
+  ]);
   const row = await insertContactIfNew(deps.db, {
     id: newId(),
     workspace_id: workspaceId,
     wa_id: phone.waId,
     phone_e164: phone.e164,
     country: phone.country,
+    timezone: timeZoneOfCountry(phone.country),
+    search_key: searchKey ?? null,
     name: input.name ?? null,
     attributes: JSON.stringify(input.attributes ?? {}),
     consent_state: consent,
@@ -159,11 +170,12 @@ export async function createContact(
     updated_at: now,
   });
   if (row) return toContactDto(row);
-  const existing = await findContactByWaId(deps.db, workspaceId, phone.waId);
-  throw new AppError('conflict', `A contact with phone ${phone.e164} already exists`, {
-    existingId: existing?.id ?? null,
-    waId: phone.waId,
-  });
+  const existing = await findContactByWaIds(deps.db, workspaceId, variants);
+  throw contactExists(phone.e164, existing?.id ?? null, existing?.wa_id ?? phone.waId);
+}
+
+function contactExists(e164: string, existingId: string | null, waId: string): AppError {
+  return new AppError('conflict', `A contact with phone ${e164} already exists`, { existingId, waId });
 }
 
 /**
@@ -180,8 +192,16 @@ export async function updateContact(
     const current = await findContact(tx, workspaceId, id, { forUpdate: true });
     if (!current) throw notFound('Contact');
     const now = deps.clock.now();
+    const searchKey =
+      input.name !== undefined
+        ? (
+            await contactSearchKeys([
+              { name: input.name, profileName: current.profile_name, waId: current.wa_id },
+            ])
+          )[0]
+        : undefined;
     return updateContactRow(tx, workspaceId, id, {
-      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.name !== undefined ? { name: input.name, search_key: searchKey ?? null } : {}),
       ...(input.attributes !== undefined
         ? { attributes: JSON.stringify(mergeAttributes(current.attributes, input.attributes)) }
         : {}),

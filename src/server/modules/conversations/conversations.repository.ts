@@ -1,5 +1,6 @@
-import { sql, type Updateable } from 'kysely';
-import type { ContactSearchPatterns } from '../contacts/contacts-search.rules.ts';
+import type { Updateable } from 'kysely';
+import type { SearchQuery } from '../search/search-key.rules.ts';
+import { matchesSearch } from '../search/search-match.repository.ts';
 import { CONVERSATION_SUMMARY_COLUMNS, type ConversationSummaryRow } from './conversation-events.rules.ts';
 import type {
   ConversationRow,
@@ -19,8 +20,8 @@ export interface ConversationFilters {
   /** Only conversations whose contact carries this tag. */
   tag?: string;
   contactId?: string;
-  /** Contact name/phone or message text matches (see `contactSearchPatterns`). */
-  search?: ContactSearchPatterns;
+  /** The contact's search key or a message's search text matches (see `parseSearchQuery`). */
+  search?: SearchQuery;
 }
 
 /**
@@ -58,6 +59,7 @@ export function listConversations(
   }
   const search = filters.search;
   if (search) {
+    // Two semi-joins through the search indexes, each evaluated once, rather than a per-conversation probe.
     q = q.where((eb) =>
       eb.or([
         eb(
@@ -67,25 +69,16 @@ export function listConversations(
             .selectFrom('contacts')
             .select('contacts.id')
             .where('contacts.workspace_id', '=', input.workspaceId)
-            .where((c) =>
-              c.or([
-                c('contacts.name', 'ilike', search.text),
-                c('contacts.profile_name', 'ilike', search.text),
-                c('contacts.phone_e164', 'ilike', search.text),
-                ...search.digits.map((d) => c('contacts.wa_id', 'like', d)),
-              ]),
-            ),
+            .where(matchesSearch('contacts.search_key', search)),
         ),
-        eb.exists(
+        eb(
+          'id',
+          'in',
           eb
             .selectFrom('messages')
-            .select(sql.lit(1).as('one'))
-            .whereRef('messages.conversation_id', '=', 'conversations.id')
-            .where(
-              sql<string>`coalesce(messages.content->'text'->>'body', messages.content->messages.type->>'caption', '')`,
-              'ilike',
-              search.text,
-            ),
+            .select('messages.conversation_id')
+            .where('messages.workspace_id', '=', input.workspaceId)
+            .where(matchesSearch('messages.search_text', search)),
         ),
       ]),
     );
