@@ -15,12 +15,20 @@ export interface ParsedPhone {
 
 /**
  * Parses a phone number typed by a person or an API caller into E.164 with libphonenumber-js. A number
- * without `+` is read as international digits (as WhatsApp ids are) unless a default country is given.
- * Returns null when the number is not valid.
+ * without `+` is read as international digits (as WhatsApp ids are) unless a default country is given. A
+ * number valid only in its other WhatsApp form (a Brazilian mobile typed without its 9, see `waIdVariants`)
+ * is read in that form. Returns null when the number is not valid.
  */
 export function parsePhone(input: string, defaultCountry?: string): ParsedPhone | null {
   const trimmed = input.trim();
-  const candidates = trimmed.startsWith('+') ? [trimmed] : ['+' + trimmed.replace(/[^\d]/g, ''), trimmed];
+  const digits = trimmed.replace(/[^\d]/g, '');
+  const international = trimmed.startsWith('+') ? [trimmed] : ['+' + digits, trimmed];
+  const candidates = [
+    ...international,
+    ...waIdVariants(digits)
+      .slice(1)
+      .map((v) => '+' + v),
+  ];
   for (const candidate of candidates) {
     const parsed = parsePhoneNumberFromString(
       candidate,
