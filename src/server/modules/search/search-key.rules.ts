@@ -73,7 +73,7 @@ function kanaOfRomaji(word: string): string {
 /** The name as typed (NFKC, lower case, no spaces) when folding dropped symbols from it: `%` and `_` stay findable. */
 function literalOf(name: string): string {
   const literal = name.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
-  return literal === compact(foldForSearch(name)) ? '' : literal;
+  return /[\p{P}\p{S}]/u.test(literal) ? literal : '';
 }
 
 /** What a contact's key is made of. */
