@@ -177,4 +177,31 @@ describe('contact identity and Japanese-aware search', () => {
     expect((await inbox('りょうしゅうしょ')).map((x) => x.contact?.id)).toEqual([c!.id]);
     expect(await backfillSearchKeys({ db })).toEqual({ contacts: 0, messages: 0 });
   });
+
+  it('suggests duplicates: the same name reading (山田 太郎, やまだ たろう, Yamada Taro), never across workspaces', async () => {
+    const mk = async (phone: string, name: string, headers?: Record<string, string>) => {
+      const res = await s.api<ContactDto>('POST', '/api/v1/contacts', { phone, name }, headers);
+      expect(res.status).toBe(201);
+      return res.body.id;
+    };
+    const kanji = await mk('+81 90-4444-0001', '山田 太郎');
+    const kana = await mk('+81 90-4444-0002', 'やまだ たろう');
+    const latin = await mk('+81 90-4444-0003', 'Yamada Taro');
+    await mk('+81 90-4444-0004', '山田 花子');
+    await mk('+81 90-4444-0005', '山田 太郎', other);
+    const res = await s.api<{ data: Array<{ contact: ContactDto; reasons: string[] }> }>(
+      'GET',
+      `/api/v1/contacts/${kanji}/duplicates`,
+    );
+    expect(res.status).toBe(200);
+    const byId = new Map(res.body.data.map((d) => [d.contact.id, d.reasons]));
+    expect(byId.get(kana)).toEqual(['same_name_reading']);
+    expect(byId.get(latin)).toEqual(['same_name_reading']);
+    // Earlier tests made 山田 太郎 contacts in this workspace too; none of another workspace, no 山田 花子.
+    for (const d of res.body.data) expect(d.contact.name ?? d.contact.profileName).not.toBe('山田 花子');
+    const missing = await s.api('GET', '/api/v1/contacts/00000000-0000-7000-8000-000000000000/duplicates');
+    expect(missing.status).toBe(404);
+    const foreign = await s.api('GET', `/api/v1/contacts/${kanji}/duplicates`, undefined, other);
+    expect(foreign.status).toBe(404);
+  });
 });

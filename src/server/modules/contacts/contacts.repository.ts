@@ -33,6 +33,20 @@ export function findContactByWaIds(
     .executeTakeFirst();
 }
 
+/** The contacts of a workspace having any of the given wa_ids. */
+export function findContactsByWaIds(
+  db: DbOrTx,
+  workspaceId: string,
+  waIds: readonly string[],
+): Promise<ContactRow[]> {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('wa_id', 'in', [...waIds])
+    .execute();
+}
+
 /** Contacts of a workspace by id (for inlining them in conversation lists). */
 export function findContactsByIds(
   db: DbOrTx,

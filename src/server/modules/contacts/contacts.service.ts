@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type {
+  ContactDuplicatesDto,
   ContactDto,
   ContactInputSchema,
   ContactListQuerySchema,
@@ -11,14 +12,15 @@ import type { ContactRow, Db, DbOrTx } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
 import { findTagsOfContacts } from './contact-tags.repository.ts';
-import { parseSearchQuery } from '../search/search-key.rules.ts';
-import { contactSearchKeys } from '../search/search-keys.service.ts';
+import { anyOfQuery, keyHasPart, nameReadingKey, parseSearchQuery } from '../search/search-key.rules.ts';
+import { analyzerFor, contactSearchKeys } from '../search/search-keys.service.ts';
 import { mergeAttributes, optedOutAt } from './contacts-search.rules.ts';
 import { normalizeWaId, parsePhone, timeZoneOfCountry, waIdVariants } from './contacts.rules.ts';
 import {
   deleteContactRow,
   findContact,
   findContactByWaIds,
+  findContactsByWaIds,
   insertContactIfNew,
   searchContacts,
   updateContactRow,
@@ -225,4 +227,53 @@ export async function updateContact(
 /** Deletes a contact with its conversations and messages (erasure on request). */
 export async function deleteContact(deps: ContactsDeps, workspaceId: string, id: string): Promise<void> {
   if ((await deleteContactRow(deps.db, workspaceId, id)) === 0) throw notFound('Contact');
+}
+
+/** At most this many duplicate suggestions are returned. */
+const MAX_DUPLICATES = 20;
+
+/**
+ * Contacts that may be the same person as contact `id`: another WhatsApp form of its number (`waIdVariants`;
+ * only left over from before contacts were found by every form), or the same normalized name reading
+ * (山田 太郎 and やまだ たろう and Yamada Taro: `nameReadingKey`), through the search index. Newest first.
+ */
+export async function findDuplicateContacts(
+  deps: ContactsDeps,
+  workspaceId: string,
+  id: string,
+): Promise<ContactDuplicatesDto> {
+  const row = await findContact(deps.db, workspaceId, id);
+  if (!row) throw notFound('Contact');
+  const analyzer = await analyzerFor([row.name, row.profile_name]);
+  const readings = [nameReadingKey(analyzer, row.name), nameReadingKey(analyzer, row.profile_name)].filter(
+    (r): r is string => r !== null,
+  );
+  const byNumber = await findContactsByWaIds(deps.db, workspaceId, waIdVariants(row.wa_id));
+  const byName =
+    readings.length > 0
+      ? await searchContacts(deps.db, {
+          workspaceId,
+          search: anyOfQuery(readings),
+          limit: MAX_DUPLICATES * 5,
+        })
+      : [];
+  const found = new Map<string, { row: ContactRow; reasons: Set<'same_number' | 'same_name_reading'> }>();
+  const add = (r: ContactRow, reason: 'same_number' | 'same_name_reading') => {
+    if (r.id === id) return;
+    const entry = found.get(r.id) ?? { row: r, reasons: new Set() };
+    entry.reasons.add(reason);
+    found.set(r.id, entry);
+  };
+  for (const r of byNumber) add(r, 'same_number');
+  for (const r of byName)
+    if (readings.some((reading) => keyHasPart(r.search_key, reading))) add(r, 'same_name_reading');
+  const entries = [...found.values()].sort((a, b) => (a.row.id < b.row.id ? 1 : -1)).slice(0, MAX_DUPLICATES);
+  const tags = await findTagsOfContacts(
+    deps.db,
+    workspaceId,
+    entries.map((e) => e.row.id),
+  );
+  return {
+    data: entries.map((e) => ({ contact: toContactDto(e.row, tags.get(e.row.id)), reasons: [...e.reasons] })),
+  };
 }

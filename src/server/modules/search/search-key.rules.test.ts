@@ -6,6 +6,7 @@ import {
   contactSearchKey,
   messageSearchText,
   messageTextOf,
+  nameReadingKey,
   parseSearchQuery,
   type SearchQuery,
 } from './search-key.rules.ts';
@@ -91,6 +92,17 @@ describe('contact search keys', () => {
     ])
       expect(matches(k, parseSearchQuery(q)), q).toBe(true);
     expect(matches(k, parseSearchQuery('090-9999-5678'))).toBe(false);
+  });
+});
+
+describe('name reading keys (duplicate suggestions)', () => {
+  it('are the same for a name in kanji, kana, half-width kana and romaji, and are a part of the search key', () => {
+    for (const name of ['山田 太郎', 'やまだ たろう', 'ﾔﾏﾀﾞ ﾀﾛｳ', 'Yamada Taro'])
+      expect(nameReadingKey(analyzer, name), name).toBe('yamadataro');
+    expect(key('山田 太郎').split(' ')).toContain('yamadataro');
+    expect(nameReadingKey(analyzer, '山田 花子')).not.toBe('yamadataro');
+    expect(nameReadingKey(analyzer, '🌸')).toBeNull();
+    expect(nameReadingKey(analyzer, null)).toBeNull();
   });
 });
 

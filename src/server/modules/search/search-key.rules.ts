@@ -76,6 +76,19 @@ function literalOf(name: string): string {
   return /[\p{P}\p{S}]/u.test(literal) ? literal : '';
 }
 
+/**
+ * The normalized reading of a name, for duplicate suggestions: the romaji of its reading without spaces
+ * (山田 太郎, やまだ たろう, ヤマダタロウ and Yamada Taro all give `yamadataro`). It is one of the parts of the
+ * contact's search key. Null for a name without letters.
+ */
+export function nameReadingKey(analyzer: Analyzer | null, name: string | null): string | null {
+  if (!name) return null;
+  const folded = foldForSearch(name);
+  if (!/\p{L}/u.test(folded)) return null;
+  const romaji = romajiOf(readingOfFolded(hasKanji(folded) ? analyzer : null, folded));
+  return romaji.length >= 2 ? romaji : null;
+}
+
 /** What a contact's key is made of. */
 export interface ContactKeyInput {
   name: string | null;
@@ -163,6 +176,16 @@ export function parseSearchQuery(q: string | undefined): SearchQuery | null {
       return unique([word, kanaOfRomaji(word)]).map(alternative);
     }),
   };
+}
+
+/** A query for keys holding any of the given words (one word, several alternatives). */
+export function anyOfQuery(words: readonly string[]): SearchQuery {
+  return { words: [unique([...words]).map(alternative)] };
+}
+
+/** Whether a stored key has `part` as one of its space-separated parts (not merely inside one). */
+export function keyHasPart(key: string | null, part: string): boolean {
+  return key !== null && key.split(' ').includes(part);
 }
 
 /** Escapes LIKE wildcards so a user's `%`, `_` or `\` match literally (PostgreSQL's default escape is `\`). */
