@@ -6,6 +6,7 @@
  * names, phone numbers in three formats, message words by script and by reading, a word in 100,000 messages,
  * a word in all of them, and nothing — and reports the latency of each. Target: p95 ≤ 200 ms on PostgreSQL.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { FakeClock } from '../src/lib/clock.ts';
@@ -85,7 +86,8 @@ export async function runSearch(opts: {
 
     const ask = async (endpoint: string, q: string) => {
       const began = performance.now();
-      const res = await fetch(`${t.url}/api/v1/${endpoint}?limit=25&q=${encodeURIComponent(q)}`, {
+      const query = q ? `&q=${encodeURIComponent(q)}` : '';
+      const res = await fetch(`${t.url}/api/v1/${endpoint}?limit=25${query}`, {
         headers: auth,
       });
       const body = (await res.json()) as { data?: unknown[] };
@@ -93,6 +95,13 @@ export async function runSearch(opts: {
       if (res.status !== 200) throw new Error(`${endpoint}?q=${q}: ${res.status} ${JSON.stringify(body)}`);
       return { ms, count: body.data?.length ?? 0 };
     };
+    // The same lists without a search, for comparison (not part of the target): what any list request costs here.
+    const baseline: Record<string, number> = {};
+    for (const endpoint of ['contacts', 'conversations']) {
+      const times: number[] = [];
+      for (let i = 0; i <= opts.rounds; i++) times.push((await ask(endpoint, '')).ms);
+      baseline[`${endpoint}P50Ms`] = summarizeLatencies(times.slice(1)).p50;
+    }
     // One warm-up round (plans cached, pages in memory), then the measured rounds.
     for (const query of QUERIES) await ask(query.endpoint, query.q);
     const all: number[] = [];
@@ -126,6 +135,9 @@ export async function runSearch(opts: {
         seedSeconds: round(seedSeconds, 1),
         analyzeSeconds: round(analyzeSeconds, 1),
         overall: { ...summarizeLatencies(all), p95: round(overallP95) },
+        baselineWithoutSearch: baseline,
+        loadAverage1m: round(os.loadavg()[0] ?? NaN, 2),
+        cpus: os.cpus().length,
         perQuery,
       },
       targets: [atMost('search p95', overallP95, 200, 'ms')],
