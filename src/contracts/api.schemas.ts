@@ -202,7 +202,9 @@ export const ConversationListQuerySchema = PageQuerySchema.extend({
     .min(1)
     .max(200)
     .optional()
-    .describe('Search: contact name, WhatsApp name, phone, or message text (substring, case-insensitive)'),
+    .describe(
+      'Search, every word: contact name or WhatsApp name by script or reading, phone in any format, or message text by script or reading (へんぴん finds 返品)',
+    ),
   status: ConversationStatusSchema.optional(),
   assigneeId: z
     .union([z.uuid(), z.literal('none')])
