@@ -123,7 +123,7 @@ export const SYNTHETIC_BASE = 819000000000;
  * Creates the synthetic contacts of a range in one statement (benchmark data), with the country, time zone and
  * search key that `findOrCreateContacts` would give them: for the Latin name "Customer n" the key is
  * `customern <wa_id>` (folded name without spaces, then the digits; no reading, no kana form — see
- * `contactSearchKey`, and the demo test comparing both).
+ * `contactSearchKey`, and the test of the large demo seed in search-key.rules.test.ts).
  */
 export async function seedSyntheticContacts(tx: DbOrTx, r: SyntheticRange): Promise<void> {
   await sql`

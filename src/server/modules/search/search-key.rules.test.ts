@@ -95,6 +95,16 @@ describe('contact search keys', () => {
   });
 });
 
+describe('the large demo seed (set-based SQL)', () => {
+  it('writes the keys these rules give its Latin names and bodies', () => {
+    // seedSyntheticContacts: 'customer' || n || ' ' || wa_id; seedSyntheticMessages: 'message ' || m.
+    expect(contactSearchKey(null, { name: null, profileName: 'Customer 42', waId: '819000000042' })).toBe(
+      'customer42 819000000042',
+    );
+    expect(messageSearchText(null, 'Message 7')).toBe('message 7');
+  });
+});
+
 describe('name reading keys (duplicate suggestions)', () => {
   it('are the same for a name in kanji, kana, half-width kana and romaji, and are a part of the search key', () => {
     for (const name of ['山田 太郎', 'やまだ たろう', 'ﾔﾏﾀﾞ ﾀﾛｳ', 'Yamada Taro'])
