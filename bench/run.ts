@@ -8,6 +8,7 @@
 import { runColdStart } from './cold-start.ts';
 import { runInbound } from './inbound.ts';
 import { runOutbound } from './outbound.ts';
+import { runSearch } from './search.bench.ts';
 import { writeResult, type ScenarioResult } from './lib/results.ts';
 
 /** The issue's targets: what `npm run bench` runs (about 15 minutes on 2 cores). */
@@ -70,6 +71,9 @@ const EXTRA: Record<string, () => Promise<ScenarioResult>> = {
       graphLatencyMs: 150,
     }),
 };
+// Contact and inbox search on the large demo (100k contacts, 1M messages); the seed takes minutes.
+EXTRA.search = () => runSearch({ scenario: 'search', kind: 'postgres', rounds: 20 });
+EXTRA['search-pglite'] = () => runSearch({ scenario: 'search-pglite', kind: 'pglite', rounds: 10 });
 const SCENARIOS = { ...DEFAULT, ...EXTRA };
 
 async function main(): Promise<void> {

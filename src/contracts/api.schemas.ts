@@ -169,9 +169,22 @@ export const ContactListQuerySchema = PageQuerySchema.extend({
     .trim()
     .max(200)
     .optional()
-    .describe('Matches name, WhatsApp profile name, phone or wa_id (substring, case-insensitive)'),
+    .describe(
+      'Every word matches the name or WhatsApp profile name by script or reading (山田, やまだ, ﾔﾏﾀﾞ, yamada), or the number in any format',
+    ),
 });
 export const ContactPageSchema = pageOf(ContactSchema);
+
+/** Contacts that may be the same person as a given one, with why. */
+export const ContactDuplicatesSchema = z.object({
+  data: z.array(
+    z.object({
+      contact: ContactSchema,
+      reasons: z.array(z.enum(['same_number', 'same_name_reading'])),
+    }),
+  ),
+});
+export type ContactDuplicatesDto = z.infer<typeof ContactDuplicatesSchema>;
 
 export const PrioritySchema = z.enum(['low', 'normal', 'high', 'urgent']);
 
@@ -189,7 +202,9 @@ export const ConversationListQuerySchema = PageQuerySchema.extend({
     .min(1)
     .max(200)
     .optional()
-    .describe('Search: contact name, WhatsApp name, phone, or message text (substring, case-insensitive)'),
+    .describe(
+      'Search, every word: contact name or WhatsApp name by script or reading, phone in any format, or message text by script or reading (へんぴん finds 返品)',
+    ),
   status: ConversationStatusSchema.optional(),
   assigneeId: z
     .union([z.uuid(), z.literal('none')])

@@ -12,6 +12,7 @@ import { RealtimeHub } from './http/realtime.ts';
 import { purgeJob, purgeSchedule } from './jobs/maintenance.jobs.ts';
 import { Scheduler } from './jobs/scheduler.service.ts';
 import { wakeSnoozedJob, wakeSnoozedSchedule } from './modules/conversations/conversations.jobs.ts';
+import { searchBackfillJob, searchBackfillSchedule } from './modules/search/search-backfill.jobs.ts';
 import { JobRunner } from './jobs/queue.ts';
 import { SecretBox } from './lib/crypto.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
@@ -210,11 +211,13 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   const [syncTemplates, refreshTemplates] = templatesJobs({ db, clock, graph: ctx.graph, secrets });
   jobs.register(syncTemplates);
   jobs.register(refreshTemplates);
+  jobs.register(searchBackfillJob({ db }));
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.
   const scheduler = new Scheduler({ db, clock }, [
     wakeSnoozedSchedule,
     purgeSchedule,
     templatesRefreshSchedule,
+    searchBackfillSchedule,
   ]);
 
   const loops: WorkLoop[] = [];

@@ -151,6 +151,8 @@ export interface ContactsTable {
   marketing_opted_out_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Folded name, reading (hiragana, romaji) and wa_id digits (search-key.rules.ts); NULL until backfilled. */
+  search_key: string | null;
 }
 
 export interface ConversationsTable {
@@ -208,6 +210,8 @@ export interface MessagesTable {
   idempotency_key: string | null;
   idempotency_hash: string | null;
   media_status: 'pending' | 'stored' | 'failed' | null;
+  /** Folded text and reading of the body or caption (search-key.rules.ts); '' without text; NULL until backfilled. */
+  search_text: string | null;
 }
 
 export interface MessageStatusEventsTable {

@@ -30,6 +30,8 @@ export const JOB_PAYLOADS = {
   'templates.sync': z.object({ wabaId: z.string().min(1) }),
   /** Scheduled: one `templates.sync` per (workspace, WABA) with a live number. */
   'templates.refresh': z.object({ scheduledFor: z.iso.datetime() }),
+  /** Scheduled: fill search keys of contacts and messages written before they existed. */
+  'search.backfill': z.object({ scheduledFor: z.iso.datetime() }),
 } as const;
 
 /** The closed union of job names. */

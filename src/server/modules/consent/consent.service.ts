@@ -14,10 +14,10 @@ import { newId } from '../../../lib/ids.ts';
 import type { ConsentPurpose, ConsentSource, ConsentState, Db, DbOrTx } from '../../db/types.ts';
 import { notFound } from '../../http/errors.ts';
 import type { Principal } from '../auth/principal.ts';
-import { normalizeWaId } from '../contacts/contacts.rules.ts';
+import { normalizeWaId, waIdVariants } from '../contacts/contacts.rules.ts';
 import {
   findContact,
-  findContactByWaId,
+  findContactByWaIds,
   setMarketingConsentMirror,
 } from '../contacts/contacts.repository.ts';
 import { DEFAULT_CONSENT_SETTINGS } from './consent-keywords.rules.ts';
@@ -227,7 +227,7 @@ export async function applyUserPreferences(
     const v = pref.value.toLowerCase();
     if (v !== 'stop' && v !== 'resume') continue;
     const state: ConsentState = v === 'stop' ? 'opted_out' : 'opted_in';
-    const contact = await findContactByWaId(db, workspaceId, normalizeWaId(pref.wa_id));
+    const contact = await findContactByWaIds(db, workspaceId, waIdVariants(normalizeWaId(pref.wa_id)));
     if (!contact) continue;
     const current = await findConsentState(db, {
       workspaceId,

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { newId } from '../../../lib/ids.ts';
 import type { DbOrTx } from '../../db/types.ts';
+import { contactSearchKeys } from '../search/search-keys.service.ts';
+import { regionOfWaId, timeZoneOfCountry, waIdVariants } from './contacts.rules.ts';
 
 /** A contact asked for by WhatsApp id; fields fill a new row (and `profileName` renames an existing one). */
 export interface WantedContact {
@@ -17,9 +19,12 @@ export interface WantedContact {
 export const contactKey = (workspaceId: string, waId: string) => `${workspaceId}|${waId}`;
 
 /**
- * The one find-or-create of contacts (inbound, API sends, the demo, campaigns): one contact per (workspace,
- * wa_id). Existing rows are only read (no write per message), new ones inserted, renamed ones updated — each
- * a single set-based statement over the whole list. Returns ids keyed by `contactKey`, and the ids created.
+ * The one find-or-create of contacts (inbound, API sends, the demo, campaigns): one contact per person in a
+ * workspace, found by any form of its WhatsApp id (`waIdVariants`: Brazil's mobile 9, Mexico's 521, Argentina's
+ * 549), so a number typed one way and written to by WhatsApp the other way is the same contact. Existing rows are
+ * only read (no write per message), new ones inserted with their country, time zone and search key, renamed ones
+ * updated — each a single set-based statement over the whole list. Returns ids keyed by `contactKey` of the wa_id
+ * asked for (even when found under another form), and the ids created.
  */
 export async function findOrCreateContacts(
   tx: DbOrTx,
@@ -35,37 +40,63 @@ export async function findOrCreateContacts(
   const list = [...byKey.values()];
   const created = new Set<string>();
   if (list.length === 0) return { ids: new Map(), created };
+  const probes = list.flatMap((c) =>
+    waIdVariants(c.waId).map((variant, rank) => ({
+      c,
+      variant,
+      rank,
+      key: contactKey(c.workspaceId, c.waId),
+    })),
+  );
+  // Per contact asked for, its exact wa_id first (rank 0), then the other form.
   const existing = await sql<{
+    key: string;
     id: string;
-    workspace_id: string;
     wa_id: string;
+    name: string | null;
     profile_name: string | null;
   }>`
-    select c.id, c.workspace_id, c.wa_id, c.profile_name from contacts c
-    join unnest(${list.map((c) => c.workspaceId)}::uuid[], ${list.map((c) => c.waId)}::text[]) as t(workspace_id, wa_id)
-      on c.workspace_id = t.workspace_id and c.wa_id = t.wa_id`.execute(tx);
-  const ids = new Map(existing.rows.map((r) => [contactKey(r.workspace_id, r.wa_id), r.id]));
+    select distinct on (t.key) t.key, c.id, c.wa_id, c.name, c.profile_name from contacts c
+    join unnest(${probes.map((p) => p.c.workspaceId)}::uuid[], ${probes.map((p) => p.variant)}::text[],
+      ${probes.map((p) => p.key)}::text[], ${probes.map((p) => p.rank)}::int[]) as t(workspace_id, wa_id, key, rank)
+      on c.workspace_id = t.workspace_id and c.wa_id = t.wa_id
+    order by t.key, t.rank`.execute(tx);
+  const ids = new Map(existing.rows.map((r) => [r.key, r.id]));
   const renamed = existing.rows.filter((r) => {
-    const name = byKey.get(contactKey(r.workspace_id, r.wa_id))?.profileName;
+    const name = byKey.get(r.key)?.profileName;
     return name && name !== r.profile_name;
   });
   if (renamed.length > 0) {
+    const names = renamed.map((r) => byKey.get(r.key)?.profileName ?? null);
+    const keys = await contactSearchKeys(
+      renamed.map((r, i) => ({ name: r.name, profileName: names[i] ?? null, waId: r.wa_id })),
+    );
     await sql`
-      update contacts c set profile_name = t.name, updated_at = ${now}
-      from unnest(${renamed.map((r) => r.id)}::uuid[],
-        ${renamed.map((r) => byKey.get(contactKey(r.workspace_id, r.wa_id))?.profileName ?? null)}::text[]) as t(id, name)
+      update contacts c set profile_name = t.name, search_key = t.search_key, updated_at = ${now}
+      from unnest(${renamed.map((r) => r.id)}::uuid[], ${names}::text[], ${keys}::text[]) as t(id, name, search_key)
       where c.id = t.id`.execute(tx);
   }
   const missing = list.filter((c) => !ids.has(contactKey(c.workspaceId, c.waId)));
   if (missing.length > 0) {
     const fresh = missing.map(() => newId());
+    const regions = missing.map((c) => {
+      const region = regionOfWaId(c.waId);
+      const country = c.country ?? region.country;
+      return { country, timezone: timeZoneOfCountry(country) ?? region.timezone };
+    });
+    const keys = await contactSearchKeys(
+      missing.map((c) => ({ name: null, profileName: c.profileName ?? null, waId: c.waId })),
+    );
     // `do update` (a no-op) rather than `do nothing` so a row a concurrent transaction just inserted is returned.
     const rows = await sql<{ id: string; workspace_id: string; wa_id: string }>`
-      insert into contacts (id, workspace_id, wa_id, phone_e164, country, profile_name, created_at, updated_at)
-      select t.id, t.workspace_id, t.wa_id, t.e164, t.country, t.name, ${now}::timestamptz, ${now}::timestamptz
+      insert into contacts (id, workspace_id, wa_id, phone_e164, country, timezone, profile_name, search_key,
+        created_at, updated_at)
+      select t.id, t.workspace_id, t.wa_id, t.e164, t.country, t.timezone, t.name, t.search_key,
+        ${now}::timestamptz, ${now}::timestamptz
       from unnest(${fresh}::uuid[], ${missing.map((c) => c.workspaceId)}::uuid[], ${missing.map((c) => c.waId)}::text[],
-        ${missing.map((c) => c.e164)}::text[], ${missing.map((c) => c.country)}::text[],
-        ${missing.map((c) => c.profileName ?? null)}::text[]) as t(id, workspace_id, wa_id, e164, country, name)
+        ${missing.map((c) => c.e164)}::text[], ${regions.map((r) => r.country)}::text[],
+        ${regions.map((r) => r.timezone)}::text[], ${missing.map((c) => c.profileName ?? null)}::text[],
+        ${keys}::text[]) as t(id, workspace_id, wa_id, e164, country, timezone, name, search_key)
       on conflict (workspace_id, wa_id) do update set workspace_id = excluded.workspace_id
       returning id, workspace_id, wa_id`.execute(tx);
     const freshIds = new Set(fresh);
@@ -88,11 +119,47 @@ export interface SyntheticRange {
 /** The synthetic number of demo contact `n` (its wa_id is this number as text). */
 export const SYNTHETIC_BASE = 819000000000;
 
-/** Creates the synthetic contacts of a range in one statement (benchmark data). */
+/**
+ * Creates the synthetic contacts of a range in one statement (benchmark data), with the country, time zone and
+ * search key that `findOrCreateContacts` would give them: for the Latin name "Customer n" the key is
+ * `customern <wa_id>` (folded name without spaces, then the digits; no reading, no kana form — see
+ * `contactSearchKey`, and the test of the large demo seed in search-key.rules.test.ts).
+ */
 export async function seedSyntheticContacts(tx: DbOrTx, r: SyntheticRange): Promise<void> {
   await sql`
-    insert into contacts (id, workspace_id, wa_id, phone_e164, country, profile_name, created_at, updated_at)
+    insert into contacts (id, workspace_id, wa_id, phone_e164, country, timezone, profile_name, search_key,
+      created_at, updated_at)
     select gen_random_uuid(), ${r.workspaceId}::uuid, (${SYNTHETIC_BASE}::bigint + g)::text,
-      '+' || (${SYNTHETIC_BASE}::bigint + g)::text, 'JP', 'Customer ' || g, ${r.now}::timestamptz, ${r.now}::timestamptz
+      '+' || (${SYNTHETIC_BASE}::bigint + g)::text, 'JP', 'Asia/Tokyo', 'Customer ' || g,
+      'customer' || g || ' ' || (${SYNTHETIC_BASE}::bigint + g)::text, ${r.now}::timestamptz, ${r.now}::timestamptz
     from generate_series(${r.from}::int, ${r.to}::int) g`.execute(tx);
+}
+
+/**
+ * Fills the search key of up to `limit` contacts written before search keys existed (NULL), and their country
+ * and time zone where missing (from the number, `regionOfWaId`). One read and one set-based update; returns how
+ * many were filled, 0 once nothing is left. Idempotent.
+ */
+export async function backfillContactSearchKeys(db: DbOrTx, limit: number): Promise<number> {
+  const rows = await db
+    .selectFrom('contacts')
+    .select(['id', 'wa_id', 'name', 'profile_name', 'country', 'timezone'])
+    .where('search_key', 'is', null)
+    .limit(limit)
+    .execute();
+  if (rows.length === 0) return 0;
+  const keys = await contactSearchKeys(
+    rows.map((r) => ({ name: r.name, profileName: r.profile_name, waId: r.wa_id })),
+  );
+  const regions = rows.map((r) => {
+    const region = regionOfWaId(r.wa_id);
+    const country = r.country ?? region.country;
+    return { country, timezone: r.timezone ?? timeZoneOfCountry(country) ?? region.timezone };
+  });
+  await sql`
+    update contacts c set search_key = t.search_key, country = t.country, timezone = t.timezone
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${keys}::text[], ${regions.map((r) => r.country)}::text[],
+      ${regions.map((r) => r.timezone)}::text[]) as t(id, search_key, country, timezone)
+    where c.id = t.id and c.search_key is null`.execute(db);
+  return rows.length;
 }

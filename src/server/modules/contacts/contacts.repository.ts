@@ -1,6 +1,7 @@
-import type { Insertable, Updateable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { ContactRow, ContactsTable, DbOrTx } from '../../db/types.ts';
-import type { ContactSearchPatterns } from './contacts-search.rules.ts';
+import type { SearchQuery } from '../search/search-key.rules.ts';
+import { matchesSearch } from '../search/search-match.repository.ts';
 
 /** One contact of a workspace; `forUpdate` locks the row for a read-modify-write in the caller's transaction. */
 export function findContact(
@@ -17,17 +18,33 @@ export function findContact(
   return (opts.forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
-export function findContactByWaId(
+/** The contact of a workspace having any of the given wa_ids (the forms of one number, `waIdVariants`), first form first. */
+export function findContactByWaIds(
   db: DbOrTx,
   workspaceId: string,
-  waId: string,
+  waIds: readonly string[],
 ): Promise<ContactRow | undefined> {
   return db
     .selectFrom('contacts')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
-    .where('wa_id', '=', waId)
+    .where('wa_id', 'in', [...waIds])
+    .orderBy(sql`array_position(${sql.val([...waIds])}::text[], wa_id)`)
     .executeTakeFirst();
+}
+
+/** The contacts of a workspace having any of the given wa_ids. */
+export function findContactsByWaIds(
+  db: DbOrTx,
+  workspaceId: string,
+  waIds: readonly string[],
+): Promise<ContactRow[]> {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('wa_id', 'in', [...waIds])
+    .execute();
 }
 
 /** Contacts of a workspace by id (for inlining them in conversation lists). */
@@ -46,26 +63,16 @@ export function findContactsByIds(
 }
 
 /**
- * A page of contacts, newest first (UUIDv7 ids are time-ordered), optionally filtered by search patterns
- * (ILIKE on name, profile name, E.164 phone, and wa_id digits). Fetches `limit` rows after `afterId`.
+ * A page of contacts, newest first (UUIDv7 ids are time-ordered), optionally searched on the stored search key
+ * (name and profile name by script and reading, wa_id digits; see `parseSearchQuery`). Fetches `limit` rows
+ * after `afterId`.
  */
 export function searchContacts(
   db: DbOrTx,
-  input: { workspaceId: string; search: ContactSearchPatterns | null; limit: number; afterId?: string },
+  input: { workspaceId: string; search: SearchQuery | null; limit: number; afterId?: string },
 ): Promise<ContactRow[]> {
   let q = db.selectFrom('contacts').selectAll().where('workspace_id', '=', input.workspaceId);
-  const search = input.search;
-  if (search) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('name', 'ilike', search.text),
-        eb('profile_name', 'ilike', search.text),
-        eb('phone_e164', 'ilike', search.text),
-        eb('wa_id', 'ilike', search.text),
-        ...search.digits.map((d) => eb('wa_id', 'like', d)),
-      ]),
-    );
-  }
+  if (input.search) q = q.where(matchesSearch('contacts.search_key', input.search));
   if (input.afterId) q = q.where('id', '<', input.afterId);
   return q.orderBy('id', 'desc').limit(input.limit).execute();
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  ContactDuplicatesSchema,
   ContactInputSchema,
   ContactListQuerySchema,
   ContactPageSchema,
@@ -16,6 +17,7 @@ import { requirePermission } from '../auth/principal.ts';
 import {
   createContact,
   deleteContact,
+  findDuplicateContacts,
   getContact,
   listContacts,
   updateContact,
@@ -60,6 +62,23 @@ export async function contactsRoutes(app: FastifyInstance, ctx: AppContext): Pro
       const p = requireAuth(req, reply);
       requirePermission(p, 'converse');
       return reply.code(201).send(await createContact(deps, p.workspaceId, req.body, p));
+    },
+  );
+
+  r.get(
+    '/api/v1/contacts/:id/duplicates',
+    {
+      schema: {
+        tags,
+        summary: 'Contacts that may be the same person (another form of the number, the same name reading)',
+        params: IdParamsSchema,
+        response: { 200: ContactDuplicatesSchema, ...errorResponses(404) },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requirePermission(p, 'read');
+      return findDuplicateContacts(deps, p.workspaceId, req.params.id);
     },
   );
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  ContactDuplicatesDto,
   ContactDto,
   ContactInputSchema,
   ContactListQuerySchema,
@@ -11,14 +12,17 @@ import type { ContactRow, Db } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
 import { findTagsOfContacts } from './contact-tags.repository.ts';
-import { contactSearchPatterns, mergeAttributes } from './contacts-search.rules.ts';
+import { mergeAttributes } from './contacts-search.rules.ts';
 import type { Principal } from '../auth/principal.ts';
 import { consentOrigin, recordConsentChange, type ConsentChange } from '../consent/consent.service.ts';
-import { parsePhone } from './contacts.rules.ts';
+import { anyOfQuery, keyHasPart, nameReadingKey, parseSearchQuery } from '../search/search-key.rules.ts';
+import { analyzerFor, contactSearchKeys } from '../search/search-keys.service.ts';
+import { normalizeWaId, parsePhone, timeZoneOfCountry, waIdVariants } from './contacts.rules.ts';
 import {
   deleteContactRow,
   findContact,
-  findContactByWaId,
+  findContactByWaIds,
+  findContactsByWaIds,
   insertContactIfNew,
   searchContacts,
   updateContactRow,
@@ -48,7 +52,7 @@ export function toContactDto(row: ContactRow, tags: string[] = []): ContactDto {
   };
 }
 
-/** A page of a workspace's contacts, newest first, optionally searched (see `contactSearchPatterns`). */
+/** A page of a workspace's contacts, newest first, optionally searched (see `parseSearchQuery`). */
 export async function listContacts(
   deps: ContactsDeps,
   workspaceId: string,
@@ -57,7 +61,7 @@ export async function listContacts(
   const after = query.cursor ? decodeCursor(query.cursor, IdKeySchema) : null;
   const rows = await searchContacts(deps.db, {
     workspaceId,
-    search: contactSearchPatterns(query.q),
+    search: parseSearchQuery(query.q),
     limit: query.limit + 1,
     ...(after ? { afterId: after.id } : {}),
   });
@@ -81,8 +85,9 @@ export async function getContact(deps: ContactsDeps, workspaceId: string, id: st
 }
 
 /**
- * Creates a contact from a phone number typed in any common format (parsed to E.164 and a wa_id). A contact
- * with the same wa_id already in the workspace is a `conflict` whose details carry its id.
+ * Creates a contact from a phone number typed in any common format (parsed to E.164 and a wa_id), with its
+ * country, time zone and search key. A contact with the same wa_id, or another WhatsApp form of the same number
+ * (`waIdVariants`), already in the workspace is a `conflict` whose details carry its id.
  */
 export async function createContact(
   deps: ContactsDeps,
@@ -100,8 +105,14 @@ export async function createContact(
       },
     );
   }
+  const variants = waIdVariants(phone.waId);
+  const sameNumber = await findContactByWaIds(deps.db, workspaceId, variants);
+  if (sameNumber) throw contactExists(phone.e164, sameNumber.id, sameNumber.wa_id);
   const now = deps.clock.now();
   const consent = input.consentState ?? 'unknown';
+  const [searchKey] = await contactSearchKeys([
+    { name: input.name ?? null, profileName: null, waId: phone.waId },
+  ]);
   const row = await deps.db.transaction().execute(async (tx) => {
     const inserted = await insertContactIfNew(tx, {
       id: newId(),
@@ -109,6 +120,8 @@ export async function createContact(
       wa_id: phone.waId,
       phone_e164: phone.e164,
       country: phone.country,
+      timezone: timeZoneOfCountry(phone.country),
+      search_key: searchKey ?? null,
       name: input.name ?? null,
       attributes: JSON.stringify(input.attributes ?? {}),
       consent_state: consent,
@@ -128,11 +141,12 @@ export async function createContact(
     return inserted;
   });
   if (row) return toContactDto(row);
-  const existing = await findContactByWaId(deps.db, workspaceId, phone.waId);
-  throw new AppError('conflict', `A contact with phone ${phone.e164} already exists`, {
-    existingId: existing?.id ?? null,
-    waId: phone.waId,
-  });
+  const existing = await findContactByWaIds(deps.db, workspaceId, variants);
+  throw contactExists(phone.e164, existing?.id ?? null, existing?.wa_id ?? phone.waId);
+}
+
+function contactExists(e164: string, existingId: string | null, waId: string): AppError {
+  return new AppError('conflict', `A contact with phone ${e164} already exists`, { existingId, waId });
 }
 
 /** The consent source and actor of a contacts API call (`system` when called without a principal). */
@@ -164,8 +178,16 @@ export async function updateContact(
         state: input.consentState,
         ...originOf(principal),
       });
+    const searchKey =
+      input.name !== undefined
+        ? (
+            await contactSearchKeys([
+              { name: input.name, profileName: current.profile_name, waId: current.wa_id },
+            ])
+          )[0]
+        : undefined;
     return updateContactRow(tx, workspaceId, id, {
-      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.name !== undefined ? { name: input.name, search_key: searchKey ?? null } : {}),
       ...(input.attributes !== undefined
         ? { attributes: JSON.stringify(mergeAttributes(current.attributes, input.attributes)) }
         : {}),
@@ -179,4 +201,53 @@ export async function updateContact(
 /** Deletes a contact with its conversations and messages (erasure on request). */
 export async function deleteContact(deps: ContactsDeps, workspaceId: string, id: string): Promise<void> {
   if ((await deleteContactRow(deps.db, workspaceId, id)) === 0) throw notFound('Contact');
+}
+
+/** At most this many duplicate suggestions are returned. */
+const MAX_DUPLICATES = 20;
+
+/**
+ * Contacts that may be the same person as contact `id`: another WhatsApp form of its number (`waIdVariants`;
+ * only left over from before contacts were found by every form), or the same normalized name reading
+ * (山田 太郎 and やまだ たろう and Yamada Taro: `nameReadingKey`), through the search index. Newest first.
+ */
+export async function findDuplicateContacts(
+  deps: ContactsDeps,
+  workspaceId: string,
+  id: string,
+): Promise<ContactDuplicatesDto> {
+  const row = await findContact(deps.db, workspaceId, id);
+  if (!row) throw notFound('Contact');
+  const analyzer = await analyzerFor([row.name, row.profile_name]);
+  const readings = [nameReadingKey(analyzer, row.name), nameReadingKey(analyzer, row.profile_name)].filter(
+    (r): r is string => r !== null,
+  );
+  const byNumber = await findContactsByWaIds(deps.db, workspaceId, waIdVariants(row.wa_id));
+  const byName =
+    readings.length > 0
+      ? await searchContacts(deps.db, {
+          workspaceId,
+          search: anyOfQuery(readings),
+          limit: MAX_DUPLICATES * 5,
+        })
+      : [];
+  const found = new Map<string, { row: ContactRow; reasons: Set<'same_number' | 'same_name_reading'> }>();
+  const add = (r: ContactRow, reason: 'same_number' | 'same_name_reading') => {
+    if (r.id === id) return;
+    const entry = found.get(r.id) ?? { row: r, reasons: new Set() };
+    entry.reasons.add(reason);
+    found.set(r.id, entry);
+  };
+  for (const r of byNumber) add(r, 'same_number');
+  for (const r of byName)
+    if (readings.some((reading) => keyHasPart(r.search_key, reading))) add(r, 'same_name_reading');
+  const entries = [...found.values()].sort((a, b) => (a.row.id < b.row.id ? 1 : -1)).slice(0, MAX_DUPLICATES);
+  const tags = await findTagsOfContacts(
+    deps.db,
+    workspaceId,
+    entries.map((e) => e.row.id),
+  );
+  return {
+    data: entries.map((e) => ({ contact: toContactDto(e.row, tags.get(e.row.id)), reasons: [...e.reasons] })),
+  };
 }

@@ -1,5 +1,6 @@
 import { sql, type Updateable } from 'kysely';
-import type { ContactSearchPatterns } from '../contacts/contacts-search.rules.ts';
+import type { SearchQuery } from '../search/search-key.rules.ts';
+import { matchesSearch } from '../search/search-match.repository.ts';
 import { CONVERSATION_SUMMARY_COLUMNS, type ConversationSummaryRow } from './conversation-events.rules.ts';
 import type {
   ConversationRow,
@@ -19,14 +20,19 @@ export interface ConversationFilters {
   /** Only conversations whose contact carries this tag. */
   tag?: string;
   contactId?: string;
-  /** Contact name/phone or message text matches (see `contactSearchPatterns`). */
-  search?: ContactSearchPatterns;
+  /** The contact's search key or a message's search text matches (see `parseSearchQuery`). */
+  search?: SearchQuery;
 }
 
 /**
  * A page of a workspace's conversations ordered by last message time then id, both descending (the order of
  * the `conversations_list_idx` index; PostgreSQL puts NULLs first in a descending order), strictly after the
  * keyset `after`.
+ *
+ * A search is two pages unioned, then ordered and cut again: conversations whose contact matches, and
+ * conversations having a matching message. Apart, each is a plain semi-join that the planner can run either way
+ * round — walk the list index and probe each conversation's messages when the word is common, or start from the
+ * search index when it is rare; an OR of both in one WHERE would force a per-row subplan.
  */
 export function listConversations(
   db: DbOrTx,
@@ -37,74 +43,92 @@ export function listConversations(
     after?: { at: Date | null; id: string };
   },
 ): Promise<ConversationRow[]> {
-  const { filters, after } = input;
-  let q = db.selectFrom('conversations').selectAll().where('workspace_id', '=', input.workspaceId);
-  if (filters.status) q = q.where('status', '=', filters.status);
-  if (filters.assigneeId === null) q = q.where('assignee_id', 'is', null);
-  else if (filters.assigneeId !== undefined) q = q.where('assignee_id', '=', filters.assigneeId);
-  if (filters.phoneNumberId) q = q.where('phone_number_id', '=', filters.phoneNumberId);
-  if (filters.unread !== undefined) q = q.where('unread_count', filters.unread ? '>' : '=', 0);
-  if (filters.teamId) q = q.where('team_id', '=', filters.teamId);
-  if (filters.contactId) q = q.where('contact_id', '=', filters.contactId);
-  if (filters.tag) {
-    const tag = filters.tag;
-    q = q.where('contact_id', 'in', (eb) =>
-      eb
-        .selectFrom('contact_tags')
-        .select('contact_tags.contact_id')
-        .where('contact_tags.workspace_id', '=', input.workspaceId)
-        .where('contact_tags.tag', '=', tag),
-    );
-  }
+  const { filters, after, workspaceId } = input;
+  const base = () => {
+    let q = db.selectFrom('conversations').where('conversations.workspace_id', '=', workspaceId);
+    if (filters.status) q = q.where('status', '=', filters.status);
+    if (filters.assigneeId === null) q = q.where('assignee_id', 'is', null);
+    else if (filters.assigneeId !== undefined) q = q.where('assignee_id', '=', filters.assigneeId);
+    if (filters.phoneNumberId) q = q.where('conversations.phone_number_id', '=', filters.phoneNumberId);
+    if (filters.unread !== undefined) q = q.where('unread_count', filters.unread ? '>' : '=', 0);
+    if (filters.teamId) q = q.where('team_id', '=', filters.teamId);
+    if (filters.contactId) q = q.where('conversations.contact_id', '=', filters.contactId);
+    if (filters.tag) {
+      const tag = filters.tag;
+      q = q.where('conversations.contact_id', 'in', (eb) =>
+        eb
+          .selectFrom('contact_tags')
+          .select('contact_tags.contact_id')
+          .where('contact_tags.workspace_id', '=', workspaceId)
+          .where('contact_tags.tag', '=', tag),
+      );
+    }
+    if (after) {
+      const { at, id } = after;
+      q = q.where((eb) =>
+        at === null
+          ? eb.or([
+              eb('last_message_at', 'is not', null),
+              eb.and([eb('last_message_at', 'is', null), eb('conversations.id', '<', id)]),
+            ])
+          : eb.or([
+              eb('last_message_at', '<', at),
+              eb.and([eb('last_message_at', '=', at), eb('conversations.id', '<', id)]),
+            ]),
+      );
+    }
+    return q;
+  };
   const search = filters.search;
-  if (search) {
-    q = q.where((eb) =>
-      eb.or([
-        eb(
-          'contact_id',
-          'in',
-          eb
-            .selectFrom('contacts')
-            .select('contacts.id')
-            .where('contacts.workspace_id', '=', input.workspaceId)
-            .where((c) =>
-              c.or([
-                c('contacts.name', 'ilike', search.text),
-                c('contacts.profile_name', 'ilike', search.text),
-                c('contacts.phone_e164', 'ilike', search.text),
-                ...search.digits.map((d) => c('contacts.wa_id', 'like', d)),
-              ]),
-            ),
-        ),
-        eb.exists(
-          eb
-            .selectFrom('messages')
-            .select(sql.lit(1).as('one'))
-            .whereRef('messages.conversation_id', '=', 'conversations.id')
-            .where(
-              sql<string>`coalesce(messages.content->'text'->>'body', messages.content->messages.type->>'caption', '')`,
-              'ilike',
-              search.text,
-            ),
-        ),
-      ]),
-    );
+  if (!search) {
+    return base()
+      .selectAll()
+      .orderBy('last_message_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(input.limit)
+      .execute();
   }
-  if (after) {
-    const { at, id } = after;
-    q = q.where((eb) =>
-      at === null
-        ? eb.or([
-            eb('last_message_at', 'is not', null),
-            eb.and([eb('last_message_at', 'is', null), eb('id', '<', id)]),
-          ])
-        : eb.or([
-            eb('last_message_at', '<', at),
-            eb.and([eb('last_message_at', '=', at), eb('id', '<', id)]),
-          ]),
-    );
-  }
-  return q.orderBy('last_message_at', 'desc').orderBy('id', 'desc').limit(input.limit).execute();
+  const byContact = base()
+    .select(['conversations.id'])
+    .where('conversations.contact_id', 'in', (eb) =>
+      eb
+        .selectFrom('contacts')
+        .select('contacts.id')
+        .where('contacts.workspace_id', '=', workspaceId)
+        .where(matchesSearch('contacts.search_key', search)),
+    )
+    .orderBy('last_message_at', 'desc')
+    .orderBy('conversations.id', 'desc')
+    .limit(input.limit);
+  const byMessage = base()
+    .select(['conversations.id'])
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('messages')
+          .select(sql.lit(1).as('one'))
+          .whereRef('messages.conversation_id', '=', 'conversations.id')
+          .where('messages.workspace_id', '=', workspaceId)
+          .where(matchesSearch('messages.search_text', search)),
+      ),
+    )
+    .orderBy('last_message_at', 'desc')
+    .orderBy('conversations.id', 'desc')
+    .limit(input.limit);
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom(byContact.as('by_contact'))
+        .select('by_contact.id')
+        .union(eb.selectFrom(byMessage.as('by_message')).select('by_message.id')),
+    )
+    .orderBy('last_message_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(input.limit)
+    .execute();
 }
 
 /** One conversation of a workspace; `forUpdate` locks it for a read-modify-write in the caller's transaction. */

@@ -11,7 +11,7 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { domainEvents } from '../../domain-events/listeners.catalog.ts';
 import { activityEvent, conversationChangeEvents, conversationEvent } from './conversation-events.rules.ts';
 import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
-import { contactSearchPatterns } from '../contacts/contacts-search.rules.ts';
+import { parseSearchQuery } from '../search/search-key.rules.ts';
 import { findContactsByIds } from '../contacts/contacts.repository.ts';
 import { toContactDto } from '../contacts/contacts.service.ts';
 import { isWindowOpen, windowExpiresAt } from '../messages/messages.rules.ts';
@@ -124,7 +124,7 @@ function filtersOf(actor: Actor, query: z.infer<typeof ConversationListQuerySche
         : query.assigneeId === 'none'
           ? null
           : query.assigneeId;
-  const search = contactSearchPatterns(query.q);
+  const search = parseSearchQuery(query.q);
   return {
     ...(query.status ? { status: query.status } : {}),
     ...(assigneeId !== undefined ? { assigneeId } : {}),

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Insertable } from 'kysely';
 import type { DbOrTx, MessageRow, MessagesTable } from '../../db/types.ts';
 import { SYNTHETIC_BASE, type SyntheticRange } from '../contacts/contacts-resolve.repository.ts';
+import { messageSearchTexts } from '../search/search-keys.service.ts';
 
 export function findMessage(db: DbOrTx, workspaceId: string, id: string): Promise<MessageRow | undefined> {
   return db
@@ -78,34 +79,48 @@ export async function insertInboundMessages(
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const col = <T>(fn: (m: InboundMessageRow) => T) => rows.map(fn);
+  const searchTexts = await messageSearchTexts(rows);
   const inserted = await sql<{ id: string }>`
     insert into messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type, content,
-      wamid, status, origin, occurred_at, created_at, media_status)
+      wamid, status, origin, occurred_at, created_at, media_status, search_text)
     select t.id, t.workspace_id, t.conversation_id, t.phone_number_id, t.contact_id, 'inbound', t.type, t.content::jsonb,
-      t.wamid, 'received', 'customer', t.occurred_at, ${now}::timestamptz, t.media_status
+      t.wamid, 'received', 'customer', t.occurred_at, ${now}::timestamptz, t.media_status, t.search_text
     from unnest(${col((m) => m.id)}::uuid[], ${col((m) => m.workspaceId)}::uuid[], ${col((m) => m.conversationId)}::uuid[],
       ${col((m) => m.phoneNumberId)}::uuid[], ${col((m) => m.contactId)}::uuid[], ${col((m) => m.type)}::text[],
       ${col((m) => JSON.stringify(m.content))}::text[], ${col((m) => m.wamid)}::text[],
-      ${col((m) => m.occurredAt)}::timestamptz[], ${col((m) => m.mediaStatus)}::text[])
-      as t(id, workspace_id, conversation_id, phone_number_id, contact_id, type, content, wamid, occurred_at, media_status)
+      ${col((m) => m.occurredAt)}::timestamptz[], ${col((m) => m.mediaStatus)}::text[], ${searchTexts}::text[])
+      as t(id, workspace_id, conversation_id, phone_number_id, contact_id, type, content, wamid, occurred_at, media_status,
+        search_text)
     on conflict (phone_number_id, wamid) where wamid is not null do nothing
     returning id`.execute(tx);
   return new Set(inserted.rows.map((r) => r.id));
 }
 
-/** Queues one outbound message (the row is the outbox). */
-export function insertOutboundMessage(db: DbOrTx, values: Insertable<MessagesTable>): Promise<MessageRow> {
-  return db.insertInto('messages').values(values).returningAll().executeTakeFirstOrThrow();
+/** Queues one outbound message (the row is the outbox), with its search text. */
+export async function insertOutboundMessage(
+  db: DbOrTx,
+  values: Insertable<MessagesTable>,
+): Promise<MessageRow> {
+  const content = JSON.parse(values.content) as Record<string, unknown>;
+  const [searchText] = await messageSearchTexts([{ type: values.type, content }]);
+  return db
+    .insertInto('messages')
+    .values({ ...values, search_text: searchText ?? '' })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
-/** Ten alternating customer/agent text messages per synthetic demo conversation of a range (benchmark data). */
+/**
+ * Ten alternating customer/agent text messages per synthetic demo conversation of a range (benchmark data), with
+ * the search text `messageSearchText` gives their Latin bodies ("Message m" → `message m`).
+ */
 export async function seedSyntheticMessages(tx: DbOrTx, r: SyntheticRange): Promise<void> {
   await sql`
-    insert into messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type, content, wamid,
-      status, origin, occurred_at, created_at)
+    insert into messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type, content,
+      search_text, wamid, status, origin, occurred_at, created_at)
     select gen_random_uuid(), cv.workspace_id, cv.id, cv.phone_number_id, cv.contact_id,
       case when m % 2 = 0 then 'outbound' else 'inbound' end, 'text',
-      jsonb_build_object('type', 'text', 'text', jsonb_build_object('body', 'Message ' || m)),
+      jsonb_build_object('type', 'text', 'text', jsonb_build_object('body', 'Message ' || m)), 'message ' || m,
       'wamid.LARGE' || replace(cv.id::text, '-', '') || m,
       case when m % 2 = 0 then 'read' else 'received' end,
       case when m % 2 = 0 then 'agent' else 'customer' end,
@@ -124,4 +139,25 @@ export async function setMediaStatus(
   status: 'stored' | 'failed',
 ): Promise<void> {
   await db.updateTable('messages').set({ media_status: status }).where('id', '=', messageId).execute();
+}
+
+/**
+ * Fills the search text of up to `limit` messages written before search texts existed (NULL), in one read and
+ * one set-based update. Returns how many were filled; 0 once nothing is left. Safe to run twice or concurrently
+ * (a row another run filled meanwhile gets the same value).
+ */
+export async function backfillMessageSearchTexts(db: DbOrTx, limit: number): Promise<number> {
+  const rows = await db
+    .selectFrom('messages')
+    .select(['id', 'type', 'content'])
+    .where('search_text', 'is', null)
+    .limit(limit)
+    .execute();
+  if (rows.length === 0) return 0;
+  const texts = await messageSearchTexts(rows);
+  await sql`
+    update messages m set search_text = t.search_text
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${texts}::text[]) as t(id, search_text)
+    where m.id = t.id and m.search_text is null`.execute(db);
+  return rows.length;
 }

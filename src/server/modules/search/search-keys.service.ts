@@ -1,0 +1,34 @@
+/**
+ * Search keys computed where rows are written: loads the Japanese analyzer (kuromoji, lazily, once per process)
+ * only when some text has kanji, then applies the pure rules of `search-key.rules.ts` to a whole batch.
+ */
+import { loadJapaneseAnalyzer } from '../automation/japanese-analyzer.service.ts';
+import type { Analyzer } from '../automation/reading.rules.ts';
+import {
+  contactSearchKey,
+  foldForSearch,
+  hasKanji,
+  messageSearchText,
+  messageTextOf,
+  type ContactKeyInput,
+} from './search-key.rules.ts';
+
+/** The analyzer when any of the texts needs it (has kanji), else null without loading the dictionary. */
+export async function analyzerFor(texts: ReadonlyArray<string | null | undefined>): Promise<Analyzer | null> {
+  return texts.some((t) => t && hasKanji(foldForSearch(t))) ? loadJapaneseAnalyzer() : null;
+}
+
+/** Search keys of contacts, in the order given. */
+export async function contactSearchKeys(inputs: readonly ContactKeyInput[]): Promise<string[]> {
+  const analyzer = await analyzerFor(inputs.flatMap((i) => [i.name, i.profileName]));
+  return inputs.map((i) => contactSearchKey(analyzer, i));
+}
+
+/** Search texts of messages (text body or caption), in the order given; '' for messages without text. */
+export async function messageSearchTexts(
+  messages: ReadonlyArray<{ type: string; content: Record<string, unknown> }>,
+): Promise<string[]> {
+  const texts = messages.map((m) => messageTextOf(m.type, m.content));
+  const analyzer = await analyzerFor(texts);
+  return texts.map((t) => messageSearchText(analyzer, t));
+}
