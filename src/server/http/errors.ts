@@ -8,6 +8,8 @@ import { isUniqueViolation } from '../db/errors.ts';
 export const ERROR_HTTP_STATUS = {
   validation_failed: 400,
   invalid_json: 400,
+  /** A contact attribute write that does not fit the workspace's attribute definitions (details.key names it). */
+  attribute_invalid: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   /** Accepting an invitation for an e-mail that already has an account: sign in as that account first. */

@@ -10,6 +10,7 @@ import { newId } from '../../../lib/ids.ts';
 import type { ContactRow, Db, DbOrTx } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
+import { assertAttributesValid } from './contact-attributes.service.ts';
 import { findTagsOfContacts } from './contact-tags.repository.ts';
 import { contactSearchPatterns, mergeAttributes, optedOutAt } from './contacts-search.rules.ts';
 import { normalizeWaId, parsePhone } from './contacts.rules.ts';
@@ -143,6 +144,7 @@ export async function createContact(
       },
     );
   }
+  await assertAttributesValid(deps.db, workspaceId, input.attributes);
   const now = deps.clock.now();
   const consent = input.consentState ?? 'unknown';
   const row = await insertContactIfNew(deps.db, {
@@ -176,6 +178,7 @@ export async function updateContact(
   id: string,
   input: z.infer<typeof ContactUpdateSchema>,
 ): Promise<ContactDto> {
+  await assertAttributesValid(deps.db, workspaceId, input.attributes);
   const row = await deps.db.transaction().execute(async (tx) => {
     const current = await findContact(tx, workspaceId, id, { forUpdate: true });
     if (!current) throw notFound('Contact');
