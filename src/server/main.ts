@@ -13,6 +13,7 @@ import { purgeJob, purgeSchedule } from './jobs/maintenance.jobs.ts';
 import { Scheduler } from './jobs/scheduler.service.ts';
 import { wakeSnoozedJob, wakeSnoozedSchedule } from './modules/conversations/conversations.jobs.ts';
 import { JobRunner } from './jobs/queue.ts';
+import { contactImportJob } from './modules/contacts/contact-imports.jobs.ts';
 import { SecretBox } from './lib/crypto.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { WorkLoop } from './lib/loop.ts';
@@ -204,6 +205,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   jobs.register(unread);
   jobs.register(wakeSnoozedJob({ db, clock }));
   jobs.register(purgeJob({ db, clock }));
+  jobs.register(contactImportJob({ db, clock }));
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.
   const scheduler = new Scheduler({ db, clock }, [wakeSnoozedSchedule, purgeSchedule]);
 

@@ -505,6 +505,8 @@ export interface ContactImportsTable {
   encoding: string | null;
   on_existing: 'update' | 'skip';
   mapping: ColumnType<Record<string, string> | null, string | null, string | null>;
+  /** Country of phone numbers written without a country code. */
+  country: string | null;
   bytes: ColumnType<string, number | string | undefined, number | string>;
   checkpoint_row: ColumnType<number, number | undefined, number>;
   rows: ColumnType<number, number | undefined, number>;

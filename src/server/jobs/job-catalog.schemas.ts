@@ -24,6 +24,8 @@ export const JOB_PAYLOADS = {
   'conversations.wake_snoozed': z.object({ scheduledFor: z.iso.datetime() }),
   /** Scheduled: purge what has outlived its use (sessions, journal rows, finished jobs, …). */
   'maintenance.purge': z.object({ scheduledFor: z.iso.datetime() }),
+  /** A CSV contact import's next slice of rows (`slice` 0 first; each slice enqueues the next). */
+  'contacts.import': z.object({ importId: z.uuid(), slice: z.number().int().min(0) }),
 } as const;
 
 /** The closed union of job names. */

@@ -9,6 +9,7 @@ CREATE TABLE contact_imports (
   encoding text,
   on_existing text NOT NULL CHECK (on_existing IN ('update', 'skip')),
   mapping jsonb,
+  country text,
   bytes bigint NOT NULL DEFAULT 0,
   checkpoint_row integer NOT NULL DEFAULT 0,
   rows integer NOT NULL DEFAULT 0,
