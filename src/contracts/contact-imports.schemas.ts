@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContactSchema, MessageSchema } from './api.schemas.ts';
 
 /** Encodings an import can be read in (`auto`: BOM, else UTF-8 when valid, else Shift_JIS). */
 export const ImportEncodingSchema = z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'shift_jis']);
@@ -71,4 +72,43 @@ export const ContactExportQuerySchema = z.object({
     .describe('utf-8 (with a BOM, so Excel opens it) or shift_jis (Japanese Excel)'),
   tag: z.string().min(1).max(50).optional().describe('Only contacts with this tag'),
   segmentId: z.uuid().optional().describe('Only contacts of this segment (not available yet: 400)'),
+});
+
+/** Everything Tsunagi holds about one contact (a data subject's access request). */
+export const ContactPrivacyExportSchema = z.object({
+  exportedAt: z.string(),
+  contact: ContactSchema,
+  notes: z.array(
+    z.object({
+      id: z.string(),
+      authorUserId: z.string().nullable(),
+      body: z.string(),
+      createdAt: z.string(),
+    }),
+  ),
+  events: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      occurredAt: z.string(),
+      properties: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  conversations: z.array(
+    z.object({
+      id: z.string(),
+      phoneNumberId: z.string(),
+      status: z.string(),
+      createdAt: z.string(),
+      lastMessageAt: z.string().nullable(),
+    }),
+  ),
+  messages: z.array(MessageSchema),
+});
+export type ContactPrivacyExportDto = z.infer<typeof ContactPrivacyExportSchema>;
+
+export const ContactErasedSchema = z.object({
+  erased: z.literal(true),
+  conversations: z.number(),
+  messages: z.number(),
 });

@@ -178,3 +178,18 @@ export async function findAttributeKeysInUse(db: DbOrTx, workspaceId: string): P
     where workspace_id = ${workspaceId}::uuid and attributes <> '{}'::jsonb order by 1`.execute(db);
   return res.rows.map((r) => r.key);
 }
+
+/** A contact's notes, oldest first (the contact's privacy export). */
+export function findNotesOfContact(
+  db: DbOrTx,
+  workspaceId: string,
+  contactId: string,
+): Promise<Array<{ id: string; author_user_id: string | null; body: string; created_at: Date }>> {
+  return db
+    .selectFrom('contact_notes')
+    .select(['id', 'author_user_id', 'body', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contactId)
+    .orderBy('created_at')
+    .execute();
+}
