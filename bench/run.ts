@@ -6,6 +6,7 @@
  * measurements: a missed target is reported, never a failure; only a crashed scenario sets a non-zero exit code.
  */
 import { runColdStart } from './cold-start.ts';
+import { runContactsImport } from './contacts-import.bench.ts';
 import { runInbound } from './inbound.ts';
 import { runOutbound } from './outbound.ts';
 import { writeResult, type ScenarioResult } from './lib/results.ts';
@@ -70,6 +71,20 @@ const EXTRA: Record<string, () => Promise<ScenarioResult>> = {
       graphLatencyMs: 150,
     }),
 };
+EXTRA['contacts-import-pg'] = () =>
+  runContactsImport({
+    scenario: 'contacts-import-pg',
+    rows: 1_000_000,
+    targetRowsPerSecond: 20_000,
+    targetPeakRssMiB: 300,
+  });
+EXTRA['contacts-import-pg-200k'] = () =>
+  runContactsImport({
+    scenario: 'contacts-import-pg-200k',
+    rows: 200_000,
+    targetRowsPerSecond: 20_000,
+    targetPeakRssMiB: 300,
+  });
 const SCENARIOS = { ...DEFAULT, ...EXTRA };
 
 async function main(): Promise<void> {
