@@ -6,6 +6,7 @@
  * measurements: a missed target is reported, never a failure; only a crashed scenario sets a non-zero exit code.
  */
 import { runColdStart } from './cold-start.ts';
+import { runContactsImport } from './contacts-import.bench.ts';
 import { runInbound } from './inbound.ts';
 import { runOutbound } from './outbound.ts';
 import { runSearch } from './search.bench.ts';
@@ -74,6 +75,20 @@ const EXTRA: Record<string, () => Promise<ScenarioResult>> = {
 // Contact and inbox search on the large demo (100k contacts, 1M messages); the seed takes minutes.
 EXTRA.search = () => runSearch({ scenario: 'search', kind: 'postgres', rounds: 20 });
 EXTRA['search-pglite'] = () => runSearch({ scenario: 'search-pglite', kind: 'pglite', rounds: 10 });
+EXTRA['contacts-import-pg'] = () =>
+  runContactsImport({
+    scenario: 'contacts-import-pg',
+    rows: 1_000_000,
+    targetRowsPerSecond: 20_000,
+    targetPeakRssMiB: 300,
+  });
+EXTRA['contacts-import-pg-200k'] = () =>
+  runContactsImport({
+    scenario: 'contacts-import-pg-200k',
+    rows: 200_000,
+    targetRowsPerSecond: 20_000,
+    targetPeakRssMiB: 300,
+  });
 const SCENARIOS = { ...DEFAULT, ...EXTRA };
 
 async function main(): Promise<void> {

@@ -269,7 +269,7 @@ export const SendHeadersSchema = z.looseObject({
 });
 
 const ERROR_MEANINGS = {
-  400: 'Invalid request (validation_failed, invalid_json, invalid_condition)',
+  400: 'Invalid request (validation_failed, invalid_json, invalid_condition, attribute_invalid)',
   401: 'Not authenticated (unauthenticated, invalid_credentials, sign_in_required)',
   403: 'Not allowed (forbidden, csrf_failed, wrong_current_password)',
   404: 'Not found in this workspace (not_found)',

@@ -14,6 +14,8 @@ import { Scheduler } from './jobs/scheduler.service.ts';
 import { wakeSnoozedJob, wakeSnoozedSchedule } from './modules/conversations/conversations.jobs.ts';
 import { searchBackfillJob, searchBackfillSchedule } from './modules/search/search-backfill.jobs.ts';
 import { JobRunner } from './jobs/queue.ts';
+import { contactImportJob } from './modules/contacts/contact-imports.jobs.ts';
+import { recordConsentChange } from './modules/consent/consent.service.ts';
 import { SecretBox } from './lib/crypto.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { WorkLoop } from './lib/loop.ts';
@@ -212,6 +214,25 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   jobs.register(syncTemplates);
   jobs.register(refreshTemplates);
   jobs.register(searchBackfillJob({ db }));
+  jobs.register(
+    contactImportJob({
+      db,
+      clock,
+      // A consent column in an import is a consent change like any other: history with source `import`.
+      onImportedConsent: async (tx, consents) => {
+        for (const c of consents)
+          await recordConsentChange(tx, clock, {
+            workspaceId: c.workspaceId,
+            contactId: c.contactId,
+            purpose: 'marketing',
+            state: c.state,
+            source: 'import',
+            actor: { type: 'system', id: null },
+            evidence: { importId: c.importId, row: c.row },
+          });
+      },
+    }),
+  );
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.
   const scheduler = new Scheduler({ db, clock }, [
     wakeSnoozedSchedule,

@@ -523,6 +523,10 @@ export interface Database {
   consent_events: ConsentEventsTable;
   consent_settings: ConsentSettingsTable;
   message_templates: MessageTemplatesTable;
+  contact_attribute_definitions: ContactAttributeDefinitionsTable;
+  contact_imports: ContactImportsTable;
+  contact_import_chunks: ContactImportChunksTable;
+  contact_import_errors: ContactImportErrorsTable;
 }
 
 /** A named condition over a workspace's contacts (written by modules/segments). */
@@ -552,3 +556,57 @@ export type PhoneNumberRow = Selectable<PhoneNumbersTable>;
 export type ActivityRow = Selectable<ConversationActivitiesTable>;
 export type TeamRow = Selectable<TeamsTable>;
 export type QuickReplyRow = Selectable<QuickRepliesTable>;
+
+/** The type of a defined contact attribute (see `contact-attributes.rules.ts`). */
+export type AttributeType = 'text' | 'number' | 'date' | 'boolean' | 'choice';
+
+export interface ContactAttributeDefinitionsTable {
+  id: string;
+  workspace_id: string;
+  key: string;
+  label: string;
+  type: AttributeType;
+  choices: ColumnType<string[], string | undefined, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export type AttributeDefinitionRow = Selectable<ContactAttributeDefinitionsTable>;
+
+export type ContactImportStatus = 'receiving' | 'queued' | 'running' | 'done' | 'failed';
+
+export interface ContactImportsTable {
+  id: string;
+  workspace_id: string;
+  status: ContactImportStatus;
+  encoding: string | null;
+  on_existing: 'update' | 'skip';
+  mapping: ColumnType<Record<string, string> | null, string | null, string | null>;
+  /** Country of phone numbers written without a country code. */
+  country: string | null;
+  bytes: ColumnType<string, number | string | undefined, number | string>;
+  checkpoint_row: ColumnType<number, number | undefined, number>;
+  rows: ColumnType<number, number | undefined, number>;
+  created: ColumnType<number, number | undefined, number>;
+  updated: ColumnType<number, number | undefined, number>;
+  skipped: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  error_message: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: NullableTimestamp;
+}
+export type ContactImportRow = Selectable<ContactImportsTable>;
+
+export interface ContactImportChunksTable {
+  import_id: string;
+  seq: number;
+  data: Buffer | Uint8Array;
+}
+
+export interface ContactImportErrorsTable {
+  import_id: string;
+  row: number;
+  col: string | null;
+  code: string;
+  message: string;
+}

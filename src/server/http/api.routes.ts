@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
 import { apiKeysRoutes } from '../modules/api-keys/api-keys.routes.ts';
 import { automationRoutes } from '../modules/automation/automation.routes.ts';
+import { contactAttributesRoutes } from '../modules/contacts/contact-attributes.routes.ts';
+import { contactImportsRoutes } from '../modules/contacts/contact-imports.routes.ts';
+import { contactsPrivacyRoutes } from '../modules/contacts/contacts-privacy.routes.ts';
 import { contactEventsRoutes } from '../modules/contacts/contact-events.routes.ts';
 import { contactTagsRoutes } from '../modules/contacts/contact-tags.routes.ts';
 import { contactsRoutes } from '../modules/contacts/contacts.routes.ts';
@@ -43,4 +46,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await apiKeysRoutes(app, ctx);
   await segmentsRoutes(app, ctx);
   await consentRoutes(app, ctx);
+  await contactAttributesRoutes(app, ctx);
+  await contactImportsRoutes(app, ctx);
+  await contactsPrivacyRoutes(app, ctx);
 }

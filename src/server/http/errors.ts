@@ -10,6 +10,8 @@ export const ERROR_HTTP_STATUS = {
   invalid_json: 400,
   /** A condition (segments) that does not parse; details carry the message and the 0-based character position. */
   invalid_condition: 400,
+  /** A contact attribute write that does not fit the workspace's attribute definitions (details.key names it). */
+  attribute_invalid: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   /** Accepting an invitation for an e-mail that already has an account: sign in as that account first. */

@@ -32,6 +32,8 @@ export const JOB_PAYLOADS = {
   'templates.refresh': z.object({ scheduledFor: z.iso.datetime() }),
   /** Scheduled: fill search keys of contacts and messages written before they existed. */
   'search.backfill': z.object({ scheduledFor: z.iso.datetime() }),
+  /** A CSV contact import's next slice of rows (`slice` 0 first; each slice enqueues the next). */
+  'contacts.import': z.object({ importId: z.uuid(), slice: z.number().int().min(0) }),
 } as const;
 
 /** The closed union of job names. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/types.ts';
 
 /** The tags of each given contact (sorted by name), for inlining them in contact and conversation DTOs. */
@@ -61,4 +62,19 @@ export function countTags(db: DbOrTx, workspaceId: string): Promise<Array<{ name
     .limit(1000)
     .execute()
     .then((rows) => rows.map((r) => ({ name: r.name, count: Number(r.count) })));
+}
+
+/** Adds many (contact, tag) pairs of a workspace in one statement; pairs present already are left alone. */
+export async function insertContactTags(
+  db: DbOrTx,
+  workspaceId: string,
+  at: Date,
+  pairs: ReadonlyArray<{ contactId: string; tag: string }>,
+): Promise<void> {
+  if (pairs.length === 0) return;
+  await sql`
+    insert into contact_tags (workspace_id, contact_id, tag, created_at)
+    select ${workspaceId}::uuid, t.contact_id, t.tag, ${at}::timestamptz
+    from unnest(${pairs.map((p) => p.contactId)}::uuid[], ${pairs.map((p) => p.tag)}::text[]) as t(contact_id, tag)
+    on conflict (contact_id, tag) do nothing`.execute(db);
 }

@@ -138,3 +138,89 @@ export async function setMarketingConsentMirror(
     .where('id', '=', id)
     .execute();
 }
+
+/** Fields an import writes on one contact (absent name/consent = leave as is; attributes are merged in). */
+export interface ImportedContactFields {
+  id: string;
+  name: string | null;
+  attributes: Record<string, unknown>;
+  consent: 'opted_in' | 'opted_out' | null;
+}
+
+/**
+ * Writes imported fields on many contacts of a workspace in one statement: name when given, attributes merged
+ * (`||`), consent when given (an opt-out records when; opting in clears it), as `updateContact` does for one.
+ */
+export async function applyImportedContactFields(
+  db: DbOrTx,
+  workspaceId: string,
+  now: Date,
+  rows: readonly ImportedContactFields[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    update contacts c set
+      name = coalesce(t.name, c.name),
+      attributes = c.attributes || t.attributes::jsonb,
+      consent_state = coalesce(t.consent, c.consent_state),
+      marketing_opted_out_at = case
+        when t.consent = 'opted_out' then coalesce(c.marketing_opted_out_at, ${now}::timestamptz)
+        when t.consent = 'opted_in' then null
+        else c.marketing_opted_out_at end,
+      updated_at = ${now}::timestamptz
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.name)}::text[],
+      ${rows.map((r) => JSON.stringify(r.attributes))}::text[], ${rows.map((r) => r.consent)}::text[])
+      as t(id, name, attributes, consent)
+    where c.workspace_id = ${workspaceId}::uuid and c.id = t.id`.execute(db);
+}
+
+/**
+ * A workspace's contacts in id order after `afterId` (keyset paging for exports), optionally only those with a
+ * tag. `limit` rows at most.
+ */
+export function pageContactsForExport(
+  db: DbOrTx,
+  input: { workspaceId: string; afterId: string | null; limit: number; tag?: string | undefined },
+): Promise<ContactRow[]> {
+  let q = db
+    .selectFrom('contacts')
+    .selectAll('contacts')
+    .where('contacts.workspace_id', '=', input.workspaceId);
+  if (input.afterId) q = q.where('contacts.id', '>', input.afterId);
+  if (input.tag !== undefined) {
+    const tag = input.tag;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('contact_tags')
+          .select('contact_tags.contact_id')
+          .whereRef('contact_tags.contact_id', '=', 'contacts.id')
+          .where('contact_tags.tag', '=', tag),
+      ),
+    );
+  }
+  return q.orderBy('contacts.id').limit(input.limit).execute();
+}
+
+/** Every attribute key used on a workspace's contacts (export columns for keys without a definition). */
+export async function findAttributeKeysInUse(db: DbOrTx, workspaceId: string): Promise<string[]> {
+  const res = await sql<{ key: string }>`
+    select distinct jsonb_object_keys(attributes) as key from contacts
+    where workspace_id = ${workspaceId}::uuid and attributes <> '{}'::jsonb order by 1`.execute(db);
+  return res.rows.map((r) => r.key);
+}
+
+/** A contact's notes, oldest first (the contact's privacy export). */
+export function findNotesOfContact(
+  db: DbOrTx,
+  workspaceId: string,
+  contactId: string,
+): Promise<Array<{ id: string; author_user_id: string | null; body: string; created_at: Date }>> {
+  return db
+    .selectFrom('contact_notes')
+    .select(['id', 'author_user_id', 'body', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contactId)
+    .orderBy('created_at')
+    .execute();
+}

@@ -11,13 +11,14 @@ import { newId } from '../../../lib/ids.ts';
 import type { ContactRow, Db } from '../../db/types.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
+import { assertAttributesValid } from './contact-attributes.service.ts';
 import { findTagsOfContacts } from './contact-tags.repository.ts';
 import { mergeAttributes } from './contacts-search.rules.ts';
 import type { Principal } from '../auth/principal.ts';
 import { consentOrigin, recordConsentChange, type ConsentChange } from '../consent/consent.service.ts';
 import { anyOfQuery, keyHasPart, nameReadingKey, parseSearchQuery } from '../search/search-key.rules.ts';
 import { analyzerFor, contactSearchKeys } from '../search/search-keys.service.ts';
-import { normalizeWaId, parsePhone, timeZoneOfCountry, waIdVariants } from './contacts.rules.ts';
+import { parsePhone, timeZoneOfCountry, waIdVariants } from './contacts.rules.ts';
 import {
   deleteContactRow,
   findContact,
@@ -108,6 +109,7 @@ export async function createContact(
   const variants = waIdVariants(phone.waId);
   const sameNumber = await findContactByWaIds(deps.db, workspaceId, variants);
   if (sameNumber) throw contactExists(phone.e164, sameNumber.id, sameNumber.wa_id);
+  await assertAttributesValid(deps.db, workspaceId, input.attributes);
   const now = deps.clock.now();
   const consent = input.consentState ?? 'unknown';
   const [searchKey] = await contactSearchKeys([
@@ -165,6 +167,7 @@ export async function updateContact(
   input: z.infer<typeof ContactUpdateSchema>,
   principal?: Principal,
 ): Promise<ContactDto> {
+  await assertAttributesValid(deps.db, workspaceId, input.attributes);
   const row = await deps.db.transaction().execute(async (tx) => {
     const current = await findContact(tx, workspaceId, id, { forUpdate: true });
     if (!current) throw notFound('Contact');

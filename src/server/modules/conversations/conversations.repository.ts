@@ -240,3 +240,35 @@ export function markConversationReadRow(
     .returningAll()
     .executeTakeFirst();
 }
+
+/** Every conversation with a contact, oldest first (the contact's privacy export). */
+export function listConversationsOfContact(
+  db: DbOrTx,
+  workspaceId: string,
+  contactId: string,
+): Promise<ConversationRow[]> {
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contactId)
+    .orderBy('created_at')
+    .execute();
+}
+
+/**
+ * Deletes every conversation with a contact (erasure; delete the messages first through the messages module);
+ * activities and automation rows go with them. Returns rows deleted.
+ */
+export async function deleteConversationsOfContact(
+  db: DbOrTx,
+  workspaceId: string,
+  contactId: string,
+): Promise<number> {
+  const res = await db
+    .deleteFrom('conversations')
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

@@ -161,3 +161,33 @@ export async function backfillMessageSearchTexts(db: DbOrTx, limit: number): Pro
     where m.id = t.id and m.search_text is null`.execute(db);
   return rows.length;
 }
+
+/** Every message with a contact, oldest first (the contact's privacy export). */
+export function listMessagesOfContact(
+  db: DbOrTx,
+  workspaceId: string,
+  contactId: string,
+): Promise<MessageRow[]> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contactId)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Deletes every message with a contact (erasure); status events and media rows go with them. Returns rows deleted. */
+export async function deleteMessagesOfContact(
+  db: DbOrTx,
+  workspaceId: string,
+  contactId: string,
+): Promise<number> {
+  const res = await db
+    .deleteFrom('messages')
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

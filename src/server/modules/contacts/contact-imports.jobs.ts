@@ -1,0 +1,301 @@
+import { Readable } from 'node:stream';
+import { parse, type Parser } from 'csv-parse';
+import iconv from 'iconv-lite';
+import type { Clock } from '../../../lib/clock.ts';
+import type { ContactImportRow, Db, DbOrTx } from '../../db/types.ts';
+import { enqueueJob, type JobDefinition } from '../../jobs/queue.ts';
+import { attributeSchemaOf } from './contact-attributes.service.ts';
+import {
+  ICONV_NAME,
+  foldBatch,
+  readRow,
+  resolveColumns,
+  type ImportEncoding,
+  type ImportRowError,
+  type ImportedRow,
+  type RowContext,
+} from './contact-imports.rules.ts';
+import {
+  countImportErrors,
+  deleteImportChunks,
+  findImportById,
+  findImportChunk,
+  insertImportErrors,
+  updateImport,
+} from './contact-imports.repository.ts';
+import { insertContactTags } from './contact-tags.repository.ts';
+import { contactKey, findOrCreateContacts } from './contacts-resolve.repository.ts';
+import { applyImportedContactFields } from './contacts.repository.ts';
+
+/** Rows written per transaction (one checkpoint each). */
+export const IMPORT_BATCH_ROWS = 2000;
+/** Rows one run of the job reads before handing over to a fresh job (other jobs get their turn; leases stay short). */
+export const IMPORT_SLICE_ROWS = 200_000;
+/** Row errors stored per import; later ones are counted in `failed` but not stored. */
+export const MAX_STORED_ERRORS = 10_000;
+/** Largest CSV record read (all its cells together); a larger one ends the import as `failed`. */
+export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A consent value an import set on a contact (source `import`). The consent module records these in its own
+ * tables through {@link ContactImportDeps.onImportedConsent}; until it is wired, the value is only written to
+ * `contacts.consent_state` as the contacts API does.
+ */
+export interface ImportedConsent {
+  workspaceId: string;
+  contactId: string;
+  state: 'opted_in' | 'opted_out';
+  source: 'import';
+  importId: string;
+  /** The row of the file that set it. */
+  row: number;
+}
+
+/** What the import job uses. */
+export interface ContactImportDeps {
+  db: Db;
+  clock: Clock;
+  /** Hook for the consent module, called in each batch's transaction (TODO: wire when consent lands). */
+  onImportedConsent?: (tx: DbOrTx, consents: ImportedConsent[]) => Promise<void>;
+  /** Overrides of the batch and slice sizes (tests). */
+  batchRows?: number;
+  sliceRows?: number;
+}
+
+/** The `contacts.import` job: one slice of an import per run (see {@link runImportSlice}). */
+export function contactImportJob(deps: ContactImportDeps): JobDefinition<'contacts.import'> {
+  return {
+    name: 'contacts.import',
+    maxAttempts: 5,
+    handle: async (payload) => runImportSlice(deps, payload.importId, payload.slice),
+  };
+}
+
+/** The records of an import's spooled bytes, decoded and parsed as they are read (one chunk in memory at a time). */
+function recordsOf(db: Db, imp: ContactImportRow): Parser {
+  const decoder = iconv.getDecoder(ICONV_NAME[(imp.encoding ?? 'utf-8') as ImportEncoding]);
+  async function* decoded(): AsyncGenerator<string> {
+    for (let seq = 0; ; seq++) {
+      const chunk = await findImportChunk(db, imp.id, seq);
+      if (!chunk) break;
+      const text = decoder.write(chunk);
+      if (text) yield text;
+    }
+    const rest = decoder.end();
+    if (rest) yield rest;
+  }
+  const source = Readable.from(decoded());
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    max_record_size: MAX_RECORD_BYTES,
+  });
+  source.on('error', (err) => parser.destroy(err));
+  return source.pipe(parser);
+}
+
+interface Counters {
+  rows: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+}
+
+/**
+ * Reads the next slice of an import: parses the spooled CSV from the start, passes over the rows already
+ * committed (`checkpoint_row`), then writes batches of rows, each in one transaction together with the counters,
+ * its row errors and the new checkpoint — a crash loses at most the batch in flight, and the rerun resumes after
+ * the last committed one. A batch whose checkpoint moved under it (a second runner) is abandoned. After
+ * `sliceRows` rows the slice enqueues the next one in its last batch's transaction.
+ */
+export async function runImportSlice(
+  deps: ContactImportDeps,
+  importId: string,
+  slice: number,
+): Promise<void> {
+  const imp = await findImportById(deps.db, importId);
+  if (!imp || (imp.status !== 'queued' && imp.status !== 'running')) return;
+  const batchRows = deps.batchRows ?? IMPORT_BATCH_ROWS;
+  const sliceRows = deps.sliceRows ?? IMPORT_SLICE_ROWS;
+  if (imp.status === 'queued') {
+    await updateImport(deps.db, imp.id, { status: 'running', updated_at: deps.clock.now() });
+  }
+  const counters: Counters = {
+    rows: imp.rows,
+    created: imp.created,
+    updated: imp.updated,
+    skipped: imp.skipped,
+    failed: imp.failed,
+  };
+  let checkpoint = imp.checkpoint_row;
+  let errorsStored = await countImportErrors(deps.db, imp.id);
+  const attributes = await attributeSchemaOf(deps.db, imp.workspace_id);
+  const parser = recordsOf(deps.db, imp);
+
+  let ctx: RowContext | null = null;
+  let record = 0;
+  let valid: ImportedRow[] = [];
+  let errors: ImportRowError[] = [];
+  let inBatch = 0;
+  let readThisSlice = 0;
+
+  const flush = async (last: 'more' | 'slice_end' | 'done') => {
+    const target = checkpoint + inBatch;
+    const storable = errors.slice(0, Math.max(0, MAX_STORED_ERRORS - errorsStored));
+    await deps.db.transaction().execute(async (tx) => {
+      const locked = await tx
+        .selectFrom('contact_imports')
+        .select('checkpoint_row')
+        .where('id', '=', imp.id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (locked?.checkpoint_row !== checkpoint)
+        throw new Error(`import ${imp.id}: checkpoint moved (another run)`);
+      const outcome = await writeRows(deps, tx, imp, valid);
+      counters.rows += inBatch;
+      counters.created += outcome.created;
+      counters.updated += outcome.updated;
+      counters.skipped += outcome.skipped;
+      counters.failed += inBatch - valid.length;
+      await insertImportErrors(tx, imp.id, storable);
+      const now = deps.clock.now();
+      await updateImport(tx, imp.id, {
+        ...counters,
+        checkpoint_row: target,
+        updated_at: now,
+        ...(last === 'done' ? { status: 'done', finished_at: now } : {}),
+      });
+      if (last === 'slice_end') {
+        await enqueueJob(
+          tx,
+          deps.clock,
+          'contacts.import',
+          { importId: imp.id, slice: slice + 1 },
+          { workspaceId: imp.workspace_id, dedupeKey: `${imp.id}:${slice + 1}` },
+        );
+      }
+      if (last === 'done') await deleteImportChunks(tx, imp.id);
+    });
+    errorsStored += storable.length;
+    checkpoint = target;
+    valid = [];
+    errors = [];
+    inBatch = 0;
+  };
+
+  try {
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      record++;
+      if (!ctx) {
+        const columns = resolveColumns(cells, imp.mapping);
+        if ('error' in columns) return await failImport(deps, imp.id, `The header has ${columns.error}`);
+        ctx = { ...columns, attributes, country: imp.country ?? undefined };
+        continue;
+      }
+      if (record - 1 <= imp.checkpoint_row) continue;
+      const read = readRow(cells, record, ctx);
+      if (read.ok) valid.push(read.value);
+      else errors.push(...read.errors);
+      inBatch++;
+      readThisSlice++;
+      if (readThisSlice >= sliceRows) {
+        await flush('slice_end');
+        parser.destroy();
+        return;
+      }
+      if (inBatch >= batchRows) await flush('more');
+    }
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('CSV_')) {
+      if (inBatch > 0) await flush('more');
+      return await failImport(
+        deps,
+        imp.id,
+        code === 'CSV_MAX_RECORD_SIZE'
+          ? `Row ${record + 1} is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`
+          : `The file is not valid CSV after row ${record}: ${(err as Error).message}`,
+      );
+    }
+    throw err;
+  }
+  if (!ctx) return await failImport(deps, imp.id, 'The file is empty');
+  await flush('done');
+}
+
+/** Ends an import as failed (whole-file problem), keeping what committed batches did; the spool is deleted. */
+async function failImport(deps: ContactImportDeps, importId: string, message: string): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const now = deps.clock.now();
+    await updateImport(tx, importId, {
+      status: 'failed',
+      error_message: message,
+      updated_at: now,
+      finished_at: now,
+    });
+    await deleteImportChunks(tx, importId);
+  });
+}
+
+/**
+ * Writes a batch's valid rows: one contact per phone through `findOrCreateContacts`, then the imported fields of
+ * the contacts to write (new ones, and existing ones when `onExisting` is `update`), their tags, and the consent
+ * hook — each one set-based statement.
+ */
+async function writeRows(
+  deps: ContactImportDeps,
+  tx: DbOrTx,
+  imp: ContactImportRow,
+  rows: ImportedRow[],
+): Promise<{ created: number; updated: number; skipped: number }> {
+  if (rows.length === 0) return { created: 0, updated: 0, skipped: 0 };
+  const ws = imp.workspace_id;
+  const now = deps.clock.now();
+  const { ids, created } = await findOrCreateContacts(
+    tx,
+    now,
+    rows.map((r) => ({ workspaceId: ws, waId: r.waId, e164: r.e164, country: r.country })),
+  );
+  const idOf = (waId: string) => ids.get(contactKey(ws, waId)) as string;
+  const createdWaIds = new Set(rows.filter((r) => created.has(idOf(r.waId))).map((r) => r.waId));
+  const { writes, outcomes } = foldBatch(rows, createdWaIds, imp.on_existing);
+  const list = [...writes.values()];
+  await applyImportedContactFields(
+    tx,
+    ws,
+    now,
+    list
+      .filter((w) => w.name !== null || w.consent !== null || Object.keys(w.attributes).length > 0)
+      .map((w) => ({ id: idOf(w.waId), name: w.name, attributes: w.attributes, consent: w.consent })),
+  );
+  await insertContactTags(
+    tx,
+    ws,
+    now,
+    list.flatMap((w) => w.tags.map((tag) => ({ contactId: idOf(w.waId), tag }))),
+  );
+  if (deps.onImportedConsent) {
+    const consents: ImportedConsent[] = [];
+    rows.forEach((r, i) => {
+      if (r.consent && outcomes[i] !== 'skipped') {
+        consents.push({
+          workspaceId: ws,
+          contactId: idOf(r.waId),
+          state: r.consent,
+          source: 'import',
+          importId: imp.id,
+          row: r.row,
+        });
+      }
+    });
+    if (consents.length > 0) await deps.onImportedConsent(tx, consents);
+  }
+  return {
+    created: outcomes.filter((o) => o === 'created').length,
+    updated: outcomes.filter((o) => o === 'updated').length,
+    skipped: outcomes.filter((o) => o === 'skipped').length,
+  };
+}
