@@ -24,6 +24,7 @@ import { mediaFetchJob } from './modules/media/media-fetch.jobs.ts';
 import { readReceiptJob } from './modules/conversations/read-receipts.jobs.ts';
 import { CompiledAutomationCache } from './modules/automation/automation-config.service.ts';
 import { automationJobs } from './modules/automation/automation.jobs.ts';
+import { analyticsJobs, analyticsRefreshSchedule } from './modules/analytics/analytics.jobs.ts';
 import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
 import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
 import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
@@ -204,8 +205,13 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   jobs.register(unread);
   jobs.register(wakeSnoozedJob({ db, clock }));
   jobs.register(purgeJob({ db, clock }));
+  for (const job of analyticsJobs({ db, clock })) jobs.register(job);
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.
-  const scheduler = new Scheduler({ db, clock }, [wakeSnoozedSchedule, purgeSchedule]);
+  const scheduler = new Scheduler({ db, clock }, [
+    wakeSnoozedSchedule,
+    purgeSchedule,
+    analyticsRefreshSchedule,
+  ]);
 
   const loops: WorkLoop[] = [];
   const unlisteners: Array<() => Promise<void>> = [];

@@ -16,6 +16,7 @@ import { phoneNumbersRoutes } from '../modules/phone-numbers/phone-numbers.route
 import { requireAuth } from './auth.ts';
 import { simulatorAccessRoutes } from './simulator-access.routes.ts';
 import type { AppContext } from './context.ts';
+import { analyticsRoutes } from '../modules/analytics/analytics.routes.ts';
 
 /** REST API v1 under /api/v1: each feature module registers its own routes here. */
 export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -39,4 +40,5 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await simulatorAccessRoutes(app, ctx);
   await auditRoutes(app, ctx);
   await apiKeysRoutes(app, ctx);
+  await analyticsRoutes(app, ctx);
 }

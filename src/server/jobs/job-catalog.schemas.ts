@@ -24,6 +24,10 @@ export const JOB_PAYLOADS = {
   'conversations.wake_snoozed': z.object({ scheduledFor: z.iso.datetime() }),
   /** Scheduled: purge what has outlived its use (sessions, journal rows, finished jobs, …). */
   'maintenance.purge': z.object({ scheduledFor: z.iso.datetime() }),
+  /** Analytics: mark the day bucket and conversation a message or conversation event touches as dirty. */
+  'analytics.touch': z.object({ messageId: z.uuid().optional(), conversationId: z.uuid().optional() }),
+  /** Scheduled: recompute the dirty analytics rollups of every workspace from facts. */
+  'analytics.refresh': z.object({ scheduledFor: z.iso.datetime() }),
 } as const;
 
 /** The closed union of job names. */

@@ -74,12 +74,13 @@ describe('service cases', () => {
     );
   });
 
-  it('starts no case for our messages alone, ignores a resolution without a case, and keeps an open case open', () => {
+  it('starts no case for our messages alone, ignores a resolution without a case and failed replies, and keeps an open case open', () => {
     const cases = cutCases(
       [
         ours('2026-12-01T00:00:00Z', 'campaign'),
         customer('2026-12-01T05:00:00Z'),
         ours('2026-12-01T05:01:00Z', 'campaign'),
+        { ...ours('2026-12-01T05:02:00Z', 'agent', 'u1'), failed: true },
       ],
       [at('2026-12-01T00:30:00Z')],
       null,

@@ -15,6 +15,8 @@ export interface TimelineMessage {
   origin: MessageOrigin;
   authorUserId: string | null;
   at: Date;
+  /** An outbound message that failed: never reached the customer, so it is no reply. */
+  failed?: boolean;
 }
 
 /** A service case with its durations in milliseconds (null: not happened yet). */
@@ -88,7 +90,7 @@ export function cutCases(
       }
       continue;
     }
-    if (!current) continue;
+    if (!current || m.failed) continue;
     if (m.origin === 'automation') {
       current.botReplies++;
       if (current.firstAnyResponseMs === null) {
