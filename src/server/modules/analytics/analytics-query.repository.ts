@@ -87,11 +87,19 @@ function caseFilters(s: RollupScope): RawBuilder<unknown> {
 /** How service figures are grouped. */
 export type CaseGrouping = 'all' | 'agent' | 'number';
 
+/** The breakdown of a GROUPING SETS row, and its key ('' for the whole). */
+const SET = sql`case when grouping(agent_id) = 0 then 'agent' when grouping(phone_number_id) = 0 then 'number'
+  else 'all' end as set`;
+const KEY = sql`case when grouping(agent_id) = 0 then agent_id::text
+  when grouping(phone_number_id) = 0 then phone_number_id::text else '' end as key`;
+
 const groupKey = (g: CaseGrouping) =>
   g === 'agent' ? sql`agent_id::text` : g === 'number' ? sql`phone_number_id::text` : sql`''`;
 
 /** Figures of the cases started in a range (first responses, turns, SLA), per group. */
 export interface StartedCohortRow {
+  /** Which breakdown the row belongs to (one query computes all three with GROUPING SETS). */
+  set: CaseGrouping;
   key: string | null;
   cases: number;
   reopened: number;
@@ -116,7 +124,7 @@ export interface StartedCohortRow {
 export async function startedCohort(
   db: DbOrTx,
   s: RollupScope,
-  opts: { grouping: CaseGrouping; business: boolean; slaBusiness: boolean; targetSeconds: number; now: Date },
+  opts: { business: boolean; slaBusiness: boolean; targetSeconds: number; now: Date },
 ): Promise<StartedCohortRow[]> {
   const fr = opts.business ? sql.ref('first_response_business_seconds') : sql.ref('first_response_seconds');
   const any = opts.business
@@ -127,7 +135,7 @@ export async function startedCohort(
     ? sql.ref('first_response_business_seconds')
     : sql.ref('first_response_seconds');
   const r = await sql<StartedCohortRow>`
-    select ${groupKey(opts.grouping)} as key, count(*)::int as cases, count(*) filter (where reopened)::int as reopened,
+    select ${SET}, ${KEY}, count(*)::int as cases, count(*) filter (where reopened)::int as reopened,
       count(${fr})::int as fr_count,
       percentile_cont(0.5) within group (order by ${fr}) as fr_median,
       percentile_cont(0.9) within group (order by ${fr}) as fr_p90,
@@ -142,21 +150,26 @@ export async function startedCohort(
       count(*) filter (where ${slaFr} is null)::int as unanswered
     from analytics_cases
     where workspace_id = ${s.workspaceId} and start_day between ${s.from}::date and ${s.to}::date ${caseFilters(s)}
-    group by 1`.execute(db);
+    group by grouping sets ((), (agent_id), (phone_number_id))`.execute(db);
   return r.rows;
 }
 
-/** Start instants of the unanswered cases started in the range (the business-hours SLA decides them in code). */
-export async function unansweredStarts(db: DbOrTx, s: RollupScope): Promise<Date[]> {
-  const r = await sql<{ started_at: Date }>`
-    select started_at from analytics_cases
+/** Start instants of the unanswered cases started in the range, per group (the business-hours SLA decides them). */
+export async function unansweredStarts(
+  db: DbOrTx,
+  s: RollupScope,
+  grouping: CaseGrouping,
+): Promise<Array<{ key: string | null; started_at: Date }>> {
+  const r = await sql<{ key: string | null; started_at: Date }>`
+    select ${groupKey(grouping)} as key, started_at from analytics_cases
     where workspace_id = ${s.workspaceId} and start_day between ${s.from}::date and ${s.to}::date ${caseFilters(s)}
       and first_response_seconds is null`.execute(db);
-  return r.rows.map((x) => x.started_at);
+  return r.rows;
 }
 
 /** Figures of the cases resolved in a range, per group. */
 export interface ResolvedCohortRow {
+  set: CaseGrouping;
   key: string | null;
   resolved: number;
   res_median: number | null;
@@ -168,17 +181,17 @@ export interface ResolvedCohortRow {
 export async function resolvedCohort(
   db: DbOrTx,
   s: RollupScope,
-  opts: { grouping: CaseGrouping; business: boolean },
+  opts: { business: boolean },
 ): Promise<ResolvedCohortRow[]> {
   const res = opts.business ? sql.ref('resolution_business_seconds') : sql.ref('resolution_seconds');
   const r = await sql<ResolvedCohortRow>`
-    select ${groupKey(opts.grouping)} as key, count(*)::int as resolved,
+    select ${SET}, ${KEY}, count(*)::int as resolved,
       percentile_cont(0.5) within group (order by ${res}) as res_median,
       percentile_cont(0.9) within group (order by ${res}) as res_p90,
       count(*) filter (where human_replies = 0 and bot_replies > 0)::int as automation_only
     from analytics_cases
     where workspace_id = ${s.workspaceId} and resolved_day between ${s.from}::date and ${s.to}::date ${caseFilters(s)}
-    group by 1`.execute(db);
+    group by grouping sets ((), (agent_id), (phone_number_id))`.execute(db);
   return r.rows;
 }
 

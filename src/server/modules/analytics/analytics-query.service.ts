@@ -222,29 +222,36 @@ function serviceFigures(
 }
 
 /**
- * The unanswered side of the SLA: in clock time from SQL; in business time each unanswered case's waiting time is
- * measured with the business hours (only the whole-range totals need it).
+ * The unanswered side of the SLA per group: in clock time from SQL; in business time each unanswered case's waiting
+ * time so far is measured with the business hours.
  */
 async function unansweredSla(
   deps: AnalyticsQueryDeps,
   s: RollupScope,
-  row: StartedCohortRow | undefined,
+  grouping: CaseGrouping,
+  rows: StartedCohortRow[],
   settings: AnalyticsSettings,
-): Promise<{ missed: number; pending: number }> {
-  if (!row || row.unanswered === 0) return { missed: 0, pending: 0 };
-  if (!settings.slaBusinessHours)
-    return { missed: row.unanswered_overdue, pending: row.unanswered - row.unanswered_overdue };
+): Promise<Map<string | null, { missed: number; pending: number }>> {
+  const out = new Map<string | null, { missed: number; pending: number }>();
+  if (!settings.slaBusinessHours) {
+    for (const r of rows)
+      out.set(r.key, { missed: r.unanswered_overdue, pending: r.unanswered - r.unanswered_overdue });
+    return out;
+  }
+  if (rows.every((r) => r.unanswered === 0)) return out;
   const hours = await workspaceBusinessHours(deps.db, s.workspaceId);
   const now = deps.clock.now();
   const targetMs = settings.firstResponseTargetSeconds * 1000;
-  let missed = 0;
-  let pending = 0;
-  for (const start of await unansweredStarts(deps.db, s)) {
-    if (slaVerdict(null, businessMs(hours, start, now), targetMs) === 'missed') missed++;
-    else pending++;
+  for (const u of await unansweredStarts(deps.db, s, grouping)) {
+    const acc = out.get(u.key) ?? { missed: 0, pending: 0 };
+    if (slaVerdict(null, businessMs(hours, u.started_at, now), targetMs) === 'missed') acc.missed++;
+    else acc.pending++;
+    out.set(u.key, acc);
   }
-  return { missed, pending };
+  return out;
 }
+
+const NONE = { missed: 0, pending: 0 };
 
 async function servicePeriod(
   deps: AnalyticsQueryDeps,
@@ -254,20 +261,33 @@ async function servicePeriod(
   settings: AnalyticsSettings,
 ) {
   const s = scope(workspaceId, p, q);
-  const opts = {
-    business: q.businessHours,
-    slaBusiness: settings.slaBusinessHours,
-    targetSeconds: settings.firstResponseTargetSeconds,
-    now: deps.clock.now(),
-  };
   const bounds = rangeBounds(p.from, p.to, p.timeZone);
-  const [[started], [resolved], flow, backlogStart, backlogEnd] = await Promise.all([
-    startedCohort(deps.db, s, { ...opts, grouping: 'all' }),
-    resolvedCohort(deps.db, s, { grouping: 'all', business: q.businessHours }),
+  const [started, resolved, flow, backlogStart, backlogEnd] = await Promise.all([
+    startedCohort(deps.db, s, {
+      business: q.businessHours,
+      slaBusiness: settings.slaBusinessHours,
+      targetSeconds: settings.firstResponseTargetSeconds,
+      now: deps.clock.now(),
+    }),
+    resolvedCohort(deps.db, s, { business: q.businessHours }),
     caseFlowByDay(deps.db, s),
     backlogAt(deps.db, s, bounds.start),
     backlogAt(deps.db, s, bounds.end),
   ]);
+  const figuresOf = async (set: CaseGrouping) => {
+    const st = started.filter((r) => r.set === set);
+    const rs = resolved.filter((r) => r.set === set);
+    const unanswered = await unansweredSla(deps, s, set, st, settings);
+    const keys = [...new Set([...st.map((r) => r.key), ...rs.map((r) => r.key)])];
+    return keys.map((key) => ({
+      key,
+      figures: serviceFigures(
+        st.find((r) => r.key === key),
+        rs.find((r) => r.key === key),
+        unanswered.get(key) ?? NONE,
+      ),
+    }));
+  };
   const byDay = new Map(flow.map((f) => [f.day, f]));
   let backlog = backlogStart;
   const series = datesOf(p.from, p.to).map((date) => {
@@ -275,51 +295,25 @@ async function servicePeriod(
     backlog += (f?.new_cases ?? 0) - (f?.resolved_cases ?? 0);
     return { date, newCases: f?.new_cases ?? 0, resolvedCases: f?.resolved_cases ?? 0, backlog };
   });
-  return {
-    range: p,
-    businessHours: q.businessHours,
-    totals: {
-      ...serviceFigures(started, resolved, await unansweredSla(deps, s, started, settings)),
-      backlogStart,
-      backlogEnd,
-    },
-    series,
-  };
-}
-
-async function breakdown(
-  deps: AnalyticsQueryDeps,
-  s: RollupScope,
-  grouping: CaseGrouping,
-  q: AnalyticsQuery,
-  settings: AnalyticsSettings,
-) {
-  const [started, resolved] = await Promise.all([
-    startedCohort(deps.db, s, {
-      grouping,
-      business: q.businessHours,
-      slaBusiness: settings.slaBusinessHours,
-      targetSeconds: settings.firstResponseTargetSeconds,
-      now: deps.clock.now(),
-    }),
-    resolvedCohort(deps.db, s, { grouping, business: q.businessHours }),
+  const [all, agents, numbers] = await Promise.all([
+    figuresOf('all'),
+    figuresOf('agent'),
+    figuresOf('number'),
   ]);
-  const keys = [...new Set([...started.map((r) => r.key), ...resolved.map((r) => r.key)])];
-  return keys.map((key) => {
-    const st = started.find((r) => r.key === key);
-    const pending =
-      settings.slaBusinessHours || !st
-        ? { missed: 0, pending: st?.unanswered ?? 0 }
-        : { missed: st.unanswered_overdue, pending: st.unanswered - st.unanswered_overdue };
-    return {
-      key,
-      figures: serviceFigures(
-        st,
-        resolved.find((r) => r.key === key),
-        pending,
-      ),
-    };
-  });
+  return {
+    period: {
+      range: p,
+      businessHours: q.businessHours,
+      totals: {
+        ...(all[0]?.figures ?? serviceFigures(undefined, undefined, NONE)),
+        backlogStart,
+        backlogEnd,
+      },
+      series,
+    },
+    agents,
+    numbers,
+  };
 }
 
 /** `GET /analytics/service`: volume, backlog, response and resolution times, automation share, SLA. */
@@ -330,27 +324,26 @@ export async function serviceAnalytics(
 ): Promise<ServiceAnalytics> {
   const p = await resolvePeriod(deps, workspaceId, q);
   const settings = await getSettings(deps.db, workspaceId);
-  const s = scope(workspaceId, p, q);
-  const [current, agents, numbers, previous] = await Promise.all([
+  const [current, previous] = await Promise.all([
     servicePeriod(deps, workspaceId, p, q, settings),
-    breakdown(deps, s, 'agent', q, settings),
-    breakdown(deps, s, 'number', q, settings),
     q.compare ? servicePeriod(deps, workspaceId, previousOf(p), q, settings) : null,
   ]);
   const names = await userNames(
     deps.db,
-    agents.map((a) => a.key).filter((k): k is string => !!k),
+    current.agents.map((a) => a.key).filter((k): k is string => !!k),
   );
   return {
-    ...current,
+    ...current.period,
     settings,
-    byAgent: agents.map((a) => ({
-      agentId: a.key,
+    byAgent: current.agents.map((a) => ({
+      agentId: a.key || null,
       name: a.key ? (names.get(a.key) ?? null) : null,
       ...a.figures,
     })),
-    byNumber: numbers.filter((n) => n.key).map((n) => ({ phoneNumberId: n.key as string, ...n.figures })),
-    previous,
+    byNumber: current.numbers
+      .filter((n) => n.key)
+      .map((n) => ({ phoneNumberId: n.key as string, ...n.figures })),
+    previous: previous?.period ?? null,
   };
 }
 
