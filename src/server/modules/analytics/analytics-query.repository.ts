@@ -87,11 +87,11 @@ function caseFilters(s: RollupScope): RawBuilder<unknown> {
 /** How service figures are grouped. */
 export type CaseGrouping = 'all' | 'agent' | 'number';
 
-/** The breakdown of a GROUPING SETS row, and its key ('' for the whole). */
-const SET = sql`case when grouping(agent_id) = 0 then 'agent' when grouping(phone_number_id) = 0 then 'number'
-  else 'all' end as set`;
-const KEY = sql`case when grouping(agent_id) = 0 then agent_id::text
-  when grouping(phone_number_id) = 0 then phone_number_id::text else '' end as key`;
+/**
+ * One breakdown per query: the three run in parallel on separate connections, which measured faster than one
+ * query with three GROUPING SETS (ordered-set aggregates sort each set's input again).
+ */
+const GROUP_BY = { all: sql`()`, agent: sql`agent_id`, number: sql`phone_number_id` } as const;
 
 const groupKey = (g: CaseGrouping) =>
   g === 'agent' ? sql`agent_id::text` : g === 'number' ? sql`phone_number_id::text` : sql`''`;
@@ -124,7 +124,7 @@ export interface StartedCohortRow {
 export async function startedCohort(
   db: DbOrTx,
   s: RollupScope,
-  opts: { business: boolean; slaBusiness: boolean; targetSeconds: number; now: Date },
+  opts: { set: CaseGrouping; business: boolean; slaBusiness: boolean; targetSeconds: number; now: Date },
 ): Promise<StartedCohortRow[]> {
   const fr = opts.business ? sql.ref('first_response_business_seconds') : sql.ref('first_response_seconds');
   const any = opts.business
@@ -135,7 +135,7 @@ export async function startedCohort(
     ? sql.ref('first_response_business_seconds')
     : sql.ref('first_response_seconds');
   const r = await sql<StartedCohortRow>`
-    select ${SET}, ${KEY}, count(*)::int as cases, count(*) filter (where reopened)::int as reopened,
+    select ${opts.set} as set, ${groupKey(opts.set)} as key, count(*)::int as cases, count(*) filter (where reopened)::int as reopened,
       count(${fr})::int as fr_count,
       percentile_cont(0.5) within group (order by ${fr}) as fr_median,
       percentile_cont(0.9) within group (order by ${fr}) as fr_p90,
@@ -150,7 +150,7 @@ export async function startedCohort(
       count(*) filter (where ${slaFr} is null)::int as unanswered
     from analytics_cases
     where workspace_id = ${s.workspaceId} and start_day between ${s.from}::date and ${s.to}::date ${caseFilters(s)}
-    group by grouping sets ((), (agent_id), (phone_number_id))`.execute(db);
+    group by ${GROUP_BY[opts.set]}`.execute(db);
   return r.rows;
 }
 
@@ -181,17 +181,17 @@ export interface ResolvedCohortRow {
 export async function resolvedCohort(
   db: DbOrTx,
   s: RollupScope,
-  opts: { business: boolean },
+  opts: { set: CaseGrouping; business: boolean },
 ): Promise<ResolvedCohortRow[]> {
   const res = opts.business ? sql.ref('resolution_business_seconds') : sql.ref('resolution_seconds');
   const r = await sql<ResolvedCohortRow>`
-    select ${SET}, ${KEY}, count(*)::int as resolved,
+    select ${opts.set} as set, ${groupKey(opts.set)} as key, count(*)::int as resolved,
       percentile_cont(0.5) within group (order by ${res}) as res_median,
       percentile_cont(0.9) within group (order by ${res}) as res_p90,
       count(*) filter (where human_replies = 0 and bot_replies > 0)::int as automation_only
     from analytics_cases
     where workspace_id = ${s.workspaceId} and resolved_day between ${s.from}::date and ${s.to}::date ${caseFilters(s)}
-    group by grouping sets ((), (agent_id), (phone_number_id))`.execute(db);
+    group by ${GROUP_BY[opts.set]}`.execute(db);
   return r.rows;
 }
 

@@ -252,6 +252,7 @@ async function unansweredSla(
 }
 
 const NONE = { missed: 0, pending: 0 };
+const SETS: CaseGrouping[] = ['all', 'agent', 'number'];
 
 async function servicePeriod(
   deps: AnalyticsQueryDeps,
@@ -263,13 +264,20 @@ async function servicePeriod(
   const s = scope(workspaceId, p, q);
   const bounds = rangeBounds(p.from, p.to, p.timeZone);
   const [started, resolved, flow, backlogStart, backlogEnd] = await Promise.all([
-    startedCohort(deps.db, s, {
-      business: q.businessHours,
-      slaBusiness: settings.slaBusinessHours,
-      targetSeconds: settings.firstResponseTargetSeconds,
-      now: deps.clock.now(),
-    }),
-    resolvedCohort(deps.db, s, { business: q.businessHours }),
+    Promise.all(
+      SETS.map((set) =>
+        startedCohort(deps.db, s, {
+          set,
+          business: q.businessHours,
+          slaBusiness: settings.slaBusinessHours,
+          targetSeconds: settings.firstResponseTargetSeconds,
+          now: deps.clock.now(),
+        }),
+      ),
+    ).then((rows) => rows.flat()),
+    Promise.all(SETS.map((set) => resolvedCohort(deps.db, s, { set, business: q.businessHours }))).then(
+      (rows) => rows.flat(),
+    ),
     caseFlowByDay(deps.db, s),
     backlogAt(deps.db, s, bounds.start),
     backlogAt(deps.db, s, bounds.end),
