@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAnalyticsCommands } from './analytics.commands.ts';
 import { registerKeysCommands } from './keys.commands.ts';
 import { registerDemoCommand, registerWorkspaceCommands } from './workspace.commands.ts';
 import { registerMigrateCommand, registerStartCommand } from './server.commands.ts';
@@ -23,6 +24,7 @@ registerDemoCommand(program);
 registerWebhookCommands(program);
 registerUsersCommands(program);
 registerKeysCommands(program);
+registerAnalyticsCommands(program);
 
 try {
   await program.parseAsync(process.argv);

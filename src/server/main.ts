@@ -29,6 +29,7 @@ import { CompiledAutomationCache } from './modules/automation/automation-config.
 import { automationJobs } from './modules/automation/automation.jobs.ts';
 import { consentKeywordJob } from './modules/consent/consent.jobs.ts';
 import { templatesJobs, templatesRefreshSchedule } from './modules/templates/templates.jobs.ts';
+import { analyticsJobs, analyticsRefreshSchedule } from './modules/analytics/analytics.jobs.ts';
 import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
 import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
 import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
@@ -233,12 +234,14 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
       },
     }),
   );
+  for (const job of analyticsJobs({ db, clock })) jobs.register(job);
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.
   const scheduler = new Scheduler({ db, clock }, [
     wakeSnoozedSchedule,
     purgeSchedule,
     templatesRefreshSchedule,
     searchBackfillSchedule,
+    analyticsRefreshSchedule,
   ]);
 
   const loops: WorkLoop[] = [];

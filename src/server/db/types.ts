@@ -484,6 +484,89 @@ export interface MessageTemplatesTable {
   synced_at: Timestamp;
 }
 
+/** Per-workspace analytics settings: the first-response target of the SLA and whether it counts business hours. */
+export interface AnalyticsSettingsTable {
+  workspace_id: string;
+  first_response_target_seconds: Generated<number>;
+  sla_business_hours: Generated<boolean>;
+  updated_at: Timestamp;
+}
+
+/** Rollup: outbound outcomes by local send day (a cohort) and inbound counts, per number. */
+export interface AnalyticsMessageDaysTable {
+  workspace_id: string;
+  day: ColumnType<string, string, string>;
+  phone_number_id: string;
+  sent: number;
+  delivered: number;
+  read: number;
+  failed: number;
+  replied: number;
+  inbound: number;
+}
+
+/** Rollup: failed outbound messages by Graph error code. */
+export interface AnalyticsFailureDaysTable {
+  workspace_id: string;
+  day: ColumnType<string, string, string>;
+  phone_number_id: string;
+  error_code: number | null;
+  failed: number;
+}
+
+/** Rollup: customer messages by local day and hour, per number. */
+export interface AnalyticsInboundHoursTable {
+  workspace_id: string;
+  day: ColumnType<string, string, string>;
+  hour: number;
+  phone_number_id: string;
+  inbound: number;
+}
+
+/** Rollup: service cases cut out of conversations (docs/metrics.md), durations in seconds. */
+export interface AnalyticsCasesTable {
+  workspace_id: string;
+  conversation_id: string;
+  seq: number;
+  phone_number_id: string;
+  reopened: boolean;
+  started_at: Timestamp;
+  start_day: ColumnType<string, string, string>;
+  agent_id: string | null;
+  first_response_seconds: number | null;
+  first_response_business_seconds: number | null;
+  first_any_response_seconds: number | null;
+  first_any_response_business_seconds: number | null;
+  turns: number;
+  answered_turns: number;
+  response_seconds_total: number;
+  response_business_seconds_total: number;
+  human_replies: number;
+  bot_replies: number;
+  resolved_at: NullableTimestamp;
+  resolved_day: ColumnType<string | null, string | null, string | null>;
+  resolution_seconds: number | null;
+  resolution_business_seconds: number | null;
+}
+
+/** Local days of a workspace whose rollups must be recomputed. */
+export interface AnalyticsDirtyDaysTable {
+  workspace_id: string;
+  day: ColumnType<string, string, string>;
+}
+
+/** Conversations whose service cases must be recomputed. */
+export interface AnalyticsDirtyConversationsTable {
+  workspace_id: string;
+  conversation_id: string;
+}
+
+/** Up to when the analytics refresh has scanned facts recorded without a domain event. */
+export interface AnalyticsWatermarksTable {
+  workspace_id: string;
+  scanned_until: Timestamp;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -527,6 +610,14 @@ export interface Database {
   contact_imports: ContactImportsTable;
   contact_import_chunks: ContactImportChunksTable;
   contact_import_errors: ContactImportErrorsTable;
+  analytics_settings: AnalyticsSettingsTable;
+  analytics_message_days: AnalyticsMessageDaysTable;
+  analytics_failure_days: AnalyticsFailureDaysTable;
+  analytics_inbound_hours: AnalyticsInboundHoursTable;
+  analytics_cases: AnalyticsCasesTable;
+  analytics_dirty_days: AnalyticsDirtyDaysTable;
+  analytics_dirty_conversations: AnalyticsDirtyConversationsTable;
+  analytics_watermarks: AnalyticsWatermarksTable;
 }
 
 /** A named condition over a workspace's contacts (written by modules/segments). */

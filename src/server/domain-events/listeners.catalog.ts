@@ -1,5 +1,6 @@
 import { automationInboundListener } from '../modules/automation/automation.listeners.ts';
 import { consentKeywordListener } from '../modules/consent/consent.listeners.ts';
+import { analyticsListener } from '../modules/analytics/analytics.listeners.ts';
 import { DomainEvents, type DomainEventListener } from './domain-events.service.ts';
 
 /**
@@ -9,6 +10,7 @@ import { DomainEvents, type DomainEventListener } from './domain-events.service.
 export const LISTENERS: readonly DomainEventListener[] = [
   automationInboundListener as DomainEventListener,
   consentKeywordListener as DomainEventListener,
+  analyticsListener as DomainEventListener,
 ];
 
 /** The domain events of this process, delivering to `LISTENERS`. */

@@ -21,6 +21,7 @@ import { simulatorAccessRoutes } from './simulator-access.routes.ts';
 import type { AppContext } from './context.ts';
 import { segmentsRoutes } from '../modules/segments/segments.routes.ts';
 import { consentRoutes } from '../modules/consent/consent.routes.ts';
+import { analyticsRoutes } from '../modules/analytics/analytics.routes.ts';
 
 /** REST API v1 under /api/v1: each feature module registers its own routes here. */
 export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -49,4 +50,5 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await contactAttributesRoutes(app, ctx);
   await contactImportsRoutes(app, ctx);
   await contactsPrivacyRoutes(app, ctx);
+  await analyticsRoutes(app, ctx);
 }

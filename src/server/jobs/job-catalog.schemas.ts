@@ -34,6 +34,10 @@ export const JOB_PAYLOADS = {
   'search.backfill': z.object({ scheduledFor: z.iso.datetime() }),
   /** A CSV contact import's next slice of rows (`slice` 0 first; each slice enqueues the next). */
   'contacts.import': z.object({ importId: z.uuid(), slice: z.number().int().min(0) }),
+  /** Analytics: mark the day bucket and conversation a message or conversation event touches as dirty. */
+  'analytics.touch': z.object({ messageId: z.uuid().optional(), conversationId: z.uuid().optional() }),
+  /** Scheduled: recompute the dirty analytics rollups of every workspace from facts. */
+  'analytics.refresh': z.object({ scheduledFor: z.iso.datetime() }),
 } as const;
 
 /** The closed union of job names. */

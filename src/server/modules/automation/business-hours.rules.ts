@@ -90,8 +90,8 @@ function intervalsOn(hours: BusinessHours, y: number, m: number, d: number): Int
   return hours.weekly[weekday];
 }
 
-/** Opening spans of one local date as instants; an overnight interval ends on the next date. */
-function spansOn(hours: BusinessHours, y: number, m: number, d: number): [number, number][] {
+/** Opening spans of one local date as instants (ms); an overnight interval ends on the next date. Analytics sums them. */
+export function spansOn(hours: BusinessHours, y: number, m: number, d: number): [number, number][] {
   return intervalsOn(hours, y, m, d).map((i) => {
     const open = toMinutes(i.open);
     let close = toMinutes(i.close);
@@ -103,7 +103,8 @@ function spansOn(hours: BusinessHours, y: number, m: number, d: number): [number
   });
 }
 
-function shiftDate(y: number, m: number, d: number, days: number): [number, number, number] {
+/** The calendar date `days` after (or before) y-m-d. */
+export function shiftDate(y: number, m: number, d: number, days: number): [number, number, number] {
   const t = new Date(Date.UTC(y, m - 1, d + days));
   return [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate()];
 }
