@@ -92,7 +92,7 @@ export function phoneNumberInfo(num: BusinessNumber, fields: string | undefined)
   const info: Record<string, unknown> = {
     verified_name: `Simulated ${num.displayPhoneNumber}`,
     display_phone_number: num.displayPhoneNumber,
-    quality_rating: 'GREEN',
+    quality_rating: num.qualityRating ?? 'GREEN',
     status: 'CONNECTED',
     code_verification_status: 'VERIFIED',
     throughput: { level: num.mps > 80 ? 'HIGH' : 'STANDARD' },

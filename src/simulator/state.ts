@@ -12,6 +12,8 @@ export interface BusinessNumber {
   mps: number;
   /** Unique recipients outside the window per rolling 24 h; undefined = unlimited. */
   messagingLimit?: number;
+  /** Quality rating `GET /{pnid}` reports (default GREEN); set by the control API's quality update. */
+  qualityRating?: 'GREEN' | 'YELLOW' | 'RED';
 }
 
 /** Input of {@link NumberRegistry.register}. */

@@ -13,6 +13,7 @@ import { teamsRoutes } from '../modules/teams/teams.routes.ts';
 import { usersRoutes } from '../modules/users/users.routes.ts';
 import { phoneNumbersGraphRoutes } from '../modules/phone-numbers/phone-numbers-graph.routes.ts';
 import { phoneNumbersRoutes } from '../modules/phone-numbers/phone-numbers.routes.ts';
+import { phoneNumbersSetupRoutes } from '../modules/phone-numbers/phone-numbers-setup.routes.ts';
 import { requireAuth } from './auth.ts';
 import { simulatorAccessRoutes } from './simulator-access.routes.ts';
 import type { AppContext } from './context.ts';
@@ -39,4 +40,5 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await simulatorAccessRoutes(app, ctx);
   await auditRoutes(app, ctx);
   await apiKeysRoutes(app, ctx);
+  await phoneNumbersSetupRoutes(app, ctx);
 }

@@ -11,6 +11,7 @@ import { parseRawWebhook, type WebhookItem } from '../whatsapp/webhook-parse.ts'
 import { applyInboundMessages } from './inbound-apply.ts';
 import { applyStatuses } from '../modules/messages/message-status.service.ts';
 import { workspacesOfPreference, workspacesOfWaba } from './waba-routing.ts';
+import { applyHealthWebhook } from '../modules/phone-numbers/phone-numbers-health.service.ts';
 import {
   deadLetterPayload,
   emptyRouted,
@@ -211,6 +212,18 @@ export class InboundIngestor {
           path: 'user_preferences',
           reason: 'user_preferences for an unknown WhatsApp Business Account',
           payload: p.value,
+        });
+    }
+    for (const h of routed.healthUpdates) {
+      const workspaceIds = await workspacesOfWaba(tx, h.wabaId);
+      const changed = await applyHealthWebhook(tx, clock, workspaceIds, { ...h, value: h.payload });
+      if (changed === 0)
+        deadLetters.push({
+          workspace_id: workspaceIds[0] ?? null,
+          webhook_event_id: h.webhookEventId,
+          path: h.path,
+          reason: h.reason,
+          payload: h.payload,
         });
     }
     for (const l of routed.wabaLetters) {
