@@ -392,6 +392,19 @@ export const InvitationSchema = z.object({
   url: z.string().describe('The one-time link to send to the invitee (shown once)'),
   expiresAt: z.string(),
 });
+/** A pending invitation (not accepted, not expired). Its link is not stored (only its hash): reissue to copy one. */
+export const PendingInvitationSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: RoleSchema,
+  invitedBy: z.string().nullable().describe('User id of who invited'),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export const PendingInvitationListSchema = z.object({ data: z.array(PendingInvitationSchema) });
+export type PendingInvitationDto = z.infer<typeof PendingInvitationSchema>;
+
 export const InvitationPreviewSchema = z.object({
   email: z.string(),
   workspaceName: z.string(),

@@ -14,6 +14,7 @@ import { usersRoutes } from '../modules/users/users.routes.ts';
 import { phoneNumbersGraphRoutes } from '../modules/phone-numbers/phone-numbers-graph.routes.ts';
 import { phoneNumbersRoutes } from '../modules/phone-numbers/phone-numbers.routes.ts';
 import { phoneNumbersSetupRoutes } from '../modules/phone-numbers/phone-numbers-setup.routes.ts';
+import { invitationsRoutes } from '../modules/users/invitations.routes.ts';
 import { requireAuth } from './auth.ts';
 import { simulatorAccessRoutes } from './simulator-access.routes.ts';
 import type { AppContext } from './context.ts';
@@ -41,4 +42,5 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await auditRoutes(app, ctx);
   await apiKeysRoutes(app, ctx);
   await phoneNumbersSetupRoutes(app, ctx);
+  await invitationsRoutes(app, ctx);
 }

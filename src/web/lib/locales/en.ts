@@ -393,6 +393,8 @@ export const en = {
         },
         invitation: {
           created: 'Invitation created',
+          link_reissued: 'Invitation link reissued',
+          revoked: 'Invitation revoked',
         },
         automation: {
           version_saved: 'Automation saved',

@@ -396,6 +396,8 @@ export const ja: Messages = {
         },
         invitation: {
           created: '招待作成',
+          link_reissued: '招待リンク再発行',
+          revoked: '招待取り消し',
         },
         automation: {
           version_saved: '自動化を保存',
