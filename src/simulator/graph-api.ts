@@ -97,7 +97,8 @@ export function phoneNumberInfo(num: BusinessNumber, fields: string | undefined)
     code_verification_status: 'VERIFIED',
     throughput: { level: num.mps > 80 ? 'HIGH' : 'STANDARD' },
     whatsapp_business_manager_messaging_limit:
-      num.messagingLimit === undefined ? 'TIER_UNLIMITED' : `TIER_${num.messagingLimit}`,
+      num.messagingTier ??
+      (num.messagingLimit === undefined ? 'TIER_UNLIMITED' : `TIER_${num.messagingLimit}`),
     id: num.phoneNumberId,
   };
   if (fields === undefined) return info;

@@ -177,6 +177,7 @@ export class Simulator {
     const num = this.core.numbers.get(phoneNumberId);
     if (!num) throw new ControlError('not_found', `phone number ${phoneNumberId} is not registered`);
     if (input.qualityRating !== undefined) num.qualityRating = input.qualityRating;
+    if (input.tier !== undefined) num.messagingTier = input.tier;
     this.core.queue.enqueue(phoneNumberQualityUpdate(this.core, num, input.event, input.tier));
     return num;
   }

@@ -95,7 +95,11 @@ describe('connecting a number: webhook settings, subscription, test message, hea
       .execute();
     expect(dead.filter((d) => d.reason.includes('phone_number_quality_update'))).toEqual([]);
     const reread = await s.api<PhoneNumberDto>('POST', `/api/v1/phone-numbers/${number.id}/health`);
-    expect(reread.body.qualityRating).toBe('RED');
+    expect(reread.body).toMatchObject({
+      qualityRating: 'RED',
+      messagingTier: 'TIER_1K',
+      qualityEvent: 'FLAGGED',
+    });
   });
 
   it('dead-letters a quality update for a number no workspace verified', async () => {
