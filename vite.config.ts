@@ -22,6 +22,12 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     rollupOptions: {
+      // A dependency's misplaced `@__PURE__` comment (zod's) is Rollup's note to that library, not something a
+      // newcomer's first build can act on: dropped instead of printed on `npm install` / first `npm start`.
+      onwarn(warning, warn) {
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules')) return;
+        warn(warning);
+      },
       input: {
         console: path.join(here, 'src/web/index.html'),
         simulator: path.join(here, 'src/web/simulator.html'),

@@ -49,8 +49,60 @@ export const PhoneNumberSchema = z.object({
   verifiedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Messaging limit tier as WhatsApp reports it (`TIER_1K`, `TIER_UNLIMITED`, …); null until read. */
+  messagingTier: z.string().nullable(),
+  /** Throughput level as WhatsApp reports it (`STANDARD`, `HIGH`); null until read. */
+  throughputLevel: z.string().nullable(),
+  /** The last `phone_number_quality_update` event (FLAGGED, UNFLAGGED, UPGRADE, DOWNGRADE, …). */
+  qualityEvent: z.string().nullable(),
+  /** The last `account_update` event of the number's WABA (ACCOUNT_RESTRICTION, …). */
+  accountEvent: z.string().nullable(),
+  /** When any of the health fields last changed. */
+  healthUpdatedAt: z.string().nullable(),
+  /** When this app last subscribed to the WABA's webhooks through Tsunagi; null if never. */
+  webhooksSubscribedAt: z.string().nullable(),
 });
 export type PhoneNumberDto = z.infer<typeof PhoneNumberSchema>;
+
+/**
+ * What to paste into Meta's app settings (WhatsApp → Configuration) so webhooks reach this Tsunagi: the callback
+ * URL and the verify token. `verifyToken` is null when `WHATSAPP_VERIFY_TOKEN` is not set (then Meta's check
+ * cannot pass); `appSecretConfigured` says whether webhook signatures can be checked.
+ */
+export const WhatsAppSetupSchema = z.object({
+  webhookUrl: z.string(),
+  verifyToken: z.string().nullable(),
+  appSecretConfigured: z.boolean(),
+  /** True when Tsunagi talks to its built-in simulator rather than Meta. */
+  simulator: z.boolean(),
+  /** False when the webhook URL is not https (Meta only calls https URLs). */
+  webhookUrlPublic: z.boolean(),
+});
+export type WhatsAppSetupDto = z.infer<typeof WhatsAppSetupSchema>;
+
+/** The outcome of subscribing this app to a number's WABA webhooks. */
+export const WebhookSubscriptionSchema = z.object({
+  subscribed: z.boolean(),
+  /** Names of the apps subscribed to the WABA, as the Graph API lists them. */
+  apps: z.array(z.string()),
+  number: PhoneNumberSchema,
+});
+export type WebhookSubscriptionDto = z.infer<typeof WebhookSubscriptionSchema>;
+
+/** A test message: Meta's approved `hello_world` template (or another approved template) to one phone number. */
+export const TestMessageInputSchema = z.object({
+  to: z.string().min(3).max(40).describe('Recipient phone number with country code, e.g. +819012345678'),
+  templateName: z.string().min(1).max(512).default('hello_world'),
+  languageCode: z.string().min(2).max(15).default('en_US'),
+});
+
+/** The queued test message: follow it like any message (`GET /api/v1/messages/{id}`). */
+export const TestMessageResultSchema = z.object({
+  messageId: z.string(),
+  conversationId: z.string(),
+  status: z.string(),
+});
+export type TestMessageResultDto = z.infer<typeof TestMessageResultSchema>;
 
 export const ContactSchema = z.object({
   id: z.string(),
@@ -355,6 +407,19 @@ export const InvitationSchema = z.object({
   url: z.string().describe('The one-time link to send to the invitee (shown once)'),
   expiresAt: z.string(),
 });
+/** A pending invitation (not accepted, not expired). Its link is not stored (only its hash): reissue to copy one. */
+export const PendingInvitationSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: RoleSchema,
+  invitedBy: z.string().nullable().describe('User id of who invited'),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export const PendingInvitationListSchema = z.object({ data: z.array(PendingInvitationSchema) });
+export type PendingInvitationDto = z.infer<typeof PendingInvitationSchema>;
+
 export const InvitationPreviewSchema = z.object({
   email: z.string(),
   workspaceName: z.string(),

@@ -18,6 +18,8 @@ export const AUDIT_ACTIONS = [
   'member.reactivated',
   'member.removed',
   'invitation.created',
+  'invitation.link_reissued',
+  'invitation.revoked',
   'automation.version_saved',
   'automation.rolled_back',
   'api_key.created',

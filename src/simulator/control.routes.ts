@@ -4,6 +4,7 @@ import { FakeClock } from '../lib/clock.ts';
 import {
   conversationsQuerySchema,
   numberBodySchema,
+  numberQualityBodySchema,
   readBodySchema,
   sentQuerySchema,
   streamQuerySchema,
@@ -85,6 +86,10 @@ export async function controlRoutes(
 
   app.post('/numbers', async (req) => publicNumber(sim.registerNumber(parse(numberBodySchema, req.body))));
   app.get('/numbers', async () => ({ numbers: sim.numbers().map(publicNumber) }));
+  app.post('/numbers/quality', async (req) => {
+    const { phoneNumberId, ...change } = parse(numberQualityBodySchema, req.body);
+    return publicNumber(sim.setNumberQuality(phoneNumberId, change));
+  });
 
   app.post('/inbound', async (req) => sim.inbound(req.body as Parameters<Simulator['inbound']>[0]));
 

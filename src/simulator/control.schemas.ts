@@ -139,6 +139,17 @@ export const templateStatusBodySchema = z.strictObject({
   status: z.enum(TEMPLATE_STATUSES),
 });
 
+/** `POST /numbers/quality`: a quality change of a number, reported by `phone_number_quality_update`. */
+export const numberQualityBodySchema = z.strictObject({
+  phoneNumberId: id,
+  event: z.string().regex(/^[A-Z_]{1,40}$/),
+  qualityRating: z.enum(['GREEN', 'YELLOW', 'RED']).optional(),
+  tier: z
+    .string()
+    .regex(/^TIER_[A-Z0-9_]{1,20}$/)
+    .optional(),
+});
+
 export const webhookBodySchema = z.strictObject({
   url: z.url(),
   /** When given, the simulator performs Meta's GET verification handshake against the URL first. */

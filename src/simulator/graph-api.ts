@@ -92,12 +92,13 @@ export function phoneNumberInfo(num: BusinessNumber, fields: string | undefined)
   const info: Record<string, unknown> = {
     verified_name: `Simulated ${num.displayPhoneNumber}`,
     display_phone_number: num.displayPhoneNumber,
-    quality_rating: 'GREEN',
+    quality_rating: num.qualityRating ?? 'GREEN',
     status: 'CONNECTED',
     code_verification_status: 'VERIFIED',
     throughput: { level: num.mps > 80 ? 'HIGH' : 'STANDARD' },
     whatsapp_business_manager_messaging_limit:
-      num.messagingLimit === undefined ? 'TIER_UNLIMITED' : `TIER_${num.messagingLimit}`,
+      num.messagingTier ??
+      (num.messagingLimit === undefined ? 'TIER_UNLIMITED' : `TIER_${num.messagingLimit}`),
     id: num.phoneNumberId,
   };
   if (fields === undefined) return info;

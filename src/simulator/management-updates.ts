@@ -60,3 +60,27 @@ export function templateStatusUpdate(core: SimulatorCore, wabaId: string, def: T
     },
   };
 }
+
+/**
+ * `phone_number_quality_update` (reference §3.7, §6.4): names the number by its display number (digits), with
+ * the event and the messaging limit tier in `max_daily_conversations_per_business`.
+ */
+export function phoneNumberQualityUpdate(
+  core: SimulatorCore,
+  num: BusinessNumber,
+  event: string,
+  tier: string | undefined,
+): WebhookUpdate {
+  return {
+    kind: 'field',
+    field: 'phone_number_quality_update',
+    wabaId: num.wabaId,
+    key: `quality:${num.phoneNumberId}`,
+    entryTime: Math.floor(core.clock.nowMs() / 1000),
+    value: {
+      display_phone_number: digitsOf(num.displayPhoneNumber),
+      event,
+      ...(tier === undefined ? {} : { max_daily_conversations_per_business: tier }),
+    },
+  };
+}

@@ -7,7 +7,11 @@ import type { Faults, FaultsInput } from './faults.ts';
 import { toConversationMessage } from './feed.ts';
 import type { ConversationMessage, FeedEvent } from './feed.ts';
 import { ControlError, receiveInbound } from './inbound.ts';
-import { templateStatusUpdate, userPreferencesUpdate } from './management-updates.ts';
+import {
+  phoneNumberQualityUpdate,
+  templateStatusUpdate,
+  userPreferencesUpdate,
+} from './management-updates.ts';
 import type { SentQuery, SentRecord, Violation } from './sent-log.ts';
 
 export type { ConversationMessage, FeedEvent } from './feed.ts';
@@ -160,6 +164,22 @@ export class Simulator {
     if (!def) throw new ControlError('not_found', `template ${name} (${language}) does not exist`);
     this.core.queue.enqueue(templateStatusUpdate(this.core, wabaId, def));
     return def;
+  }
+
+  /**
+   * Changes a number's quality as Meta would report it: `GET /{pnid}` answers the new rating, and a
+   * `phone_number_quality_update` webhook carries the event (FLAGGED, UPGRADE, …) and the messaging tier.
+   */
+  setNumberQuality(
+    phoneNumberId: string,
+    input: { event: string; qualityRating?: 'GREEN' | 'YELLOW' | 'RED'; tier?: string },
+  ): BusinessNumber {
+    const num = this.core.numbers.get(phoneNumberId);
+    if (!num) throw new ControlError('not_found', `phone number ${phoneNumberId} is not registered`);
+    if (input.qualityRating !== undefined) num.qualityRating = input.qualityRating;
+    if (input.tier !== undefined) num.messagingTier = input.tier;
+    this.core.queue.enqueue(phoneNumberQualityUpdate(this.core, num, input.event, input.tier));
+    return num;
   }
 
   setFaults(input: FaultsInput): Faults {

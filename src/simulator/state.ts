@@ -12,6 +12,10 @@ export interface BusinessNumber {
   mps: number;
   /** Unique recipients outside the window per rolling 24 h; undefined = unlimited. */
   messagingLimit?: number;
+  /** Quality rating `GET /{pnid}` reports (default GREEN); set by the control API's quality update. */
+  qualityRating?: 'GREEN' | 'YELLOW' | 'RED';
+  /** Messaging limit tier `GET /{pnid}` reports once a quality update set one (else derived from `messagingLimit`). */
+  messagingTier?: string;
 }
 
 /** Input of {@link NumberRegistry.register}. */

@@ -110,12 +110,29 @@ describe('WABA-level webhook routing', () => {
     expect(await consent(owner)).toBe('opted_out');
   });
 
-  it('dead-letters an account update for each verified workspace of the WABA', async () => {
+  it("stores an account update on the verified numbers of the WABA's workspaces, never on a typed-in one", async () => {
     await post({ field: 'account_update', value: { event: 'ACCOUNT_VIOLATION' } });
+    const events = await s.t.ctx.db
+      .selectFrom('phone_numbers')
+      .select(['workspace_id', 'account_event'])
+      .where('waba_id', '=', WABA)
+      .execute();
+    const eventOf = (workspaceId: string) =>
+      events.find((e) => e.workspace_id === workspaceId)?.account_event;
+    expect(eventOf(owner)).toBe('ACCOUNT_VIOLATION');
+    expect(eventOf(later)).toBe('ACCOUNT_VIOLATION');
+    expect(eventOf(stranger)).toBeNull();
+  });
+
+  it('dead-letters another WABA-level field for each verified workspace of the WABA', async () => {
+    await post({
+      field: 'business_capability_update',
+      value: { max_daily_conversation_per_phone_number: 1000 },
+    });
     const letters = await s.t.ctx.db
       .selectFrom('dead_letters')
       .select(['workspace_id', 'reason'])
-      .where('reason', '=', 'unhandled webhook field account_update')
+      .where('reason', '=', 'unhandled webhook field business_capability_update')
       .orderBy('created_at')
       .orderBy('id')
       .execute();

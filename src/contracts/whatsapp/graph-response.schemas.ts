@@ -90,6 +90,10 @@ export const PhoneNumberResponseSchema = z.looseObject({
   name_status: z.string().optional(),
   code_verification_status: z.string().optional(),
   throughput: z.looseObject({ level: z.string().optional() }).optional(),
+  /** The messaging limit tier (`TIER_1K`…), a string or an object carrying `current_limit`. */
+  whatsapp_business_manager_messaging_limit: z
+    .union([z.string(), z.looseObject({ current_limit: z.string().optional() })])
+    .optional(),
 });
 /** A phone number info response. */
 export type PhoneNumberResponse = z.infer<typeof PhoneNumberResponseSchema>;

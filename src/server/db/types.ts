@@ -135,6 +135,17 @@ export interface PhoneNumbersTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   deleted_at: NullableTimestamp;
+  /** Messaging limit tier as WhatsApp reports it (`TIER_1K`, `TIER_UNLIMITED`, …); null until read. */
+  messaging_tier: Generated<string | null>;
+  /** Throughput level (`STANDARD`, `HIGH`); null until read. */
+  throughput_level: Generated<string | null>;
+  /** Last `phone_number_quality_update` event (FLAGGED, UPGRADE, …). */
+  quality_event: Generated<string | null>;
+  /** Last `account_update` event of the number's WABA. */
+  account_event: Generated<string | null>;
+  health_updated_at: NullableTimestamp;
+  /** When this app was last subscribed to the WABA's webhooks. */
+  webhooks_subscribed_at: NullableTimestamp;
 }
 
 export interface ContactsTable {

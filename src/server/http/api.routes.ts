@@ -16,6 +16,8 @@ import { teamsRoutes } from '../modules/teams/teams.routes.ts';
 import { usersRoutes } from '../modules/users/users.routes.ts';
 import { phoneNumbersGraphRoutes } from '../modules/phone-numbers/phone-numbers-graph.routes.ts';
 import { phoneNumbersRoutes } from '../modules/phone-numbers/phone-numbers.routes.ts';
+import { phoneNumbersSetupRoutes } from '../modules/phone-numbers/phone-numbers-setup.routes.ts';
+import { invitationsRoutes } from '../modules/users/invitations.routes.ts';
 import { requireAuth } from './auth.ts';
 import { simulatorAccessRoutes } from './simulator-access.routes.ts';
 import type { AppContext } from './context.ts';
@@ -51,4 +53,6 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await contactImportsRoutes(app, ctx);
   await contactsPrivacyRoutes(app, ctx);
   await analyticsRoutes(app, ctx);
+  await phoneNumbersSetupRoutes(app, ctx);
+  await invitationsRoutes(app, ctx);
 }

@@ -48,6 +48,8 @@ const APP_PATHS = [
   '/inbox/*',
   '/settings',
   '/settings/*',
+  '/contacts',
+  '/contacts/*',
   '/invite/*',
   '/reset-password/*',
 ];

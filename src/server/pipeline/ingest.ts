@@ -12,6 +12,7 @@ import { parseRawWebhook, type WebhookItem } from '../whatsapp/webhook-parse.ts'
 import { applyInboundMessages } from './inbound-apply.ts';
 import { applyStatuses } from '../modules/messages/message-status.service.ts';
 import { workspacesOfPreference, workspacesOfWaba } from './waba-routing.ts';
+import { applyHealthWebhook } from '../modules/phone-numbers/phone-numbers-health.service.ts';
 import {
   deadLetterPayload,
   emptyRouted,
@@ -229,6 +230,18 @@ export class InboundIngestor {
               ? 'template update for an unknown WhatsApp Business Account'
               : 'template update of an unexpected shape',
           payload: t.value,
+        });
+    }
+    for (const h of routed.healthUpdates) {
+      const workspaceIds = await workspacesOfWaba(tx, h.wabaId);
+      const changed = await applyHealthWebhook(tx, clock, workspaceIds, { ...h, value: h.payload });
+      if (changed === 0)
+        deadLetters.push({
+          workspace_id: workspaceIds[0] ?? null,
+          webhook_event_id: h.webhookEventId,
+          path: h.path,
+          reason: h.reason,
+          payload: h.payload,
         });
     }
     for (const l of routed.wabaLetters) {

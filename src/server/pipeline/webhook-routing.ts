@@ -5,6 +5,10 @@ import type { InboundItem } from './inbound-apply.ts';
 import type { StatusItem } from '../modules/messages/message-status.service.ts';
 import { webhookStatusToMessageStatus } from '../modules/messages/message-status.rules.ts';
 import { isTemplateWebhookField } from '../modules/templates/templates.rules.ts';
+import {
+  isHealthWebhookField,
+  type HealthWebhookField,
+} from '../modules/phone-numbers/phone-numbers-health.service.ts';
 
 /** An item that could not be applied, with the reason; stored in `dead_letters`. */
 export interface DeadLetter {
@@ -43,18 +47,35 @@ export interface TemplateUpdate {
   value: unknown;
 }
 
+/**
+ * A number's health update (`phone_number_quality_update`, `account_update`): stored on the WABA's verified
+ * numbers in the workspaces it belongs to (see `waba-routing.ts`); dead-lettered when none matches.
+ */
+export interface HealthUpdate extends WabaLetter {
+  field: HealthWebhookField;
+}
+
 /** Parsed webhook items sorted by what applies them. */
 export interface RoutedItems {
   inbound: InboundItem[];
   statuses: StatusItem[];
   preferences: PreferenceChange[];
   templates: TemplateUpdate[];
+  healthUpdates: HealthUpdate[];
   wabaLetters: WabaLetter[];
   deadLetters: DeadLetter[];
 }
 
 export function emptyRouted(): RoutedItems {
-  return { inbound: [], statuses: [], preferences: [], templates: [], wabaLetters: [], deadLetters: [] };
+  return {
+    inbound: [],
+    statuses: [],
+    preferences: [],
+    templates: [],
+    healthUpdates: [],
+    wabaLetters: [],
+    deadLetters: [],
+  };
 }
 
 /** `value.metadata.phone_number_id` of a field update, when there is one. */
@@ -154,6 +175,17 @@ export function routeItem(
           wabaId: item.wabaId,
           path: `item[${index}]`,
           value: item.value,
+        });
+        return;
+      }
+      if (item.wabaId && isHealthWebhookField(item.field)) {
+        out.healthUpdates.push({
+          webhookEventId: eventId,
+          wabaId: item.wabaId,
+          field: item.field,
+          path: `item[${index}]`,
+          reason: `${item.field} for no verified number of WABA ${item.wabaId}`,
+          payload: item.value,
         });
         return;
       }

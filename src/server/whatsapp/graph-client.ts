@@ -66,7 +66,8 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 const DEFAULT_MAX_MEDIA_BYTES = 101 * 1024 * 1024;
 /** Fields asked for by {@link GraphClient.getPhoneNumber} (all exist from v16.0 on). */
 const PHONE_FIELDS =
-  'id,display_phone_number,verified_name,quality_rating,status,name_status,code_verification_status,throughput';
+  'id,display_phone_number,verified_name,quality_rating,status,name_status,code_verification_status,throughput,' +
+  'whatsapp_business_manager_messaging_limit';
 const TEMPLATE_FIELDS =
   'id,name,status,category,sub_category,language,parameter_format,components,quality_score,rejected_reason';
 

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { InboxPage } from '../features/inbox/InboxPage.tsx';
 import { useRealtime } from '../features/realtime/useRealtime.ts';
 import { SettingsPage } from '../features/settings/SettingsPage.tsx';
+import { ContactsPage } from '../features/contacts/ContactsPage.tsx';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { ShortcutsDialog } from '../components/ShortcutsDialog.tsx';
 import { api } from '../lib/api.ts';
@@ -66,6 +67,7 @@ export function AppShell({ session }: { session: Session }) {
   // Automation lives under /settings/ (a path the server already serves the console for).
   const automation = matchPath('/settings/automation/*', pathname);
   const settings = !automation && matchPath('/settings/*', pathname);
+  const contacts = matchPath('/contacts', pathname) ?? matchPath('/contacts/*', pathname);
   const admin = isAdmin(session.role);
   const viewLink = (v: string) => `/inbox?view=${v}`;
 
@@ -87,8 +89,8 @@ export function AppShell({ session }: { session: Session }) {
             <Link
               key={v}
               href={viewLink(v)}
-              className={`rail-item ${!settings && !automation && view === v ? 'active' : ''}`}
-              aria-current={!settings && !automation && view === v ? 'page' : undefined}
+              className={`rail-item ${!settings && !automation && !contacts && view === v ? 'active' : ''}`}
+              aria-current={!settings && !automation && !contacts && view === v ? 'page' : undefined}
             >
               <span aria-hidden="true">{v === 'mine' ? '◉' : v === 'unassigned' ? '○' : '☰'}</span>
               <span className="rail-label">{t(`nav.${v}`)}</span>
@@ -97,6 +99,14 @@ export function AppShell({ session }: { session: Session }) {
           ))}
         </div>
         <div className="rail-group">
+          <Link
+            href="/contacts"
+            className={`rail-item ${contacts ? 'active' : ''}`}
+            aria-current={contacts ? 'page' : undefined}
+          >
+            <span aria-hidden="true">👤</span>
+            <span className="rail-label">{t('nav.contacts')}</span>
+          </Link>
           <Link
             href="/settings/automation/overview"
             className={`rail-item ${automation ? 'active' : ''}`}
@@ -201,6 +211,8 @@ export function AppShell({ session }: { session: Session }) {
           <Suspense fallback={<div className="list-status">{t('app.loading')}</div>}>
             <AutomationPage tab={pathname.split('/')[3] ?? 'overview'} />
           </Suspense>
+        ) : contacts ? (
+          <ContactsPage contactId={pathname.split('/')[2] || null} />
         ) : settings ? (
           <SettingsPage section={pathname.split('/')[2] ?? 'numbers'} />
         ) : (

@@ -16,6 +16,10 @@ import type {
   ConnectionTestSchema,
   BusinessProfileSchema,
   MediaUploadSchema,
+  PendingInvitationSchema,
+  TestMessageResultSchema,
+  WebhookSubscriptionSchema,
+  WhatsAppSetupSchema,
 } from '../../contracts/api.schemas.ts';
 import type {
   ConversationEventDataSchema,
@@ -42,6 +46,10 @@ export type InvitationPreview = z.infer<typeof InvitationPreviewSchema>;
 export type ConnectionTest = z.infer<typeof ConnectionTestSchema>;
 export type BusinessProfile = z.infer<typeof BusinessProfileSchema>;
 export type MediaUpload = z.infer<typeof MediaUploadSchema>;
+export type WhatsAppSetup = z.infer<typeof WhatsAppSetupSchema>;
+export type WebhookSubscription = z.infer<typeof WebhookSubscriptionSchema>;
+export type TestMessageResult = z.infer<typeof TestMessageResultSchema>;
+export type PendingInvitation = z.infer<typeof PendingInvitationSchema>;
 export type Role = User['role'];
 export type ConversationStatus = Conversation['status'];
 export type Priority = Conversation['priority'];

@@ -29,7 +29,8 @@ export interface NumberGraphDeps {
   secrets: SecretBox;
 }
 
-async function numberWithCredentials(
+/** A number of the workspace with its decrypted credentials; `not_found` when it is not there. */
+export async function numberWithCredentials(
   deps: NumberGraphDeps,
   workspaceId: string,
   id: string,
@@ -43,7 +44,7 @@ async function numberWithCredentials(
 }
 
 /** Runs a Graph call; a Graph failure becomes `whatsapp_error` (502) carrying Meta's code and explanation. */
-async function viaGraph<T>(call: () => Promise<T>): Promise<T> {
+export async function viaGraph<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {

@@ -174,5 +174,11 @@ export function toPhoneNumberDto(row: PhoneNumberRow): PhoneNumberDto {
     verifiedAt: row.verified_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    messagingTier: row.messaging_tier,
+    throughputLevel: row.throughput_level,
+    qualityEvent: row.quality_event,
+    accountEvent: row.account_event,
+    healthUpdatedAt: row.health_updated_at?.toISOString() ?? null,
+    webhooksSubscribedAt: row.webhooks_subscribed_at?.toISOString() ?? null,
   };
 }

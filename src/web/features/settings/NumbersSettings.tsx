@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api.ts';
 import { keys, usePhoneNumbers } from '../../lib/queries.ts';
 import type { ConnectionTest, PhoneNumber } from '../../lib/types.ts';
+import { NumberConnect } from './NumberConnect.tsx';
+import { NumberHealth } from './NumberHealth.tsx';
 
 interface Draft {
   phoneNumberId: string;
@@ -22,7 +24,10 @@ const EMPTY: Draft = {
   mps: '80',
 };
 
-/** Phone numbers: list, add, edit (token never shown), and "test connection" against the Cloud API. */
+/**
+ * Phone numbers: list with their health, connect one step by step (see {@link NumberConnect}), edit (token
+ * never shown), and "test connection" against the Cloud API.
+ */
 export function NumbersSettings() {
   const { t } = useTranslation();
   const qc = useQueryClient();
@@ -31,6 +36,7 @@ export function NumbersSettings() {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [error, setError] = useState<string | null>(null);
   const [tests, setTests] = useState<Record<string, string>>({});
+  const [connecting, setConnecting] = useState<PhoneNumber | 'new' | null>(null);
 
   const start = (n: PhoneNumber | 'new') => {
     setEditing(n);
@@ -111,6 +117,7 @@ export function NumbersSettings() {
             <th>{t('settings.numbers.display')}</th>
             <th>{t('settings.numbers.phoneNumberId')}</th>
             <th>{t('settings.numbers.status')}</th>
+            <th>{t('settings.health.title')}</th>
             <th />
           </tr>
         </thead>
@@ -128,7 +135,13 @@ export function NumbersSettings() {
                   </div>
                 )}
               </td>
+              <td>
+                <NumberHealth number={n} />
+              </td>
               <td className="actions">
+                <button type="button" className="btn subtle small" onClick={() => setConnecting(n)}>
+                  {t('settings.connect.resume')}
+                </button>
                 <button type="button" className="btn subtle small" onClick={() => void test(n)}>
                   {t('settings.numbers.test')}
                 </button>
@@ -140,10 +153,24 @@ export function NumbersSettings() {
           ))}
         </tbody>
       </table>
+      {connecting !== null && (
+        <NumberConnect
+          key={connecting === 'new' ? 'new' : connecting.id}
+          initial={connecting === 'new' ? null : connecting}
+          onClose={() => setConnecting(null)}
+        />
+      )}
       {editing === null ? (
-        <button type="button" className="btn primary" onClick={() => start('new')}>
-          + {t('settings.numbers.add')}
-        </button>
+        connecting === null && (
+          <div className="form-actions">
+            <button type="button" className="btn primary" onClick={() => setConnecting('new')}>
+              + {t('settings.connect.open')}
+            </button>
+            <button type="button" className="btn subtle" onClick={() => start('new')}>
+              {t('settings.numbers.add')}
+            </button>
+          </div>
+        )
       ) : (
         <form className="card form-grid" onSubmit={(e) => void save(e)}>
           {editing === 'new' &&

@@ -6,6 +6,8 @@ import { api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { keys, useUsers } from '../../lib/queries.ts';
 import type { Invitation, Role, User } from '../../lib/types.ts';
+import { pendingInvitationsKey } from './invitations-queries.ts';
+import { PendingInvitations } from './PendingInvitations.tsx';
 
 const ROLES: Role[] = ['admin', 'agent', 'analyst'];
 
@@ -47,6 +49,7 @@ export function UsersSettings() {
       setEmail('');
       setName('');
       setCopied(false);
+      void qc.invalidateQueries({ queryKey: pendingInvitationsKey });
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
@@ -150,6 +153,7 @@ export function UsersSettings() {
           />
         </div>
       )}
+      <PendingInvitations />
       <form className="card form-grid" onSubmit={(e) => void submit(e)}>
         <h3>{t('settings.users.invite')}</h3>
         <label className="field">

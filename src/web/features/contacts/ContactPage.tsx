@@ -1,0 +1,190 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, navigate } from '../../app/router.tsx';
+import { formatDateTime } from '../../lib/format.ts';
+import { usePhoneNumbers, useTemplates, useUsers, userName } from '../../lib/queries.ts';
+import {
+  useContact,
+  useContactConversations,
+  useContactEvents,
+  useContactNotes,
+  useStartConversation,
+} from './queries.ts';
+
+/**
+ * One contact: profile, every conversation across numbers, tags, attributes, events, notes, and starting a
+ * conversation with an approved template. Each part is its own section so more (consent, segments) can be added.
+ */
+export function ContactPage({ id }: { id: string }) {
+  const { t, i18n } = useTranslation();
+  const contact = useContact(id);
+  const conversations = useContactConversations(id);
+  const events = useContactEvents(id);
+  const notes = useContactNotes(id);
+  const numbers = usePhoneNumbers();
+  const users = useUsers();
+  const c = contact.data;
+  if (!c)
+    return <div className="list-status">{contact.isError ? t('contacts.notFound') : t('app.loading')}</div>;
+  const attributes = Object.entries(c.attributes);
+
+  return (
+    <div className="contact-page">
+      <p>
+        <Link href="/contacts">← {t('contacts.title')}</Link>
+      </p>
+      <h1 className="contact-name">{c.name ?? c.profileName ?? c.phone ?? c.waId}</h1>
+      <section className="card contact-section">
+        <h2>{t('contacts.profile')}</h2>
+        <dl className="contact-profile">
+          <dt>{t('contacts.phone')}</dt>
+          <dd className="mono">{c.phone ?? `+${c.waId}`}</dd>
+          <dt>{t('contacts.profileName')}</dt>
+          <dd data-content>{c.profileName ?? '—'}</dd>
+          <dt>{t('contacts.consent')}</dt>
+          <dd>{t(`contacts.consentStates.${c.consentState}`)}</dd>
+          <dt>{t('contacts.since')}</dt>
+          <dd>{formatDateTime(c.createdAt, i18n.language)}</dd>
+        </dl>
+      </section>
+      <section className="card contact-section">
+        <h2>{t('contacts.conversations')}</h2>
+        {(conversations.data ?? []).length === 0 && (
+          <p className="small muted">{t('contacts.noConversations')}</p>
+        )}
+        <ul className="other-convs">
+          {(conversations.data ?? []).map((o) => {
+            const n = numbers.data?.find((x) => x.id === o.phoneNumberId);
+            return (
+              <li key={o.id}>
+                <Link href={`/inbox/${o.id}`} className="link-row">
+                  <span className="chip number-chip" data-content>
+                    {n ? n.label || n.displayPhoneNumber : '—'}
+                  </span>
+                  <span className={`status-pill status-${o.status}`}>{t(`status.${o.status}`)}</span>
+                  <span className="ellipsis small" data-content>
+                    {o.lastMessagePreview}
+                  </span>
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+        <StartConversation to={c.phone ?? `+${c.waId}`} />
+      </section>
+      <section className="card contact-section">
+        <h2>{t('contacts.tags')}</h2>
+        {c.tags.length === 0 ? (
+          <p className="small muted">—</p>
+        ) : (
+          c.tags.map((tag) => (
+            <span key={tag} className="chip" data-content>
+              {tag}
+            </span>
+          ))
+        )}
+      </section>
+      <section className="card contact-section">
+        <h2>{t('contacts.attributes')}</h2>
+        {attributes.length === 0 ? (
+          <p className="small muted">—</p>
+        ) : (
+          <dl className="contact-profile">
+            {attributes.map(([k, v]) => (
+              <div key={k} className="contents">
+                <dt className="mono">{k}</dt>
+                <dd className="mono">{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </section>
+      <section className="card contact-section">
+        <h2>{t('contacts.events')}</h2>
+        {(events.data ?? []).length === 0 && <p className="small muted">—</p>}
+        <ul className="plain-list">
+          {(events.data ?? []).map((ev) => (
+            <li key={ev.id}>
+              <code>{ev.name}</code>{' '}
+              <span className="small muted">{formatDateTime(ev.at, i18n.language)}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="card contact-section">
+        <h2>{t('contacts.notes')}</h2>
+        {(notes.data ?? []).length === 0 && <p className="small muted">—</p>}
+        <ul className="plain-list">
+          {(notes.data ?? []).map((note) => (
+            <li key={note.id}>
+              <span data-content>{note.body}</span>{' '}
+              <span className="small muted">
+                {userName(users.data, note.authorUserId) ?? '—'} ·{' '}
+                {formatDateTime(note.createdAt, i18n.language)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}
+
+/** Starts a conversation from one of the numbers with an approved template that needs no values. */
+function StartConversation({ to }: { to: string }) {
+  const { t } = useTranslation();
+  const numbers = usePhoneNumbers();
+  const [numberId, setNumberId] = useState('');
+  const chosen = numberId || numbers.data?.[0]?.id || '';
+  const templates = useTemplates(chosen || undefined);
+  const usable = (templates.data ?? []).filter(
+    (tp) => tp.status === 'APPROVED' && !JSON.stringify(tp.components).includes('{{'),
+  );
+  const [template, setTemplate] = useState('');
+  const picked = usable.find((tp) => `${tp.name}|${tp.language}` === template) ?? usable[0];
+  const start = useStartConversation();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!chosen || !picked) return;
+    start.mutate(
+      { phoneNumberId: chosen, to, template: picked.name, language: picked.language },
+      { onSuccess: (m) => navigate(`/inbox/${m.conversationId}`) },
+    );
+  };
+  return (
+    <form className="start-conversation" onSubmit={submit}>
+      <h3>{t('contacts.start')}</h3>
+      <label className="field">
+        <span>{t('contacts.fromNumber')}</span>
+        <select value={chosen} onChange={(e) => setNumberId(e.target.value)}>
+          {(numbers.data ?? []).map((n) => (
+            <option key={n.id} value={n.id}>
+              {n.label || n.displayPhoneNumber}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('contacts.template')}</span>
+        <select
+          value={picked ? `${picked.name}|${picked.language}` : ''}
+          onChange={(e) => setTemplate(e.target.value)}
+        >
+          {usable.map((tp) => (
+            <option key={`${tp.name}|${tp.language}`} value={`${tp.name}|${tp.language}`}>
+              {tp.name} ({tp.language})
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" className="btn primary" disabled={!picked || start.isPending}>
+        {t('contacts.startButton')}
+      </button>
+      {start.error && (
+        <p className="form-error" role="alert">
+          {start.error.message}
+        </p>
+      )}
+    </form>
+  );
+}

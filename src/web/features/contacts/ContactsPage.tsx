@@ -1,0 +1,91 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useDeferredValue, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from '../../app/router.tsx';
+import { ContactPage } from './ContactPage.tsx';
+import { useContactList } from './queries.ts';
+
+const ROW_HEIGHT = 56;
+
+/**
+ * Contacts: every contact of the workspace in a virtualized, cursor-paged list with a search box (`q`), and
+ * one contact's page at `/contacts/{id}`. Server-side segments, consent and imports can add filters above the
+ * list and sections to {@link ContactPage}.
+ */
+export function ContactsPage({ contactId }: { contactId: string | null }) {
+  if (contactId) return <ContactPage id={contactId} />;
+  return <ContactList />;
+}
+
+function ContactList() {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState('');
+  const q = useDeferredValue(search.trim());
+  const list = useContactList(q);
+  const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const items = virtual.getVirtualItems();
+  const last = items[items.length - 1];
+  useEffect(() => {
+    if (last && last.index >= rows.length - 20 && list.hasNextPage && !list.isFetchingNextPage)
+      void list.fetchNextPage();
+  }, [last, rows.length, list]);
+
+  return (
+    <div className="contacts-page">
+      <header className="contacts-head">
+        <h1>{t('contacts.title')}</h1>
+        <input
+          type="search"
+          className="contacts-search"
+          aria-label={t('contacts.search')}
+          placeholder={t('contacts.search')}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+      </header>
+      {list.isSuccess && rows.length === 0 && <p className="list-status">{t('contacts.empty')}</p>}
+      <div className="contacts-scroller" ref={scroller} role="list" aria-label={t('contacts.title')}>
+        <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const c = rows[item.index]!;
+            return (
+              <div
+                key={c.id}
+                role="listitem"
+                className="contact-row"
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: ROW_HEIGHT,
+                  transform: `translateY(${item.start}px)`,
+                }}
+              >
+                <Link href={`/contacts/${c.id}`} className="contact-link">
+                  <span className="contact-name">{c.name ?? c.profileName ?? c.phone ?? c.waId}</span>
+                  <span className="small muted mono">{c.phone ?? `+${c.waId}`}</span>
+                  <span className="contact-tags">
+                    {c.tags.map((tag) => (
+                      <span key={tag} className="chip" data-content>
+                        {tag}
+                      </span>
+                    ))}
+                  </span>
+                </Link>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {list.isFetchingNextPage && <p className="list-status">{t('app.loading')}</p>}
+    </div>
+  );
+}

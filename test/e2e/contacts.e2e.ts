@@ -1,0 +1,121 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findOrCreateContacts } from '../../src/server/modules/contacts/contacts-resolve.repository.ts';
+import { DEMO_NUMBERS } from '../../src/server/modules/workspaces/demo.service.ts';
+import { en } from '../../src/web/lib/locales/en.ts';
+import { ja } from '../../src/web/lib/locales/ja.ts';
+import { signIn, startE2E, type E2E } from './harness.ts';
+import { englishSentences } from './latin.ts';
+
+const RUNS = [
+  ['en', 'en-US', { width: 1440, height: 900 }, en],
+  ['ja', 'ja-JP', { width: 390, height: 844 }, ja],
+] as const;
+const BULK = 300;
+
+/**
+ * The contacts page in Chromium: a virtualized list of every contact (more than one page, only the visible rows
+ * in the DOM), search, a contact's page, and starting a conversation from it; en 1440×900, ja 390×844.
+ */
+describe('contacts in Chromium', () => {
+  let e: E2E;
+  beforeAll(async () => {
+    e = await startE2E();
+    const wanted = Array.from({ length: BULK }, (_, i) => {
+      const waId = `819087${String(i).padStart(6, '0')}`;
+      return {
+        workspaceId: e.seed.workspaceId,
+        waId,
+        e164: `+${waId}`,
+        country: 'JP',
+        profileName: `一括 ${i}`,
+      };
+    });
+    await findOrCreateContacts(e.t.ctx.db, e.clock.now(), wanted);
+  });
+  afterAll(async () => e?.close());
+
+  for (const [lang, locale, viewport, L] of RUNS)
+    describe(`${lang} ${viewport.width}×${viewport.height}`, () => {
+      let page: Page;
+      beforeAll(async () => {
+        const ctx = await e.browser.newContext({
+          baseURL: e.t.url,
+          locale,
+          viewport,
+          ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}),
+        });
+        page = await ctx.newPage();
+        page.setDefaultTimeout(15_000);
+        await signIn(page, e.seed.email, e.seed.password);
+      });
+      afterAll(async () => page?.context().close());
+
+      it('lists every contact virtualized, searches, opens one and starts a conversation', async () => {
+        await page.goto('/contacts');
+        const list = page.getByRole('list', { name: L.contacts.title });
+        await list.getByRole('listitem').first().waitFor();
+        const rendered = await list.getByRole('listitem').count();
+        expect(rendered).toBeGreaterThan(5);
+        expect(rendered).toBeLessThan(100);
+        // Scrolling to the end loads the next pages.
+        await expect
+          .poll(
+            async () => {
+              await page.evaluate(
+                `(() => { const el = document.querySelector('.contacts-scroller'); el.scrollTo(0, el.scrollHeight); })()`,
+              );
+              return list.getByText('一括 0', { exact: true }).count();
+            },
+            { timeout: 15_000, interval: 300 },
+          )
+          .toBe(1);
+        if (lang === 'ja') expect(await englishSentences(page, ['Demo Owner'])).toEqual([]);
+
+        await page.getByRole('searchbox', { name: L.contacts.search }).fill('一括 299');
+        await list.getByRole('listitem').filter({ hasText: '一括 299' }).waitFor();
+        await page.getByRole('searchbox', { name: L.contacts.search }).fill('鈴木');
+        await list.getByRole('link', { name: /鈴木 一郎/ }).click();
+        await page.getByRole('heading', { name: '鈴木 一郎', level: 1 }).waitFor();
+        await page.getByRole('heading', { name: L.contacts.conversations, level: 2, exact: true }).waitFor();
+        await page.locator('.contact-page .other-convs a').first().waitFor();
+        if (lang === 'ja') expect(await englishSentences(page, ['Demo Owner', '鈴木 一郎'])).toEqual([]);
+        await e.screenshot(page, `contacts-${lang}`);
+
+        // A contact with no conversation yet: start one with the approved hello_world template.
+        const waId = lang === 'ja' ? '819087000007' : '819087000008';
+        await page.goto('/contacts');
+        await page.getByRole('searchbox', { name: L.contacts.search }).fill(waId);
+        await list.getByRole('link').first().click();
+        await page
+          .getByRole('heading', { name: L.contacts.noConversations })
+          .or(page.getByText(L.contacts.noConversations))
+          .waitFor();
+        await page
+          .getByRole('combobox', { name: L.contacts.template })
+          .locator('option', { hasText: 'hello_world' })
+          .waitFor({ state: 'attached' });
+        await page.getByRole('button', { name: L.contacts.startButton }).click();
+        await expect
+          .poll(
+            async () => {
+              const alert = page.locator('.start-conversation [role=alert]');
+              return (await alert.count()) > 0 ? await alert.innerText() : new URL(page.url()).pathname;
+            },
+            { timeout: 15_000, interval: 200 },
+          )
+          .toMatch(/^\/inbox\/[0-9a-f-]+$/);
+        await expect
+          .poll(
+            async () => {
+              await e.advance(1_000);
+              return DEMO_NUMBERS.flatMap((n) =>
+                e.t.simulator!.sent({ phoneNumberId: n.phoneNumberId, to: waId }),
+              ).length;
+            },
+            { timeout: 15_000, interval: 200 },
+          )
+          .toBe(1);
+      });
+    });
+});
