@@ -78,12 +78,14 @@ const PhoneNumberSchema = z.object({
   /** Our phone number id (uuid), or a display number compared by its digits. */
   value: z.string().min(1).max(100),
 });
-// EXTENSION POINT consent.marketing: add here
-//   const ConsentSchema = z.object({ type: z.literal('consent'), purpose: z.literal('marketing'),
-//     state: z.enum(['opted_in', 'opted_out', 'unknown']) });
-// to the ConditionNode union and ConditionNodeSchema below; then the parser (`consent.marketing = opted_in`),
-// the evaluator (ConditionSubject.consent) and the SQL compiler (contact_consents, missing row = unknown) — each
-// has a comment "EXTENSION POINT consent.marketing" where it goes.
+const ConsentSchema = z.object({
+  type: z.literal('consent'),
+  purpose: z.literal('marketing'),
+  /** `unknown`: no consent was ever recorded for the purpose. */
+  state: z.enum(['opted_in', 'opted_out', 'unknown']),
+  /** `!=` matches every other state. */
+  op: z.enum(['=', '!=']),
+});
 
 /** A node of the condition tree. */
 export type ConditionNode =
@@ -97,6 +99,7 @@ export type ConditionNode =
   | z.infer<typeof AgeSchema>
   | z.infer<typeof ActivitySchema>
   | z.infer<typeof PhoneNumberSchema>
+  | z.infer<typeof ConsentSchema>
   | { type: 'and' | 'or'; items: ConditionNode[] }
   | { type: 'not'; item: ConditionNode };
 
@@ -116,6 +119,7 @@ export const ConditionNodeSchema: z.ZodType<ConditionNode> = z
         AgeSchema,
         ActivitySchema,
         PhoneNumberSchema,
+        ConsentSchema,
         z.object({ type: z.enum(['and', 'or']), items: z.array(ConditionNodeSchema).min(2) }),
         z.object({ type: z.literal('not'), item: ConditionNodeSchema }),
       ]),

@@ -84,6 +84,29 @@ describe('REST /api/v1/segments', () => {
     expect(attrs.json().count).toBe(2);
   });
 
+  it('selects by marketing consent as the consent module records it; never recorded is unknown', async () => {
+    const optOut = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/contacts/${ids.john}/consent`,
+      headers: ws.auth,
+      payload: { purpose: 'marketing', state: 'opted_out' },
+    });
+    expect(optOut.statusCode).toBeLessThan(300);
+    const out = await preview('consent.marketing = opted_out');
+    expect(out.json()).toMatchObject({ count: 1, sample: [{ id: ids.john }] });
+    const vipNotOut = await preview('contact.tags has vip and consent.marketing != opted_out');
+    expect(vipNotOut.json().count).toBe(2);
+    const unknown = await preview({ type: 'consent', purpose: 'marketing', state: 'unknown', op: '=' });
+    expect(
+      unknown
+        .json()
+        .sample.map((c: { id: string }) => c.id)
+        .sort(),
+    ).toEqual([ids.hanako, ids.taro].sort());
+    const bad = await preview('consent.marketing = maybe');
+    expect(bad.json().error.code).toBe('invalid_condition');
+  });
+
   it('previews a condition given as a tree, never counting another workspace', async () => {
     const res = await preview({ type: 'attr', key: 'plan', op: '=', value: 'gold' });
     expect(res.json()).toMatchObject({ count: 1, sample: [{ id: ids.hanako }] });

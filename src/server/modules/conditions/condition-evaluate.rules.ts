@@ -19,7 +19,6 @@ export interface ConditionSubject {
   events: readonly ContactEvent[];
   /** The contact's row and activity, for segments; absent where the caller does not load it. */
   contact?: ContactFacts;
-  // EXTENSION POINT consent.marketing: `consent?: { marketing: 'opted_in' | 'opted_out' | 'unknown' }` goes here.
 }
 
 /** A contact's own fields and activity, as the SQL compiler sees them in its tables. */
@@ -34,6 +33,8 @@ export interface ContactFacts {
   conversations: readonly ContactConversationFacts[];
   /** Instants of the contact's inbound messages. */
   inboundAt: readonly Date[];
+  /** The contact's marketing consent (the consent module's state); absent = `unknown`. */
+  marketingConsent?: 'opted_in' | 'opted_out' | 'unknown';
 }
 
 /** What a condition sees of one conversation. */
@@ -82,7 +83,7 @@ export function evaluateCondition(node: ConditionNode, subject: ConditionSubject
 
 type ContactTest = Extract<
   ConditionNode,
-  { type: 'field' | 'field_exists' | 'tags' | 'age' | 'activity' | 'phone_number' }
+  { type: 'field' | 'field_exists' | 'tags' | 'age' | 'activity' | 'phone_number' | 'consent' }
 >;
 
 function evaluateContactTest(
@@ -129,6 +130,10 @@ function evaluateContactTest(
         (v) =>
           v.phoneNumberId === node.value || (digits !== '' && phoneDigits(v.displayPhoneNumber) === digits),
       );
+    }
+    case 'consent': {
+      const same = (c.marketingConsent ?? 'unknown') === node.state;
+      return node.op === '=' ? same : !same;
     }
   }
 }

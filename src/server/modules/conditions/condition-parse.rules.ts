@@ -185,7 +185,7 @@ class Parser {
       return this.age('last_inbound_at');
     }
     if (this.isWord('phone_number')) return this.phoneNumber();
-    // EXTENSION POINT consent.marketing: `consent.marketing = opted_in|opted_out|unknown` is parsed here.
+    if (this.isWord('consent')) return this.consent();
     return this.fail('"tag:", "attr.", "event.", "contact.", "not" or "("');
   }
 
@@ -329,6 +329,23 @@ class Parser {
       this.fail('a whole number');
     this.i++;
     return { op, value: t.value as number };
+  }
+
+  /** `consent.marketing = opted_in|opted_out|unknown` (or `!=`). */
+  private consent(): ConditionNode {
+    this.i++;
+    this.punct('.');
+    if (!this.isWord('marketing')) return this.fail('a consent purpose (marketing)');
+    this.i++;
+    const o = this.peek();
+    if (o.kind !== 'punct' || (o.text !== '=' && o.text !== '!=')) return this.fail('= or !=');
+    this.i++;
+    const v = this.peek();
+    const state = v.kind === 'word' ? v.text.toLowerCase() : '';
+    if (state !== 'opted_in' && state !== 'opted_out' && state !== 'unknown')
+      return this.fail('a consent state (opted_in, opted_out, unknown)');
+    this.i++;
+    return { type: 'consent', purpose: 'marketing', state, op: o.text };
   }
 
   private phoneNumber(): ConditionNode {

@@ -146,9 +146,11 @@ class Compiler {
         return sql`EXISTS (SELECT 1 FROM conversations v JOIN phone_numbers p ON p.id = v.phone_number_id
           WHERE ${this.owned('v')} AND (${sql.join(match, sql` OR `)}))`;
       }
-      // EXTENSION POINT consent.marketing: case 'consent' → the state of the contact's contact_consents row
-      // for purpose 'marketing', 'unknown' when there is none:
-      //   coalesce((SELECT k.state FROM contact_consents k WHERE <owned('k')> AND k.purpose = 'marketing'), 'unknown') = $state
+      case 'consent': {
+        const state = sql`coalesce((SELECT k.state FROM contact_consents k WHERE ${this.owned('k')}
+          AND k.purpose = ${node.purpose}), 'unknown')`;
+        return node.op === '=' ? sql`${state} = ${node.state}` : sql`${state} <> ${node.state}`;
+      }
     }
   }
 
