@@ -71,7 +71,12 @@ export const ContactExportQuerySchema = z.object({
     .default('utf-8')
     .describe('utf-8 (with a BOM, so Excel opens it) or shift_jis (Japanese Excel)'),
   tag: z.string().min(1).max(50).optional().describe('Only contacts with this tag'),
-  segmentId: z.uuid().optional().describe('Only contacts of this segment (not available yet: 400)'),
+  segmentId: z
+    .uuid()
+    .optional()
+    .describe(
+      "Only the contacts of this saved segment, as it stands now (404 for another workspace's segment)",
+    ),
 });
 
 /** Everything Tsunagi holds about one contact (a data subject's access request). */

@@ -107,6 +107,38 @@ describe('REST /api/v1/segments', () => {
     expect(bad.json().error.code).toBe('invalid_condition');
   });
 
+  it("exports a saved segment's contacts as CSV, and nobody else's segment", async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/segments',
+      headers: ws.auth,
+      payload: { name: 'VIP (export)', condition: 'contact.tags has vip' },
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id as string;
+    const csv = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/contacts/export?segmentId=${id}`,
+      headers: ws.auth,
+    });
+    expect(csv.statusCode).toBe(200);
+    const rows = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/)
+      .slice(1);
+    expect(rows).toHaveLength(2);
+    expect(csv.body).toContain('山田 花子');
+    expect(csv.body).not.toContain('John');
+    const foreign = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/contacts/export?segmentId=${id}`,
+      headers: other.auth,
+    });
+    expect(foreign.statusCode).toBe(404);
+    await t.app.inject({ method: 'DELETE', url: `/api/v1/segments/${id}`, headers: ws.auth });
+  });
+
   it('previews a condition given as a tree, never counting another workspace', async () => {
     const res = await preview({ type: 'attr', key: 'plan', op: '=', value: 'gold' });
     expect(res.json()).toMatchObject({ count: 1, sample: [{ id: ids.hanako }] });

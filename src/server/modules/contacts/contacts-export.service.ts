@@ -2,7 +2,8 @@ import iconv from 'iconv-lite';
 import type { z } from 'zod';
 import type { ContactExportQuerySchema } from '../../../contracts/contact-imports.schemas.ts';
 import type { ContactRow, Db } from '../../db/types.ts';
-import { AppError } from '../../http/errors.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import { segmentMembership } from '../segments/segments.service.ts';
 import { findAttributeDefinitions } from './contact-attributes.repository.ts';
 import { findTagsOfContacts } from './contact-tags.repository.ts';
 import { csvLine } from './contacts-csv.rules.ts';
@@ -26,16 +27,15 @@ function attributeCell(value: unknown): string {
  * Windows-31J, and characters it lacks become `?`. Every cell is formula-neutralised (see `csvCell`).
  */
 export async function exportContactsCsv(
-  deps: { db: Db },
+  deps: { db: Db; clock: Clock },
   workspaceId: string,
   query: z.infer<typeof ContactExportQuerySchema>,
 ): Promise<AsyncGenerator<Buffer>> {
-  if (query.segmentId !== undefined) {
-    // TODO(segments): resolve the segment's contacts once the segments module provides its resolver.
-    throw new AppError('validation_failed', 'Exporting a segment is not available yet; use tag', {
-      issues: [{ path: '/segmentId', message: 'not available yet' }],
-    });
-  }
+  // A segment's contacts: its condition compiled at now, over the export's own keyset-paged query.
+  const member =
+    query.segmentId !== undefined
+      ? await segmentMembership(deps, workspaceId, query.segmentId, 'contacts')
+      : undefined;
   const defined = (await findAttributeDefinitions(deps.db, workspaceId)).map((d) => d.key);
   const keys = [...new Set([...defined, ...(await findAttributeKeysInUse(deps.db, workspaceId))])].sort();
   const encode = (text: string) =>
@@ -58,6 +58,7 @@ export async function exportContactsCsv(
         afterId: after,
         limit: EXPORT_PAGE,
         tag: query.tag,
+        ...(member ? { where: member } : {}),
       });
       if (page.length === 0) return;
       const tags = await findTagsOfContacts(

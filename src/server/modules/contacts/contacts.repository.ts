@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type SqlBool, type Updateable } from 'kysely';
 import type { ContactRow, ContactsTable, DbOrTx } from '../../db/types.ts';
 import type { SearchQuery } from '../search/search-key.rules.ts';
 import { matchesSearch } from '../search/search-match.repository.ts';
@@ -180,7 +180,14 @@ export async function applyImportedContactFields(
  */
 export function pageContactsForExport(
   db: DbOrTx,
-  input: { workspaceId: string; afterId: string | null; limit: number; tag?: string | undefined },
+  input: {
+    workspaceId: string;
+    afterId: string | null;
+    limit: number;
+    tag?: string | undefined;
+    /** A further test over the `contacts` row (a segment's compiled condition). */
+    where?: RawBuilder<SqlBool>;
+  },
 ): Promise<ContactRow[]> {
   let q = db
     .selectFrom('contacts')
@@ -199,6 +206,7 @@ export function pageContactsForExport(
       ),
     );
   }
+  if (input.where) q = q.where(input.where);
   return q.orderBy('contacts.id').limit(input.limit).execute();
 }
 

@@ -3,6 +3,7 @@
  * error is `invalid_condition` with the character position) or as a tree, is stored as the tree, and runs as
  * one SQL query compiled by `compileCondition` at the clock's `now`.
  */
+import type { RawBuilder, SqlBool } from 'kysely';
 import type { z } from 'zod';
 import type { ContactDto } from '../../../contracts/api.schemas.ts';
 import type { ConditionNode } from '../../../contracts/condition.schemas.ts';
@@ -174,4 +175,20 @@ export async function listSegmentContacts(
     (r) => toContactDto(r, tags.get(r.id)),
     (r) => [r.id],
   );
+}
+
+/**
+ * The SQL test of a segment's membership now, over a contacts row named `contactAlias` — for other modules that
+ * select a segment's contacts in their own queries (exports, campaigns). 404 when the workspace has no such
+ * segment.
+ */
+export async function segmentMembership(
+  deps: SegmentsDeps,
+  workspaceId: string,
+  id: string,
+  contactAlias: string,
+): Promise<RawBuilder<SqlBool>> {
+  const segment = await findSegmentRow(deps.db, workspaceId, id);
+  if (!segment) throw notFound('Segment');
+  return compileCondition(segment.condition, { now: deps.clock.now(), contactAlias });
 }
