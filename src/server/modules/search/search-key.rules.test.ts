@@ -6,6 +6,7 @@ import {
   contactSearchKey,
   messageSearchText,
   messageTextOf,
+  SEARCHABLE_MESSAGE_CHARS,
   nameReadingKey,
   parseSearchQuery,
   type SearchQuery,
@@ -152,5 +153,15 @@ describe('queries', () => {
     expect(bigrams('𠮷野家')).toEqual(['𠮷野', '野家']);
     expect(bigrams('aaa')).toEqual(['aa']);
     expect(bigrams('a')).toEqual([]);
+  });
+});
+
+describe('messageTextOf', () => {
+  it('indexes the first 4,096 characters of a longer body (code points, so no half emoji)', () => {
+    const long = '😀' + '長'.repeat(200_000);
+    const text = messageTextOf('text', { text: { body: long } }) ?? '';
+    expect([...text]).toHaveLength(SEARCHABLE_MESSAGE_CHARS);
+    expect(text.startsWith('😀長')).toBe(true);
+    expect(messageTextOf('image', { image: { caption: 'くつ' } })).toBe('くつ');
   });
 });

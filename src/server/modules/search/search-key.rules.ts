@@ -128,12 +128,21 @@ export function messageSearchText(analyzer: Analyzer | null, text: string | null
   return unique(parts).join(' ');
 }
 
+/**
+ * How much of a message is searchable: WhatsApp's own limit for a text body (4,096 characters). A longer body (a
+ * hostile or malformed webhook can carry 200 kB) is stored whole but indexed by its start only, so one message
+ * never costs seconds of tokenizing and hundreds of thousands of index entries.
+ */
+export const SEARCHABLE_MESSAGE_CHARS = 4096;
+
 /** The searchable text of a message's content: a text body or a media caption (what the inbox shows). */
 export function messageTextOf(type: string, content: Record<string, unknown>): string | null {
   const text = (content.text as { body?: unknown } | undefined)?.body;
-  if (typeof text === 'string') return text;
   const caption = (content[type] as { caption?: unknown } | undefined)?.caption;
-  return typeof caption === 'string' ? caption : null;
+  const found = typeof text === 'string' ? text : typeof caption === 'string' ? caption : null;
+  return found === null
+    ? null
+    : [...found.slice(0, SEARCHABLE_MESSAGE_CHARS * 2)].slice(0, SEARCHABLE_MESSAGE_CHARS).join('');
 }
 
 /** One way a query word may appear in a key: a LIKE pattern and the bigrams the index is asked for first. */
