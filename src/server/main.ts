@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../lib/clock.ts';
 import { randomToken } from './lib/crypto.ts';
@@ -22,7 +23,8 @@ import { WorkLoop } from './lib/loop.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { Dispatcher } from './pipeline/dispatcher.ts';
 import { InboundIngestor } from './pipeline/ingest.ts';
-import { WEBHOOKS_CHANNEL, WebhookJournal } from './pipeline/journal.ts';
+import { WEBHOOKS_CHANNEL, WebhookJournal, type WebhookSink } from './pipeline/journal.ts';
+import { WebhookSpool } from './pipeline/journal-spool.ts';
 import { mediaFetchJob } from './modules/media/media-fetch.jobs.ts';
 import { readReceiptJob } from './modules/conversations/read-receipts.jobs.ts';
 import { CompiledAutomationCache } from './modules/automation/automation-config.service.ts';
@@ -130,10 +132,20 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
 
   const realtime = new RealtimeHub(logger);
   await realtime.start(database);
-  // PGlite runs one statement at a time: one journal write in flight lets the next batch grow meanwhile.
-  const journal = new WebhookJournal(database.urgentDb ?? db, clock, {
-    maxInFlight: database.kind === 'pglite' ? 1 : 4,
-  });
+  // PGlite with a data directory journals webhooks in a spool file there, so an acknowledgement never waits for
+  // the one database connection an ingest batch holds; elsewhere straight into webhook_events (one PGlite journal
+  // write in flight lets the next batch grow meanwhile).
+  const journal: WebhookSink =
+    database.kind === 'pglite' && config.dataDir && !overrides.database
+      ? await WebhookSpool.open({
+          file: path.join(config.dataDir, 'webhook-spool.log'),
+          db: database.urgentDb ?? db,
+          clock,
+          logger,
+        })
+      : new WebhookJournal(database.urgentDb ?? db, clock, {
+          maxInFlight: database.kind === 'pglite' ? 1 : 4,
+        });
   const ctx: AppContext = {
     config,
     database,
@@ -290,6 +302,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     async drain() {
       for (let i = 0; i < 20; i++) {
         await simulator?.flush();
+        await journal.flush();
         const n = (await ingestor.drain()) + (await jobs.drain());
         await dispatcher.drain();
         await simulator?.flush();
@@ -307,6 +320,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
       if (closed) return;
       closed = true;
       await app.close();
+      await journal.close();
       await Promise.all(loops.map((l) => l.stop()));
       await dispatcher.stop();
       for (const u of unlisteners) await u();

@@ -255,6 +255,11 @@ export interface WebhookEventsTable {
   error: string | null;
 }
 
+export interface WebhookSpoolStateTable {
+  id: number;
+  moved_seq: number;
+}
+
 export interface DeadLettersTable {
   id: string;
   workspace_id: string | null;
@@ -594,6 +599,7 @@ export interface Database {
   message_status_events: MessageStatusEventsTable;
   parked_statuses: ParkedStatusesTable;
   webhook_events: WebhookEventsTable;
+  webhook_spool_state: WebhookSpoolStateTable;
   dead_letters: DeadLettersTable;
   media: MediaTable;
   jobs: JobsTable;

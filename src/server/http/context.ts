@@ -5,7 +5,7 @@ import type { Db } from '../db/types.ts';
 import type { SecretBox } from '../lib/crypto.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
-import type { WebhookJournal } from '../pipeline/journal.ts';
+import type { WebhookSink } from '../pipeline/journal.ts';
 import type { GraphClient } from '../whatsapp/graph-client.ts';
 import type { Simulator } from '../../simulator/index.ts';
 import type { CompiledAutomationCache } from '../modules/automation/automation-config.service.ts';
@@ -24,7 +24,7 @@ export interface AppContext {
   metrics: Metrics;
   secrets: SecretBox;
   graph: GraphClient;
-  journal: WebhookJournal;
+  journal: WebhookSink;
   realtime: RealtimeHub;
   /** HMAC key for X-Hub-Signature-256 (configured or generated for the built-in simulator). */
   appSecret: string | null;

@@ -5,6 +5,20 @@ import type { Db, DbOrTx } from '../db/types.ts';
 /** NOTIFY channel that wakes ingest workers when new webhook rows are journaled. */
 export const WEBHOOKS_CHANNEL = 'tsunagi_webhooks';
 
+/**
+ * Where the webhook receiver makes a body durable before answering 200: `webhook_events` directly (PostgreSQL,
+ * in-memory PGlite) or the embedded spool file (PGlite with a data directory, `journal-spool.ts`).
+ */
+export interface WebhookSink {
+  /** Resolves once the body is durable. */
+  append(body: Buffer, signatureValid: boolean): Promise<void>;
+  /** Resolves once everything appended so far is in `webhook_events`. */
+  flush(): Promise<void>;
+  /** Bodies durable but not yet in `webhook_events`. */
+  readonly backlog: number;
+  close(): Promise<void>;
+}
+
 interface Pending {
   body: Buffer;
   signatureValid: boolean;
@@ -19,7 +33,10 @@ interface Pending {
  * for its own row to be committed, but a burst of 1,000 POSTs costs a handful of transactions rather than
  * 1,000 fsyncs. At most `maxInFlight` INSERTs run at once; what arrives meanwhile forms the next batch.
  */
-export class WebhookJournal {
+export class WebhookJournal implements WebhookSink {
+  /** Appends resolve only once their rows are committed: nothing is ever held back here. */
+  readonly backlog = 0;
+
   private queue: Pending[] = [];
   private inFlight = 0;
   private scheduled = false;
@@ -37,6 +54,12 @@ export class WebhookJournal {
       this.pump();
     });
   }
+
+  async flush(): Promise<void> {
+    // Each append resolves after its own commit; callers that awaited their appends have nothing to flush.
+  }
+
+  async close(): Promise<void> {}
 
   private pump(): void {
     if (this.scheduled) return;
