@@ -78,6 +78,9 @@ CREATE INDEX campaign_recipients_due_idx ON campaign_recipients (campaign_id, ph
 -- Frequency caps and reply attribution: a contact's campaign messages, newest first.
 CREATE INDEX campaign_recipients_contact_idx ON campaign_recipients (workspace_id, contact_id, queued_at DESC)
   WHERE queued_at IS NOT NULL;
+-- Pacing: what a number released in the last hour / 24 h (all campaigns).
+CREATE INDEX campaign_recipients_number_idx ON campaign_recipients (phone_number_id, queued_at)
+  WHERE queued_at IS NOT NULL;
 
 -- Price of one delivered template message by category and recipient country ('*' = any other country).
 CREATE TABLE campaign_prices (

@@ -43,11 +43,11 @@ export function templateContent(
   template: {
     name: string;
     language: { code: string };
-    components?: { type: 'body'; parameters: Record<string, string>[] }[];
+    components?: { type: 'body'; parameters: { type: 'text'; text: string; parameter_name?: string }[] }[];
   };
 } {
   const parameters = t.variables.map((v) => ({
-    type: 'text',
+    type: 'text' as const,
     ...(v.name ? { parameter_name: v.name } : {}),
     text: variableValue(v, c),
   }));

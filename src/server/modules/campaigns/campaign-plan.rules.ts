@@ -43,6 +43,21 @@ export function exclusionReason(c: Candidate, policy: ExclusionPolicy): SkipReas
 }
 
 /**
+ * The release-time re-check of what may have changed since planning (consent, reachability): the reason to skip
+ * the row now, or null.
+ */
+export function releaseRecheck(
+  marketing: ConsentState,
+  unreachable: boolean,
+  requireOptIn: boolean,
+): 'opted_out' | 'unreachable' | 'no_consent' | null {
+  if (marketing === 'opted_out') return 'opted_out';
+  if (unreachable) return 'unreachable';
+  if (requireOptIn && marketing !== 'opted_in') return 'no_consent';
+  return null;
+}
+
+/**
  * Whether opt-in is required: as set on the campaign, else for marketing templates (and templates whose
  * category is unknown — fail safe) but not for utility or authentication templates.
  */

@@ -1,0 +1,204 @@
+/**
+ * Release: due `planned` ledger rows become outbox messages. Per sending number, a budget from the pacing rules
+ * (mps, hourly cap, messaging limit, ramp); then batches, each ONE transaction that holds the campaign row in
+ * share mode (a pause or cancel waits for it, then nothing more leaves), claims due rows `FOR UPDATE SKIP LOCKED`,
+ * re-checks consent, reachability and quiet hours, and for each row creates the message through the messages
+ * module (origin campaign → bulk lane) and marks the row queued with the message id. The message's idempotency
+ * key `campaign:<campaign>:<contact>:<attempt>` is unique per workspace, so no crash, duplicate job, second worker
+ * or double-fired schedule can create a second message for a ledger row's attempt.
+ */
+import type { CampaignStatus, DbOrTx } from '../../db/types.ts';
+import { AppError } from '../../http/errors.ts';
+import { queueMessageInTransaction } from '../messages/messages.service.ts';
+import { findMessage } from '../messages/messages.repository.ts';
+import { templateContent } from './campaign-message.rules.ts';
+import { releaseBudget } from './campaign-pacing.rules.ts';
+import { carryPastQuietHours, releaseRecheck, requiresOptIn } from './campaign-plan.rules.ts';
+import { enqueueRelease } from './campaign-plan.service.ts';
+import {
+  claimDueRows,
+  nextDueAt,
+  numberLoad,
+  updateLedgerRow,
+  type DueRow,
+} from './campaign-ledger.repository.ts';
+import { findCampaignRow, findSendingNumbers, updateCampaignRow } from './campaigns.repository.ts';
+import {
+  assertTemplatesApproved,
+  toCampaign,
+  type Campaign,
+  type CampaignsDeps,
+} from './campaigns.service.ts';
+
+/** Seconds between scheduled releases: the throughput budget covers one tick. */
+export const RELEASE_TICK_SECONDS = 60;
+/** Ledger rows per release transaction. */
+const RELEASE_BATCH = 200;
+const RELEASING: readonly CampaignStatus[] = ['scheduled', 'running'];
+
+/** What one release run did. */
+export interface ReleaseResult {
+  queued: number;
+  skipped: number;
+  deferred: number;
+}
+
+/** The `campaign.release` job: releases what is due now on every number of the campaign, within budget. */
+export async function releaseCampaign(
+  deps: CampaignsDeps,
+  workspaceId: string,
+  campaignId: string,
+): Promise<ReleaseResult> {
+  const total: ReleaseResult = { queued: 0, skipped: 0, deferred: 0 };
+  const row = await findCampaignRow(deps.db, workspaceId, campaignId);
+  if (!row || !RELEASING.includes(row.status)) return total;
+  const c = toCampaign(row);
+  const category = await assertTemplatesApproved(deps, c).catch(() => null);
+  const requireOptIn = requiresOptIn(c.exclusions.requireOptIn, category);
+  const now = deps.clock.now();
+  for (const number of await findSendingNumbers(deps.db, workspaceId, c.numbers)) {
+    const load = await numberLoad(deps.db, number.id, now);
+    let budget = releaseBudget(
+      {
+        ...load,
+        mps: number.mps,
+        messagingTier: number.messaging_tier,
+        messagingLimit: number.messaging_limit,
+        createdAt: number.created_at,
+      },
+      c.limits,
+      RELEASE_TICK_SECONDS,
+      now,
+    );
+    while (budget > 0) {
+      const limit = Math.min(budget, RELEASE_BATCH);
+      const r = await deps.db
+        .transaction()
+        .execute((tx) => releaseBatch(tx, deps, c, { phoneNumberId: number.id, limit, requireOptIn }));
+      if (r === null) return total; // paused or cancelled meanwhile
+      total.queued += r.queued;
+      total.skipped += r.skipped;
+      total.deferred += r.deferred;
+      budget -= r.queued;
+      if (r.claimed < limit) break;
+    }
+  }
+  await afterRelease(deps, c);
+  return total;
+}
+
+/** One release transaction; null when the campaign no longer releases. */
+async function releaseBatch(
+  tx: DbOrTx,
+  deps: CampaignsDeps,
+  c: Campaign,
+  input: { phoneNumberId: string; limit: number; requireOptIn: boolean },
+): Promise<(ReleaseResult & { claimed: number }) | null> {
+  const ws = c.row.workspace_id;
+  const locked = await findCampaignRow(tx, ws, c.row.id, 'share');
+  if (!locked || !RELEASING.includes(locked.status)) return null;
+  const now = deps.clock.now();
+  const rows = await claimDueRows(tx, {
+    workspaceId: ws,
+    campaignId: c.row.id,
+    phoneNumberId: input.phoneNumberId,
+    now,
+    limit: input.limit,
+  });
+  const result = { queued: 0, skipped: 0, deferred: 0, claimed: rows.length };
+  for (const r of rows) {
+    const key = { workspaceId: ws, campaignId: c.row.id, contactId: r.contact_id };
+    const reason = releaseRecheck(r.marketing, r.unreachable, input.requireOptIn);
+    if (reason) {
+      await updateLedgerRow(tx, key, { status: 'skipped', skip_reason: reason, updated_at: now });
+      result.skipped++;
+      continue;
+    }
+    const zone = r.time_zone ?? 'UTC';
+    const allowedAt = carryPastQuietHours(now, zone, c.quietHours);
+    if (allowedAt.getTime() !== now.getTime()) {
+      // Due during quiet hours (after a pause, a retry, or a slow drain): carried to the next allowed time.
+      await updateLedgerRow(tx, key, { due_at: allowedAt, updated_at: now });
+      result.deferred++;
+      continue;
+    }
+    if (r.retry_of_message_id && (await retryAlreadyDelivered(tx, ws, r))) {
+      await updateLedgerRow(tx, key, { status: 'delivered', updated_at: now });
+      continue;
+    }
+    const messageId = await queueOne(tx, deps, c, input.phoneNumberId, r);
+    if (!messageId) {
+      await updateLedgerRow(tx, key, { status: 'skipped', skip_reason: 'opted_out', updated_at: now });
+      result.skipped++;
+      continue;
+    }
+    await updateLedgerRow(
+      tx,
+      key,
+      { status: 'queued', message_id: messageId, queued_at: now, error_code: null, updated_at: now },
+      { status: 'planned' },
+    );
+    result.queued++;
+  }
+  if (result.queued > 0 && locked.status === 'scheduled')
+    await updateCampaignRow(tx, ws, c.row.id, { status: 'running', updated_at: now }, ['scheduled']);
+  return result;
+}
+
+/** Creates the outbox message of a ledger row; null when the send path refuses it for consent. */
+async function queueOne(
+  tx: DbOrTx,
+  deps: CampaignsDeps,
+  c: Campaign,
+  phoneNumberId: string,
+  r: DueRow,
+): Promise<string | null> {
+  const template = r.variant === 'b' && c.variantB ? c.variantB.template : c.template;
+  const content = templateContent(template, {
+    name: r.name,
+    profileName: r.profile_name,
+    phone: r.phone_e164,
+    country: r.country,
+    attributes: r.attributes,
+  });
+  try {
+    const message = await queueMessageInTransaction(tx, deps.clock, c.row.workspace_id, {
+      target: { phoneNumberId, contactId: r.contact_id },
+      content,
+      origin: 'campaign',
+      idempotencyKey: `campaign:${c.row.id}:${r.contact_id}:${r.attempt}`,
+    });
+    return message.id;
+  } catch (err) {
+    // The consent guard runs before any write of the send, so the transaction is still usable.
+    if (err instanceof AppError && err.code === 'contact_opted_out') return null;
+    throw err;
+  }
+}
+
+/** A retry is pointless (and would be a second delivery) if the failed message was delivered after all. */
+async function retryAlreadyDelivered(tx: DbOrTx, workspaceId: string, r: DueRow): Promise<boolean> {
+  const previous = await findMessage(tx, workspaceId, r.retry_of_message_id as string);
+  return previous !== undefined && (previous.delivered_at !== null || previous.read_at !== null);
+}
+
+/** Schedules the next release at the next due time, or completes the campaign when nothing is left. */
+async function afterRelease(deps: CampaignsDeps, c: Campaign): Promise<void> {
+  const ws = c.row.workspace_id;
+  await deps.db.transaction().execute(async (tx) => {
+    const row = await findCampaignRow(tx, ws, c.row.id, 'update');
+    if (!row || !RELEASING.includes(row.status)) return;
+    const next = await nextDueAt(tx, ws, c.row.id);
+    const now = deps.clock.now();
+    if (next === null) {
+      if (row.plan_state === 'done')
+        await updateCampaignRow(tx, ws, c.row.id, {
+          status: 'completed',
+          completed_at: now,
+          updated_at: now,
+        });
+      return;
+    }
+    if (next.getTime() > now.getTime()) await enqueueRelease(tx, deps, ws, c.row.id, next);
+  });
+}
