@@ -173,18 +173,22 @@ export async function enqueueRelease(
   );
 }
 
-/** The `campaign.plan` job: plans batch after batch until done; safe to run twice or concurrently. */
+/**
+ * The `campaign.plan` job: plans batch after batch until done; safe to run twice or concurrently. `batchSize` is
+ * for tests that want many checkpoints from a small audience.
+ */
 export async function planCampaign(
   deps: CampaignsDeps,
   workspaceId: string,
   campaignId: string,
+  batchSize = PLAN_BATCH,
 ): Promise<void> {
   const row = await findCampaignRow(deps.db, workspaceId, campaignId);
   if (!row || row.plan_state === 'done') return;
   const c = toCampaign(row);
   const category = await assertTemplatesApproved(deps, c).catch(() => null);
   const prepared = { sql: await compileAudience(deps, c), ctx: await planContext(deps, c, category) };
-  while (!(await planBatch(deps, workspaceId, campaignId, prepared))) {
+  while (!(await planBatch(deps, workspaceId, campaignId, prepared, batchSize))) {
     // each batch committed its checkpoint
   }
 }
