@@ -196,4 +196,31 @@ describe('campaigns: exactly once under duplicate jobs, and the 131049 retry', (
     expect(counters?.failed).toEqual([{ code: 131049, meaning: expect.stringMatching(/24 h/), count: 1 }]);
     s.t.simulator!.resetFaults();
   });
+
+  it('releases at most the hourly cap per number per rolling hour', async () => {
+    s.clock.advance(25 * 3_600_000); // yesterday's sends are out of every window
+    const campaignId = await launch({
+      name: 'Capped',
+      audience: { contactIds: ids },
+      limits: { hourlyCap: 100, ramp: null },
+    });
+    await drainAll();
+    const released = async () => (await messagesOf(campaignId)).length;
+    expect(await released()).toBe(100);
+    s.clock.advance(30 * 60_000);
+    await s.t.scheduler.tick();
+    await drainAll();
+    expect(await released()).toBe(100);
+    s.clock.advance(30 * 60_000);
+    await s.t.scheduler.tick();
+    await drainAll();
+    expect(await released()).toBe(200);
+    s.clock.advance(60 * 60_000);
+    await s.t.scheduler.tick();
+    await drainAll();
+    expect(await released()).toBe(AUDIENCE);
+    expect((await s.api<CampaignDto>('GET', `/api/v1/campaigns/${campaignId}`)).body.status).toBe(
+      'completed',
+    );
+  });
 });

@@ -230,7 +230,10 @@ export async function nextDueAt(db: DbOrTx, workspaceId: string, campaignId: str
   return row?.next ? new Date(row.next as unknown as string) : null;
 }
 
-/** What a number released recently (all campaigns) and still has queued in the bulk lane. */
+/**
+ * What a number released in the rolling hour and 24 h before `now` (all campaigns; a release exactly an hour ago
+ * is out of the window) and still has queued in the bulk lane.
+ */
 export async function numberLoad(
   db: DbOrTx,
   phoneNumberId: string,
@@ -242,11 +245,11 @@ export async function numberLoad(
     select
       (select count(*)::int from messages m where m.phone_number_id = ${phoneNumberId}
         and m.status in ('queued', 'sending') and m.lane = 'bulk') as backlog,
-      count(*) filter (where r.queued_at >= ${hourAgo})::int as hour,
+      count(*) filter (where r.queued_at > ${hourAgo})::int as hour,
       count(*)::int as day,
       count(distinct r.contact_id)::int as unique_day
     from campaign_recipients r
-    where r.phone_number_id = ${phoneNumberId} and r.queued_at >= ${dayAgo}`.execute(db);
+    where r.phone_number_id = ${phoneNumberId} and r.queued_at > ${dayAgo}`.execute(db);
   const row = res.rows[0];
   return {
     backlog: row?.backlog ?? 0,
