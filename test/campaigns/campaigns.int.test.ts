@@ -323,6 +323,26 @@ describe('campaigns: plan, release, outcomes, through the simulator', () => {
     ];
     for (const [method, path, body] of calls)
       expect((await s.api(method, path, body, h)).status, `${method} ${path}`).toBe(404);
+    // Nor can it build on this workspace's segment.
+    const foreign = await s.api<Err>(
+      'POST',
+      '/api/v1/campaigns',
+      {
+        name: 'x',
+        phoneNumberIds: [numberId],
+        template: { name: 'spring_sale', language: 'ja' },
+        audience: { segmentId: everyone },
+      },
+      h,
+    );
+    expect(foreign.status).toBe(422); // the number is not theirs either
+    const bad = await s.api<Err>('POST', '/api/v1/campaigns', {
+      name: 'x',
+      phoneNumberIds: [numberId],
+      template: { name: 'spring_sale', language: 'ja' },
+      audience: { condition: 'contact.country = ' },
+    });
+    expect(bad.body.error.code).toBe('invalid_condition');
     const list = await s.api<{ data: unknown[] }>('GET', '/api/v1/campaigns', undefined, h);
     expect(list.body.data).toEqual([]);
     expect((await get(c.id)).status).toBe('draft');

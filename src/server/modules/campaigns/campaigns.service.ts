@@ -25,6 +25,7 @@ import { enqueueJob } from '../../jobs/queue.ts';
 import type { Principal } from '../auth/principal.ts';
 import { templateCategory } from '../consent/consent-send.rules.ts';
 import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
+import { getSegment, resolveCondition } from '../segments/segments.service.ts';
 import { launchNeedsApproval, launchedStatus, TRANSITIONS } from './campaign-access.rules.ts';
 import { DEFAULT_PRICES } from './campaign-estimate.rules.ts';
 import { countLedger, pageLedger, skipPlannedRows } from './campaign-ledger.repository.ts';
@@ -132,12 +133,30 @@ async function assertNumbers(deps: CampaignsDeps, workspaceId: string, ids: stri
   return numbers;
 }
 
+/**
+ * The audience and exclusions must name the workspace's own segments (404 otherwise) and a condition must parse
+ * (400 invalid_condition), so a draft that saves can be planned.
+ */
+async function assertAudience(
+  deps: CampaignsDeps,
+  workspaceId: string,
+  input: Pick<Partial<CampaignInput>, 'audience' | 'exclusions'>,
+): Promise<void> {
+  const segmentIds = [
+    ...(input.audience && 'segmentId' in input.audience ? [input.audience.segmentId] : []),
+    ...(input.exclusions?.segmentIds ?? []),
+  ];
+  for (const id of segmentIds) await getSegment(deps, workspaceId, id);
+  if (input.audience && 'condition' in input.audience) resolveCondition(input.audience.condition);
+}
+
 export async function createCampaign(
   deps: CampaignsDeps,
   p: Principal,
   input: CampaignInput,
 ): Promise<CampaignDto> {
   await assertNumbers(deps, p.workspaceId, input.phoneNumberIds);
+  await assertAudience(deps, p.workspaceId, input);
   const row = await insertCampaignRow(deps.db, {
     ...(values(input) as CampaignValues),
     id: newId(),
@@ -211,6 +230,7 @@ export async function updateCampaign(
   const c = await load(deps, workspaceId, id);
   if (c.row.status !== 'draft') throw notDraft(c);
   if (input.phoneNumberIds) await assertNumbers(deps, workspaceId, input.phoneNumberIds);
+  await assertAudience(deps, workspaceId, input);
   const row = await updateCampaignRow(
     deps.db,
     workspaceId,
