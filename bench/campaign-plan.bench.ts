@@ -7,7 +7,8 @@
  * marketing template in the cache, an audience segment (`contact.country = "JP" or contact.country = "US"`, all of
  * them), an exclusion segment (a tenth of them by attribute), and 20,000 earlier campaign messages for a frequency
  * cap. Then times `planCampaign` — audience resolved, exclusions applied, ledger written — for a campaign scheduled
- * at 09:00 recipient-local time with quiet hours, a frequency cap and an A/B split.
+ * at 09:00 recipient-local time with quiet hours, a frequency cap and an A/B split; and one release tick at 09:00 in
+ * Tokyo (how fast due rows become outbox messages).
  *
  * Writes bench/results/campaign-plan.json. A missed target is reported, never a failure.
  */
@@ -20,6 +21,7 @@ import { openDatabase } from '../src/server/db/connect.ts';
 import { migrate } from '../src/server/db/migrate.ts';
 import type { Principal } from '../src/server/modules/auth/principal.ts';
 import { planCampaign } from '../src/server/modules/campaigns/campaign-plan.service.ts';
+import { releaseCampaign } from '../src/server/modules/campaigns/campaign-release.service.ts';
 import { createCampaign, launchCampaign } from '../src/server/modules/campaigns/campaigns.service.ts';
 import { CampaignInputSchema } from '../src/contracts/campaign.schemas.ts';
 import { createSegment } from '../src/server/modules/segments/segments.service.ts';
@@ -53,9 +55,9 @@ export async function runCampaignPlan(opts: {
     const numbers: string[] = [];
     for (let i = 0; i < 2; i++) {
       const row = await sql<{ id: string }>`INSERT INTO phone_numbers (id, workspace_id, phone_number_id,
-          display_phone_number, waba_id, access_token_enc, created_at, updated_at)
+          display_phone_number, waba_id, access_token_enc, messaging_tier, created_at, updated_at)
         VALUES (gen_random_uuid(), ${workspaceId}, ${`9${Date.now()}${i}`}, '+81 3-1234-5678', 'waba-bench', 'x',
-          ${NOW}, ${NOW}) RETURNING id`.execute(db);
+          'TIER_UNLIMITED', ${NOW}, ${NOW}) RETURNING id`.execute(db);
       numbers.push(row.rows[0]!.id);
     }
     await sql`INSERT INTO message_templates (workspace_id, waba_id, name, language, category, status, components,
@@ -139,6 +141,12 @@ export async function runCampaignPlan(opts: {
     await planCampaign(deps, workspaceId, campaign.id);
     const planSeconds = (performance.now() - t1) / 1000;
 
+    // One release tick at 09:00 in Tokyo: up to mps × 60 s per number of the due rows become outbox messages.
+    clock.set('2026-06-02T00:00:00.000Z');
+    const t2 = performance.now();
+    const release = await releaseCampaign(deps, workspaceId, campaign.id);
+    const releaseSeconds = (performance.now() - t2) / 1000;
+
     const counts = await sql<{ status: string; skip_reason: string | null; n: number }>`
       SELECT status, skip_reason, count(*)::int AS n FROM campaign_recipients WHERE campaign_id = ${campaign.id}
       GROUP BY 1, 2 ORDER BY 3 DESC`.execute(db);
@@ -149,8 +157,14 @@ export async function runCampaignPlan(opts: {
       ledgerRows,
       rowsPerSecond: round(ledgerRows / planSeconds, 0),
       byOutcome: Object.fromEntries(counts.rows.map((r) => [r.skip_reason ?? r.status, r.n])),
+      releaseTick: {
+        queued: release.queued,
+        seconds: round(releaseSeconds),
+        messagesPerSecond: round(release.queued / releaseSeconds, 0),
+      },
     };
     console.log(`planned ${ledgerRows} ledger rows in ${round(planSeconds)} s`, measured.byOutcome);
+    console.log(`one release tick queued ${release.queued} messages in ${round(releaseSeconds)} s`);
     return {
       scenario: opts.scenario,
       description: `A ${opts.contacts}-contact campaign planned: audience resolved, exclusions applied, ledger written`,
@@ -168,6 +182,7 @@ export async function runCampaignPlan(opts: {
       targets: [atMost('plan 100k recipients', planSeconds, opts.targetSeconds, 's')],
       notes: [
         'In-process planCampaign against PostgreSQL (no HTTP); seeded set-based in SQL.',
+        'releaseTick: one campaign.release at 09:00 Tokyo (80 mps × 60 s per number, two numbers, no dispatcher running): each message goes through the messages module one by one.',
         `Ledger rows must equal the audience (${opts.contacts}): ${ledgerRows === opts.contacts ? 'yes' : 'NO'}.`,
       ],
     };

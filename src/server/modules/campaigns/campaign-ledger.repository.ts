@@ -230,6 +230,11 @@ export async function nextDueAt(db: DbOrTx, workspaceId: string, campaignId: str
   return row?.next ? new Date(row.next as unknown as string) : null;
 }
 
+/** Serialises release batches of one number until the transaction ends (a transaction-scoped advisory lock). */
+export async function lockNumberForRelease(tx: DbOrTx, phoneNumberId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`campaign-release:${phoneNumberId}`}))`.execute(tx);
+}
+
 /**
  * What a number released in the rolling hour and 24 h before `now` (all campaigns; a release exactly an hour ago
  * is out of the window) and still has queued in the bulk lane.

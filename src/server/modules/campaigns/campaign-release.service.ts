@@ -17,6 +17,7 @@ import { carryPastQuietHours, releaseRecheck, requiresOptIn } from './campaign-p
 import { enqueueRelease } from './campaign-plan.service.ts';
 import {
   claimDueRows,
+  lockNumberForRelease,
   nextDueAt,
   numberLoad,
   updateLedgerRow,
@@ -32,6 +33,8 @@ import {
 
 /** Seconds between scheduled releases: the throughput budget covers one tick. */
 export const RELEASE_TICK_SECONDS = 60;
+type SendingNumber = Awaited<ReturnType<typeof findSendingNumbers>>[number];
+
 /** Ledger rows per release transaction. */
 const RELEASE_BATCH = 200;
 const RELEASING: readonly CampaignStatus[] = ['scheduled', 'running'];
@@ -55,32 +58,16 @@ export async function releaseCampaign(
   const c = toCampaign(row);
   const category = await assertTemplatesApproved(deps, c).catch(() => null);
   const requireOptIn = requiresOptIn(c.exclusions.requireOptIn, category);
-  const now = deps.clock.now();
   for (const number of await findSendingNumbers(deps.db, workspaceId, c.numbers)) {
-    const load = await numberLoad(deps.db, number.id, now);
-    let budget = releaseBudget(
-      {
-        ...load,
-        mps: number.mps,
-        messagingTier: number.messaging_tier,
-        messagingLimit: number.messaging_limit,
-        createdAt: number.created_at,
-      },
-      c.limits,
-      RELEASE_TICK_SECONDS,
-      now,
-    );
-    while (budget > 0) {
-      const limit = Math.min(budget, RELEASE_BATCH);
+    for (;;) {
       const r = await deps.db
         .transaction()
-        .execute((tx) => releaseBatch(tx, deps, c, { phoneNumberId: number.id, limit, requireOptIn }));
+        .execute((tx) => releaseBatch(tx, deps, c, { number, requireOptIn }));
       if (r === null) return total; // paused or cancelled meanwhile
       total.queued += r.queued;
       total.skipped += r.skipped;
       total.deferred += r.deferred;
-      budget -= r.queued;
-      if (r.claimed < limit) break;
+      if (r.claimed === 0 || r.claimed < r.limit) break;
     }
   }
   await afterRelease(deps, c);
@@ -92,20 +79,41 @@ async function releaseBatch(
   tx: DbOrTx,
   deps: CampaignsDeps,
   c: Campaign,
-  input: { phoneNumberId: string; limit: number; requireOptIn: boolean },
-): Promise<(ReleaseResult & { claimed: number }) | null> {
+  input: { number: SendingNumber; requireOptIn: boolean },
+): Promise<(ReleaseResult & { claimed: number; limit: number }) | null> {
   const ws = c.row.workspace_id;
   const locked = await findCampaignRow(tx, ws, c.row.id, 'share');
   if (!locked || !RELEASING.includes(locked.status)) return null;
+  // One release batch per number at a time, across campaigns, workers and processes: the budget below is read
+  // from committed state and cannot be spent twice.
+  await lockNumberForRelease(tx, input.number.id);
   const now = deps.clock.now();
-  const rows = await claimDueRows(tx, {
-    workspaceId: ws,
-    campaignId: c.row.id,
-    phoneNumberId: input.phoneNumberId,
+  const load = await numberLoad(tx, input.number.id, now);
+  const budget = releaseBudget(
+    {
+      ...load,
+      mps: input.number.mps,
+      messagingTier: input.number.messaging_tier,
+      messagingLimit: input.number.messaging_limit,
+      createdAt: input.number.created_at,
+    },
+    c.limits,
+    RELEASE_TICK_SECONDS,
     now,
-    limit: input.limit,
-  });
-  const result = { queued: 0, skipped: 0, deferred: 0, claimed: rows.length };
+  );
+  const limit = Math.min(budget, RELEASE_BATCH);
+  const rows =
+    limit === 0
+      ? []
+      : await claimDueRows(tx, {
+          workspaceId: ws,
+          campaignId: c.row.id,
+          phoneNumberId: input.number.id,
+          now,
+          limit,
+        });
+  const phoneNumberId = input.number.id;
+  const result = { queued: 0, skipped: 0, deferred: 0, claimed: rows.length, limit };
   for (const r of rows) {
     const key = { workspaceId: ws, campaignId: c.row.id, contactId: r.contact_id };
     const reason = releaseRecheck(r.marketing, r.unreachable, input.requireOptIn);
@@ -126,7 +134,7 @@ async function releaseBatch(
       await updateLedgerRow(tx, key, { status: 'delivered', updated_at: now });
       continue;
     }
-    const messageId = await queueOne(tx, deps, c, input.phoneNumberId, r);
+    const messageId = await queueOne(tx, deps, c, phoneNumberId, r);
     if (!messageId) {
       await updateLedgerRow(tx, key, { status: 'skipped', skip_reason: 'opted_out', updated_at: now });
       result.skipped++;
