@@ -5,8 +5,8 @@
  * Seeds, set-based in SQL: 100,000 contacts in one workspace (JP and US, so two time zones), marketing consent
  * (90 % opted in, 3 % opted out, the rest unknown), one conversation each on one of two numbers, an approved
  * marketing template in the cache, an audience segment (`contact.country = "JP" or contact.country = "US"`, all of
- * them), an exclusion segment (a tenth of them by attribute), and 20,000 earlier campaign messages for a frequency
- * cap. Then times `planCampaign` — audience resolved, exclusions applied, ledger written — for a campaign scheduled
+ * them), an exclusion segment (a tenth of them by attribute), one earlier message per conversation, and 20,000
+ * earlier campaign messages for a frequency cap. Then times `planCampaign` — audience resolved, exclusions applied, ledger written — for a campaign scheduled
  * at 09:00 recipient-local time with quiet hours, a frequency cap and an A/B split; and one release tick at 09:00 in
  * Tokyo (how fast due rows become outbox messages).
  *
@@ -86,6 +86,14 @@ export async function runCampaignPlan(opts: {
         (ARRAY[${numbers[0]}::uuid, ${numbers[1]}::uuid])[1 + abs(hashtext(id::text)) % 2],
         ${NOW}::timestamptz - interval '3 days', ${NOW}, ${NOW}
       FROM contacts WHERE workspace_id = ${workspaceId}`.execute(db);
+    // One earlier message per conversation, so the tables have the statistics of a workspace in use (an empty
+    // `messages` analysed as empty makes PostgreSQL check the ledger's foreign key by scanning it).
+    await sql`INSERT INTO messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type,
+        content, status, origin, occurred_at, created_at)
+      SELECT gen_random_uuid(), workspace_id, id, phone_number_id, contact_id, 'inbound', 'text',
+        '{"type":"text","text":{"body":"hello"}}'::jsonb, 'received', 'customer',
+        ${NOW}::timestamptz - interval '3 days', ${NOW}
+      FROM conversations WHERE workspace_id = ${workspaceId}`.execute(db);
     // An earlier campaign that reached every fifth contact yesterday (for the frequency cap).
     const earlier = await sql<{
       id: string;

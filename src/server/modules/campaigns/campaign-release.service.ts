@@ -140,12 +140,15 @@ async function releaseBatch(
       result.skipped++;
       continue;
     }
-    await updateLedgerRow(
-      tx,
-      key,
-      { status: 'queued', message_id: messageId, queued_at: now, error_code: null, updated_at: now },
-      { status: 'planned' },
-    );
+    // The row is ours: claimed FOR UPDATE in this transaction while planned (no status guard, so the update is a
+    // primary-key lookup rather than a scan of the campaign's planned rows).
+    await updateLedgerRow(tx, key, {
+      status: 'queued',
+      message_id: messageId,
+      queued_at: now,
+      error_code: null,
+      updated_at: now,
+    });
     result.queued++;
   }
   if (result.queued > 0 && locked.status === 'scheduled')

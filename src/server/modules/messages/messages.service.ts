@@ -16,7 +16,11 @@ import {
   conversationKey,
   findOrCreateConversations,
 } from '../conversations/conversations-resolve.repository.ts';
-import { findConversation, recordOutboundSummary } from '../conversations/conversations.repository.ts';
+import {
+  findConversation,
+  findThread,
+  recordOutboundSummary,
+} from '../conversations/conversations.repository.ts';
 import {
   answersCustomer,
   isWindowOpen,
@@ -266,6 +270,10 @@ async function conversationOfContact(
   contactId: string,
   phoneNumberId: string,
 ): Promise<ConversationRow> {
+  // The common case (the thread exists) is one index lookup; the set-based find-or-create joins an unnest, which
+  // the planner may hash-join against every conversation of a large workspace.
+  const existing = await findThread(tx, workspaceId, contactId, phoneNumberId, { forUpdate: true });
+  if (existing) return existing;
   const conversations = await findOrCreateConversations(tx, clock.now(), [
     { workspaceId, contactId, phoneNumberId },
   ]);
