@@ -343,6 +343,19 @@ describe('campaigns: plan, release, outcomes, through the simulator', () => {
       audience: { condition: 'contact.country = ' },
     });
     expect(bad.body.error.code).toBe('invalid_condition');
+    // The campaign namespace of idempotency keys is not the API's to take.
+    const forged = await s.api<Err>(
+      'POST',
+      '/api/v1/messages',
+      {
+        phoneNumberId: cloudNumberId,
+        to: `+${wa.tanaka}`,
+        type: 'template',
+        template: { name: 'spring_sale', language: { code: 'ja' } },
+      },
+      { 'idempotency-key': `campaign:${c.id}:${contacts.tanaka}:0` },
+    );
+    expect(forged.status).toBe(400);
     const list = await s.api<{ data: unknown[] }>('GET', '/api/v1/campaigns', undefined, h);
     expect(list.body.data).toEqual([]);
     expect((await get(c.id)).status).toBe('draft');
