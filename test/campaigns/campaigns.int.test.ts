@@ -282,6 +282,13 @@ describe('campaigns: plan, release, outcomes, through the simulator', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('template_not_approved');
     expect((await s.api('DELETE', `/api/v1/campaigns/${bad.id}`)).status).toBe(204);
+    const noVariables = await create({
+      name: 'No variables',
+      template: { name: 'spring_sale', language: 'ja', variables: [] },
+    });
+    const mismatch = await act(noVariables.id, 'launch');
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body.error.code).toBe('template_variables_mismatch');
   });
 
   it('an agent’s launch waits for approval; analysts read only', async () => {

@@ -55,6 +55,8 @@ export const ERROR_HTTP_STATUS = {
   campaign_invalid_state: 409,
   /** Campaigns: the template is not approved in that language on a sending number's WhatsApp Business account. */
   template_not_approved: 422,
+  /** Campaigns: the variables do not fit the template's body placeholders (every send would fail with 132000). */
+  template_variables_mismatch: 422,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;

@@ -60,3 +60,33 @@ export function templateContent(
     },
   };
 }
+
+/** The body placeholders of a cached template's components: `{{1}}`… (positional) or `{{name}}` (named). */
+export function bodyPlaceholders(components: unknown): { positional: number; named: string[] } {
+  const list = Array.isArray(components) ? (components as { type?: unknown; text?: unknown }[]) : [];
+  const body = list.find((c) => typeof c.type === 'string' && c.type.toUpperCase() === 'BODY');
+  const text = typeof body?.text === 'string' ? body.text : '';
+  const names = [...text.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1] as string);
+  const positional = new Set(names.filter((n) => /^\d+$/.test(n))).size;
+  const named = [...new Set(names.filter((n) => !/^\d+$/.test(n)))].sort();
+  return { positional, named };
+}
+
+/**
+ * Why a campaign's variables do not fit its template's body (WhatsApp would refuse every send with 132000), or
+ * null when they do: as many variables as positional placeholders, or exactly the named ones.
+ */
+export function variablesMismatch(
+  variables: CampaignTemplate['variables'],
+  placeholders: { positional: number; named: string[] },
+): string | null {
+  if (placeholders.named.length > 0) {
+    const given = [...new Set(variables.map((v) => v.name ?? ''))].sort();
+    return given.join(',') === placeholders.named.join(',') && given.length === variables.length
+      ? null
+      : `the template's body expects the named variables ${placeholders.named.join(', ')}`;
+  }
+  return variables.length === placeholders.positional
+    ? null
+    : `the template's body has ${placeholders.positional} variable(s), the campaign gives ${variables.length}`;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { estimateCost, DEFAULT_PRICES } from './campaign-estimate.rules.ts';
-import { templateContent } from './campaign-message.rules.ts';
+import { bodyPlaceholders, templateContent, variablesMismatch } from './campaign-message.rules.ts';
 import { errorMeaning, ledgerChange, type MessageOutcome } from './campaign-outcome.rules.ts';
 
 const now = new Date('2026-03-02T00:00:00Z');
@@ -78,5 +78,24 @@ describe('estimateCost and templateContent', () => {
       'gold vip',
       'SPRING',
     ]);
+  });
+});
+
+describe('variablesMismatch', () => {
+  const v = (name?: string) => ({
+    ...(name ? { name } : {}),
+    source: { kind: 'literal' as const, value: 'x' },
+    fallback: 'y',
+  });
+  it('counts positional placeholders and compares named ones', () => {
+    const positional = bodyPlaceholders([{ type: 'BODY', text: '{{1}}様、{{2}}までセール。{{1}}' }]);
+    expect(positional).toEqual({ positional: 2, named: [] });
+    expect(variablesMismatch([v(), v()], positional)).toBeNull();
+    expect(variablesMismatch([v()], positional)).toMatch(/has 2 variable/);
+    const named = bodyPlaceholders([{ type: 'body', text: '{{first_name}}様 {{ code }}' }]);
+    expect(named).toEqual({ positional: 0, named: ['code', 'first_name'] });
+    expect(variablesMismatch([v('first_name'), v('code')], named)).toBeNull();
+    expect(variablesMismatch([v('first_name')], named)).toMatch(/named/);
+    expect(variablesMismatch([], bodyPlaceholders([]))).toBeNull();
   });
 });

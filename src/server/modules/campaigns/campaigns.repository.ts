@@ -127,7 +127,7 @@ export function findSendingNumbers(db: DbOrTx, workspaceId: string, ids: string[
 export function findCachedTemplate(db: DbOrTx, workspaceId: string, wabaId: string, name: string) {
   return db
     .selectFrom('message_templates')
-    .select(['language', 'category', 'status'])
+    .select(['language', 'category', 'status', 'components'])
     .where('workspace_id', '=', workspaceId)
     .where('waba_id', '=', wabaId)
     .where('name', '=', name)

@@ -28,6 +28,7 @@ import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules
 import { getSegment, resolveCondition } from '../segments/segments.service.ts';
 import { launchNeedsApproval, launchedStatus, TRANSITIONS } from './campaign-access.rules.ts';
 import { DEFAULT_PRICES } from './campaign-estimate.rules.ts';
+import { bodyPlaceholders, variablesMismatch } from './campaign-message.rules.ts';
 import { countLedger, pageLedger, skipPlannedRows } from './campaign-ledger.repository.ts';
 import { errorMeaning } from './campaign-outcome.rules.ts';
 import {
@@ -249,7 +250,8 @@ export async function deleteCampaign(deps: CampaignsDeps, workspaceId: string, i
 
 /**
  * The campaign's template (and variant b) must be approved, in its language, on the WABA of every sending
- * number; returns the category of the main template (null when unknown).
+ * number, and its variables must fit the template's body placeholders; returns the category of the main template
+ * (null when unknown).
  */
 export async function assertTemplatesApproved(deps: CampaignsDeps, c: Campaign): Promise<string | null> {
   const numbers = await assertNumbers(deps, c.row.workspace_id, c.numbers);
@@ -263,6 +265,16 @@ export async function assertTemplatesApproved(deps: CampaignsDeps, c: Campaign):
           'template_not_approved',
           `Template "${t.name}" (${t.language}) is not approved on WhatsApp Business account ${waba}`,
           { template: t.name, language: t.language, wabaId: waba, status: row?.status ?? null },
+        );
+      const mismatch = variablesMismatch(t.variables, bodyPlaceholders(row.components));
+      if (mismatch)
+        throw new AppError(
+          'template_variables_mismatch',
+          `Template "${t.name}" (${t.language}): ${mismatch}`,
+          {
+            template: t.name,
+            language: t.language,
+          },
         );
       if (t === c.template) category ??= templateCategory(rows, t.language);
     }
