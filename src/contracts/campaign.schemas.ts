@@ -133,6 +133,7 @@ export const SKIP_REASONS = [
   'frequency_cap',
   'excluded_segment',
   'cancelled',
+  'no_sender',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 

@@ -291,6 +291,34 @@ describe('campaigns: plan, release, outcomes, through the simulator', () => {
     expect(mismatch.body.error.code).toBe('template_variables_mismatch');
   });
 
+  it('moves recipients of a number removed after planning to a live one', async () => {
+    const second = await s.addNumber({ wabaId: WABA });
+    // Tanaka last wrote to the second number: it is his sticky sender.
+    s.t.simulator!.inbound({
+      phoneNumberId: second.phoneNumberId,
+      from: wa.tanaka,
+      name: '田中',
+      message: { type: 'text', text: { body: '別の番号にも' } },
+    });
+    await advance(0);
+    const c = await create({
+      name: 'Two numbers',
+      phoneNumberIds: [numberId, second.id],
+      audience: { contactIds: [contacts.tanaka, contacts.suzuki, contacts.john] },
+      schedule: { kind: 'at', at: '2026-03-12T12:30:00Z' }, // 21:30 in Tokyo, 08:30 in New York (EDT)
+    });
+    expect((await act(c.id, 'launch')).body.status).toBe('scheduled');
+    await advance(0);
+    const planned = await ledger(c.id);
+    expect(planned.find((r) => r.contact_id === contacts.tanaka)?.phone_number_id).toBe(second.id);
+    expect((await s.api('DELETE', `/api/v1/phone-numbers/${second.id}`)).status).toBe(204);
+    s.clock.set('2026-03-12T12:30:00.000Z');
+    await advance(0);
+    const rows = await ledger(c.id);
+    expect(rows.map((r) => [r.status, r.phone_number_id])).toEqual(rows.map(() => ['sent', numberId]));
+    expect((await get(c.id)).status).toBe('completed');
+  });
+
   it('an agent’s launch waits for approval; analysts read only', async () => {
     const agent = await seedApiKey(s.t.ctx, s.workspaceId, 'agent');
     const analyst = await seedApiKey(s.t.ctx, s.workspaceId, 'analyst');

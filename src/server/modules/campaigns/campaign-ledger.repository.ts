@@ -296,3 +296,33 @@ export function pageLedger(
   if (input.after) q = q.where('contact_id', '>', input.after);
   return q.orderBy('contact_id').limit(input.limit).execute();
 }
+
+/** Planned rows whose sender is not among `live` numbers (a number removed after planning), up to `limit`. */
+export async function findOrphanRows(
+  db: DbOrTx,
+  input: { workspaceId: string; campaignId: string; live: string[]; limit: number },
+): Promise<string[]> {
+  const res = await sql<{ contact_id: string }>`
+    select contact_id from campaign_recipients
+    where workspace_id = ${input.workspaceId} and campaign_id = ${input.campaignId} and status = 'planned'
+      and (phone_number_id is null or not (phone_number_id = any(${input.live}::uuid[])))
+    limit ${input.limit}`.execute(db);
+  return res.rows.map((r) => r.contact_id);
+}
+
+/** Gives planned rows a new sender, or (null) skips them with reason `no_sender`. */
+export async function reassignSenders(
+  db: DbOrTx,
+  input: { workspaceId: string; campaignId: string; now: Date },
+  rows: { contactId: string; phoneNumberId: string | null }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    update campaign_recipients r set phone_number_id = t.pn,
+      status = case when t.pn is null then 'skipped' else r.status end,
+      skip_reason = case when t.pn is null then 'no_sender' else r.skip_reason end,
+      updated_at = ${input.now}
+    from unnest(${rows.map((r) => r.contactId)}::uuid[], ${rows.map((r) => r.phoneNumberId)}::uuid[]) as t(contact_id, pn)
+    where r.workspace_id = ${input.workspaceId} and r.campaign_id = ${input.campaignId}
+      and r.contact_id = t.contact_id and r.status = 'planned'`.execute(db);
+}

@@ -13,11 +13,13 @@ import { queueMessageInTransaction } from '../messages/messages.service.ts';
 import { findMessage } from '../messages/messages.repository.ts';
 import { templateContent } from './campaign-message.rules.ts';
 import { releaseBudget } from './campaign-pacing.rules.ts';
-import { carryPastQuietHours, releaseRecheck, requiresOptIn } from './campaign-plan.rules.ts';
+import { carryPastQuietHours, releaseRecheck, requiresOptIn, senderFor } from './campaign-plan.rules.ts';
 import { enqueueRelease } from './campaign-plan.service.ts';
 import {
   claimDueRows,
+  findOrphanRows,
   lockNumberForRelease,
+  reassignSenders,
   nextDueAt,
   numberLoad,
   updateLedgerRow,
@@ -58,7 +60,13 @@ export async function releaseCampaign(
   const c = toCampaign(row);
   const category = await assertTemplatesApproved(deps, c).catch(() => null);
   const requireOptIn = requiresOptIn(c.exclusions.requireOptIn, category);
-  for (const number of await findSendingNumbers(deps.db, workspaceId, c.numbers)) {
+  const numbers = await findSendingNumbers(deps.db, workspaceId, c.numbers);
+  await moveOrphanRows(
+    deps,
+    c,
+    numbers.map((n) => n.id),
+  );
+  for (const number of numbers) {
     for (;;) {
       const r = await deps.db
         .transaction()
@@ -72,6 +80,26 @@ export async function releaseCampaign(
   }
   await afterRelease(deps, c);
   return total;
+}
+
+/**
+ * Rows planned for a number that was removed since: given the sticky-sender pick among the live numbers, or
+ * skipped (`no_sender`) when none is left — so a campaign never waits forever on a number that is gone.
+ */
+async function moveOrphanRows(deps: CampaignsDeps, c: Campaign, live: string[]): Promise<void> {
+  const key = { workspaceId: c.row.workspace_id, campaignId: c.row.id };
+  for (;;) {
+    const orphans = await findOrphanRows(deps.db, { ...key, live, limit: 5000 });
+    if (orphans.length === 0) return;
+    await reassignSenders(
+      deps.db,
+      { ...key, now: deps.clock.now() },
+      orphans.map((contactId) => ({
+        contactId,
+        phoneNumberId: live.length > 0 ? senderFor(live, null, contactId) : null,
+      })),
+    );
+  }
 }
 
 /** One release transaction; null when the campaign no longer releases. */
