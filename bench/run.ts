@@ -5,6 +5,7 @@
  * HTTP on 127.0.0.1, writes `bench/results/<scenario>.json`, and stops everything it started. Benchmarks are
  * measurements: a missed target is reported, never a failure; only a crashed scenario sets a non-zero exit code.
  */
+import { runCampaignPlan } from './campaign-plan.bench.ts';
 import { runColdStart } from './cold-start.ts';
 import { runContactsImport } from './contacts-import.bench.ts';
 import { runInbound } from './inbound.ts';
@@ -89,6 +90,9 @@ EXTRA['contacts-import-pg-200k'] = () =>
     targetRowsPerSecond: 20_000,
     targetPeakRssMiB: 300,
   });
+// A 100,000-recipient campaign planned in process on PostgreSQL (issue target: ≤ 10 s).
+EXTRA['campaign-plan'] = () =>
+  runCampaignPlan({ scenario: 'campaign-plan', contacts: 100_000, targetSeconds: 10 });
 const SCENARIOS = { ...DEFAULT, ...EXTRA };
 
 async function main(): Promise<void> {

@@ -316,8 +316,10 @@ export const SendHeadersSchema = z.looseObject({
     .string()
     .min(1)
     .max(255)
+    // Campaign releases key their messages `campaign:<campaign>:<contact>:<attempt>`; a client must not take one.
+    .refine((key) => !key.startsWith('campaign:'), 'Idempotency keys starting with "campaign:" are reserved')
     .optional()
-    .describe('Retries with the same key and body return the first result'),
+    .describe('Retries with the same key and body return the first result ("campaign:…" is reserved)'),
 });
 
 const ERROR_MEANINGS = {

@@ -32,6 +32,7 @@ import { automationJobs } from './modules/automation/automation.jobs.ts';
 import { consentKeywordJob } from './modules/consent/consent.jobs.ts';
 import { templatesJobs, templatesRefreshSchedule } from './modules/templates/templates.jobs.ts';
 import { analyticsJobs, analyticsRefreshSchedule } from './modules/analytics/analytics.jobs.ts';
+import { campaignsJobs, campaignsTickSchedule } from './modules/campaigns/campaigns.jobs.ts';
 import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
 import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
 import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
@@ -247,6 +248,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     }),
   );
   for (const job of analyticsJobs({ db, clock })) jobs.register(job);
+  for (const job of campaignsJobs({ db, clock })) jobs.register(job);
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.
   const scheduler = new Scheduler({ db, clock }, [
     wakeSnoozedSchedule,
@@ -254,6 +256,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     templatesRefreshSchedule,
     searchBackfillSchedule,
     analyticsRefreshSchedule,
+    campaignsTickSchedule,
   ]);
 
   const loops: WorkLoop[] = [];

@@ -164,6 +164,8 @@ export interface ContactsTable {
   updated_at: Timestamp;
   /** Folded name, reading (hiragana, romaji) and wa_id digits (search-key.rules.ts); NULL until backfilled. */
   search_key: string | null;
+  /** When WhatsApp last reported the number undeliverable (131026); such contacts are left out of campaigns. */
+  unreachable_at: NullableTimestamp;
 }
 
 export interface ConversationsTable {
@@ -635,6 +637,9 @@ export interface Database {
   analytics_dirty_days: AnalyticsDirtyDaysTable;
   analytics_dirty_conversations: AnalyticsDirtyConversationsTable;
   analytics_watermarks: AnalyticsWatermarksTable;
+  campaigns: CampaignsTable;
+  campaign_recipients: CampaignRecipientsTable;
+  campaign_prices: CampaignPricesTable;
 }
 
 /** A named condition over a workspace's contacts (written by modules/segments). */
@@ -717,4 +722,75 @@ export interface ContactImportErrorsTable {
   col: string | null;
   code: string;
   message: string;
+}
+
+/** A broadcast campaign (written by modules/campaigns); the jsonb documents are parsed by campaign.schemas.ts. */
+export interface CampaignsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  status: Generated<CampaignStatus>;
+  phone_number_ids: ColumnType<string[], string, string>;
+  template: ColumnType<unknown, string, string>;
+  variant_b: ColumnType<unknown, string | null, string | null>;
+  audience: ColumnType<unknown, string, string>;
+  exclusions: ColumnType<unknown, string, string>;
+  schedule: ColumnType<unknown, string, string>;
+  quiet_hours: ColumnType<unknown, string, string>;
+  limits: ColumnType<unknown, string, string>;
+  created_by: string | null;
+  approved_by: string | null;
+  plan_state: Generated<'pending' | 'planning' | 'done'>;
+  plan_cursor: string | null;
+  planned_at: NullableTimestamp;
+  launched_at: NullableTimestamp;
+  paused_at: NullableTimestamp;
+  completed_at: NullableTimestamp;
+  cancelled_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export type CampaignStatus =
+  'draft' | 'awaiting_approval' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
+export type CampaignRow = Selectable<CampaignsTable>;
+
+/** Ledger status of one campaign recipient. */
+export type RecipientStatus =
+  'planned' | 'skipped' | 'queued' | 'sent' | 'delivered' | 'read' | 'replied' | 'failed';
+
+/** The per-recipient ledger of a campaign (one row per (campaign, contact)). */
+export interface CampaignRecipientsTable {
+  workspace_id: string;
+  campaign_id: string;
+  contact_id: string;
+  status: RecipientStatus;
+  skip_reason: string | null;
+  phone_number_id: string | null;
+  variant: Generated<'a' | 'b'>;
+  time_zone: string | null;
+  country: string | null;
+  due_at: NullableTimestamp;
+  attempt: Generated<number>;
+  message_id: string | null;
+  retry_of_message_id: string | null;
+  error_code: number | null;
+  queued_at: NullableTimestamp;
+  sent_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  read_at: NullableTimestamp;
+  replied_at: NullableTimestamp;
+  failed_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export type CampaignRecipientRow = Selectable<CampaignRecipientsTable>;
+
+/** Price of one delivered template message by category and recipient country (`*` = any other). */
+export interface CampaignPricesTable {
+  workspace_id: string;
+  category: string;
+  country: string;
+  price: ColumnType<string, string | number, string | number>;
+  currency: string;
+  updated_at: Timestamp;
 }

@@ -1,6 +1,7 @@
 import { automationInboundListener } from '../modules/automation/automation.listeners.ts';
 import { consentKeywordListener } from '../modules/consent/consent.listeners.ts';
 import { analyticsListener } from '../modules/analytics/analytics.listeners.ts';
+import { campaignReplyListener, campaignStatusListener } from '../modules/campaigns/campaigns.listeners.ts';
 import { DomainEvents, type DomainEventListener } from './domain-events.service.ts';
 
 /**
@@ -11,6 +12,8 @@ export const LISTENERS: readonly DomainEventListener[] = [
   automationInboundListener as DomainEventListener,
   consentKeywordListener as DomainEventListener,
   analyticsListener as DomainEventListener,
+  campaignStatusListener as DomainEventListener,
+  campaignReplyListener as DomainEventListener,
 ];
 
 /** The domain events of this process, delivering to `LISTENERS`. */

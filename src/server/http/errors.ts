@@ -49,6 +49,14 @@ export const ERROR_HTTP_STATUS = {
   /** Ownership of a number could not be checked: the Graph API did not answer (retry later). */
   number_unreachable: 502,
   unavailable: 503,
+  /** Campaigns: only a draft can be edited, deleted or launched (details.status says what it is). */
+  campaign_not_draft: 409,
+  /** Campaigns: the transition (approve, pause, resume, cancel) is not allowed from the campaign's status. */
+  campaign_invalid_state: 409,
+  /** Campaigns: the template is not approved in that language on a sending number's WhatsApp Business account. */
+  template_not_approved: 422,
+  /** Campaigns: the variables do not fit the template's body placeholders (every send would fail with 132000). */
+  template_variables_mismatch: 422,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;

@@ -38,6 +38,16 @@ export const JOB_PAYLOADS = {
   'analytics.touch': z.object({ messageId: z.uuid().optional(), conversationId: z.uuid().optional() }),
   /** Scheduled: recompute the dirty analytics rollups of every workspace from facts. */
   'analytics.refresh': z.object({ scheduledFor: z.iso.datetime() }),
+  /** Campaigns: resolve the audience into the ledger in checkpointed batches (reruns continue, never duplicate). */
+  'campaign.plan': z.object({ campaignId: z.uuid() }),
+  /** Campaigns: release due ledger rows into the outbox's bulk lane, paced per number. */
+  'campaign.release': z.object({ campaignId: z.uuid() }),
+  /** Scheduled: one `campaign.release` (and `campaign.plan` while planning) per active campaign. */
+  'campaigns.tick': z.object({ scheduledFor: z.iso.datetime() }),
+  /** Campaigns: a campaign message's status moved (ledger status, 131049 retry, 131026 hygiene). */
+  'campaign.message_status': z.object({ messageId: z.uuid() }),
+  /** Campaigns: a customer message may answer a campaign message of the last 72 h. */
+  'campaign.reply': z.object({ messageId: z.uuid() }),
 } as const;
 
 /** The closed union of job names. */

@@ -232,3 +232,21 @@ export function findNotesOfContact(
     .orderBy('created_at')
     .execute();
 }
+
+/**
+ * Marks a contact's number unreachable (WhatsApp answered 131026, undeliverable) for list hygiene: campaigns leave
+ * such contacts out. The first report's time is kept.
+ */
+export async function markContactUnreachable(
+  db: DbOrTx,
+  workspaceId: string,
+  id: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('contacts')
+    .set((eb) => ({ unreachable_at: eb.fn.coalesce('unreachable_at', eb.val(at)), updated_at: at }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
+}

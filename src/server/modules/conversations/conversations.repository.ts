@@ -146,6 +146,23 @@ export function findConversation(
   return (opts.forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
+/** The conversation of a (contact, number) of a workspace — one unique-index lookup — or undefined. */
+export function findThread(
+  db: DbOrTx,
+  workspaceId: string,
+  contactId: string,
+  phoneNumberId: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ConversationRow | undefined> {
+  const q = db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contactId)
+    .where('phone_number_id', '=', phoneNumberId);
+  return (opts.forUpdate ? q.forUpdate() : q).executeTakeFirst();
+}
+
 /** Applies a change to one conversation of a workspace; the updated row, or undefined when there is none. */
 export function updateConversationRow(
   db: DbOrTx,

@@ -16,7 +16,11 @@ import {
   conversationKey,
   findOrCreateConversations,
 } from '../conversations/conversations-resolve.repository.ts';
-import { findConversation, recordOutboundSummary } from '../conversations/conversations.repository.ts';
+import {
+  findConversation,
+  findThread,
+  recordOutboundSummary,
+} from '../conversations/conversations.repository.ts';
 import {
   answersCustomer,
   isWindowOpen,
@@ -44,6 +48,8 @@ export interface SendTarget {
   /** Tsunagi's phone number id (uuid) or the Cloud API phone number id. */
   phoneNumberId?: string;
   to?: string;
+  /** An existing contact (with `phoneNumberId`): its conversation on that number is found or created. */
+  contactId?: string;
 }
 
 export interface SendInput {
@@ -77,72 +83,11 @@ export async function queueMessage(
     if (existing) return { message: existing, replayed: true };
   }
   try {
-    const message = await db.transaction().execute(async (tx) => {
-      const conv = await resolveConversation(tx, clock, workspaceId, input.target);
-      const now = clock.now();
-      if (requiresOpenWindow(input.content.type) && !isWindowOpen(conv.last_inbound_at, now)) {
-        throw new AppError(
-          'window_closed',
-          'The 24-hour customer service window is closed: only an approved template can be sent to this customer now',
-          {
-            hint: 'Send a template message (type "template")',
-            lastInboundAt: conv.last_inbound_at?.toISOString() ?? null,
-          },
-        );
-      }
-      await assertConsentAllowsSend(tx, {
-        workspaceId,
-        contactId: conv.contact_id,
-        phoneNumberId: conv.phone_number_id,
-        content: input.content,
-      });
-      const row = await insertOutboundMessage(tx, {
-        id: newId(),
-        workspace_id: workspaceId,
-        conversation_id: conv.id,
-        phone_number_id: conv.phone_number_id,
-        contact_id: conv.contact_id,
-        direction: 'outbound',
-        type: input.content.type,
-        content: JSON.stringify(input.content),
-        status: 'queued',
-        origin: input.origin,
-        lane: input.lane ?? laneFor(input.origin),
-        author_user_id: input.authorUserId ?? null,
-        occurred_at: now,
-        created_at: now,
-        queued_at: now,
-        idempotency_key: input.idempotencyKey ?? null,
-        idempotency_hash: requestHash,
-      });
-      const preview = messagePreview(input.content);
-      // The business answered: nobody is waiting (campaign and API sends are not answers).
-      const updated = await recordOutboundSummary(tx, conv.id, {
-        at: now,
-        preview,
-        answered: answersCustomer(input.origin),
-      });
-      await publishEvents(tx, [
-        {
-          type: 'message.created',
-          workspaceId,
-          data: {
-            id: row.id,
-            conversationId: conv.id,
-            direction: 'outbound',
-            type: row.type,
-            status: 'queued',
-            wamid: null,
-            preview,
-          },
-        },
-        conversationEvent(updated),
-      ]);
-      await sql`select pg_notify(${OUTBOX_CHANNEL}, ${outboxNotice(row.phone_number_id, row.lane)})`.execute(
-        tx,
+    const message = await db
+      .transaction()
+      .execute((tx) =>
+        queueMessageInTransaction(tx, clock, workspaceId, { ...input, idempotencyHash: requestHash }),
       );
-      return row;
-    });
     return { message, replayed: false };
   } catch (err) {
     // Two concurrent requests with one key: the loser reads the winner's row.
@@ -152,6 +97,82 @@ export async function queueMessage(
     }
     throw err;
   }
+}
+
+/**
+ * The body of `queueMessage` inside the caller's transaction, for callers that must create the outbox row
+ * atomically with their own state (a campaign's ledger row): window, consent, the row, the conversation summary,
+ * realtime events and the outbox NOTIFY (delivered at commit). No idempotency replay here: a reused key is a
+ * unique violation that aborts the caller's transaction, which is what such callers want.
+ */
+export async function queueMessageInTransaction(
+  tx: DbOrTx,
+  clock: Clock,
+  workspaceId: string,
+  input: SendInput & { idempotencyHash?: string | null },
+): Promise<MessageRow> {
+  const conv = await resolveConversation(tx, clock, workspaceId, input.target);
+  const now = clock.now();
+  if (requiresOpenWindow(input.content.type) && !isWindowOpen(conv.last_inbound_at, now)) {
+    throw new AppError(
+      'window_closed',
+      'The 24-hour customer service window is closed: only an approved template can be sent to this customer now',
+      {
+        hint: 'Send a template message (type "template")',
+        lastInboundAt: conv.last_inbound_at?.toISOString() ?? null,
+      },
+    );
+  }
+  await assertConsentAllowsSend(tx, {
+    workspaceId,
+    contactId: conv.contact_id,
+    phoneNumberId: conv.phone_number_id,
+    content: input.content,
+  });
+  const row = await insertOutboundMessage(tx, {
+    id: newId(),
+    workspace_id: workspaceId,
+    conversation_id: conv.id,
+    phone_number_id: conv.phone_number_id,
+    contact_id: conv.contact_id,
+    direction: 'outbound',
+    type: input.content.type,
+    content: JSON.stringify(input.content),
+    status: 'queued',
+    origin: input.origin,
+    lane: input.lane ?? laneFor(input.origin),
+    author_user_id: input.authorUserId ?? null,
+    occurred_at: now,
+    created_at: now,
+    queued_at: now,
+    idempotency_key: input.idempotencyKey ?? null,
+    idempotency_hash: input.idempotencyHash ?? null,
+  });
+  const preview = messagePreview(input.content);
+  // The business answered: nobody is waiting (campaign and API sends are not answers).
+  const updated = await recordOutboundSummary(tx, conv.id, {
+    at: now,
+    preview,
+    answered: answersCustomer(input.origin),
+  });
+  await publishEvents(tx, [
+    {
+      type: 'message.created',
+      workspaceId,
+      data: {
+        id: row.id,
+        conversationId: conv.id,
+        direction: 'outbound',
+        type: row.type,
+        status: 'queued',
+        wamid: null,
+        preview,
+      },
+    },
+    conversationEvent(updated),
+  ]);
+  await sql`select pg_notify(${OUTBOX_CHANNEL}, ${outboxNotice(row.phone_number_id, row.lane)})`.execute(tx);
+  return row;
 }
 
 async function replay(
@@ -196,7 +217,7 @@ async function resolveConversation(tx: DbOrTx, clock: Clock, workspaceId: string
       throw new AppError('phone_number_unavailable', "The conversation's phone number was removed");
     return conv;
   }
-  if (!target.phoneNumberId || !target.to)
+  if (!target.phoneNumberId || (!target.to && !target.contactId))
     throw new AppError('validation_failed', 'Give conversationId, or phoneNumberId and to');
   const byUuid = /^[0-9a-f-]{36}$/i.test(target.phoneNumberId);
   const number = await tx
@@ -207,6 +228,8 @@ async function resolveConversation(tx: DbOrTx, clock: Clock, workspaceId: string
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
   if (!number) throw notFound('Phone number');
+  if (target.contactId) return conversationOfContact(tx, clock, workspaceId, target.contactId, number.id);
+  if (!target.to) throw new AppError('validation_failed', 'Give to');
   const phone = parsePhone(target.to);
   if (!phone)
     throw new AppError(
@@ -236,6 +259,34 @@ async function resolveConversation(tx: DbOrTx, clock: Clock, workspaceId: string
       data: { conversationId: id, contactId, phoneNumberId: number.id },
     })),
   ]);
+  return (await findConversation(tx, workspaceId, conversationId, { forUpdate: true })) as ConversationRow;
+}
+
+/** The conversation of an existing contact on a number, created (with its domain event) on first contact. */
+async function conversationOfContact(
+  tx: DbOrTx,
+  clock: Clock,
+  workspaceId: string,
+  contactId: string,
+  phoneNumberId: string,
+): Promise<ConversationRow> {
+  // The common case (the thread exists) is one index lookup; the set-based find-or-create joins an unnest, which
+  // the planner may hash-join against every conversation of a large workspace.
+  const existing = await findThread(tx, workspaceId, contactId, phoneNumberId, { forUpdate: true });
+  if (existing) return existing;
+  const conversations = await findOrCreateConversations(tx, clock.now(), [
+    { workspaceId, contactId, phoneNumberId },
+  ]);
+  const conversationId = conversations.ids.get(conversationKey(contactId, phoneNumberId)) as string;
+  if (conversations.created.size > 0)
+    await domainEvents.publish(tx, clock, [
+      {
+        type: 'conversation.created',
+        workspaceId,
+        key: conversationId,
+        data: { conversationId, contactId, phoneNumberId },
+      },
+    ]);
   return (await findConversation(tx, workspaceId, conversationId, { forUpdate: true })) as ConversationRow;
 }
 

@@ -1,0 +1,234 @@
+/**
+ * REST DTOs of broadcast campaigns (`/api/v1/campaigns`) and their price table (`/api/v1/campaign-prices`). The
+ * same schemas parse the campaign documents stored as jsonb, so what the API accepted is what the planner reads.
+ */
+import { z } from 'zod';
+import { ConditionNodeSchema } from './condition.schemas.ts';
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 00:00–23:59');
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+/** Where a template variable's value comes from, with the text used when the contact has none. */
+export const VariableSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('field'), field: z.enum(['name', 'profile_name', 'phone', 'country']) }),
+  z.object({ kind: z.literal('attribute'), key: z.string().min(1).max(100) }),
+  z.object({ kind: z.literal('literal'), value: z.string().min(1).max(1024) }),
+]);
+/** One body variable: positional by its order, or named (`parameter_name`) when `name` is given. */
+export const TemplateVariableSchema = z.object({
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,59}$/)
+    .optional(),
+  source: VariableSourceSchema,
+  fallback: z.string().min(1).max(1024),
+});
+/** The approved template a campaign sends, and how its body variables are filled per recipient. */
+export const CampaignTemplateSchema = z.object({
+  name: z.string().min(1).max(512),
+  language: z.string().min(2).max(15),
+  variables: z.array(TemplateVariableSchema).max(20).default([]),
+});
+export type CampaignTemplate = z.infer<typeof CampaignTemplateSchema>;
+
+/** A second template for an A/B test: `splitPercent` % of recipients get variant a (the main template). */
+export const CampaignVariantSchema = z.object({
+  template: CampaignTemplateSchema,
+  splitPercent: z.number().int().min(1).max(99).default(50),
+});
+
+/** Who the campaign is for: one of a segment, a condition (text or tree) or a list of contact ids. */
+export const CampaignAudienceSchema = z.union([
+  z.object({ segmentId: z.uuid() }).strict(),
+  z.object({ condition: z.union([z.string().trim().min(1).max(2000), ConditionNodeSchema]) }).strict(),
+  z.object({ contactIds: z.array(z.uuid()).min(1).max(10_000) }).strict(),
+]);
+export type CampaignAudience = z.infer<typeof CampaignAudienceSchema>;
+
+/** Who is left out besides opted-out and unreachable contacts (always left out). */
+export const CampaignExclusionsSchema = z.object({
+  segmentIds: z.array(z.uuid()).max(20).default([]),
+  /** At most `count` campaign messages per contact in `days` days (counting other campaigns' messages). */
+  frequencyCap: z
+    .object({ count: z.number().int().min(1).max(100), days: z.number().int().min(1).max(90) })
+    .nullable()
+    .default(null),
+  /**
+   * Send only to contacts who opted in to marketing. Null (default): required for marketing templates, not for
+   * utility and authentication ones.
+   */
+  requireOptIn: z.boolean().nullable().default(null),
+});
+export type CampaignExclusions = z.infer<typeof CampaignExclusionsSchema>;
+
+/** When: now, at an instant, or at a wall time on a date in each recipient's time zone. */
+export const CampaignScheduleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('now') }),
+  z.object({ kind: z.literal('at'), at: z.iso.datetime({ offset: true }) }),
+  z.object({ kind: z.literal('local'), date: IsoDate, time: HHMM }),
+]);
+export type CampaignSchedule = z.infer<typeof CampaignScheduleSchema>;
+
+/** Hours in the recipient's local time when nothing is sent (default: nothing before 08:00 or from 22:00). */
+export const QuietHoursSchema = z.object({ start: HHMM.default('08:00'), end: HHMM.default('22:00') });
+export type QuietHours = z.infer<typeof QuietHoursSchema>;
+
+/** Per-number limits beyond WhatsApp's own (mps, messaging limit). */
+export const CampaignLimitsSchema = z.object({
+  /** Messages per number per rolling hour, all campaigns together; null = only WhatsApp's limits. */
+  hourlyCap: z.number().int().min(1).max(3_600_000).nullable().default(null),
+  /** For numbers younger than `days`: at most startPerDay · growth^ageDays per rolling 24 h. */
+  ramp: z
+    .object({
+      startPerDay: z.number().int().min(1).max(100_000),
+      growth: z.number().min(1).max(10),
+      days: z.number().int().min(1).max(60),
+    })
+    .nullable()
+    .default(null),
+});
+export type CampaignLimits = z.infer<typeof CampaignLimitsSchema>;
+
+/** `POST /api/v1/campaigns`: a draft. */
+export const CampaignInputSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  phoneNumberIds: z.array(z.uuid()).min(1).max(20),
+  template: CampaignTemplateSchema,
+  variantB: CampaignVariantSchema.nullable().default(null),
+  audience: CampaignAudienceSchema,
+  exclusions: CampaignExclusionsSchema.default({ segmentIds: [], frequencyCap: null, requireOptIn: null }),
+  schedule: CampaignScheduleSchema.default({ kind: 'now' }),
+  quietHours: QuietHoursSchema.default({ start: '08:00', end: '22:00' }),
+  limits: CampaignLimitsSchema.default({ hourlyCap: null, ramp: null }),
+});
+export type CampaignInput = z.infer<typeof CampaignInputSchema>;
+/** `PATCH /api/v1/campaigns/{id}` (drafts only): any of the fields. */
+export const CampaignUpdateSchema = CampaignInputSchema.partial();
+
+export const CAMPAIGN_STATUSES = [
+  'draft',
+  'awaiting_approval',
+  'scheduled',
+  'running',
+  'paused',
+  'completed',
+  'cancelled',
+] as const;
+export const RECIPIENT_STATUSES = [
+  'planned',
+  'skipped',
+  'queued',
+  'sent',
+  'delivered',
+  'read',
+  'replied',
+  'failed',
+] as const;
+/** Why a contact of the audience gets no message. */
+export const SKIP_REASONS = [
+  'no_phone',
+  'opted_out',
+  'no_consent',
+  'unreachable',
+  'frequency_cap',
+  'excluded_segment',
+  'cancelled',
+  'no_sender',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/** Live counters of a campaign, from its ledger. */
+export const CampaignCountersSchema = z.object({
+  eligible: z.number().int(),
+  planned: z.number().int(),
+  skipped: z.record(z.string(), z.number().int()),
+  queued: z.number().int(),
+  sent: z.number().int(),
+  delivered: z.number().int(),
+  read: z.number().int(),
+  replied: z.number().int(),
+  failed: z.array(
+    z.object({ code: z.number().int().nullable(), meaning: z.string(), count: z.number().int() }),
+  ),
+});
+
+/** A campaign. */
+export const CampaignSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(CAMPAIGN_STATUSES),
+  phoneNumberIds: z.array(z.string()),
+  template: CampaignTemplateSchema,
+  variantB: CampaignVariantSchema.nullable(),
+  audience: CampaignAudienceSchema,
+  exclusions: CampaignExclusionsSchema,
+  schedule: CampaignScheduleSchema,
+  quietHours: QuietHoursSchema,
+  limits: CampaignLimitsSchema,
+  createdBy: z.string().nullable(),
+  approvedBy: z.string().nullable(),
+  planState: z.enum(['pending', 'planning', 'done']),
+  launchedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  counters: CampaignCountersSchema.optional(),
+});
+export type CampaignDto = z.infer<typeof CampaignSchema>;
+export const CampaignListSchema = z.object({
+  data: z.array(CampaignSchema),
+  nextCursor: z.string().nullable(),
+});
+
+/** `POST /api/v1/campaigns/{id}/estimate`: what a launch would do now, before anything is sent. */
+export const CampaignEstimateSchema = z.object({
+  audience: z.number().int(),
+  eligible: z.number().int(),
+  exclusions: z.record(z.string(), z.number().int()),
+  category: z.string().nullable(),
+  cost: z.object({
+    total: z.number(),
+    currency: z.string(),
+    byCountry: z.array(z.object({ country: z.string(), recipients: z.number().int(), cost: z.number() })),
+  }),
+});
+export type CampaignEstimateDto = z.infer<typeof CampaignEstimateSchema>;
+
+/** `GET /api/v1/campaigns/{id}/recipients?status=&cursor=`. */
+export const RecipientQuerySchema = z.object({
+  status: z.enum(RECIPIENT_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().min(1).max(512).optional(),
+});
+export const CampaignRecipientSchema = z.object({
+  contactId: z.string(),
+  status: z.enum(RECIPIENT_STATUSES),
+  skipReason: z.string().nullable(),
+  phoneNumberId: z.string().nullable(),
+  variant: z.enum(['a', 'b']),
+  dueAt: z.string().nullable(),
+  attempt: z.number().int(),
+  messageId: z.string().nullable(),
+  errorCode: z.number().int().nullable(),
+  queuedAt: z.string().nullable(),
+  repliedAt: z.string().nullable(),
+});
+export const CampaignRecipientPageSchema = z.object({
+  data: z.array(CampaignRecipientSchema),
+  nextCursor: z.string().nullable(),
+});
+
+/** One price of the table. */
+export const CampaignPriceSchema = z.object({
+  category: z.enum(['MARKETING', 'UTILITY', 'AUTHENTICATION']),
+  country: z.string().regex(/^([A-Z]{2}|\*)$/, 'ISO 3166 alpha-2 or *'),
+  price: z.number().min(0).max(1000),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+});
+export type CampaignPrice = z.infer<typeof CampaignPriceSchema>;
+/** `GET/PUT /api/v1/campaign-prices`: the whole table; `source` says whether these are the example defaults. */
+export const CampaignPricesSchema = z.object({
+  source: z.enum(['workspace', 'default']),
+  prices: z.array(CampaignPriceSchema),
+});
+export const CampaignPricesInputSchema = z.object({ prices: z.array(CampaignPriceSchema).max(2000) });

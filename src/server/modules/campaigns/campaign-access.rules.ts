@@ -1,0 +1,26 @@
+/**
+ * Who may do what with campaigns (pure). Owners and admins (the `manage` permission) build, launch, approve,
+ * pause, resume and cancel; their launch needs no approval (they are the approvers). Agents (`converse`) build
+ * drafts and ask for a launch, which waits in `awaiting_approval` until an owner or admin approves it. Analysts
+ * read. The same holds for API keys of each role.
+ */
+import type { CampaignStatus, MemberRole } from '../../db/types.ts';
+
+/** Whether a launch by this role goes ahead or waits for approval. */
+export function launchNeedsApproval(role: MemberRole): boolean {
+  return role !== 'owner' && role !== 'admin';
+}
+
+/** The status a campaign takes when it is let go: running for `now`, scheduled for a later time. */
+export function launchedStatus(scheduleKind: 'now' | 'at' | 'local'): CampaignStatus {
+  return scheduleKind === 'now' ? 'running' : 'scheduled';
+}
+
+/** Statuses from which each transition is allowed. */
+export const TRANSITIONS = {
+  launch: ['draft'],
+  approve: ['awaiting_approval'],
+  pause: ['scheduled', 'running'],
+  resume: ['paused'],
+  cancel: ['awaiting_approval', 'scheduled', 'running', 'paused'],
+} as const satisfies Record<string, readonly CampaignStatus[]>;

@@ -1,0 +1,92 @@
+/**
+ * The template message a recipient gets (pure): the campaign's template (or variant b) with each body variable
+ * filled from the contact — a field, an attribute, or a literal — and the variable's fallback when the contact
+ * has no value. Values are plain text (WhatsApp renders them; nothing is interpreted as markup here); newlines
+ * and tabs are folded to spaces and runs of spaces shortened, as the Cloud API refuses them in parameters.
+ */
+import type { CampaignTemplate } from '../../../contracts/campaign.schemas.ts';
+
+/** The contact fields a variable may read. */
+export interface RecipientFields {
+  name: string | null;
+  profileName: string | null;
+  phone: string | null;
+  country: string | null;
+  attributes: Record<string, unknown>;
+}
+
+/** One variable's value for a recipient. */
+export function variableValue(v: CampaignTemplate['variables'][number], c: RecipientFields): string {
+  let raw: unknown;
+  const s = v.source;
+  if (s.kind === 'literal') raw = s.value;
+  else if (s.kind === 'attribute') raw = c.attributes[s.key];
+  else if (s.field === 'name') raw = c.name ?? c.profileName;
+  else if (s.field === 'profile_name') raw = c.profileName;
+  else if (s.field === 'phone') raw = c.phone;
+  else raw = c.country;
+  const text =
+    typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
+  const clean = text
+    .replace(/[\n\t]+/g, ' ')
+    .replace(/ {5,}/g, '    ')
+    .trim();
+  return clean.length > 0 ? clean.slice(0, 1024) : v.fallback;
+}
+
+/** The send content (Cloud API shape) of a template for a recipient. */
+export function templateContent(
+  t: CampaignTemplate,
+  c: RecipientFields,
+): {
+  type: 'template';
+  template: {
+    name: string;
+    language: { code: string };
+    components?: { type: 'body'; parameters: { type: 'text'; text: string; parameter_name?: string }[] }[];
+  };
+} {
+  const parameters = t.variables.map((v) => ({
+    type: 'text' as const,
+    ...(v.name ? { parameter_name: v.name } : {}),
+    text: variableValue(v, c),
+  }));
+  return {
+    type: 'template',
+    template: {
+      name: t.name,
+      language: { code: t.language },
+      ...(parameters.length > 0 ? { components: [{ type: 'body' as const, parameters }] } : {}),
+    },
+  };
+}
+
+/** The body placeholders of a cached template's components: `{{1}}`… (positional) or `{{name}}` (named). */
+export function bodyPlaceholders(components: unknown): { positional: number; named: string[] } {
+  const list = Array.isArray(components) ? (components as { type?: unknown; text?: unknown }[]) : [];
+  const body = list.find((c) => typeof c.type === 'string' && c.type.toUpperCase() === 'BODY');
+  const text = typeof body?.text === 'string' ? body.text : '';
+  const names = [...text.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1] as string);
+  const positional = new Set(names.filter((n) => /^\d+$/.test(n))).size;
+  const named = [...new Set(names.filter((n) => !/^\d+$/.test(n)))].sort();
+  return { positional, named };
+}
+
+/**
+ * Why a campaign's variables do not fit its template's body (WhatsApp would refuse every send with 132000), or
+ * null when they do: as many variables as positional placeholders, or exactly the named ones.
+ */
+export function variablesMismatch(
+  variables: CampaignTemplate['variables'],
+  placeholders: { positional: number; named: string[] },
+): string | null {
+  if (placeholders.named.length > 0) {
+    const given = [...new Set(variables.map((v) => v.name ?? ''))].sort();
+    return given.join(',') === placeholders.named.join(',') && given.length === variables.length
+      ? null
+      : `the template's body expects the named variables ${placeholders.named.join(', ')}`;
+  }
+  return variables.length === placeholders.positional
+    ? null
+    : `the template's body has ${placeholders.positional} variable(s), the campaign gives ${variables.length}`;
+}

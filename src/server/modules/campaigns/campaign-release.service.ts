@@ -1,0 +1,243 @@
+/**
+ * Release: due `planned` ledger rows become outbox messages. Per sending number, a budget from the pacing rules
+ * (mps, hourly cap, messaging limit, ramp); then batches, each ONE transaction that holds the campaign row in
+ * share mode (a pause or cancel waits for it, then nothing more leaves), claims due rows `FOR UPDATE SKIP LOCKED`,
+ * re-checks consent, reachability and quiet hours, and for each row creates the message through the messages
+ * module (origin campaign → bulk lane) and marks the row queued with the message id. The message's idempotency
+ * key `campaign:<campaign>:<contact>:<attempt>` is unique per workspace, so no crash, duplicate job, second worker
+ * or double-fired schedule can create a second message for a ledger row's attempt.
+ */
+import type { CampaignStatus, DbOrTx } from '../../db/types.ts';
+import { AppError } from '../../http/errors.ts';
+import { queueMessageInTransaction } from '../messages/messages.service.ts';
+import { findMessage } from '../messages/messages.repository.ts';
+import { templateContent } from './campaign-message.rules.ts';
+import { releaseBudget } from './campaign-pacing.rules.ts';
+import { carryPastQuietHours, releaseRecheck, requiresOptIn, senderFor } from './campaign-plan.rules.ts';
+import { enqueueRelease } from './campaign-plan.service.ts';
+import {
+  claimDueRows,
+  findOrphanRows,
+  lockNumberForRelease,
+  reassignSenders,
+  nextDueAt,
+  numberLoad,
+  updateLedgerRow,
+  type DueRow,
+} from './campaign-ledger.repository.ts';
+import { findCampaignRow, findSendingNumbers, updateCampaignRow } from './campaigns.repository.ts';
+import {
+  assertTemplatesApproved,
+  toCampaign,
+  type Campaign,
+  type CampaignsDeps,
+} from './campaigns.service.ts';
+
+/** Seconds between scheduled releases: the throughput budget covers one tick. */
+export const RELEASE_TICK_SECONDS = 60;
+type SendingNumber = Awaited<ReturnType<typeof findSendingNumbers>>[number];
+
+/** Ledger rows per release transaction. */
+const RELEASE_BATCH = 200;
+const RELEASING: readonly CampaignStatus[] = ['scheduled', 'running'];
+
+/** What one release run did. */
+export interface ReleaseResult {
+  queued: number;
+  skipped: number;
+  deferred: number;
+}
+
+/** The `campaign.release` job: releases what is due now on every number of the campaign, within budget. */
+export async function releaseCampaign(
+  deps: CampaignsDeps,
+  workspaceId: string,
+  campaignId: string,
+): Promise<ReleaseResult> {
+  const total: ReleaseResult = { queued: 0, skipped: 0, deferred: 0 };
+  const row = await findCampaignRow(deps.db, workspaceId, campaignId);
+  if (!row || !RELEASING.includes(row.status)) return total;
+  const c = toCampaign(row);
+  const category = await assertTemplatesApproved(deps, c).catch(() => null);
+  const requireOptIn = requiresOptIn(c.exclusions.requireOptIn, category);
+  const numbers = await findSendingNumbers(deps.db, workspaceId, c.numbers);
+  await moveOrphanRows(
+    deps,
+    c,
+    numbers.map((n) => n.id),
+  );
+  for (const number of numbers) {
+    for (;;) {
+      const r = await deps.db
+        .transaction()
+        .execute((tx) => releaseBatch(tx, deps, c, { number, requireOptIn }));
+      if (r === null) return total; // paused or cancelled meanwhile
+      total.queued += r.queued;
+      total.skipped += r.skipped;
+      total.deferred += r.deferred;
+      if (r.claimed === 0 || r.claimed < r.limit) break;
+    }
+  }
+  await afterRelease(deps, c);
+  return total;
+}
+
+/**
+ * Rows planned for a number that was removed since: given the sticky-sender pick among the live numbers, or
+ * skipped (`no_sender`) when none is left — so a campaign never waits forever on a number that is gone.
+ */
+async function moveOrphanRows(deps: CampaignsDeps, c: Campaign, live: string[]): Promise<void> {
+  const key = { workspaceId: c.row.workspace_id, campaignId: c.row.id };
+  for (;;) {
+    const orphans = await findOrphanRows(deps.db, { ...key, live, limit: 5000 });
+    if (orphans.length === 0) return;
+    await reassignSenders(
+      deps.db,
+      { ...key, now: deps.clock.now() },
+      orphans.map((contactId) => ({
+        contactId,
+        phoneNumberId: live.length > 0 ? senderFor(live, null, contactId) : null,
+      })),
+    );
+  }
+}
+
+/** One release transaction; null when the campaign no longer releases. */
+async function releaseBatch(
+  tx: DbOrTx,
+  deps: CampaignsDeps,
+  c: Campaign,
+  input: { number: SendingNumber; requireOptIn: boolean },
+): Promise<(ReleaseResult & { claimed: number; limit: number }) | null> {
+  const ws = c.row.workspace_id;
+  const locked = await findCampaignRow(tx, ws, c.row.id, 'share');
+  if (!locked || !RELEASING.includes(locked.status)) return null;
+  // One release batch per number at a time, across campaigns, workers and processes: the budget below is read
+  // from committed state and cannot be spent twice.
+  await lockNumberForRelease(tx, input.number.id);
+  const now = deps.clock.now();
+  const load = await numberLoad(tx, input.number.id, now);
+  const budget = releaseBudget(
+    {
+      ...load,
+      mps: input.number.mps,
+      messagingTier: input.number.messaging_tier,
+      messagingLimit: input.number.messaging_limit,
+      createdAt: input.number.created_at,
+    },
+    c.limits,
+    RELEASE_TICK_SECONDS,
+    now,
+  );
+  const limit = Math.min(budget, RELEASE_BATCH);
+  const rows =
+    limit === 0
+      ? []
+      : await claimDueRows(tx, {
+          workspaceId: ws,
+          campaignId: c.row.id,
+          phoneNumberId: input.number.id,
+          now,
+          limit,
+        });
+  const phoneNumberId = input.number.id;
+  const result = { queued: 0, skipped: 0, deferred: 0, claimed: rows.length, limit };
+  for (const r of rows) {
+    const key = { workspaceId: ws, campaignId: c.row.id, contactId: r.contact_id };
+    const reason = releaseRecheck(r.marketing, r.unreachable, input.requireOptIn);
+    if (reason) {
+      await updateLedgerRow(tx, key, { status: 'skipped', skip_reason: reason, updated_at: now });
+      result.skipped++;
+      continue;
+    }
+    const zone = r.time_zone ?? 'UTC';
+    const allowedAt = carryPastQuietHours(now, zone, c.quietHours);
+    if (allowedAt.getTime() !== now.getTime()) {
+      // Due during quiet hours (after a pause, a retry, or a slow drain): carried to the next allowed time.
+      await updateLedgerRow(tx, key, { due_at: allowedAt, updated_at: now });
+      result.deferred++;
+      continue;
+    }
+    if (r.retry_of_message_id && (await retryAlreadyDelivered(tx, ws, r))) {
+      await updateLedgerRow(tx, key, { status: 'delivered', updated_at: now });
+      continue;
+    }
+    const messageId = await queueOne(tx, deps, c, phoneNumberId, r);
+    if (!messageId) {
+      await updateLedgerRow(tx, key, { status: 'skipped', skip_reason: 'opted_out', updated_at: now });
+      result.skipped++;
+      continue;
+    }
+    // The row is ours: claimed FOR UPDATE in this transaction while planned (no status guard, so the update is a
+    // primary-key lookup rather than a scan of the campaign's planned rows).
+    await updateLedgerRow(tx, key, {
+      status: 'queued',
+      message_id: messageId,
+      queued_at: now,
+      error_code: null,
+      updated_at: now,
+    });
+    result.queued++;
+  }
+  if (result.queued > 0 && locked.status === 'scheduled')
+    await updateCampaignRow(tx, ws, c.row.id, { status: 'running', updated_at: now }, ['scheduled']);
+  return result;
+}
+
+/** Creates the outbox message of a ledger row; null when the send path refuses it for consent. */
+async function queueOne(
+  tx: DbOrTx,
+  deps: CampaignsDeps,
+  c: Campaign,
+  phoneNumberId: string,
+  r: DueRow,
+): Promise<string | null> {
+  const template = r.variant === 'b' && c.variantB ? c.variantB.template : c.template;
+  const content = templateContent(template, {
+    name: r.name,
+    profileName: r.profile_name,
+    phone: r.phone_e164,
+    country: r.country,
+    attributes: r.attributes,
+  });
+  try {
+    const message = await queueMessageInTransaction(tx, deps.clock, c.row.workspace_id, {
+      target: { phoneNumberId, contactId: r.contact_id },
+      content,
+      origin: 'campaign',
+      idempotencyKey: `campaign:${c.row.id}:${r.contact_id}:${r.attempt}`,
+    });
+    return message.id;
+  } catch (err) {
+    // The consent guard runs before any write of the send, so the transaction is still usable.
+    if (err instanceof AppError && err.code === 'contact_opted_out') return null;
+    throw err;
+  }
+}
+
+/** A retry is pointless (and would be a second delivery) if the failed message was delivered after all. */
+async function retryAlreadyDelivered(tx: DbOrTx, workspaceId: string, r: DueRow): Promise<boolean> {
+  const previous = await findMessage(tx, workspaceId, r.retry_of_message_id as string);
+  return previous !== undefined && (previous.delivered_at !== null || previous.read_at !== null);
+}
+
+/** Schedules the next release at the next due time, or completes the campaign when nothing is left. */
+async function afterRelease(deps: CampaignsDeps, c: Campaign): Promise<void> {
+  const ws = c.row.workspace_id;
+  await deps.db.transaction().execute(async (tx) => {
+    const row = await findCampaignRow(tx, ws, c.row.id, 'update');
+    if (!row || !RELEASING.includes(row.status)) return;
+    const next = await nextDueAt(tx, ws, c.row.id);
+    const now = deps.clock.now();
+    if (next === null) {
+      if (row.plan_state === 'done')
+        await updateCampaignRow(tx, ws, c.row.id, {
+          status: 'completed',
+          completed_at: now,
+          updated_at: now,
+        });
+      return;
+    }
+    if (next.getTime() > now.getTime()) await enqueueRelease(tx, deps, ws, c.row.id, next);
+  });
+}

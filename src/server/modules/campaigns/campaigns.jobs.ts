@@ -1,0 +1,74 @@
+import type { JobDefinition } from '../../jobs/queue.ts';
+import { enqueueJobs } from '../../jobs/queue.ts';
+import type { ScheduleDefinition } from '../../jobs/scheduler.service.ts';
+import { applyMessageStatus, attributeReply } from './campaign-outcome.service.ts';
+import { planCampaign } from './campaign-plan.service.ts';
+import { releaseCampaign } from './campaign-release.service.ts';
+import { findActiveCampaigns } from './campaigns.repository.ts';
+import type { CampaignsDeps } from './campaigns.service.ts';
+
+/**
+ * Every minute: one `campaign.release` per scheduled or running campaign (and a `campaign.plan`, which ends at
+ * once when planning is done), deduplicated per campaign and minute — a double-fired tick enqueues nothing twice,
+ * and a second release of the same minute would find the rows locked or gone anyway.
+ */
+export const campaignsTickSchedule: ScheduleDefinition<'campaigns.tick'> = {
+  name: 'campaigns.tick',
+  cron: '* * * * *',
+  timeZone: 'UTC',
+  job: 'campaigns.tick',
+  payload: (at) => ({ scheduledFor: at.toISOString() }),
+};
+
+/** The campaign module's jobs. */
+export function campaignsJobs(
+  deps: CampaignsDeps,
+): JobDefinition<
+  'campaign.plan' | 'campaign.release' | 'campaigns.tick' | 'campaign.message_status' | 'campaign.reply'
+>[] {
+  const plan: JobDefinition<'campaign.plan'> = {
+    name: 'campaign.plan',
+    maxAttempts: 10,
+    async handle({ campaignId }, { workspaceId }) {
+      if (workspaceId) await planCampaign(deps, workspaceId, campaignId);
+    },
+  };
+  const release: JobDefinition<'campaign.release'> = {
+    name: 'campaign.release',
+    maxAttempts: 10,
+    async handle({ campaignId }, { workspaceId }) {
+      if (workspaceId) await releaseCampaign(deps, workspaceId, campaignId);
+    },
+  };
+  const tick: JobDefinition<'campaigns.tick'> = {
+    name: 'campaigns.tick',
+    maxAttempts: 3,
+    async handle({ scheduledFor }) {
+      const active = await findActiveCampaigns(deps.db);
+      const jobs = active.map((c) => ({
+        payload: { campaignId: c.id },
+        workspaceId: c.workspace_id,
+        dedupeKey: `${c.id}@${scheduledFor}`,
+      }));
+      await enqueueJobs(deps.db, deps.clock, 'campaign.plan', jobs);
+      await enqueueJobs(deps.db, deps.clock, 'campaign.release', jobs);
+    },
+  };
+  const status: JobDefinition<'campaign.message_status'> = {
+    name: 'campaign.message_status',
+    maxAttempts: 5,
+    async handle({ messageId }, { workspaceId }) {
+      if (workspaceId) await applyMessageStatus(deps, workspaceId, messageId);
+    },
+  };
+  const reply: JobDefinition<'campaign.reply'> = {
+    name: 'campaign.reply',
+    maxAttempts: 5,
+    async handle({ messageId }, { workspaceId }) {
+      if (workspaceId) await attributeReply(deps, workspaceId, messageId);
+    },
+  };
+  return [plan, release, tick, status, reply] as JobDefinition<
+    'campaign.plan' | 'campaign.release' | 'campaigns.tick' | 'campaign.message_status' | 'campaign.reply'
+  >[];
+}
