@@ -199,7 +199,7 @@ export const TemplateEventSchema = z.object({
   templateId: z.string().nullable(),
   name: z.string(),
   language: z.string(),
-  kind: z.enum(['status', 'quality', 'category']),
+  kind: z.enum(['status', 'quality', 'category', 'edited']),
   value: z.string().describe('The new status, quality score or category'),
   previous: z.string().nullable(),
   reason: z.string().nullable().describe('Rejection or pause reason, when given'),

@@ -24,6 +24,7 @@ import type { AppContext } from './context.ts';
 import { segmentsRoutes } from '../modules/segments/segments.routes.ts';
 import { consentRoutes } from '../modules/consent/consent.routes.ts';
 import { analyticsRoutes } from '../modules/analytics/analytics.routes.ts';
+import { templatesRoutes } from '../modules/templates/templates.routes.ts';
 
 /** REST API v1 under /api/v1: each feature module registers its own routes here. */
 export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -55,4 +56,5 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await analyticsRoutes(app, ctx);
   await phoneNumbersSetupRoutes(app, ctx);
   await invitationsRoutes(app, ctx);
+  await templatesRoutes(app, ctx);
 }

@@ -505,6 +505,11 @@ export const en = {
         contact: {
           erased: 'Contact erased',
         },
+        template: {
+          created: 'Template submitted',
+          edited: 'Template edited',
+          deleted: 'Template deleted',
+        },
       },
     },
     apiKeys: {

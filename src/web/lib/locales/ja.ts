@@ -509,6 +509,11 @@ export const ja: Messages = {
         contact: {
           erased: '連絡先の消去',
         },
+        template: {
+          created: 'テンプレートの申請',
+          edited: 'テンプレートの編集',
+          deleted: 'テンプレートの削除',
+        },
       },
     },
     apiKeys: {
