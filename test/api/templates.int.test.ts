@@ -158,6 +158,39 @@ describe('templates API', () => {
     );
   });
 
+  it('records a change once when the webhook is duplicated, and a change only a sync saw', async () => {
+    const count = async () =>
+      (
+        await s.t.ctx.db
+          .selectFrom('template_events')
+          .select('id')
+          .where('workspace_id', '=', s.workspaceId)
+          .execute()
+      ).length;
+    const before = await count();
+    s.t.simulator!.setTemplateStatus(wabaId, 'winter_sale', 'ja', 'APPROVED');
+    s.t.simulator!.setTemplateStatus(wabaId, 'winter_sale', 'ja', 'APPROVED');
+    await s.t.drain();
+    expect(await count()).toBe(before);
+    // As if the PAUSED webhook had been lost: the cache still says APPROVED when the sync reads PAUSED.
+    await s.t.ctx.db
+      .updateTable('message_templates')
+      .set({ status: 'PAUSED' })
+      .where('workspace_id', '=', s.workspaceId)
+      .where('name', '=', 'hello_world')
+      .execute();
+    await s.api('POST', '/api/v1/templates/sync', {});
+    const alerts = await s.api<{ data: TemplateEventDto[] }>('GET', '/api/v1/templates/alerts');
+    expect(alerts.body.data).not.toContainEqual(expect.objectContaining({ name: 'hello_world' }));
+    const events = await s.t.ctx.db
+      .selectFrom('template_events')
+      .select(['name', 'value', 'previous'])
+      .where('workspace_id', '=', s.workspaceId)
+      .where('name', '=', 'hello_world')
+      .execute();
+    expect(events).toEqual([{ name: 'hello_world', value: 'APPROVED', previous: 'PAUSED' }]);
+  });
+
   it('syncs now', async () => {
     const r = await s.api<{ synced: number; wabas: number }>('POST', '/api/v1/templates/sync', {});
     expect(r.status).toBe(200);
