@@ -56,6 +56,7 @@ describe('message templates in Chromium', () => {
         await form.locator('fieldset input').first().fill('山田');
         await form.getByText(L.templates.form.allGood).waitFor();
         expect(await form.locator('.template-preview').textContent()).toContain('こんにちは 山田 様');
+        await e.screenshot(page, `templates-form-${lang}`);
 
         await submit.click();
         const chip = page.locator(`tr[data-template="${name}"] .chip`);
