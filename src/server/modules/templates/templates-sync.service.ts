@@ -2,7 +2,7 @@
  * Keeps `message_templates` — the Graph API's template list per WABA — current, so the send path can read a
  * template's category without calling Meta: a full sync when a number is registered and on a schedule (the
  * `templates.refresh` job fans out one `templates.sync` per WABA), and the template webhooks
- * (`message_template_status_update`, `template_category_update`) applied as they arrive.
+ * (`message_template_status_update`, `message_template_quality_update`, `template_category_update`) applied as they arrive.
  */
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db, DbOrTx } from '../../db/types.ts';
