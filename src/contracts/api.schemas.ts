@@ -328,7 +328,7 @@ const ERROR_MEANINGS = {
   403: 'Not allowed (forbidden, csrf_failed, wrong_current_password)',
   404: 'Not found in this workspace (not_found)',
   409: 'Conflicts with an existing resource (conflict, number_taken, last_owner)',
-  422: 'Refused by a business rule (window_closed, idempotency_key_reused, invalid_recipient, invalid_assignee, number_token_invalid, number_waba_mismatch, …)',
+  422: 'Refused by a business rule (window_closed, idempotency_key_reused, invalid_recipient, invalid_assignee, number_token_invalid, number_waba_mismatch, template_invalid, template_not_editable, …)',
   429: 'Too many attempts (too_many_attempts, rate_limited): wait Retry-After seconds',
   502: 'The WhatsApp Cloud API failed or could not be reached (whatsapp_error, number_unreachable)',
 } as const;
@@ -465,19 +465,6 @@ export const QuickReplyInputSchema = z.object({
   body: z.string().trim().min(1).max(4096),
 });
 export const QuickReplyUpdateSchema = QuickReplyInputSchema.partial();
-
-export const TemplateSchema = z.object({
-  name: z.string(),
-  language: z.string(),
-  category: z.string(),
-  status: z.string(),
-  components: z.array(z.record(z.string(), z.unknown())),
-});
-export const TemplateListSchema = z.object({ data: z.array(TemplateSchema) });
-export const TemplateListQuerySchema = z.object({
-  phoneNumberId: z.uuid().describe("Tsunagi's phone number id: templates of its WhatsApp Business Account"),
-  status: z.string().max(20).optional().describe('e.g. APPROVED'),
-});
 
 export const MediaUploadSchema = z.object({
   id: z.string().describe('The WhatsApp media id, for {type:"image", image:{id}} and the like'),

@@ -31,6 +31,9 @@ export const AUDIT_ACTIONS = [
   'consent.changed',
   'export.created',
   'contact.erased',
+  'template.created',
+  'template.edited',
+  'template.deleted',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

@@ -9,6 +9,8 @@ import {
   sentQuerySchema,
   streamQuerySchema,
   templateBodySchema,
+  templateQualityBodySchema,
+  templateReviewBodySchema,
   templateStatusBodySchema,
   violationsQuerySchema,
   webhookBodySchema,
@@ -147,8 +149,16 @@ export async function controlRoutes(
   });
   app.post('/templates/status', async (req) => {
     const b = parse(templateStatusBodySchema, req.body);
-    return sim.setTemplateStatus(b.wabaId, b.name, b.language, b.status);
+    return sim.setTemplateStatus(b.wabaId, b.name, b.language, b.status, b.reason);
   });
+  app.post('/templates/quality', async (req) => {
+    const b = parse(templateQualityBodySchema, req.body);
+    return sim.setTemplateQuality(b.wabaId, b.name, b.language, b.score);
+  });
+  app.get('/templates/review', async () => sim.templateReview());
+  app.post('/templates/review', async (req) =>
+    sim.configureTemplateReview(parse(templateReviewBodySchema, req.body)),
+  );
 
   app.post('/webhook', async (req) => {
     const b = parse(webhookBodySchema, req.body);

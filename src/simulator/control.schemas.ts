@@ -137,6 +137,35 @@ export const templateStatusBodySchema = z.strictObject({
   name: z.string().min(1),
   language: z.string().min(2),
   status: z.enum(TEMPLATE_STATUSES),
+  /** For REJECTED (default INVALID_FORMAT) or a pause: the reason the webhook carries. */
+  reason: z
+    .string()
+    .regex(/^[A-Z_]{1,40}$/)
+    .optional(),
+});
+
+/** `POST /templates/quality`: a template's quality score changes (`message_template_quality_update`). */
+export const templateQualityBodySchema = z.strictObject({
+  wabaId: id,
+  name: z.string().min(1),
+  language: z.string().min(2),
+  score: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']),
+});
+
+/** `POST /templates/review`: how submissions are reviewed from now on (any subset). */
+export const templateReviewBodySchema = z.strictObject({
+  delayMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600 * 1000)
+    .optional(),
+  rejectWords: z.array(z.string().min(1).max(100)).max(100).optional(),
+  rejectReason: z
+    .string()
+    .regex(/^[A-Z_]{1,40}$/)
+    .optional(),
+  auto: z.boolean().optional(),
 });
 
 /** `POST /numbers/quality`: a quality change of a number, reported by `phone_number_quality_update`. */

@@ -13,6 +13,8 @@ import { DEFAULT_STATUS_DELAYS, StatusScheduler } from './statuses.ts';
 import type { StatusDelays } from './statuses.ts';
 import type { TemplateStatus } from './templates.schemas.ts';
 import { TemplateStore } from './templates.ts';
+import { TemplateReviewer } from './template-review.ts';
+import type { TemplateReviewConfig } from './template-review.ts';
 import { DEFAULT_WEBHOOK_RETRY, WebhookQueue } from './webhooks.ts';
 import type { SimulatorLogger, WebhookRetryConfig } from './webhooks.ts';
 
@@ -41,8 +43,13 @@ export interface SimulatorOptions {
   recipientsKnownByDefault?: boolean;
   /** Numbers starting with these are not on WhatsApp → 131026 (default `["999"]`). */
   unreachablePrefixes?: string[];
-  /** Review outcome of templates created through the Graph API (default APPROVED). */
+  /**
+   * Status of templates created through the Graph API: PENDING (default), then reviewed after a delay (see
+   * `templateReview`); APPROVED approves at once without review.
+   */
   templateReviewStatus?: Extract<TemplateStatus, 'APPROVED' | 'PENDING'>;
+  /** How submitted templates are reviewed (default: 30 s on the clock, a reject-word list, automatic). */
+  templateReview?: Partial<TemplateReviewConfig>;
   /** Async error code when the messaging limit is exhausted (default 131048). */
   messagingLimitErrorCode?: number;
   /** Initial fault settings. */
@@ -59,6 +66,8 @@ export interface SimulatorCore {
   sentLog: SentLog;
   violations: Violation[];
   templates: TemplateStore;
+  /** Reviews submitted and edited templates on the clock. */
+  reviewer: TemplateReviewer;
   media: MediaStore;
   queue: WebhookQueue;
   statuses: StatusScheduler;
@@ -122,6 +131,7 @@ export function createCore(opts: SimulatorOptions): SimulatorCore {
     sentLog: new SentLog(),
     violations: [],
     templates: new TemplateStore(ids),
+    reviewer: new TemplateReviewer(() => core),
     media: new MediaStore(ids),
     queue,
     statuses,
@@ -136,6 +146,7 @@ export function createCore(opts: SimulatorOptions): SimulatorCore {
     feed: new SimulatorFeed(),
     subscribedWabas: new Set(),
   };
+  core.reviewer.config = { ...core.reviewer.config, ...opts.templateReview };
   return core;
 }
 

@@ -2,7 +2,7 @@ import type { SimulatorCore } from './core.ts';
 import { GraphError, invalidTokenError, parseOrGraphError, unknownObjectError } from './errors.ts';
 import type { MediaObject } from './media.ts';
 import type { BusinessNumber } from './state.ts';
-import { templateCreateSchema } from './templates.schemas.ts';
+import { templateCreateSchema, templateEditSchema } from './templates.schemas.ts';
 import type { TemplatePage, TemplateQuery } from './templates.ts';
 
 /**
@@ -160,8 +160,28 @@ export function createTemplate(
 ): { id: string; status: string; category: string } {
   authorizeWaba(core, token, wabaId, 'post');
   const parsed = parseOrGraphError(templateCreateSchema, body);
-  const def = core.templates.create(wabaId, parsed, core.opts.templateReviewStatus ?? 'APPROVED');
+  const def = core.templates.create(wabaId, parsed, core.opts.templateReviewStatus ?? 'PENDING');
+  if (def.status === 'PENDING') core.reviewer.submit(wabaId, def);
   return { id: def.id, status: def.status, category: def.category };
+}
+
+/** `POST /{template-id}` (edit: `components` and/or `category`) → `{ success: true }`; review follows. */
+export function editTemplate(
+  core: SimulatorCore,
+  token: string | undefined,
+  templateId: string,
+  body: unknown,
+): { success: true } {
+  const found = core.templates.findById(templateId);
+  if (!found) {
+    requireKnownToken(core, token);
+    throw unknownObjectError('post', templateId);
+  }
+  authorizeWaba(core, token, found.wabaId, 'post');
+  const parsed = parseOrGraphError(templateEditSchema, body);
+  const def = core.templates.edit(templateId, parsed);
+  core.reviewer.submit(found.wabaId, def);
+  return { success: true };
 }
 
 /** `DELETE /{waba}/message_templates?name=…[&hsm_id=…]`. */
@@ -173,6 +193,9 @@ export function deleteTemplate(
 ): { success: true } {
   authorizeWaba(core, token, wabaId, 'delete');
   if (q.name === undefined) throw new GraphError(100, 'The parameter name is required.');
+  for (const t of core.templates.page(wabaId, { name: q.name, limit: 10_000 }, '').data)
+    if (t.name === q.name && (q.hsm_id === undefined || t.id === q.hsm_id))
+      core.reviewer.cancel(String(t.id));
   if (core.templates.delete(wabaId, q.name, q.hsm_id) === 0) {
     throw new GraphError(100, `Template ${q.name} does not exist`, { subcode: 2593002 });
   }

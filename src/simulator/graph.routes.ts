@@ -8,6 +8,7 @@ import {
   authorizeNumber,
   bearerToken,
   createTemplate,
+  editTemplate,
   deleteMedia,
   deleteTemplate,
   downloadMedia,
@@ -131,6 +132,11 @@ export async function graphRoutes(app: FastifyInstance, core: SimulatorCore, pre
   app.get('/:version/:id', async (req) => {
     const p = parse(objectParams, req.params);
     return getObject(core, token(req), p.id, baseUrl(req), parse(mediaQuery, req.query));
+  });
+
+  app.post('/:version/:id', async (req) => {
+    const p = parse(objectParams, req.params);
+    return editTemplate(core, token(req), p.id, req.body);
   });
 
   app.delete('/:version/:id', async (req) => {

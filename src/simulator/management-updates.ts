@@ -43,7 +43,13 @@ export function userPreferencesUpdate(
 }
 
 /** `message_template_status_update` for a template whose status just changed. */
-export function templateStatusUpdate(core: SimulatorCore, wabaId: string, def: TemplateDef): WebhookUpdate {
+export function templateStatusUpdate(
+  core: SimulatorCore,
+  wabaId: string,
+  def: TemplateDef,
+  reason?: string | null,
+): WebhookUpdate {
+  const why = def.status === 'REJECTED' ? (reason ?? def.rejectedReason ?? 'INVALID_FORMAT') : 'NONE';
   return {
     kind: 'field',
     field: 'message_template_status_update',
@@ -55,8 +61,39 @@ export function templateStatusUpdate(core: SimulatorCore, wabaId: string, def: T
       message_template_id: Number(def.id),
       message_template_name: def.name,
       message_template_language: def.language,
-      reason: def.status === 'REJECTED' ? 'INVALID_FORMAT' : 'NONE',
+      reason: why,
       message_template_category: def.category,
+      ...(def.status === 'REJECTED'
+        ? {
+            rejection_info: {
+              reason: why,
+              recommendation: 'Review the template guidelines and edit the template.',
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/** `message_template_quality_update` (reference §3.7) for a template whose quality score changed. */
+export function templateQualityUpdate(
+  core: SimulatorCore,
+  wabaId: string,
+  def: TemplateDef,
+  previous: string,
+): WebhookUpdate {
+  return {
+    kind: 'field',
+    field: 'message_template_quality_update',
+    wabaId,
+    key: `template-quality:${def.id}`,
+    entryTime: Math.floor(core.clock.nowMs() / 1000),
+    value: {
+      previous_quality_score: previous,
+      new_quality_score: def.qualityScore ?? 'UNKNOWN',
+      message_template_id: Number(def.id),
+      message_template_name: def.name,
+      message_template_language: def.language,
     },
   };
 }

@@ -9,9 +9,10 @@ import type { ConversationMessage, FeedEvent } from './feed.ts';
 import { ControlError, receiveInbound } from './inbound.ts';
 import {
   phoneNumberQualityUpdate,
-  templateStatusUpdate,
+  templateQualityUpdate,
   userPreferencesUpdate,
 } from './management-updates.ts';
+import type { TemplateReviewConfig } from './template-review.ts';
 import type { SentQuery, SentRecord, Violation } from './sent-log.ts';
 
 export type { ConversationMessage, FeedEvent } from './feed.ts';
@@ -158,12 +159,44 @@ export class Simulator {
     return this.core.templates.create(wabaId, parseControl(templateCreateSchema, input), 'APPROVED');
   }
 
-  /** Changes a template's status and emits `message_template_status_update`. */
-  setTemplateStatus(wabaId: string, name: string, language: string, status: TemplateStatus): TemplateDef {
-    const def = this.core.templates.setStatus(wabaId, name, language, status);
+  /**
+   * Changes a template's status (a review decision, a pause, …) and emits `message_template_status_update`
+   * with the reason; a pending automatic review of it is cancelled.
+   */
+  setTemplateStatus(
+    wabaId: string,
+    name: string,
+    language: string,
+    status: TemplateStatus,
+    reason?: string,
+  ): TemplateDef {
+    const def = this.core.templates.find(wabaId, name, language);
     if (!def) throw new ControlError('not_found', `template ${name} (${language}) does not exist`);
-    this.core.queue.enqueue(templateStatusUpdate(this.core, wabaId, def));
+    this.core.reviewer.decide(wabaId, def, status, reason ?? null);
     return def;
+  }
+
+  /** Changes a template's quality score and emits `message_template_quality_update`. */
+  setTemplateQuality(wabaId: string, name: string, language: string, score: string): TemplateDef {
+    const def = this.core.templates.find(wabaId, name, language);
+    if (!def) throw new ControlError('not_found', `template ${name} (${language}) does not exist`);
+    const previous = def.qualityScore ?? 'UNKNOWN';
+    def.qualityScore = score;
+    this.core.queue.enqueue(templateQualityUpdate(this.core, wabaId, def, previous));
+    return def;
+  }
+
+  /** How submitted templates are reviewed. */
+  templateReview(): TemplateReviewConfig {
+    return { ...this.core.reviewer.config };
+  }
+
+  /** Changes how submitted templates are reviewed (delay, reject words and reason, automatic or by hand). */
+  configureTemplateReview(change: Partial<TemplateReviewConfig>): TemplateReviewConfig {
+    const next = { ...this.core.reviewer.config };
+    for (const [k, v] of Object.entries(change)) if (v !== undefined) Object.assign(next, { [k]: v });
+    this.core.reviewer.config = next;
+    return { ...next };
   }
 
   /**

@@ -75,6 +75,17 @@ export const templateCreateSchema = z.looseObject({
 });
 export type TemplateCreate = z.infer<typeof templateCreateSchema>;
 
+/** Body of `POST /{template-id}` (an edit): the components wholesale and/or the category. */
+export const templateEditSchema = z
+  .looseObject({
+    components: templateCreateSchema.shape.components.optional(),
+    category: templateCreateSchema.shape.category.optional(),
+  })
+  .refine(
+    (v) => v.components !== undefined || v.category !== undefined,
+    'components or category is required',
+  );
+
 /** A stored template, in the shape `GET /{waba}/message_templates` returns. */
 export interface TemplateDef {
   id: string;
@@ -84,6 +95,10 @@ export interface TemplateDef {
   status: TemplateStatus;
   parameter_format: 'POSITIONAL' | 'NAMED';
   components: TemplateComponentDef[];
+  /** Why review rejected it (REJECTED only). */
+  rejectedReason?: string | undefined;
+  /** GREEN, YELLOW, RED or UNKNOWN (new templates). */
+  qualityScore?: string | undefined;
 }
 
 /** `{{1}}` or `{{first_name}}` placeholders in template text, in order of first appearance. */

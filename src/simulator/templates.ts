@@ -1,7 +1,12 @@
 import { GraphError } from './errors.ts';
 import type { SimIds } from './sim-ids.ts';
 import { placeholders } from './templates.schemas.ts';
-import type { TemplateCreate, TemplateDef, TemplateStatus } from './templates.schemas.ts';
+import type {
+  TemplateComponentDef,
+  TemplateCreate,
+  TemplateDef,
+  TemplateStatus,
+} from './templates.schemas.ts';
 
 /** Page of a template listing, in Graph's cursor-paging shape. */
 export interface TemplatePage {
@@ -58,6 +63,15 @@ export class TemplateStore {
     this.list(wabaId);
   }
 
+  /** The template with Meta's id `id` and its WABA, if any. */
+  findById(id: string): { wabaId: string; def: TemplateDef } | undefined {
+    for (const [wabaId, list] of this.byWaba) {
+      const def = list.find((t) => t.id === id);
+      if (def) return { wabaId, def };
+    }
+    return undefined;
+  }
+
   /** The template of that name and language, if any (any status). */
   find(wabaId: string, name: string, language: string): TemplateDef | undefined {
     return this.list(wabaId).find((t) => t.name === name && t.language === language);
@@ -77,22 +91,11 @@ export class TemplateStore {
         },
       );
     }
-    const bodies = input.components.filter((c) => c.type === 'BODY');
-    if (bodies.length !== 1) throw new GraphError(100, 'components must contain exactly one BODY');
-    for (const c of input.components) {
-      if (c.type === 'FOOTER' && placeholders(c.text).length > 0) {
-        throw new GraphError(100, 'components.FOOTER.text must not contain variables', { subcode: 2388073 });
-      }
-      if (c.type === 'HEADER' && placeholders(c.text).length > 1) {
-        throw new GraphError(100, 'components.HEADER.text may contain at most one variable', {
-          subcode: 2388072,
-        });
-      }
-    }
     const allNames = input.components.flatMap((c) =>
       placeholders(typeof c.text === 'string' ? c.text : undefined),
     );
     const named = input.parameter_format === 'NAMED' || allNames.some((n) => !/^\d+$/.test(n));
+    checkComponents(input.components);
     const def: TemplateDef = {
       id: this.ids.numeric(),
       name: input.name,
@@ -101,8 +104,40 @@ export class TemplateStore {
       status: input.status ?? defaultStatus,
       parameter_format: named ? 'NAMED' : 'POSITIONAL',
       components: input.components,
+      qualityScore: 'UNKNOWN',
     };
     this.list(wabaId).push(def);
+    return def;
+  }
+
+  /**
+   * Edits a template (`POST /{template-id}`): components replaced wholesale and/or the category; only APPROVED,
+   * REJECTED or PAUSED templates, and an approved template keeps its category (reference §5.1). The template
+   * goes back to PENDING.
+   */
+  edit(
+    id: string,
+    input: { components?: TemplateComponentDef[]; category?: TemplateDef['category'] },
+  ): TemplateDef {
+    const found = this.findById(id);
+    if (!found)
+      throw new GraphError(100, `Unsupported post request. Object with ID '${id}' does not exist`, {
+        subcode: 33,
+      });
+    const def = found.def;
+    if (!['APPROVED', 'REJECTED', 'PAUSED'].includes(def.status))
+      throw new GraphError(100, `Template in status ${def.status} can't be edited`, { subcode: 2388025 });
+    if (def.status === 'APPROVED' && input.category !== undefined && input.category !== def.category)
+      throw new GraphError(100, "The category of an approved template can't be changed", {
+        subcode: 2388026,
+      });
+    if (input.components) {
+      checkComponents(input.components);
+      def.components = input.components;
+    }
+    if (input.category) def.category = input.category;
+    def.status = 'PENDING';
+    def.rejectedReason = undefined;
     return def;
   }
 
@@ -112,13 +147,6 @@ export class TemplateStore {
     const keep = list.filter((t) => t.name !== name || (hsmId !== undefined && t.id !== hsmId));
     this.byWaba.set(wabaId, keep);
     return list.length - keep.length;
-  }
-
-  /** Changes a template's review status; returns the template or undefined when unknown. */
-  setStatus(wabaId: string, name: string, language: string, status: TemplateStatus): TemplateDef | undefined {
-    const def = this.find(wabaId, name, language);
-    if (def) def.status = status;
-    return def;
   }
 
   /** One page of the WABA's templates, oldest first, with Graph's cursor paging. */
@@ -142,6 +170,22 @@ export class TemplateStore {
   }
 }
 
+/** What Meta checks synchronously: one BODY, no variable in a footer, at most one in a header. */
+function checkComponents(components: TemplateComponentDef[]): void {
+  const bodies = components.filter((c) => c.type === 'BODY');
+  if (bodies.length !== 1) throw new GraphError(100, 'components must contain exactly one BODY');
+  for (const c of components) {
+    if (c.type === 'FOOTER' && placeholders(c.text).length > 0) {
+      throw new GraphError(100, 'components.FOOTER.text must not contain variables', { subcode: 2388073 });
+    }
+    if (c.type === 'HEADER' && placeholders(c.text).length > 1) {
+      throw new GraphError(100, 'components.HEADER.text may contain at most one variable', {
+        subcode: 2388072,
+      });
+    }
+  }
+}
+
 function project(t: TemplateDef, fields: string[] | undefined): Record<string, unknown> {
   const full: Record<string, unknown> = {
     name: t.name,
@@ -150,6 +194,8 @@ function project(t: TemplateDef, fields: string[] | undefined): Record<string, u
     language: t.language,
     status: t.status,
     category: t.category,
+    ...(t.qualityScore ? { quality_score: { score: t.qualityScore } } : {}),
+    ...(t.rejectedReason ? { rejected_reason: t.rejectedReason } : {}),
     id: t.id,
   };
   if (fields === undefined) return full;

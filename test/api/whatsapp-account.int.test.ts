@@ -103,8 +103,9 @@ describe('Cloud API calls for a number (through the simulator)', () => {
     expect(badVertical.body.error.code).toBe('whatsapp_error');
   });
 
-  it("lists the WABA's templates", async () => {
+  it("lists the WABA's templates (cached when the number is registered)", async () => {
     const number = await s.addNumber();
+    await s.t.drain();
     const res = await s.api<{ data: Array<{ name: string; status: string }> }>(
       'GET',
       `/api/v1/templates?phoneNumberId=${number.id}`,

@@ -24,7 +24,11 @@ const DIR = path.join(FIXTURES, 'webhooks');
 type Obj = Record<string, unknown>;
 
 /** Webhook fields that update the WABA's template cache. */
-const TEMPLATE_FIELDS = new Set(['message_template_status_update', 'template_category_update']);
+const TEMPLATE_FIELDS = new Set([
+  'message_template_status_update',
+  'message_template_quality_update',
+  'template_category_update',
+]);
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One thing a body asks us to do, found by walking the raw JSON independently of the server's parser. */
@@ -221,9 +225,11 @@ describe.skipIf(!fs.existsSync(DIR))('the third-party webhook corpus through a r
       ),
     ]);
 
-    const templateWabas = new Set(
-      (await db.selectFrom('message_templates').select('waba_id').execute()).map((r) => r.waba_id),
-    );
+    // A template update is applied when the WABA's template cache or its template history has it.
+    const templateWabas = new Set([
+      ...(await db.selectFrom('message_templates').select('waba_id').execute()).map((r) => r.waba_id),
+      ...(await db.selectFrom('template_events').select('waba_id').execute()).map((r) => r.waba_id),
+    ]);
     const accountWabas = new Set(
       (
         await db
@@ -284,7 +290,7 @@ describe.skipIf(!fs.existsSync(DIR))('the third-party webhook corpus through a r
               break;
             case 'field': {
               // user_preferences are applied to contacts (or dead-lettered for an unknown WABA); template updates
-              // to the WABA's template cache; account updates to its verified numbers' health.
+              // to the WABA's template cache and history; account updates to its verified numbers' health.
               const applied =
                 item.field === 'user_preferences' ||
                 (TEMPLATE_FIELDS.has(item.field) && templateWabas.has(item.waba ?? '')) ||

@@ -163,7 +163,7 @@ describe('templates and objects over the Graph API', () => {
       category: 'utility',
       components: [{ type: 'BODY', text: '{{1}}様、ご注文は{{2}}に発送されました。' }],
     });
-    expect(created.body).toEqual({ id: expect.any(String), status: 'APPROVED', category: 'UTILITY' });
+    expect(created.body).toEqual({ id: expect.any(String), status: 'PENDING', category: 'UTILITY' });
     const page1 = await h.graph('GET', `${path}?limit=1&fields=name,status`);
     expect(page1.body.data).toEqual([{ name: 'hello_world', status: 'APPROVED', id: expect.any(String) }]);
     const next = (page1.body.paging as { next: string }).next;

@@ -67,6 +67,13 @@ export const GraphTemplateSchema = z.looseObject({
 /** A listed template. */
 export type GraphTemplate = z.infer<typeof GraphTemplateSchema>;
 
+/** `POST /{WABA}/message_templates` (§5.1): the new template's id, its status (PENDING) and category. */
+export const TemplateCreateResponseSchema = z.looseObject({
+  id: z.string().min(1),
+  status: z.string().min(1),
+  category: z.string().optional(),
+});
+
 /** Graph cursor paging: there is a next page only when `next` is present. */
 export const GraphPagingSchema = z.looseObject({
   cursors: z.looseObject({ before: z.string().optional(), after: z.string().optional() }).optional(),

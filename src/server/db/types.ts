@@ -500,6 +500,29 @@ export interface MessageTemplatesTable {
   status: string;
   components: Json;
   synced_at: Timestamp;
+  /** Meta's template id (null for rows cached before it was kept, until the next sync). */
+  template_id: string | null;
+  parameter_format: string | null;
+  quality_score: string | null;
+  rejected_reason: string | null;
+}
+
+/** A template's status, quality or category change (webhook or sync), or an edit; alerts need acknowledging. */
+export interface TemplateEventsTable {
+  id: string;
+  workspace_id: string;
+  waba_id: string;
+  template_id: string | null;
+  name: string;
+  language: string;
+  kind: 'status' | 'quality' | 'category' | 'edited';
+  value: string;
+  previous: string | null;
+  reason: string | null;
+  alert: boolean;
+  occurred_at: Timestamp;
+  acknowledged_at: NullableTimestamp;
+  acknowledged_by: string | null;
 }
 
 /** Per-workspace analytics settings: the first-response target of the SLA and whether it counts business hours. */
@@ -625,6 +648,7 @@ export interface Database {
   consent_events: ConsentEventsTable;
   consent_settings: ConsentSettingsTable;
   message_templates: MessageTemplatesTable;
+  template_events: TemplateEventsTable;
   contact_attribute_definitions: ContactAttributeDefinitionsTable;
   contact_imports: ContactImportsTable;
   contact_import_chunks: ContactImportChunksTable;

@@ -43,6 +43,16 @@ export const DOMAIN_EVENTS = {
     assigneeId: z.uuid().nullable(),
     teamId: z.uuid().nullable(),
   }),
+  /** A message template's review status changed (webhook or sync): approved, rejected, paused, disabled, … */
+  'template.status_changed': z.object({
+    wabaId: z.string(),
+    templateId: z.string().nullable(),
+    name: z.string(),
+    language: z.string(),
+    status: z.string(),
+    previousStatus: z.string().nullable(),
+    reason: z.string().nullable(),
+  }),
 } as const;
 
 /** The closed union of domain event types. */

@@ -39,6 +39,10 @@ export const ERROR_HTTP_STATUS = {
   number_waba_mismatch: 422,
   /** An automation document that would not work (details.errors lists each with its path). */
   invalid_automation: 422,
+  /** A message template that breaks Meta's rules (details.findings: code, path, params of each). */
+  template_invalid: 422,
+  /** A template Meta does not let be edited now (its status, its locked category, or the edit limits). */
+  template_not_editable: 422,
   payload_too_large: 413,
   rate_limited: 429,
   /** Too many failed password checks for this account or client address: wait `Retry-After` seconds. */

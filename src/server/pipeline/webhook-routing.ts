@@ -39,7 +39,7 @@ export interface WabaLetter {
   payload: unknown;
 }
 
-/** A template webhook (`message_template_status_update`, `template_category_update`) for the WABA's workspaces. */
+/** A template webhook (status, quality or category update) for the WABA's workspaces. */
 export interface TemplateUpdate {
   webhookEventId: number;
   wabaId: string;

@@ -6,6 +6,7 @@ import {
   PhoneNumberResponseSchema,
   SendMessageResponseSchema,
   SubscribedAppsResponseSchema,
+  TemplateCreateResponseSchema,
   TemplatesPageResponseSchema,
   WabaPhoneNumbersPageResponseSchema,
 } from '../../contracts/whatsapp/graph-response.schemas.ts';
@@ -184,6 +185,36 @@ export function createGraphClient(options: GraphClientOptions) {
     async deleteMedia(mediaId: string, token: string, opts: { phoneNumberId?: string } = {}): Promise<void> {
       await call(
         { method: 'DELETE', url: url([mediaId], { phone_number_id: opts.phoneNumberId }), token },
+        GraphSuccessResponseSchema,
+      );
+    },
+
+    /** Submits a template for review (`POST /{waba}/message_templates`, §5.1): `{ id, status, category }`. */
+    async createTemplate(
+      wabaId: string,
+      token: string,
+      body: Record<string, unknown>,
+    ): Promise<{ id: string; status: string; category: string | null }> {
+      const data = await call(
+        { method: 'POST', url: url([wabaId, 'message_templates']), token, json: body },
+        TemplateCreateResponseSchema,
+      );
+      return { id: data.id, status: data.status, category: data.category ?? null };
+    },
+
+    /** Edits a template (`POST /{template-id}` with `components` and/or `category`); review follows. */
+    async editTemplate(templateId: string, token: string, body: Record<string, unknown>): Promise<void> {
+      await call({ method: 'POST', url: url([templateId]), token, json: body }, GraphSuccessResponseSchema);
+    },
+
+    /** Deletes every language of a template name, or only the translation `hsmId` (`DELETE /{waba}/message_templates`). */
+    async deleteTemplate(wabaId: string, token: string, q: { name: string; hsmId?: string }): Promise<void> {
+      await call(
+        {
+          method: 'DELETE',
+          url: url([wabaId, 'message_templates'], { name: q.name, hsm_id: q.hsmId }),
+          token,
+        },
         GraphSuccessResponseSchema,
       );
     },

@@ -22,6 +22,8 @@ import { isAdmin, useSessionApi, type Session } from './session.tsx';
 
 /** Automation screens: their own chunk, loaded when first opened. */
 const AutomationPage = lazy(() => import('../features/automation/AutomationPage.tsx'));
+/** Message templates: their own chunk too. */
+const TemplatesPage = lazy(() => import('../features/templates/TemplatesPage.tsx'));
 
 /** The signed-in frame: navigation rail (inbox views, settings, account), live updates, and the page. */
 export function AppShell({ session }: { session: Session }) {
@@ -68,6 +70,7 @@ export function AppShell({ session }: { session: Session }) {
   const automation = matchPath('/settings/automation/*', pathname);
   const settings = !automation && matchPath('/settings/*', pathname);
   const contacts = matchPath('/contacts', pathname) ?? matchPath('/contacts/*', pathname);
+  const templates = matchPath('/templates', pathname);
   const admin = isAdmin(session.role);
   const viewLink = (v: string) => `/inbox?view=${v}`;
 
@@ -89,8 +92,10 @@ export function AppShell({ session }: { session: Session }) {
             <Link
               key={v}
               href={viewLink(v)}
-              className={`rail-item ${!settings && !automation && !contacts && view === v ? 'active' : ''}`}
-              aria-current={!settings && !automation && !contacts && view === v ? 'page' : undefined}
+              className={`rail-item ${!settings && !automation && !contacts && !templates && view === v ? 'active' : ''}`}
+              aria-current={
+                !settings && !automation && !contacts && !templates && view === v ? 'page' : undefined
+              }
             >
               <span aria-hidden="true">{v === 'mine' ? '◉' : v === 'unassigned' ? '○' : '☰'}</span>
               <span className="rail-label">{t(`nav.${v}`)}</span>
@@ -106,6 +111,14 @@ export function AppShell({ session }: { session: Session }) {
           >
             <span aria-hidden="true">👤</span>
             <span className="rail-label">{t('nav.contacts')}</span>
+          </Link>
+          <Link
+            href="/templates"
+            className={`rail-item ${templates ? 'active' : ''}`}
+            aria-current={templates ? 'page' : undefined}
+          >
+            <span aria-hidden="true">📝</span>
+            <span className="rail-label">{t('nav.templates')}</span>
           </Link>
           <Link
             href="/settings/automation/overview"
@@ -210,6 +223,10 @@ export function AppShell({ session }: { session: Session }) {
         {automation ? (
           <Suspense fallback={<div className="list-status">{t('app.loading')}</div>}>
             <AutomationPage tab={pathname.split('/')[3] ?? 'overview'} />
+          </Suspense>
+        ) : templates ? (
+          <Suspense fallback={<div className="list-status">{t('app.loading')}</div>}>
+            <TemplatesPage canManage={admin} />
           </Suspense>
         ) : contacts ? (
           <ContactsPage contactId={pathname.split('/')[2] || null} />

@@ -11,7 +11,6 @@ import type {
   PhoneNumberSchema,
   QuickReplySchema,
   TeamSchema,
-  TemplateSchema,
   UserSchema,
   ConnectionTestSchema,
   BusinessProfileSchema,
@@ -21,6 +20,7 @@ import type {
   WebhookSubscriptionSchema,
   WhatsAppSetupSchema,
 } from '../../contracts/api.schemas.ts';
+import type { TemplateSchema } from '../../contracts/template.schemas.ts';
 import type {
   ConversationEventDataSchema,
   MessageEventDataSchema,

@@ -6,8 +6,6 @@ import {
   ConnectionTestSchema,
   IdParamsSchema,
   MediaUploadSchema,
-  TemplateListQuerySchema,
-  TemplateListSchema,
   errorResponses,
 } from '../../../contracts/api.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
@@ -16,7 +14,6 @@ import { AppError } from '../../http/errors.ts';
 import { requirePermission } from '../auth/principal.ts';
 import {
   getBusinessProfile,
-  listTemplatesOfNumber,
   testConnection,
   updateBusinessProfile,
   uploadMedia,
@@ -27,7 +24,7 @@ import {
 const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
 
 /**
- * Cloud API calls made for a number of the workspace: test connection, business profile, templates, media
+ * Cloud API calls made for a number of the workspace: test connection, business profile, media
  * upload (multipart `file` + `phoneNumberId` → a WhatsApp media id).
  */
 export async function phoneNumbersGraphRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -90,23 +87,6 @@ export async function phoneNumbersGraphRoutes(app: FastifyInstance, ctx: AppCont
       const p = requireAuth(req, reply);
       requirePermission(p, 'manage');
       return updateBusinessProfile(deps(), p.workspaceId, req.params.id, req.body);
-    },
-  );
-
-  r.get(
-    '/api/v1/templates',
-    {
-      schema: {
-        tags: ['templates'],
-        summary: "Message templates of a number's WhatsApp Business Account",
-        querystring: TemplateListQuerySchema,
-        response: { 200: TemplateListSchema, ...errorResponses(404) },
-      },
-    },
-    async (req, reply) => {
-      const p = requireAuth(req, reply);
-      requirePermission(p, 'read');
-      return listTemplatesOfNumber(deps(), p.workspaceId, req.query.phoneNumberId, req.query.status);
     },
   );
 

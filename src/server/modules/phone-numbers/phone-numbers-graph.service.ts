@@ -3,7 +3,6 @@ import type {
   BusinessProfileSchema,
   ConnectionTestSchema,
   MediaUploadSchema,
-  TemplateSchema,
 } from '../../../contracts/api.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
@@ -20,7 +19,7 @@ import { findPhoneNumber } from './phone-numbers.repository.ts';
 
 /**
  * What Tsunagi asks the Cloud API on an admin's or agent's behalf for one of the workspace's numbers: a
- * connection test, the business profile, the WABA's templates, media uploads.
+ * connection test, the business profile, media uploads.
  */
 export interface NumberGraphDeps {
   db: Db;
@@ -143,37 +142,6 @@ export async function updateBusinessProfile(
   const { creds } = await numberWithCredentials(deps, workspaceId, id);
   await viaGraph(() => deps.graph.updateBusinessProfile(creds, input));
   return getBusinessProfile(deps, workspaceId, id);
-}
-
-/** The message templates of the number's WhatsApp Business Account (all pages, at most 1,000). */
-export async function listTemplatesOfNumber(
-  deps: NumberGraphDeps,
-  workspaceId: string,
-  id: string,
-  status: string | undefined,
-): Promise<{ data: Array<z.infer<typeof TemplateSchema>> }> {
-  const { row, creds } = await numberWithCredentials(deps, workspaceId, id);
-  const out: Array<z.infer<typeof TemplateSchema>> = [];
-  let after: string | undefined;
-  do {
-    const page = await viaGraph(() =>
-      deps.graph.listTemplates(row.waba_id, creds.accessToken, {
-        limit: 100,
-        ...(after ? { after } : {}),
-        ...(status ? { status } : {}),
-      }),
-    );
-    for (const t of page.templates)
-      out.push({
-        name: t.name,
-        language: t.language,
-        category: t.category ?? 'UNKNOWN',
-        status: t.status,
-        components: (t.components ?? []) as Array<Record<string, unknown>>,
-      });
-    after = page.nextCursor ?? undefined;
-  } while (after && out.length < 1000);
-  return { data: out };
 }
 
 /**

@@ -2,18 +2,22 @@
  * Keeps `message_templates` — the Graph API's template list per WABA — current, so the send path can read a
  * template's category without calling Meta: a full sync when a number is registered and on a schedule (the
  * `templates.refresh` job fans out one `templates.sync` per WABA), and the template webhooks
- * (`message_template_status_update`, `template_category_update`) applied as they arrive.
+ * (`message_template_status_update`, `message_template_quality_update`, `template_category_update`) applied as they arrive.
  */
-import { z } from 'zod';
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db, DbOrTx } from '../../db/types.ts';
 import { enqueueJob, enqueueJobs } from '../../jobs/queue.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import type { GraphClient } from '../../whatsapp/graph-client.ts';
 import {
+  applyTemplateUpdate,
+  recordTemplateChanges,
+  type ObservedChange,
+} from './template-events.service.ts';
+import {
   findNumberOfWaba,
+  listCachedOfWaba,
   listWabasToSync,
-  patchTemplate,
   replaceTemplates,
   type CachedTemplate,
 } from './templates.repository.ts';
@@ -53,11 +57,44 @@ export async function syncWabaTemplates(
         category: t.category ?? 'UNKNOWN',
         status: t.status,
         components: t.components ?? [],
+        templateId: t.id,
+        parameterFormat: t.parameter_format ?? null,
+        qualityScore: t.quality_score?.score ?? null,
+        rejectedReason: t.rejected_reason && t.rejected_reason !== 'NONE' ? t.rejected_reason : null,
       });
     after = page.nextCursor ?? undefined;
   } while (after && templates.length < MAX_TEMPLATES);
   const syncedAt = deps.clock.now();
-  await deps.db.transaction().execute((tx) => replaceTemplates(tx, workspaceId, wabaId, templates, syncedAt));
+  await deps.db.transaction().execute(async (tx) => {
+    const before = new Map(
+      (await listCachedOfWaba(tx, workspaceId, wabaId)).map((r) => [`${r.name}\u0000${r.language}`, r]),
+    );
+    await replaceTemplates(tx, workspaceId, wabaId, templates, syncedAt);
+    // A change the webhooks did not bring (missed, or not sent) is recorded like one.
+    for (const t of templates) {
+      const old = before.get(`${t.name}\u0000${t.language}`);
+      if (!old) continue;
+      const changes: ObservedChange[] = [];
+      if (old.status !== t.status)
+        changes.push({
+          kind: 'status',
+          value: t.status,
+          previous: old.status,
+          reason: t.rejectedReason ?? null,
+        });
+      if (t.qualityScore && old.quality_score && old.quality_score !== t.qualityScore)
+        changes.push({ kind: 'quality', value: t.qualityScore, previous: old.quality_score, reason: null });
+      if (old.category !== t.category && t.category !== 'UNKNOWN')
+        changes.push({ kind: 'category', value: t.category, previous: old.category, reason: null });
+      await recordTemplateChanges(
+        tx,
+        deps.clock,
+        workspaceId,
+        { wabaId, templateId: t.templateId ?? null, name: t.name, language: t.language },
+        changes,
+      );
+    }
+  });
   return templates.length;
 }
 
@@ -98,19 +135,11 @@ export async function requestAllTemplateSyncs(db: Db, clock: Clock, scheduledFor
   return pairs.length;
 }
 
-const TemplateUpdateSchema = z.looseObject({
-  event: z.string().optional(),
-  message_template_name: z.string().min(1),
-  message_template_language: z.string().min(1),
-  message_template_category: z.string().optional(),
-  new_category: z.string().optional(),
-});
-
 /**
- * Applies a template webhook for one workspace in the ingest transaction: the status (`event`) and category
- * (`message_template_category`, or `new_category` — the category in force — of a category update) of the cached
- * template; a template not cached yet is cached when the category is known. A full sync is requested as well,
- * so components and templates missed meanwhile follow. Returns false for a value of an unexpected shape.
+ * Applies a template webhook (status, quality or category update) for one workspace in the ingest transaction:
+ * the cached template is patched, what changed is recorded as template events (alerts) and a full sync is
+ * requested as well, so components and templates missed meanwhile follow. Returns false for a value of an
+ * unexpected shape.
  */
 export async function applyTemplateWebhook(
   tx: DbOrTx,
@@ -119,15 +148,7 @@ export async function applyTemplateWebhook(
   wabaId: string,
   value: unknown,
 ): Promise<boolean> {
-  const parsed = TemplateUpdateSchema.safeParse(value);
-  if (!parsed.success) return false;
-  const v = parsed.data;
-  await patchTemplate(
-    tx,
-    { workspaceId, wabaId, name: v.message_template_name, language: v.message_template_language },
-    { status: v.event, category: v.new_category ?? v.message_template_category },
-    clock.now(),
-  );
+  if (!(await applyTemplateUpdate(tx, clock, workspaceId, wabaId, value))) return false;
   await requestTemplateSync(tx, clock, workspaceId, wabaId);
   return true;
 }

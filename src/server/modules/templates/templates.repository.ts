@@ -1,13 +1,18 @@
 /** The only writer of `message_templates`: the Graph API's template list cached per (workspace, WABA). */
-import type { DbOrTx } from '../../db/types.ts';
+import { sql, type Selectable } from 'kysely';
+import type { DbOrTx, MessageTemplatesTable } from '../../db/types.ts';
 
-/** One template as cached. */
+/** One template as cached. The optional fields are left as they are when undefined. */
 export interface CachedTemplate {
   name: string;
   language: string;
   category: string;
   status: string;
   components: unknown[];
+  templateId?: string | null | undefined;
+  parameterFormat?: string | null | undefined;
+  qualityScore?: string | null | undefined;
+  rejectedReason?: string | null | undefined;
 }
 
 /** The cached rows of a template name on a WABA (every language). */
@@ -55,6 +60,12 @@ export async function upsertTemplate(
   syncedAt: Date,
 ): Promise<void> {
   const components = JSON.stringify(t.components);
+  const extra = {
+    ...(t.templateId !== undefined ? { template_id: t.templateId } : {}),
+    ...(t.parameterFormat !== undefined ? { parameter_format: t.parameterFormat } : {}),
+    ...(t.qualityScore !== undefined ? { quality_score: t.qualityScore } : {}),
+    ...(t.rejectedReason !== undefined ? { rejected_reason: t.rejectedReason } : {}),
+  };
   await db
     .insertInto('message_templates')
     .values({
@@ -66,11 +77,12 @@ export async function upsertTemplate(
       status: t.status,
       components,
       synced_at: syncedAt,
+      ...extra,
     })
     .onConflict((oc) =>
       oc
         .columns(['workspace_id', 'waba_id', 'name', 'language'])
-        .doUpdateSet({ category: t.category, status: t.status, components, synced_at: syncedAt }),
+        .doUpdateSet({ category: t.category, status: t.status, components, synced_at: syncedAt, ...extra }),
     )
     .execute();
 }
@@ -83,12 +95,21 @@ export async function upsertTemplate(
 export async function patchTemplate(
   db: DbOrTx,
   key: { workspaceId: string; wabaId: string; name: string; language: string },
-  patch: { status?: string | undefined; category?: string | undefined },
+  patch: {
+    status?: string | undefined;
+    category?: string | undefined;
+    qualityScore?: string | undefined;
+    rejectedReason?: string | null | undefined;
+    templateId?: string | undefined;
+  },
   at: Date,
 ): Promise<boolean> {
   const set = {
     ...(patch.status ? { status: patch.status } : {}),
     ...(patch.category ? { category: patch.category } : {}),
+    ...(patch.qualityScore ? { quality_score: patch.qualityScore } : {}),
+    ...(patch.rejectedReason !== undefined ? { rejected_reason: patch.rejectedReason } : {}),
+    ...(patch.templateId ? { template_id: patch.templateId } : {}),
   };
   if (Object.keys(set).length === 0) return false;
   const res = await db
@@ -111,6 +132,9 @@ export async function patchTemplate(
       category: patch.category,
       status: patch.status ?? 'UNKNOWN',
       components: [],
+      templateId: patch.templateId,
+      qualityScore: patch.qualityScore,
+      rejectedReason: patch.rejectedReason,
     },
     at,
   );
@@ -145,4 +169,146 @@ export async function findNumberOfWaba(
     .orderBy((eb) => eb('verified_at', 'is', null))
     .orderBy('created_at')
     .executeTakeFirst();
+}
+
+/** A cached template row. */
+export type TemplateRow = Selectable<MessageTemplatesTable>;
+
+/** Filters of a template listing. */
+export interface TemplateFilter {
+  status?: string | undefined;
+  category?: string | undefined;
+  language?: string | undefined;
+  /** Part of the name. */
+  name?: string | undefined;
+}
+
+/** The cached templates of the given WABAs of a workspace, by name then language. */
+export async function listCachedTemplates(
+  db: DbOrTx,
+  workspaceId: string,
+  wabaIds: string[],
+  filter: TemplateFilter,
+): Promise<TemplateRow[]> {
+  if (wabaIds.length === 0) return [];
+  let q = db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('waba_id', 'in', wabaIds);
+  if (filter.status) q = q.where('status', '=', filter.status.toUpperCase());
+  if (filter.category) q = q.where('category', '=', filter.category.toUpperCase());
+  if (filter.language) q = q.where('language', '=', filter.language);
+  if (filter.name) q = q.where(sql<boolean>`strpos(name, ${filter.name}) > 0`);
+  return q.orderBy('name').orderBy('language').limit(5000).execute();
+}
+
+/** The cached template with Meta's id `templateId` on one of the given WABAs of the workspace. */
+export async function findCachedTemplate(
+  db: DbOrTx,
+  workspaceId: string,
+  wabaIds: string[],
+  templateId: string,
+): Promise<TemplateRow | undefined> {
+  if (wabaIds.length === 0) return undefined;
+  return db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('waba_id', 'in', wabaIds)
+    .where('template_id', '=', templateId)
+    .executeTakeFirst();
+}
+
+/** The cached row of (WABA, name, language), if any. */
+export async function findCachedByKey(
+  db: DbOrTx,
+  key: { workspaceId: string; wabaId: string; name: string; language: string },
+): Promise<TemplateRow | undefined> {
+  return db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('workspace_id', '=', key.workspaceId)
+    .where('waba_id', '=', key.wabaId)
+    .where('name', '=', key.name)
+    .where('language', '=', key.language)
+    .executeTakeFirst();
+}
+
+/** Every cached row of a WABA of the workspace (what a sync compares the new listing with). */
+export async function listCachedOfWaba(
+  db: DbOrTx,
+  workspaceId: string,
+  wabaId: string,
+): Promise<TemplateRow[]> {
+  return db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('waba_id', '=', wabaId)
+    .execute();
+}
+
+/** Sets a template's components and/or category and status after an edit. */
+export async function updateEditedTemplate(
+  db: DbOrTx,
+  workspaceId: string,
+  row: { waba_id: string; name: string; language: string },
+  change: { components?: unknown[] | undefined; category?: string | undefined; status: string },
+): Promise<void> {
+  await db
+    .updateTable('message_templates')
+    .set({
+      status: change.status,
+      rejected_reason: null,
+      ...(change.components ? { components: JSON.stringify(change.components) } : {}),
+      ...(change.category ? { category: change.category } : {}),
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('waba_id', '=', row.waba_id)
+    .where('name', '=', row.name)
+    .where('language', '=', row.language)
+    .execute();
+}
+
+/** Removes the cached rows of a name on a WABA (every language, or the one with Meta's id). Returns how many. */
+export async function deleteCachedTemplates(
+  db: DbOrTx,
+  workspaceId: string,
+  wabaId: string,
+  name: string,
+  templateId?: string,
+): Promise<number> {
+  let q = db
+    .deleteFrom('message_templates')
+    .where('workspace_id', '=', workspaceId)
+    .where('waba_id', '=', wabaId)
+    .where('name', '=', name);
+  if (templateId !== undefined) q = q.where('template_id', '=', templateId);
+  const res = await q.executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/**
+ * The WABAs of the workspace's verified, live numbers: the WABAs whose templates it may see and manage, each
+ * with the sealed token of its earliest verified number.
+ */
+export async function listWorkspaceWabas(
+  db: DbOrTx,
+  workspaceId: string,
+): Promise<Array<{ wabaId: string; phoneNumberId: string; accessTokenEnc: string }>> {
+  const rows = await db
+    .selectFrom('phone_numbers')
+    .select(['waba_id', 'id', 'access_token_enc', 'verified_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('deleted_at', 'is', null)
+    .where('verified_at', 'is not', null)
+    .orderBy('verified_at')
+    .orderBy('created_at')
+    .execute();
+  const out = new Map<string, { wabaId: string; phoneNumberId: string; accessTokenEnc: string }>();
+  for (const r of rows)
+    if (!out.has(r.waba_id))
+      out.set(r.waba_id, { wabaId: r.waba_id, phoneNumberId: r.id, accessTokenEnc: r.access_token_enc });
+  return [...out.values()];
 }
