@@ -50,6 +50,7 @@ const APP_PATHS = [
   '/settings/*',
   '/contacts',
   '/contacts/*',
+  '/analytics',
   '/invite/*',
   '/reset-password/*',
 ];

@@ -22,6 +22,8 @@ import { isAdmin, useSessionApi, type Session } from './session.tsx';
 
 /** Automation screens: their own chunk, loaded when first opened. */
 const AutomationPage = lazy(() => import('../features/automation/AutomationPage.tsx'));
+/** Analytics: its own chunk (and ECharts a further one), loaded when first opened. */
+const AnalyticsPage = lazy(() => import('../features/analytics/AnalyticsPage.tsx'));
 
 /** The signed-in frame: navigation rail (inbox views, settings, account), live updates, and the page. */
 export function AppShell({ session }: { session: Session }) {
@@ -68,6 +70,9 @@ export function AppShell({ session }: { session: Session }) {
   const automation = matchPath('/settings/automation/*', pathname);
   const settings = !automation && matchPath('/settings/*', pathname);
   const contacts = matchPath('/contacts', pathname) ?? matchPath('/contacts/*', pathname);
+  // Agents get 403 from the analytics API: no menu item, and the page is not theirs.
+  const analyticsReader = session.role !== 'agent';
+  const analytics = analyticsReader && matchPath('/analytics', pathname);
   const admin = isAdmin(session.role);
   const viewLink = (v: string) => `/inbox?view=${v}`;
 
@@ -89,8 +94,10 @@ export function AppShell({ session }: { session: Session }) {
             <Link
               key={v}
               href={viewLink(v)}
-              className={`rail-item ${!settings && !automation && !contacts && view === v ? 'active' : ''}`}
-              aria-current={!settings && !automation && !contacts && view === v ? 'page' : undefined}
+              className={`rail-item ${!settings && !automation && !contacts && !analytics && view === v ? 'active' : ''}`}
+              aria-current={
+                !settings && !automation && !contacts && !analytics && view === v ? 'page' : undefined
+              }
             >
               <span aria-hidden="true">{v === 'mine' ? '◉' : v === 'unassigned' ? '○' : '☰'}</span>
               <span className="rail-label">{t(`nav.${v}`)}</span>
@@ -107,6 +114,16 @@ export function AppShell({ session }: { session: Session }) {
             <span aria-hidden="true">👤</span>
             <span className="rail-label">{t('nav.contacts')}</span>
           </Link>
+          {analyticsReader && (
+            <Link
+              href="/analytics"
+              className={`rail-item ${analytics ? 'active' : ''}`}
+              aria-current={analytics ? 'page' : undefined}
+            >
+              <span aria-hidden="true">📊</span>
+              <span className="rail-label">{t('nav.analytics')}</span>
+            </Link>
+          )}
           <Link
             href="/settings/automation/overview"
             className={`rail-item ${automation ? 'active' : ''}`}
@@ -210,6 +227,10 @@ export function AppShell({ session }: { session: Session }) {
         {automation ? (
           <Suspense fallback={<div className="list-status">{t('app.loading')}</div>}>
             <AutomationPage tab={pathname.split('/')[3] ?? 'overview'} />
+          </Suspense>
+        ) : analytics ? (
+          <Suspense fallback={<div className="list-status">{t('app.loading')}</div>}>
+            <AnalyticsPage />
           </Suspense>
         ) : contacts ? (
           <ContactsPage contactId={pathname.split('/')[2] || null} />
