@@ -132,7 +132,11 @@ export default function AnalyticsPage() {
         </label>
         <label className="inline-field">
           <span>{t('analytics.number')}</span>
-          <select value={phoneNumberId ?? ''} onChange={(e) => setPhoneNumberId(e.target.value || null)}>
+          <select
+            aria-label={t('analytics.number')}
+            value={phoneNumberId ?? ''}
+            onChange={(e) => setPhoneNumberId(e.target.value || null)}
+          >
             <option value="">{t('analytics.allNumbers')}</option>
             {(numbers.data ?? []).map((n) => (
               <option key={n.id} value={n.id}>
@@ -143,7 +147,11 @@ export default function AnalyticsPage() {
         </label>
         <label className="inline-field" title={t('analytics.agentHint')}>
           <span>{t('analytics.agent')}</span>
-          <select value={agentId ?? ''} onChange={(e) => setAgentId(e.target.value || null)}>
+          <select
+            aria-label={t('analytics.agent')}
+            value={agentId ?? ''}
+            onChange={(e) => setAgentId(e.target.value || null)}
+          >
             <option value="">{t('analytics.allAgents')}</option>
             {(users.data ?? [])
               .filter((u) => !u.deactivatedAt)

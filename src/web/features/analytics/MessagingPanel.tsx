@@ -74,7 +74,15 @@ export function MessagingPanel({ data }: { data: MessagingAnalytics }) {
       <h2 id="analytics-messaging">{t('analytics.messaging.title')}</h2>
       <div className="kpi-grid">
         {(['sent', 'delivered', 'read', 'failed', 'inbound'] as const).map((k) => (
-          <Kpi key={k} name={k} label={L(k)} value={count(cur[k])} current={cur[k]} previous={prev?.[k]} />
+          <Kpi
+            key={k}
+            name={k}
+            label={L(k)}
+            value={count(cur[k])}
+            current={cur[k]}
+            previous={prev?.[k]}
+            format={count}
+          />
         ))}
         {(['deliveryRate', 'readRate', 'replyRate'] as const).map((k) => (
           <Kpi

@@ -125,6 +125,7 @@ export function ServicePanel({ data }: { data: ServiceAnalytics }) {
           value={count(cur.newCases)}
           current={cur.newCases}
           previous={prev?.newCases}
+          format={count}
         />
         <Kpi
           name="resolvedCases"
@@ -132,6 +133,7 @@ export function ServicePanel({ data }: { data: ServiceAnalytics }) {
           value={count(cur.resolvedCases)}
           current={cur.resolvedCases}
           previous={prev?.resolvedCases}
+          format={count}
         />
         <Kpi
           name="backlogEnd"
@@ -139,6 +141,7 @@ export function ServicePanel({ data }: { data: ServiceAnalytics }) {
           value={count(cur.backlogEnd)}
           current={cur.backlogEnd}
           previous={prev?.backlogEnd}
+          format={count}
         />
         <Kpi
           name="firstResponseMedian"

@@ -36,6 +36,8 @@ export function Kpi(props: {
   previous?: number | null | undefined;
   kind?: 'relative' | 'points';
   hint?: string;
+  /** Formats the previous value when no change can be computed (it was 0). */
+  format?: (n: number) => string;
 }) {
   const { t, i18n } = useTranslation();
   const kind = props.kind ?? 'relative';
@@ -54,7 +56,9 @@ export function Kpi(props: {
       {change !== undefined && (
         <div className={`kpi-delta ${change === null ? '' : change > 0 ? 'up' : change < 0 ? 'down' : ''}`}>
           {change === null
-            ? t('analytics.noComparison')
+            ? props.previous !== null && props.previous !== undefined && props.format
+              ? t('analytics.previousWas', { value: props.format(props.previous) })
+              : t('analytics.noComparison')
             : t('analytics.vsPrevious', {
                 change: formatChange(change, kind, i18n.language, t('analytics.points')),
               })}

@@ -1020,6 +1020,7 @@ export const en = {
     businessHours: 'Business hours only',
     businessHoursHint: 'Service durations count only time inside business hours.',
     loadFailed: 'The figures could not be loaded. Try again later.',
+    previousWas: 'Previous period: {{value}}',
     noComparison: 'No comparison',
     vsPrevious: '{{change}} vs previous',
     points: 'pt',

@@ -1024,6 +1024,7 @@ export const ja: Messages = {
     businessHours: '営業時間内のみ',
     businessHoursHint: '対応時間を営業時間内の時間だけで数えます。',
     loadFailed: '数値を読み込めませんでした。しばらくしてからもう一度お試しください。',
+    previousWas: '前期間 {{value}}',
     noComparison: '比較なし',
     vsPrevious: '前期間比 {{change}}',
     points: 'ポイント',
@@ -1098,7 +1099,7 @@ export const ja: Messages = {
       hour: '時',
     },
     numbers: {
-      title: '番号',
+      title: '番号ごとの状態',
       table: '番号ごとの状態とメッセージ',
       number: '番号',
       quality: '品質',
