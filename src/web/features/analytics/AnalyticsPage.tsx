@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { usePhoneNumbers, useUsers } from '../../lib/queries.ts';
+import { usePhoneNumbers, useTags, useTeams, useUsers } from '../../lib/queries.ts';
 import { formatRange } from './format.ts';
 import { HeatmapPanel } from './HeatmapPanel.tsx';
 import { MessagingPanel } from './MessagingPanel.tsx';
@@ -18,7 +18,8 @@ import { ServicePanel } from './ServicePanel.tsx';
 
 /**
  * Analytics (owners, admins, analysts): a range of local days of the workspace's zone (last 7/30/90 days or custom),
- * the comparison with the period just before, the number and agent filters the API takes, and four panels —
+ * the comparison with the period just before, the filters the API takes (number; agent, team and tag for the service
+ * figures), and four panels —
  * messaging, service, the weekday × hour heatmap, per-number health. Figures: docs/metrics.md. Its own chunk;
  * ECharts is a further chunk loaded by the first chart.
  */
@@ -28,11 +29,15 @@ export default function AnalyticsPage() {
   const timeZone = useWorkspaceTimeZone();
   const numbers = usePhoneNumbers();
   const users = useUsers();
+  const teams = useTeams();
+  const tags = useTags();
   const [choice, setChoice] = useState<RangeChoice>({ kind: 'preset', days: 7 });
   const [draft, setDraft] = useState({ from: '', to: '' });
   const [compare, setCompare] = useState(true);
   const [phoneNumberId, setPhoneNumberId] = useState<string | null>(null);
   const [agentId, setAgentId] = useState<string | null>(null);
+  const [teamId, setTeamId] = useState<string | null>(null);
+  const [tag, setTag] = useState<string | null>(null);
   const [businessHours, setBusinessHours] = useState(false);
 
   const today = timeZone.data ? todayIn(timeZone.data, Date.now()) : null;
@@ -40,8 +45,8 @@ export default function AnalyticsPage() {
     () =>
       today === null
         ? null
-        : { ...resolveRange(choice, today), compare, phoneNumberId, agentId, businessHours },
-    [today, choice, compare, phoneNumberId, agentId, businessHours],
+        : { ...resolveRange(choice, today), compare, phoneNumberId, agentId, teamId, tag, businessHours },
+    [today, choice, compare, phoneNumberId, agentId, teamId, tag, businessHours],
   );
   const messaging = useMessagingAnalytics(filters);
   const service = useServiceAnalytics(filters);
@@ -162,6 +167,40 @@ export default function AnalyticsPage() {
               ))}
           </select>
         </label>
+        {(teams.data ?? []).length > 0 && (
+          <label className="inline-field" title={t('analytics.teamHint')}>
+            <span>{t('analytics.team')}</span>
+            <select
+              aria-label={t('analytics.team')}
+              value={teamId ?? ''}
+              onChange={(e) => setTeamId(e.target.value || null)}
+            >
+              <option value="">{t('analytics.allTeams')}</option>
+              {(teams.data ?? []).map((team) => (
+                <option key={team.id} value={team.id}>
+                  {team.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {(tags.data ?? []).length > 0 && (
+          <label className="inline-field" title={t('analytics.tagHint')}>
+            <span>{t('analytics.tag')}</span>
+            <select
+              aria-label={t('analytics.tag')}
+              value={tag ?? ''}
+              onChange={(e) => setTag(e.target.value || null)}
+            >
+              <option value="">{t('analytics.allTags')}</option>
+              {(tags.data ?? []).map((x) => (
+                <option key={x.name} value={x.name}>
+                  {x.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label className="check" title={t('analytics.businessHoursHint')}>
           <input
             type="checkbox"
@@ -172,6 +211,11 @@ export default function AnalyticsPage() {
         </label>
       </div>
 
+      {(agentId || teamId || tag) && (
+        <p className="small muted" role="note">
+          {t('analytics.serviceOnlyNote')}
+        </p>
+      )}
       {failed && (
         <p className="form-error" role="alert">
           {t('analytics.loadFailed')}

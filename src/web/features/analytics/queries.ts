@@ -21,6 +21,10 @@ export interface AnalyticsFilters {
   phoneNumberId: string | null;
   /** Service figures only: cases whose first human reply came from this user. */
   agentId: string | null;
+  /** Service figures only: cases of conversations now in this team's queue. */
+  teamId: string | null;
+  /** Service figures only: cases of conversations whose contact now has this tag. */
+  tag: string | null;
   /** Service durations in business hours. */
   businessHours: boolean;
 }
@@ -34,6 +38,8 @@ function query(f: AnalyticsFilters, withServiceFilters: boolean): string {
     compare: f.compare ? 'previous' : undefined,
     phoneNumberId: f.phoneNumberId ?? undefined,
     agentId: withServiceFilters ? (f.agentId ?? undefined) : undefined,
+    teamId: withServiceFilters ? (f.teamId ?? undefined) : undefined,
+    tag: withServiceFilters ? (f.tag ?? undefined) : undefined,
     businessHours: withServiceFilters && f.businessHours ? 'true' : undefined,
   });
 }
