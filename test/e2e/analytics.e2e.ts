@@ -168,7 +168,7 @@ describe('analytics dashboard in Chromium', () => {
         return { name: download.suggestedFilename(), text };
       };
 
-      it('shows the figures of the API, for 7 and 30 days and one number, and exports them as CSV', async () => {
+      it('shows the figures of the API for 7 days, a custom range, 30 days and one number, and exports them as CSV', async () => {
         await page.getByRole('link', { name: L.nav.analytics }).click();
         await page.getByRole('heading', { name: L.analytics.title, level: 1 }).waitFor();
         const from7 = addDays(today, -6);
@@ -204,6 +204,26 @@ describe('analytics dashboard in Chromium', () => {
           .poll(shown)
           .toEqual(expected(m30, await get<ServiceAnalytics>(`/analytics/service${q30}`)));
         expect(m30.series).toHaveLength(30);
+
+        // A custom range: the last 3 days, then back to 30.
+        const from3 = addDays(today, -2);
+        await page.getByLabel(L.analytics.from, { exact: true }).fill(from3);
+        await page.getByLabel(L.analytics.to, { exact: true }).fill(today);
+        await page.getByRole('button', { name: L.analytics.apply }).click();
+        await waitForRange(from3, today);
+        const q3 = `?from=${from3}&to=${today}&compare=previous`;
+        await expect
+          .poll(shown)
+          .toEqual(
+            expected(
+              await get<MessagingAnalytics>(`/analytics/messaging${q3}`),
+              await get<ServiceAnalytics>(`/analytics/service${q3}`),
+            ),
+          );
+        await page
+          .getByRole('radio', { name: L.analytics.lastDays_other.replace('{{count}}', '30') })
+          .click();
+        await waitForRange(from30, today);
 
         // Only the Osaka number: one reply sent there.
         await page.getByRole('combobox', { name: L.analytics.number, exact: true }).selectOption(osaka().id);
