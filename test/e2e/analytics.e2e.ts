@@ -182,6 +182,11 @@ describe('analytics dashboard in Chromium', () => {
           ),
         );
         expect(await kpi('sent')).toBe(formatCount(2, lang));
+        // The refused reply, by its code, with its meaning in the reader's language.
+        await page
+          .locator('[data-table="failures"] tr', { hasText: '131047' })
+          .getByText(L.analytics.errorTitles.c131047)
+          .waitFor();
         // The charts are drawn by ECharts, loaded as its own chunk.
         await expect.poll(() => page.locator('.analytics-chart canvas').count()).toBeGreaterThanOrEqual(3);
         await page.getByText('Asia/Tokyo', { exact: true }).waitFor();

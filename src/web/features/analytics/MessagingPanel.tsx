@@ -39,6 +39,12 @@ export function MessagingPanel({ data }: { data: MessagingAnalytics }) {
     [data.series, locale, t],
   );
 
+  /** The error's meaning in the reader's language when the console knows the code, else Meta's English title. */
+  const knownTitle = (f: Failure) =>
+    i18n.exists(`analytics.errorTitles.${f.code === null ? 'none' : `c${f.code}`}`);
+  const errorTitle = (f: Failure) =>
+    knownTitle(f) ? t(`analytics.errorTitles.${f.code === null ? 'none' : `c${f.code}`}`) : f.title;
+
   const dayColumns: Column<Day>[] = [
     { label: t('analytics.date'), csv: (d) => d.date, show: (d) => formatDay(d.date, locale) },
     ...(['sent', 'delivered', 'read', 'failed', 'replied', 'inbound'] as const).map((k): Column<Day> => ({
@@ -58,8 +64,8 @@ export function MessagingPanel({ data }: { data: MessagingAnalytics }) {
     { label: t('analytics.messaging.errorCode'), csv: (f) => f.code, show: (f) => f.code ?? '—' },
     {
       label: t('analytics.messaging.errorTitle'),
-      csv: (f) => f.title,
-      show: (f) => <span data-content>{f.title}</span>,
+      csv: (f) => errorTitle(f),
+      show: (f) => (knownTitle(f) ? errorTitle(f) : <span data-content>{f.title}</span>),
     },
     {
       label: t('analytics.messaging.errorCategory'),
