@@ -301,6 +301,13 @@ describe('analytics dashboard in Chromium', () => {
             osakaRow.readRate ?? '',
           ].join(','),
         );
+        // The view is in the address: a reload shows the same range and number.
+        expect(new URL(page.url()).search).toBe(`?days=30&number=${osaka().id}`);
+        await page.reload();
+        await waitForRange(from30, today);
+        expect(await page.getByRole('combobox', { name: L.analytics.number, exact: true }).inputValue()).toBe(
+          osaka().id,
+        );
         expect(problems).toEqual([]);
       });
     });

@@ -9,6 +9,7 @@ import {
   resolveRange,
   todayIn,
 } from '../../src/web/features/analytics/range.ts';
+import { DEFAULT_VIEW, parseView, viewSearch } from '../../src/web/features/analytics/view-state.ts';
 
 describe('analytics dashboard CSV', () => {
   it('starts with a BOM, ends lines with CRLF and quotes commas, quotes and line breaks', () => {
@@ -76,5 +77,29 @@ describe('analytics dashboard range', () => {
     expect(formatSeconds(90, 'en')).toBe('1.5 min');
     expect(formatSeconds(90, 'ja')).toBe('1.5 分');
     expect(formatSeconds(7200, 'en')).toBe('2 hr');
+  });
+});
+
+describe('analytics dashboard address', () => {
+  const team = '0190b6a4-0000-7000-8000-000000000001';
+
+  it('round-trips a view through the query string and leaves defaults out', () => {
+    expect(viewSearch(DEFAULT_VIEW)).toBe('');
+    expect(parseView('')).toEqual(DEFAULT_VIEW);
+    const view = {
+      ...DEFAULT_VIEW,
+      range: { kind: 'custom' as const, from: '2026-03-01', to: '2026-03-31' },
+      compare: false,
+      teamId: team,
+      tag: 'VIP 会員',
+      businessHours: true,
+    };
+    expect(parseView(viewSearch(view))).toEqual(view);
+    expect(parseView('?days=30').range).toEqual({ kind: 'preset', days: 30 });
+  });
+
+  it('falls back to the defaults for values it cannot use', () => {
+    expect(parseView('?days=12&number=abc&agent=1&from=2026-03-05&to=2026-03-01')).toEqual(DEFAULT_VIEW);
+    expect(parseView(`?tag=${'x'.repeat(51)}&team=${team}`)).toEqual({ ...DEFAULT_VIEW, teamId: team });
   });
 });

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { navigate, useLocation } from '../../app/router.tsx';
 import { usePhoneNumbers, useTags, useTeams, useUsers } from '../../lib/queries.ts';
 import { formatRange } from './format.ts';
 import { HeatmapPanel } from './HeatmapPanel.tsx';
@@ -13,8 +14,9 @@ import {
   useServiceAnalytics,
   useWorkspaceTimeZone,
 } from './queries.ts';
-import { PRESETS, rangeProblem, resolveRange, todayIn, type RangeChoice } from './range.ts';
+import { PRESETS, rangeProblem, resolveRange, todayIn } from './range.ts';
 import { ServicePanel } from './ServicePanel.tsx';
+import { parseView, viewSearch, type ViewState } from './view-state.ts';
 
 /**
  * Analytics (owners, admins, analysts): a range of local days of the workspace's zone (last 7/30/90 days or custom),
@@ -31,14 +33,15 @@ export default function AnalyticsPage() {
   const users = useUsers();
   const teams = useTeams();
   const tags = useTags();
-  const [choice, setChoice] = useState<RangeChoice>({ kind: 'preset', days: 7 });
-  const [draft, setDraft] = useState({ from: '', to: '' });
-  const [compare, setCompare] = useState(true);
-  const [phoneNumberId, setPhoneNumberId] = useState<string | null>(null);
-  const [agentId, setAgentId] = useState<string | null>(null);
-  const [teamId, setTeamId] = useState<string | null>(null);
-  const [tag, setTag] = useState<string | null>(null);
-  const [businessHours, setBusinessHours] = useState(false);
+  const { search } = useLocation();
+  const view = useMemo(() => parseView(search), [search]);
+  const { range: choice, compare, phoneNumberId, agentId, teamId, tag, businessHours } = view;
+  /** Every choice lives in the address, so a reload or a shared link shows the same view. */
+  const set = (patch: Partial<ViewState>) =>
+    navigate(`/analytics${viewSearch({ ...view, ...patch })}`, { replace: true });
+  const [draft, setDraft] = useState(
+    choice.kind === 'custom' ? { from: choice.from, to: choice.to } : { from: '', to: '' },
+  );
 
   const today = timeZone.data ? todayIn(timeZone.data, Date.now()) : null;
   const filters = useMemo<AnalyticsFilters | null>(
@@ -59,7 +62,7 @@ export default function AnalyticsPage() {
   const previous = messaging.data?.previous?.range;
 
   const applyCustom = () => {
-    if (rangeProblem(draft.from, draft.to) === null) setChoice({ kind: 'custom', ...draft });
+    if (rangeProblem(draft.from, draft.to) === null) set({ range: { kind: 'custom', ...draft } });
   };
   const customProblem = draft.from || draft.to ? rangeProblem(draft.from, draft.to) : null;
 
@@ -93,7 +96,7 @@ export default function AnalyticsPage() {
               role="radio"
               aria-checked={choice.kind === 'preset' && choice.days === d}
               className={choice.kind === 'preset' && choice.days === d ? 'active' : ''}
-              onClick={() => setChoice({ kind: 'preset', days: d })}
+              onClick={() => set({ range: { kind: 'preset', days: d } })}
             >
               {t('analytics.lastDays', { count: d })}
             </button>
@@ -132,7 +135,7 @@ export default function AnalyticsPage() {
           )}
         </form>
         <label className="check">
-          <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} />{' '}
+          <input type="checkbox" checked={compare} onChange={(e) => set({ compare: e.target.checked })} />{' '}
           {t('analytics.compare')}
         </label>
         <label className="inline-field">
@@ -140,7 +143,7 @@ export default function AnalyticsPage() {
           <select
             aria-label={t('analytics.number')}
             value={phoneNumberId ?? ''}
-            onChange={(e) => setPhoneNumberId(e.target.value || null)}
+            onChange={(e) => set({ phoneNumberId: e.target.value || null })}
           >
             <option value="">{t('analytics.allNumbers')}</option>
             {(numbers.data ?? []).map((n) => (
@@ -155,7 +158,7 @@ export default function AnalyticsPage() {
           <select
             aria-label={t('analytics.agent')}
             value={agentId ?? ''}
-            onChange={(e) => setAgentId(e.target.value || null)}
+            onChange={(e) => set({ agentId: e.target.value || null })}
           >
             <option value="">{t('analytics.allAgents')}</option>
             {(users.data ?? [])
@@ -173,7 +176,7 @@ export default function AnalyticsPage() {
             <select
               aria-label={t('analytics.team')}
               value={teamId ?? ''}
-              onChange={(e) => setTeamId(e.target.value || null)}
+              onChange={(e) => set({ teamId: e.target.value || null })}
             >
               <option value="">{t('analytics.allTeams')}</option>
               {(teams.data ?? []).map((team) => (
@@ -190,7 +193,7 @@ export default function AnalyticsPage() {
             <select
               aria-label={t('analytics.tag')}
               value={tag ?? ''}
-              onChange={(e) => setTag(e.target.value || null)}
+              onChange={(e) => set({ tag: e.target.value || null })}
             >
               <option value="">{t('analytics.allTags')}</option>
               {(tags.data ?? []).map((x) => (
@@ -205,7 +208,7 @@ export default function AnalyticsPage() {
           <input
             type="checkbox"
             checked={businessHours}
-            onChange={(e) => setBusinessHours(e.target.checked)}
+            onChange={(e) => set({ businessHours: e.target.checked })}
           />{' '}
           {t('analytics.businessHours')}
         </label>
