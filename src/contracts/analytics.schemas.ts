@@ -28,7 +28,7 @@ export const LocalDateSchema = z
 /** The longest range one request may ask for, in days. */
 export const MAX_RANGE_DAYS = 366;
 
-/** `?from&to&phoneNumberId&agentId&compare=previous&businessHours=true` of every analytics endpoint. */
+/** `?from&to&phoneNumberId&agentId&teamId&tag&compare=previous&businessHours=true` of every analytics endpoint. */
 export const AnalyticsQuerySchema = z
   .object({
     from: LocalDateSchema.optional().describe('First local day (default: 6 days before `to`)'),
@@ -37,6 +37,14 @@ export const AnalyticsQuerySchema = z
     ),
     phoneNumberId: z.uuid().optional().describe('Only this number (Tsunagi id)'),
     agentId: z.uuid().optional().describe('Service only: cases whose first human reply came from this user'),
+    teamId: z.uuid().optional().describe("Service only: cases of conversations now in this team's queue"),
+    tag: z
+      .string()
+      .trim()
+      .min(1)
+      .max(50)
+      .optional()
+      .describe('Service only: cases of conversations whose contact now has this tag'),
     compare: z.enum(['previous']).optional().describe('Add the same figures for the period just before'),
     businessHours: z
       .enum(['true', 'false'])

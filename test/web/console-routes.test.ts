@@ -34,6 +34,7 @@ describe('console routes', () => {
       '/settings/users',
       '/invite/tok',
       '/reset-password/pwr_tok',
+      '/analytics',
       '/login',
     ]) {
       const res = await a.inject({ url });

@@ -51,6 +51,7 @@ const APP_PATHS = [
   '/contacts',
   '/contacts/*',
   '/templates',
+  '/analytics',
   '/invite/*',
   '/reset-password/*',
 ];

@@ -24,6 +24,8 @@ import { isAdmin, useSessionApi, type Session } from './session.tsx';
 const AutomationPage = lazy(() => import('../features/automation/AutomationPage.tsx'));
 /** Message templates: their own chunk too. */
 const TemplatesPage = lazy(() => import('../features/templates/TemplatesPage.tsx'));
+/** Analytics: its own chunk (and ECharts a further one), loaded when first opened. */
+const AnalyticsPage = lazy(() => import('../features/analytics/AnalyticsPage.tsx'));
 
 /** The signed-in frame: navigation rail (inbox views, settings, account), live updates, and the page. */
 export function AppShell({ session }: { session: Session }) {
@@ -71,6 +73,9 @@ export function AppShell({ session }: { session: Session }) {
   const settings = !automation && matchPath('/settings/*', pathname);
   const contacts = matchPath('/contacts', pathname) ?? matchPath('/contacts/*', pathname);
   const templates = matchPath('/templates', pathname);
+  // Agents get 403 from the analytics API: no menu item, and the page is not theirs.
+  const analyticsReader = session.role !== 'agent';
+  const analytics = analyticsReader && matchPath('/analytics', pathname);
   const admin = isAdmin(session.role);
   const viewLink = (v: string) => `/inbox?view=${v}`;
 
@@ -92,9 +97,11 @@ export function AppShell({ session }: { session: Session }) {
             <Link
               key={v}
               href={viewLink(v)}
-              className={`rail-item ${!settings && !automation && !contacts && !templates && view === v ? 'active' : ''}`}
+              className={`rail-item ${!settings && !automation && !contacts && !templates && !analytics && view === v ? 'active' : ''}`}
               aria-current={
-                !settings && !automation && !contacts && !templates && view === v ? 'page' : undefined
+                !settings && !automation && !contacts && !templates && !analytics && view === v
+                  ? 'page'
+                  : undefined
               }
             >
               <span aria-hidden="true">{v === 'mine' ? '◉' : v === 'unassigned' ? '○' : '☰'}</span>
@@ -112,6 +119,16 @@ export function AppShell({ session }: { session: Session }) {
             <span aria-hidden="true">👤</span>
             <span className="rail-label">{t('nav.contacts')}</span>
           </Link>
+          {analyticsReader && (
+            <Link
+              href="/analytics"
+              className={`rail-item ${analytics ? 'active' : ''}`}
+              aria-current={analytics ? 'page' : undefined}
+            >
+              <span aria-hidden="true">📊</span>
+              <span className="rail-label">{t('nav.analytics')}</span>
+            </Link>
+          )}
           <Link
             href="/templates"
             className={`rail-item ${templates ? 'active' : ''}`}
@@ -227,6 +244,10 @@ export function AppShell({ session }: { session: Session }) {
         ) : templates ? (
           <Suspense fallback={<div className="list-status">{t('app.loading')}</div>}>
             <TemplatesPage canManage={admin} />
+          </Suspense>
+        ) : analytics ? (
+          <Suspense fallback={<div className="list-status">{t('app.loading')}</div>}>
+            <AnalyticsPage />
           </Suspense>
         ) : contacts ? (
           <ContactsPage contactId={pathname.split('/')[2] || null} />

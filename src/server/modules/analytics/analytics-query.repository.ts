@@ -13,6 +13,10 @@ export interface RollupScope {
   to: LocalDate;
   phoneNumberId?: string;
   agentId?: string;
+  /** Service cases only: the conversation's current team. */
+  teamId?: string;
+  /** Service cases only: a current tag of the conversation's contact. */
+  tag?: string;
 }
 
 /** Messaging counts of a bucket. */
@@ -81,7 +85,20 @@ export async function inboundHeatmap(
 
 function caseFilters(s: RollupScope): RawBuilder<unknown> {
   return sql`${s.phoneNumberId ? sql`and phone_number_id = ${s.phoneNumberId}` : sql``}
-    ${s.agentId ? sql`and agent_id = ${s.agentId}` : sql``}`;
+    ${s.agentId ? sql`and agent_id = ${s.agentId}` : sql``}
+    ${
+      s.teamId
+        ? sql`and conversation_id in (select id from conversations
+            where workspace_id = ${s.workspaceId} and team_id = ${s.teamId})`
+        : sql``
+    }
+    ${
+      s.tag
+        ? sql`and conversation_id in (select c.id from conversations c
+            join contact_tags ct on ct.workspace_id = c.workspace_id and ct.contact_id = c.contact_id
+            where c.workspace_id = ${s.workspaceId} and ct.tag = ${s.tag})`
+        : sql``
+    }`;
 }
 
 /** How service figures are grouped. */

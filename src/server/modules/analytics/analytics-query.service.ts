@@ -77,7 +77,15 @@ function previousOf(p: Period): Period {
 }
 
 function scope(workspaceId: string, p: Period, q: AnalyticsQuery): RollupScope {
-  return { workspaceId, from: p.from, to: p.to, phoneNumberId: q.phoneNumberId, agentId: q.agentId };
+  return {
+    workspaceId,
+    from: p.from,
+    to: p.to,
+    phoneNumberId: q.phoneNumberId,
+    agentId: q.agentId,
+    teamId: q.teamId,
+    tag: q.tag,
+  };
 }
 
 const ZERO: CountsRow = { sent: 0, delivered: 0, read: 0, failed: 0, replied: 0, inbound: 0 };
