@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUTTON_TYPES, HEADER_FORMATS, TEMPLATE_CATEGORIES } from '../contracts/template.schemas.ts';
 
 /**
  * Message-template definitions as `POST /{waba}/message_templates` takes them (reference §5.1, §5.3), with
@@ -12,18 +13,7 @@ export const TEMPLATE_STATUSES = ['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', '
 export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
 
 const buttonSchema = z.looseObject({
-  type: upper([
-    'QUICK_REPLY',
-    'URL',
-    'PHONE_NUMBER',
-    'COPY_CODE',
-    'OTP',
-    'FLOW',
-    'MPM',
-    'CATALOG',
-    'SPM',
-    'VOICE_CALL',
-  ] as const),
+  type: upper(BUTTON_TYPES),
   text: z.string().min(1).max(25).optional(),
   url: z.string().max(2000).optional(),
   phone_number: z.string().max(20).optional(),
@@ -33,7 +23,7 @@ const buttonSchema = z.looseObject({
 const componentSchema = z.discriminatedUnion('type', [
   z.looseObject({
     type: z.literal('HEADER'),
-    format: upper(['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT', 'GIF', 'LOCATION'] as const),
+    format: upper(HEADER_FORMATS),
     text: z.string().min(1).max(60).optional(),
     example: z.unknown().optional(),
   }),
@@ -55,7 +45,7 @@ export const templateCreateSchema = z.looseObject({
     .max(512)
     .regex(/^[a-z0-9_]+$/, 'must contain only lowercase letters, digits and underscores'),
   language: z.string().min(2).max(16),
-  category: upper(['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const),
+  category: upper(TEMPLATE_CATEGORIES),
   parameter_format: z
     .preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['POSITIONAL', 'NAMED']))
     .optional(),
