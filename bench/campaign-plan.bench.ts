@@ -19,7 +19,7 @@ import pg from 'pg';
 import { FakeClock } from '../src/lib/clock.ts';
 import { openDatabase } from '../src/server/db/connect.ts';
 import { migrate } from '../src/server/db/migrate.ts';
-import type { Principal } from '../src/server/modules/auth/principal.ts';
+import type { Principal } from '../src/server/modules/auth/principal.rules.ts';
 import { planCampaign } from '../src/server/modules/campaigns/campaign-plan.service.ts';
 import { releaseCampaign } from '../src/server/modules/campaigns/campaign-release.service.ts';
 import { createCampaign, launchCampaign } from '../src/server/modules/campaigns/campaigns.service.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { graphErrorInfo } from '../contracts/whatsapp/graph-error-codes.ts';
+import { graphErrorInfo } from '../contracts/whatsapp/graph-error-codes.rules.ts';
 import type { GraphErrorBody } from '../contracts/whatsapp/graph-error.schemas.ts';
 
 /** Where Meta points `errors[].href` in webhooks. */

@@ -1,4 +1,4 @@
-import { graphErrorInfo } from '../contracts/whatsapp/graph-error-codes.ts';
+import { graphErrorInfo } from '../contracts/whatsapp/graph-error-codes.rules.ts';
 import { recordViolation } from './core.ts';
 import type { SimulatorCore } from './core.ts';
 import { GraphError, webhookError } from './errors.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GRAPH_ERROR_CODES } from '../../src/contracts/whatsapp/graph-error-codes.ts';
+import { GRAPH_ERROR_CODES } from '../../src/contracts/whatsapp/graph-error-codes.rules.ts';
 import { SeededRandom } from '../../src/simulator/faults.ts';
 import {
   includesConversation,

@@ -11,7 +11,7 @@ import { authRoutes } from '../modules/auth/auth.routes.ts';
 import { apiRoutes } from './api.routes.ts';
 import { resolvePrincipal } from './auth.ts';
 import type { AppContext } from './context.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../lib/app-error.ts';
 import { consoleRoutes } from './console.routes.ts';
 import { eventsRoutes } from './events.routes.ts';
 import { opsRoutes } from './ops.routes.ts';

@@ -3,8 +3,8 @@ import type { Clock } from '../../lib/clock.ts';
 import type { Db } from '../db/types.ts';
 import { safeEqual, sha256Hex } from '../lib/crypto.ts';
 import { authenticateApiKey } from '../modules/api-keys/api-keys.service.ts';
-import type { Principal } from '../modules/auth/principal.ts';
-import { AppError } from './errors.ts';
+import type { Principal } from '../modules/auth/principal.rules.ts';
+import { AppError } from '../lib/app-error.ts';
 
 export const SESSION_COOKIE = 'tsunagi_session';
 

@@ -3,7 +3,7 @@ import { pingDatabase } from '../db/connect.ts';
 import { refreshPipelineGauges } from '../pipeline/pipeline-gauges.service.ts';
 import { safeEqual } from '../lib/crypto.ts';
 import type { AppContext } from './context.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../lib/app-error.ts';
 
 /**
  * Liveness, readiness (start-up finished and the database answers) and Prometheus metrics. `/metrics` requires

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { storableJson } from '../../lib/storable.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../lib/app-error.ts';
 
 /**
  * Deepest nesting a JSON request body may have. Free-form fields have tighter limits of their own (see

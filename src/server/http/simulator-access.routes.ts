@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { SimulatorAccessSchema, errorResponses } from '../../contracts/api.schemas.ts';
-import { requirePermission } from '../modules/auth/principal.ts';
+import { requirePermission } from '../modules/auth/principal.rules.ts';
 import { requireAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../lib/app-error.ts';
 
 /**
  * `GET /api/v1/simulator/access`: the simulator control token, for the customer-phone page at `/simulator`.

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { safeEqual } from '../lib/crypto.ts';
 import { verifySignature } from '../whatsapp/signature.ts';
 import type { AppContext } from './context.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../lib/app-error.ts';
 
 /** Meta sends payloads up to 3 MB (reference §3.2); anything larger is refused with 413 before it is read. */
 export const WEBHOOK_BODY_LIMIT = 3 * 1024 * 1024;

@@ -48,10 +48,12 @@ export function formatRemaining(t: TFunction, ms: number): string {
     : t('units.m', { value: p.minutes });
 }
 
+/** Hour and minute of an ISO timestamp in the viewer's time zone, in `locale`'s style (e.g. 14:05). */
 export function formatTime(iso: string, locale: string): string {
   return new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
 }
 
+/** Short date and time of an ISO timestamp in the viewer's time zone (e.g. 12月5日 14:05), for timelines and lists. */
 export function formatDateTime(iso: string, locale: string): string {
   return new Date(iso).toLocaleString(locale, {
     month: 'short',

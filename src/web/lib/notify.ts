@@ -4,10 +4,12 @@
  */
 const SOUND_KEY = 'tsunagi.sound';
 
+/** Whether this browser plays the chime for new messages (off until the agent turns it on). */
 export function soundEnabled(): boolean {
   return localStorage.getItem(SOUND_KEY) === 'on';
 }
 
+/** Remembers the agent's sound choice in this browser. */
 export function setSoundEnabled(on: boolean): void {
   localStorage.setItem(SOUND_KEY, on ? 'on' : 'off');
 }
@@ -36,10 +38,12 @@ export function playChime(): void {
   }
 }
 
+/** Whether the browser has the Notification API (absent in some embedded browsers and older iOS). */
 export function notificationsSupported(): boolean {
   return typeof Notification !== 'undefined';
 }
 
+/** Asks for permission to show notifications; true when granted. Must run from a user gesture. */
 export async function requestNotifications(): Promise<boolean> {
   if (!notificationsSupported()) return false;
   return (await Notification.requestPermission()) === 'granted';

@@ -34,6 +34,7 @@ export const keys = {
 
 const LONG = 5 * 60_000;
 
+/** The workspace's WhatsApp numbers (rarely change: cached for five minutes). */
 export function usePhoneNumbers() {
   return useQuery({
     queryKey: keys.phoneNumbers,
@@ -42,14 +43,17 @@ export function usePhoneNumbers() {
   });
 }
 
+/** The workspace's members, for assignment and filters; empty for roles that may not list them. */
 export function useUsers() {
   return useQuery({ queryKey: keys.users, queryFn: () => listOrEmpty<User>('/users'), staleTime: LONG });
 }
 
+/** The workspace's teams, for routing and filters; empty for roles that may not list them. */
 export function useTeams() {
   return useQuery({ queryKey: keys.teams, queryFn: () => listOrEmpty<Team>('/teams'), staleTime: LONG });
 }
 
+/** Tags in use with their contact counts (refreshed every minute). */
 export function useTags() {
   return useQuery({
     queryKey: keys.tags,
@@ -58,6 +62,7 @@ export function useTags() {
   });
 }
 
+/** Saved quick replies for the composer's `/` shortcut. */
 export function useQuickReplies() {
   return useQuery({
     queryKey: keys.quickReplies,
@@ -66,6 +71,7 @@ export function useQuickReplies() {
   });
 }
 
+/** Message templates of the WhatsApp Business account behind a number; idle until a number is chosen. */
 export function useTemplates(phoneNumberId: string | undefined) {
   return useQuery({
     queryKey: keys.templates(phoneNumberId ?? ''),

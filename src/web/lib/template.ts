@@ -108,6 +108,11 @@ export interface TemplatePreview {
   buttons: string[];
 }
 
+/**
+ * Fills a template's components with values for the preview: `values(key)` answers `body:<name>` or
+ * `header:<name>` (positional `1` or named); a missing value keeps the `{{name}}` placeholder visible so the user
+ * sees what is still unset. Media headers are shown by their format only.
+ */
 export function templatePreview(
   components: Obj[],
   values: (key: string) => string | undefined,

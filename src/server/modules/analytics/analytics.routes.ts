@@ -11,9 +11,9 @@ import {
 import { errorResponses } from '../../../contracts/api.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { AppError } from '../../http/errors.ts';
-import type { Principal } from '../auth/principal.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { AppError } from '../../lib/app-error.ts';
+import type { Principal } from '../auth/principal.rules.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import {
   getAnalyticsSettings,
   heatmapAnalytics,

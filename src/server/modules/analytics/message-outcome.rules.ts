@@ -5,7 +5,7 @@
  * duplicated statuses give the same answer as the orderly sequence. The SQL of `analytics.repository.ts` applies
  * the same definitions to whole day buckets; docs/metrics.md states them in words.
  */
-import { graphErrorInfo } from '../../../contracts/whatsapp/graph-error-codes.ts';
+import { graphErrorInfo } from '../../../contracts/whatsapp/graph-error-codes.rules.ts';
 import type { MessageDirection, MessageStatus } from '../../db/types.ts';
 import { classifyGraphError, type GraphErrorCategory } from '../../whatsapp/error-taxonomy.ts';
 

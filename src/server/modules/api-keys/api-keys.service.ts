@@ -7,9 +7,9 @@ import type {
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db, DbOrTx, MemberRole } from '../../db/types.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.rules.ts';
 import {
   findApiKeyRow,
   findLiveKeyByHash,

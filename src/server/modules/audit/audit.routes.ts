@@ -4,7 +4,7 @@ import { errorResponses } from '../../../contracts/api.schemas.ts';
 import { AuditLogPageSchema, AuditLogQuerySchema } from '../../../contracts/audit.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import { listAuditLog } from './audit.service.ts';
 
 /** `GET /api/v1/audit-log`: the workspace's audit log for owners and admins, newest first. */

@@ -4,8 +4,8 @@ import type { AuditAction, AuditEntryDto, AuditLogQuerySchema } from '../../../c
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db, DbOrTx } from '../../db/types.ts';
-import type { Principal } from '../auth/principal.ts';
-import { TimeIdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
+import type { Principal } from '../auth/principal.rules.ts';
+import { TimeIdKeySchema, decodeCursor, toPage } from '../../lib/paging.rules.ts';
 import { insertAuditEntries, selectAuditEntries, type AuditRow } from './audit.repository.ts';
 
 /** Where a request came from, as recorded in audit entries. */

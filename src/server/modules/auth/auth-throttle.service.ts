@@ -1,6 +1,6 @@
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db, DbOrTx } from '../../db/types.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { hashPassword, randomToken, sha256Hex, verifyPassword } from '../../lib/crypto.ts';
 import {
   clearAccountThrottle,

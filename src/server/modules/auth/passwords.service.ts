@@ -3,11 +3,11 @@ import type { PasswordResetLinkSchema } from '../../../contracts/auth.schemas.ts
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db, DbOrTx } from '../../db/types.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
 import { hashPassword, randomToken, sha256Hex, verifyPassword } from '../../lib/crypto.ts';
 import { record, recordMany, type AuditActor } from '../audit/audit.service.ts';
 import { clearAccountFailures, throttledPasswordCheck } from './auth-throttle.service.ts';
-import type { Principal } from './principal.ts';
+import type { Principal } from './principal.rules.ts';
 import { openSession, type LoginResult } from './sessions.service.ts';
 
 /** A reset link works for 24 hours (it is handed over by a person, not mailed), and once. */

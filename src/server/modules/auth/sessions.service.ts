@@ -1,7 +1,7 @@
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db, DbOrTx, MemberRole } from '../../db/types.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { record, recordMany, type AuditActor, type AuditOrigin } from '../audit/audit.service.ts';
 import { throttledPasswordCheck, verifyAccountPassword } from './auth-throttle.service.ts';

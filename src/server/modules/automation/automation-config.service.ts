@@ -6,7 +6,7 @@
 import { SYSTEM_ACTOR, record, type AuditActor } from '../audit/audit.service.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db, DbOrTx } from '../../db/types.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
 import {
   compileAutomation,
   type AutomationError,

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
 import { compileAutomation, type CompiledAutomation } from './automation-compile.service.ts';
 import { getAutomation, type CompiledAutomationCache } from './automation-config.service.ts';
 import { loadConditionSubject, loadReplyHistory } from './automation-context.repository.ts';

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { queueMessage, type SendContent } from '../messages/messages.service.ts';
 import { loadConditionSubject } from './automation-context.repository.ts';
 import { mapTexts, renderTemplate } from './response-template.rules.ts';

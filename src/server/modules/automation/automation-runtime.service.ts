@@ -11,7 +11,7 @@ import { newId } from '../../../lib/ids.ts';
 import type { ConversationRow, Db, DbOrTx } from '../../db/types.ts';
 import { domainEvents } from '../../domain-events/listeners.catalog.ts';
 import { publishEvents } from '../../events.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../lib/app-error.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import {
   activityEvent,

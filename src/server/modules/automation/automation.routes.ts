@@ -7,7 +7,7 @@ import { AutomationInsightSchema, DryRunResultSchema } from '../../../contracts/
 import { DOCUMENT_LIMITS, INT4_MAX, freeJsonObject } from '../../../contracts/free-json.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import {
   getAutomation,
   listVersions,

@@ -9,7 +9,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { CampaignEstimateDto } from '../../../contracts/campaign.schemas.ts';
 import type { DbOrTx } from '../../db/types.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../lib/app-error.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { compileCondition } from '../conditions/condition-sql.rules.ts';
 import { resolveCondition, segmentMembership } from '../segments/segments.service.ts';

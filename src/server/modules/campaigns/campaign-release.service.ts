@@ -8,7 +8,7 @@
  * or double-fired schedule can create a second message for a ledger row's attempt.
  */
 import type { CampaignStatus, DbOrTx } from '../../db/types.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { queueMessageInTransaction } from '../messages/messages.service.ts';
 import { findMessage } from '../messages/messages.repository.ts';
 import { templateContent } from './campaign-message.rules.ts';

@@ -16,7 +16,7 @@ import {
 } from '../../../contracts/campaign.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { requirePermission, type Permission } from '../auth/principal.ts';
+import { requirePermission, type Permission } from '../auth/principal.rules.ts';
 import { estimateCampaign } from './campaign-plan.service.ts';
 import * as campaigns from './campaigns.service.ts';
 

@@ -20,11 +20,11 @@ import {
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { CampaignRow, Db, RecipientStatus } from '../../db/types.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.rules.ts';
 import { templateCategory } from '../consent/consent-send.rules.ts';
-import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
+import { IdKeySchema, decodeCursor, toPage } from '../../lib/paging.rules.ts';
 import { getSegment, resolveCondition } from '../segments/segments.service.ts';
 import { launchNeedsApproval, launchedStatus, TRANSITIONS } from './campaign-access.rules.ts';
 import { DEFAULT_PRICES } from './campaign-estimate.rules.ts';

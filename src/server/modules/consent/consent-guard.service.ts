@@ -6,7 +6,7 @@
  * template missing from it counts as marketing for an opted-out contact (fail safe, see consent-send.rules.ts).
  */
 import type { DbOrTx } from '../../db/types.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { findTemplatesByName } from '../templates/templates.repository.ts';
 import { templateCategory, templateRefusal } from './consent-send.rules.ts';
 import { findConsentState } from './consent.repository.ts';

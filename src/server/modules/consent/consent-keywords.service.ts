@@ -8,7 +8,7 @@
  */
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db, DbOrTx } from '../../db/types.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { queueMessage } from '../messages/messages.service.ts';
 import {
   confirmationFor,

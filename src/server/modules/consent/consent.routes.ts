@@ -8,7 +8,7 @@ import {
 } from '../../../contracts/consent.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import {
   changeContactConsent,
   getConsentSettings,

@@ -12,8 +12,8 @@ import {
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { ConsentPurpose, ConsentSource, ConsentState, Db, DbOrTx } from '../../db/types.ts';
-import { notFound } from '../../http/errors.ts';
-import type { Principal } from '../auth/principal.ts';
+import { notFound } from '../../lib/app-error.ts';
+import type { Principal } from '../auth/principal.rules.ts';
 import { normalizeWaId, waIdVariants } from '../contacts/contacts.rules.ts';
 import {
   findContact,

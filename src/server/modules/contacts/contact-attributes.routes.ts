@@ -10,7 +10,7 @@ import {
 } from '../../../contracts/contact-attributes.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import {
   createAttributeDefinition,
   deleteAttributeDefinitionById,

@@ -7,7 +7,7 @@ import type {
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { AttributeDefinitionRow, Db, DbOrTx } from '../../db/types.ts';
-import { AppError, duplicateAsConflict, notFound } from '../../http/errors.ts';
+import { AppError, duplicateAsConflict, notFound } from '../../lib/app-error.ts';
 import { attributeProblems, type AttributeDef } from './contact-attributes.rules.ts';
 import {
   deleteAttributeDefinition,

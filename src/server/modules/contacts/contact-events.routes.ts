@@ -5,7 +5,7 @@ import { IdParamsSchema, errorResponses } from '../../../contracts/api.schemas.t
 import { ATTRIBUTE_LIMITS, freeJsonObject } from '../../../contracts/free-json.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import { contactEvents, recordContactEvent } from './contact-events.service.ts';
 
 const EventSchema = z.object({

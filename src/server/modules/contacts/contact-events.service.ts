@@ -1,6 +1,6 @@
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../lib/app-error.ts';
 import { insertContactEvent, listContactEvents, type ContactEventRow } from './contact-events.repository.ts';
 import { findContact } from './contacts.repository.ts';
 

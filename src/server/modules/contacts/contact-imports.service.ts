@@ -8,7 +8,7 @@ import { ImportFieldSchema } from '../../../contracts/contact-imports.schemas.ts
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { ContactImportRow, Db } from '../../db/types.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { csvLine } from './contacts-csv.rules.ts';
 import { detectEncoding, type ImportEncoding } from './contact-imports.rules.ts';

@@ -2,7 +2,7 @@ import type { ContactDto } from '../../../contracts/api.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db } from '../../db/types.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../lib/app-error.ts';
 import {
   countTags,
   deleteContactTag,

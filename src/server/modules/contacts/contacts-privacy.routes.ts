@@ -8,7 +8,7 @@ import {
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { actorOf } from '../audit/audit.service.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import { eraseContact, exportContactData, type ContactsPrivacyDeps } from './contacts-privacy.service.ts';
 
 const tags = ['contacts'];

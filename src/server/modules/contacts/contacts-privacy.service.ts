@@ -1,7 +1,7 @@
 import type { ContactPrivacyExportDto } from '../../../contracts/contact-imports.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../lib/app-error.ts';
 import { record, type AuditActor } from '../audit/audit.service.ts';
 import {
   deleteConversationsOfContact,

@@ -9,12 +9,12 @@ import type {
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { ContactRow, Db } from '../../db/types.ts';
-import { AppError, notFound } from '../../http/errors.ts';
-import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
+import { IdKeySchema, decodeCursor, toPage } from '../../lib/paging.rules.ts';
 import { assertAttributesValid } from './contact-attributes.service.ts';
 import { findTagsOfContacts } from './contact-tags.repository.ts';
 import { mergeAttributes } from './contacts-search.rules.ts';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.rules.ts';
 import { consentOrigin, recordConsentChange, type ConsentChange } from '../consent/consent.service.ts';
 import { anyOfQuery, keyHasPart, nameReadingKey, parseSearchQuery } from '../search/search-key.rules.ts';
 import { analyzerFor, contactSearchKeys } from '../search/search-keys.service.ts';

@@ -1,12 +1,12 @@
 import type { ActivityDto } from '../../../contracts/api.schemas.ts';
 import type { ActivityRow } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../lib/app-error.ts';
 import { activityEvent } from './conversation-events.rules.ts';
 import { insertActivities, listActivities } from './activities.repository.ts';
 import { findConversation } from './conversations.repository.ts';
 import type { Actor, ConversationsDeps } from './conversations.service.ts';
-import { TimeIdKeySchema, decodeCursor, toPage } from './paging.rules.ts';
+import { TimeIdKeySchema, decodeCursor, toPage } from '../../lib/paging.rules.ts';
 
 export function toActivityDto(r: ActivityRow): ActivityDto {
   return {

@@ -15,7 +15,7 @@ import {
 } from '../../../contracts/api.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { requirePermission, type Principal } from '../auth/principal.ts';
+import { requirePermission, type Principal } from '../auth/principal.rules.ts';
 import { addConversationNote, listConversationActivities } from './activities.service.ts';
 import {
   getConversation,

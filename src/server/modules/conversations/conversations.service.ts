@@ -7,7 +7,7 @@ import type {
 import type { Clock } from '../../../lib/clock.ts';
 import type { ContactRow, ConversationRow, Db, DbOrTx } from '../../db/types.ts';
 import { publishEvents } from '../../events.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
 import { domainEvents } from '../../domain-events/listeners.catalog.ts';
 import { activityEvent, conversationChangeEvents, conversationEvent } from './conversation-events.rules.ts';
 import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
@@ -26,7 +26,7 @@ import {
   updateConversationRow,
   type ConversationFilters,
 } from './conversations.repository.ts';
-import { NullableTimeIdKeySchema, decodeCursor, toPage } from './paging.rules.ts';
+import { NullableTimeIdKeySchema, decodeCursor, toPage } from '../../lib/paging.rules.ts';
 import { enqueueReadReceipt } from './read-receipts.jobs.ts';
 
 /** What the conversation service functions use. */

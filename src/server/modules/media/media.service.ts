@@ -1,5 +1,5 @@
 import type { Db } from '../../db/types.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
 
 export interface StoredMedia {
   data: Buffer;

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import type { MessageDto, PageQuerySchema } from '../../../contracts/api.schemas.ts';
 import type { Db } from '../../db/types.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../lib/app-error.ts';
 import { findConversation } from '../conversations/conversations.repository.ts';
-import { TimeIdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
+import { TimeIdKeySchema, decodeCursor, toPage } from '../../lib/paging.rules.ts';
 import { findMessage, listConversationMessages } from './messages.repository.ts';
 import { toMessageDto } from './messages.service.ts';
 

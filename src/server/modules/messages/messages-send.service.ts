@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { MessageDto, SendTargetFieldsSchema } from '../../../contracts/api.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db, MessageOrigin } from '../../db/types.ts';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.rules.ts';
 import { queueMessage, toMessageDto, type SendContent } from './messages.service.ts';
 
 /** A send body of `POST /api/v1/messages`: the content in the Cloud API's shape plus who it goes to. */

@@ -12,7 +12,7 @@ import {
 } from '../../../contracts/api.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import { getMessage, listMessages } from './messages-query.service.ts';
 import { sendToConversation, sendToNumber, type SendResultDto } from './messages-send.service.ts';
 import { SendContentSchema } from './messages.service.ts';

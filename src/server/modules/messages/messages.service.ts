@@ -8,7 +8,7 @@ import { newId } from '../../../lib/ids.ts';
 import type { ConversationRow, Db, DbOrTx, MessageOrigin, MessageRow, OutboxLane } from '../../db/types.ts';
 import { domainEvents } from '../../domain-events/listeners.catalog.ts';
 import { publishEvents } from '../../events.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
 import { conversationEvent } from '../conversations/conversation-events.rules.ts';
 import { contactKey, findOrCreateContacts } from '../contacts/contacts-resolve.repository.ts';
 import { parsePhone } from '../contacts/contacts.rules.ts';

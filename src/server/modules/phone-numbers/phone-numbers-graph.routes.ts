@@ -10,8 +10,8 @@ import {
 } from '../../../contracts/api.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { AppError } from '../../http/errors.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { AppError } from '../../lib/app-error.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import {
   getBusinessProfile,
   testConnection,

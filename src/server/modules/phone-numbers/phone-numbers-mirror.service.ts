@@ -4,7 +4,7 @@ import type {
   PhoneNumberInputSchema,
   PhoneNumberUpdateSchema,
 } from '../../../contracts/api.schemas.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../lib/app-error.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { verifyNumberOwnership, type OwnershipGraph } from './phone-numbers-ownership.service.ts';
 import { findPhoneNumber } from './phone-numbers.repository.ts';

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { GraphRequestError, type GraphApiError, type GraphClient } from '../../whatsapp/graph-client.ts';
 
 /**

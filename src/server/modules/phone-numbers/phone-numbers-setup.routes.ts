@@ -12,7 +12,7 @@ import {
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { publicOrigin } from '../../http/links.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import type { NumberGraphDeps } from './phone-numbers-graph.service.ts';
 import {
   refreshNumberHealth,

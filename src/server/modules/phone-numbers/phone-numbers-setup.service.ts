@@ -6,8 +6,8 @@ import type {
   WebhookSubscriptionDto,
   WhatsAppSetupDto,
 } from '../../../contracts/api.schemas.ts';
-import { notFound } from '../../http/errors.ts';
-import type { Principal } from '../auth/principal.ts';
+import { notFound } from '../../lib/app-error.ts';
+import type { Principal } from '../auth/principal.rules.ts';
 import { sendToNumber } from '../messages/messages-send.service.ts';
 import { healthFromPhoneInfo } from './number-health.rules.ts';
 import { numberWithCredentials, viaGraph, type NumberGraphDeps } from './phone-numbers-graph.service.ts';

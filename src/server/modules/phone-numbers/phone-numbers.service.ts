@@ -7,7 +7,7 @@ import type {
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db, PhoneNumberRow } from '../../db/types.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import { record, type AuditActor } from '../audit/audit.service.ts';
 import { requestTemplateSync } from '../templates/templates-sync.service.ts';

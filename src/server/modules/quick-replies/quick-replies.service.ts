@@ -7,7 +7,7 @@ import type {
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db, QuickReplyRow } from '../../db/types.ts';
-import { duplicateAsConflict, notFound } from '../../http/errors.ts';
+import { duplicateAsConflict, notFound } from '../../lib/app-error.ts';
 
 /** What the quick reply functions use. */
 export interface QuickRepliesDeps {

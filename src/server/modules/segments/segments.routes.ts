@@ -17,7 +17,7 @@ import {
 } from '../../../contracts/segments.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import {
   createSegment,
   deleteSegment,

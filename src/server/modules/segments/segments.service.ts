@@ -16,12 +16,12 @@ import type {
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db, SegmentRow } from '../../db/types.ts';
-import { AppError, duplicateAsConflict, notFound } from '../../http/errors.ts';
+import { AppError, duplicateAsConflict, notFound } from '../../lib/app-error.ts';
 import { parseCondition } from '../conditions/condition-parse.rules.ts';
 import { compileCondition } from '../conditions/condition-sql.rules.ts';
 import { findTagsOfContacts } from '../contacts/contact-tags.repository.ts';
 import { toContactDto } from '../contacts/contacts.service.ts';
-import { IdKeySchema, decodeCursor, toPage } from '../conversations/paging.rules.ts';
+import { IdKeySchema, decodeCursor, toPage } from '../../lib/paging.rules.ts';
 import {
   CONTACT_ALIAS,
   countMatchingContacts,

@@ -3,7 +3,7 @@ import type { TeamInputSchema, TeamSchema, TeamUpdateSchema } from '../../../con
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db, DbOrTx } from '../../db/types.ts';
-import { AppError, duplicateAsConflict, notFound } from '../../http/errors.ts';
+import { AppError, duplicateAsConflict, notFound } from '../../lib/app-error.ts';
 
 /** What the team functions use. */
 export interface TeamsDeps {

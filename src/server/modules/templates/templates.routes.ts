@@ -21,7 +21,7 @@ import { lintPasses, lintTemplate } from '../../../contracts/template-lint.rules
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { actorOf } from '../audit/audit.service.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import {
   acknowledgeTemplateAlert,
   createTemplate,

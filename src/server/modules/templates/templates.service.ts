@@ -15,7 +15,7 @@ import type {
 import { lintPasses, lintTemplate } from '../../../contracts/template-lint.rules.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import type { GraphClient } from '../../whatsapp/graph-client.ts';
 import { record, type AuditActor } from '../audit/audit.service.ts';

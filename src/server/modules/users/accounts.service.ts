@@ -1,6 +1,6 @@
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { SYSTEM_ACTOR, recordMany } from '../audit/audit.service.ts';
 import { issueOperatorPasswordReset } from '../auth/passwords.service.ts';
 import { findAccountByEmail } from '../auth/sessions.service.ts';

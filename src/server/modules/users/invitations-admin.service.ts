@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { InvitationSchema, PendingInvitationDto } from '../../../contracts/api.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../lib/app-error.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { record, type AuditActor } from '../audit/audit.service.ts';
 import { INVITATION_TTL_MS } from './invitations.service.ts';

@@ -11,7 +11,7 @@ import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { publicOrigin } from '../../http/links.ts';
 import { actorOf } from '../audit/audit.service.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import {
   listPendingInvitations,
   reissueInvitationLink,

@@ -7,10 +7,10 @@ import type {
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { Db, DbOrTx } from '../../db/types.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { hashPassword, randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { record, type AuditActor, type AuditOrigin } from '../audit/audit.service.ts';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.rules.ts';
 import { findAccountByEmail, openSession, type LoginResult } from '../auth/sessions.service.ts';
 
 /** An invitation link is valid for 7 days and works once. */

@@ -1,7 +1,7 @@
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
-import { AppError } from '../../http/errors.ts';
-import type { Principal } from '../auth/principal.ts';
+import { AppError } from '../../lib/app-error.ts';
+import type { Principal } from '../auth/principal.rules.ts';
 
 /** An agent's availability in a workspace: online agents get automatic assignments. */
 export type Availability = 'online' | 'away' | 'offline';

@@ -16,7 +16,7 @@ import type { AppContext } from '../../http/context.ts';
 import { actorOf } from '../audit/audit.service.ts';
 import { issuePasswordReset } from '../auth/passwords.service.ts';
 import { publicOrigin } from '../../http/links.ts';
-import { requirePermission } from '../auth/principal.ts';
+import { requirePermission } from '../auth/principal.rules.ts';
 import { createInvitation } from './invitations.service.ts';
 import { removeMember, listUsers, updateUser, type UsersDeps } from './users.service.ts';
 

@@ -2,9 +2,9 @@ import type { z } from 'zod';
 import type { MeSchema, UserSchema, UserUpdateSchema } from '../../../contracts/api.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db, DbOrTx } from '../../db/types.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
 import { record, type AuditActor } from '../audit/audit.service.ts';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.rules.ts';
 import { openSession, type LoginResult } from '../auth/sessions.service.ts';
 import { PRESENCE_TTL_MS } from '../automation/assignment.rules.ts';
 

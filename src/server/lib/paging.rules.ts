@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from './app-error.ts';
 
 /**
  * Opaque keyset cursors shared by the paginated lists (conversations, contacts, messages). A cursor is the

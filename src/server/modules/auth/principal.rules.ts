@@ -1,5 +1,5 @@
 import type { MemberRole } from '../../db/types.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 
 /** Who is making a request: a user through a console session, or an API key. Always bound to one workspace. */
 export interface Principal {
