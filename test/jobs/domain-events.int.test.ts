@@ -79,6 +79,47 @@ describe('domain events', () => {
     expect(seen[0]?.sort()).toEqual([on.workspaceId, off.workspaceId].sort());
   });
 
+  it('a batched listener gets one job per workspace per publication, carrying every event it wants', async () => {
+    const one = await seedWorkspace(t.ctx, 'batched one');
+    const two = await seedWorkspace(t.ctx, 'batched two');
+    const events = new DomainEvents([
+      defineListener({
+        name: 'batched',
+        on: ['message.received'],
+        job: 'consent.keyword',
+        payload: (e) => (e.data.type === 'text' ? { messageId: e.data.messageId } : null),
+        batch: (payloads) => ({ messageIds: payloads.flatMap((p) => (p.messageId ? [p.messageId] : [])) }),
+      }),
+    ]);
+    const received = (workspaceId: string, type: string): DomainEvent<'message.received'> => {
+      const messageId = newId();
+      return {
+        type: 'message.received',
+        workspaceId,
+        key: messageId,
+        data: { messageId, conversationId: newId(), contactId: newId(), phoneNumberId: newId(), type },
+      };
+    };
+    const batch = [
+      received(one.workspaceId, 'text'),
+      received(two.workspaceId, 'text'),
+      received(one.workspaceId, 'image'),
+      received(one.workspaceId, 'text'),
+    ];
+    await t.ctx.db.transaction().execute(async (tx) => {
+      await events.publish(tx, t.clock, batch);
+      // The same publication again (a retried ingest batch) is delivered once.
+      await events.publish(tx, t.clock, batch);
+    });
+    const jobs = (await jobsNamed(t, 'consent.keyword')).filter((j) =>
+      [one.workspaceId, two.workspaceId].includes(j.workspace_id as string),
+    );
+    expect(jobs).toHaveLength(2);
+    const of = (ws: string) => jobs.find((j) => j.workspace_id === ws)?.payload;
+    expect(of(one.workspaceId)).toEqual({ messageIds: [batch[0]?.data.messageId, batch[3]?.data.messageId] });
+    expect(of(two.workspaceId)).toEqual({ messageIds: [batch[1]?.data.messageId] });
+  });
+
   it('automation listens to message.received through the catalog: one job per new customer message, only where automation is on', async () => {
     expect(LISTENERS.map((l) => l.name)).toContain('automation');
     const ws = await seedWorkspace(t.ctx, 'automation on');

@@ -24,8 +24,14 @@ export const JOB_PAYLOADS = {
   'conversations.wake_snoozed': z.object({ scheduledFor: z.iso.datetime() }),
   /** Scheduled: purge what has outlived its use (sessions, journal rows, finished jobs, …). */
   'maintenance.purge': z.object({ scheduledFor: z.iso.datetime() }),
-  /** A customer message may be a consent keyword (STOP, 配信停止, …): record it and confirm once. */
-  'consent.keyword': z.object({ messageId: z.uuid() }),
+  /**
+   * Customer messages that may be consent keywords (STOP, 配信停止, …): record each and confirm once. Batched per
+   * ingest batch (`messageIds`); `messageId` is the one-message form of jobs queued before batching.
+   */
+  'consent.keyword': z.object({
+    messageId: z.uuid().optional(),
+    messageIds: z.array(z.uuid()).max(1000).optional(),
+  }),
   /** Refresh the cached template list of one WABA of the job's workspace. */
   'templates.sync': z.object({ wabaId: z.string().min(1) }),
   /** Scheduled: one `templates.sync` per (workspace, WABA) with a live number. */
@@ -34,8 +40,16 @@ export const JOB_PAYLOADS = {
   'search.backfill': z.object({ scheduledFor: z.iso.datetime() }),
   /** A CSV contact import's next slice of rows (`slice` 0 first; each slice enqueues the next). */
   'contacts.import': z.object({ importId: z.uuid(), slice: z.number().int().min(0) }),
-  /** Analytics: mark the day bucket and conversation a message or conversation event touches as dirty. */
-  'analytics.touch': z.object({ messageId: z.uuid().optional(), conversationId: z.uuid().optional() }),
+  /**
+   * Analytics: mark the day buckets and conversations that message and conversation events touch as dirty.
+   * Batched per publish (`messageIds`, `conversationIds`); the singular fields are the form of older jobs.
+   */
+  'analytics.touch': z.object({
+    messageId: z.uuid().optional(),
+    conversationId: z.uuid().optional(),
+    messageIds: z.array(z.uuid()).max(1000).optional(),
+    conversationIds: z.array(z.uuid()).max(1000).optional(),
+  }),
   /** Scheduled: recompute the dirty analytics rollups of every workspace from facts. */
   'analytics.refresh': z.object({ scheduledFor: z.iso.datetime() }),
   /** Campaigns: resolve the audience into the ledger in checkpointed batches (reruns continue, never duplicate). */

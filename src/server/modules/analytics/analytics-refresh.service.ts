@@ -49,28 +49,32 @@ export async function workspaceBusinessHours(db: DbOrTx, workspaceId: string): P
 }
 
 /**
- * Marks what an event touches: for a message, its local day (and, for a customer message, the day before, whose
- * messages it may be a reply to) and its conversation; for a conversation, the conversation.
+ * Marks what events touch: for a message, its local day (and, for a customer message, the day before, whose
+ * messages it may be a reply to) and its conversation; for a conversation, the conversation. One read of the
+ * messages and two set-based inserts, however many events the job carries.
  */
 export async function touch(
   deps: AnalyticsDeps,
   workspaceId: string,
-  target: { messageId?: string; conversationId?: string },
+  target: { messageId?: string; conversationId?: string; messageIds?: string[]; conversationIds?: string[] },
 ): Promise<void> {
   const { db } = deps;
-  const timeZone = await workspaceTimeZone(db, workspaceId);
+  const messageIds = [...(target.messageId ? [target.messageId] : []), ...(target.messageIds ?? [])];
   const days: string[] = [];
-  const conversations: string[] = [];
-  if (target.messageId) {
-    const m = await messageTouchFacts(db, target.messageId);
-    if (m && m.workspaceId === workspaceId) {
+  const conversations = [
+    ...(target.conversationId ? [target.conversationId] : []),
+    ...(target.conversationIds ?? []),
+  ];
+  if (messageIds.length > 0) {
+    const timeZone = await workspaceTimeZone(db, workspaceId);
+    for (const m of await messageTouchFacts(db, messageIds)) {
+      if (m.workspaceId !== workspaceId) continue;
       days.push(localDate(m.occurredAt, timeZone));
       if (m.direction === 'inbound')
         days.push(localDate(new Date(m.occurredAt.getTime() - REPLY_WINDOW_MS), timeZone));
       conversations.push(m.conversationId);
     }
   }
-  if (target.conversationId) conversations.push(target.conversationId);
   await markDirty(db, workspaceId, days, conversations);
 }
 

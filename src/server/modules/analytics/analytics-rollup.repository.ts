@@ -294,11 +294,12 @@ export async function setWatermark(tx: DbOrTx, workspaceId: string, at: Date): P
     .execute();
 }
 
-/** The message facts an `analytics.touch` job marks dirty: its local day and conversation. */
+/** The message facts an `analytics.touch` job marks dirty: their local day and conversation. */
 export async function messageTouchFacts(
   db: DbOrTx,
-  messageId: string,
-): Promise<{ workspaceId: string; conversationId: string; occurredAt: Date; direction: string } | undefined> {
+  messageIds: string[],
+): Promise<Array<{ workspaceId: string; conversationId: string; occurredAt: Date; direction: string }>> {
+  if (messageIds.length === 0) return [];
   return db
     .selectFrom('messages')
     .select([
@@ -307,6 +308,6 @@ export async function messageTouchFacts(
       'occurred_at as occurredAt',
       'direction',
     ])
-    .where('id', '=', messageId)
-    .executeTakeFirst();
+    .where('id', 'in', messageIds)
+    .execute();
 }
