@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGlitePool } from './pglite-pool.ts';
+import { PgliteThread, type PgliteConnection } from './pglite-remote.ts';
 import type { Database, Db } from './types.ts';
 
 /** int8 (bigint) → number: counts and identity ids stay far below 2^53. */
@@ -102,13 +103,20 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
 
 async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<DatabaseHandle> {
   const unlock = dataDir ? lockDataDir(path.resolve(dataDir)) : () => undefined;
-  let pglite: PGlite;
+  let pglite: PgliteConnection;
+  const dir = dataDir ? path.join(path.resolve(dataDir), 'pglite') : undefined;
   try {
-    pglite = await PGlite.create({
-      dataDir: dataDir ? path.join(path.resolve(dataDir), 'pglite') : undefined,
-      loadDataDir,
-      parsers: { [INT8_OID]: (v: string) => Number(v) },
-    });
+    // Compiled, PGlite runs on its own thread so its synchronous statements never stall this event loop;
+    // from TypeScript sources (tests, scripts) it runs in-process.
+    pglite = PgliteThread.available()
+      ? await PgliteThread.start({ dataDir: dir, loadDataDir })
+      : inProcess(
+          await PGlite.create({
+            dataDir: dir,
+            loadDataDir,
+            parsers: { [INT8_OID]: (v: string) => Number(v) },
+          }),
+        );
   } catch (err) {
     unlock();
     throw err;
@@ -120,11 +128,8 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
     db,
     urgentDb,
     kind: 'pglite',
-    async listen(channel, onPayload) {
-      const unsubscribe = await pglite.listen(channel, onPayload);
-      return async () => unsubscribe();
-    },
-    dump: () => pglite.dumpDataDir('none'),
+    listen: (channel, onPayload) => pglite.listen(channel, onPayload),
+    dump: () => pglite.dumpDataDir(),
     async close() {
       try {
         await db.destroy();
@@ -133,6 +138,20 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
         unlock();
       }
     },
+  };
+}
+
+/** An in-process PGlite instance behind the same interface as the thread. */
+function inProcess(pg: PGlite): PgliteConnection {
+  return {
+    query: (sql, params) => pg.query(sql, params),
+    exec: (sql) => pg.exec(sql),
+    async listen(channel, onPayload) {
+      const unsubscribe = await pg.listen(channel, onPayload);
+      return async () => unsubscribe();
+    },
+    dumpDataDir: () => pg.dumpDataDir('none'),
+    close: () => pg.close(),
   };
 }
 

@@ -1,5 +1,5 @@
-import type { PGlite } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import type { PgliteConnection } from './pglite-remote.ts';
 
 /**
  * Presents one PGlite instance to Kysely's PostgresDialect as a pool of size one.
@@ -14,7 +14,7 @@ export class PGlitePool implements PostgresPool {
   private waiters: Array<() => void> = [];
   private urgentWaiters: Array<() => void> = [];
 
-  constructor(private readonly pg: PGlite) {}
+  constructor(private readonly pg: PgliteConnection) {}
 
   /**
    * The same connection for work that must not queue behind background work: callers of this pool go ahead
