@@ -41,6 +41,8 @@ import { createGraphClient } from './whatsapp/graph-client.ts';
 
 /** Journal rows an ingest worker takes per transaction. */
 const INGEST_BATCH = 500;
+/** Ingest loops per process on PostgreSQL (their batches are disjoint: `FOR UPDATE SKIP LOCKED`). */
+const INGEST_LOOPS_POSTGRES = 2;
 
 export interface TsunagiOverrides {
   clock?: Clock;
@@ -263,18 +265,26 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   const unlisteners: Array<() => Promise<void>> = [];
   if (config.roles.includes('worker') && !overrides.manual) {
     const onError = (err: unknown, name: string) => logger.error({ err, loop: name }, 'worker loop error');
-    const ingestLoop = new WorkLoop('ingest', () => ingestor.runOnce(INGEST_BATCH), {
-      idleMs: 1000,
-      onError,
-      coalesce: { fullBatch: INGEST_BATCH, waitMs: database.kind === 'pglite' ? 50 : 10 },
-    });
+    // On PostgreSQL two ingest loops overlap one batch's JavaScript (parsing, readings) with the other's SQL;
+    // PGlite is one connection, where a second loop would only wait.
+    const ingestLoops = Array.from(
+      { length: database.kind === 'pglite' ? 1 : INGEST_LOOPS_POSTGRES },
+      (_, i) =>
+        new WorkLoop(`ingest${i === 0 ? '' : `-${i + 1}`}`, () => ingestor.runOnce(INGEST_BATCH), {
+          idleMs: 1000,
+          onError,
+          coalesce: { fullBatch: INGEST_BATCH, waitMs: database.kind === 'pglite' ? 50 : 10 },
+        }),
+    );
     const dispatchLoop = new WorkLoop('dispatch', async () => (await dispatcher.tick(), 0), {
       idleMs: 250,
       onError,
     });
     const jobLoop = new WorkLoop('jobs', () => jobs.runOnce(), { idleMs: 1000, onError });
-    loops.push(ingestLoop, dispatchLoop, jobLoop);
-    unlisteners.push(await database.listen(WEBHOOKS_CHANNEL, () => ingestLoop.wake()));
+    loops.push(...ingestLoops, dispatchLoop, jobLoop);
+    unlisteners.push(
+      await database.listen(WEBHOOKS_CHANNEL, () => ingestLoops.forEach((loop) => loop.wake())),
+    );
     unlisteners.push(
       await database.listen(OUTBOX_CHANNEL, (payload) => {
         dispatcher.notify(payload);

@@ -1,14 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadJapaneseAnalyzer } from '../automation/japanese-analyzer.service.ts';
-import type { Analyzer } from '../automation/reading.rules.ts';
+import { readingOf, type Analyzer } from '../automation/reading.rules.ts';
 import {
   bigrams,
   contactSearchKey,
+  foldForSearch,
   messageSearchText,
   messageTextOf,
   SEARCHABLE_MESSAGE_CHARS,
   nameReadingKey,
   parseSearchQuery,
+  readingPhrases,
   type SearchQuery,
 } from './search-key.rules.ts';
 
@@ -123,6 +125,27 @@ describe('message search texts', () => {
     for (const q of ['返品', 'へんぴん', 'ヘンピン', 'ﾍﾝﾋﾟﾝ', 'henpin', 'どうすれば'])
       expect(matches(text, parseSearchQuery(q)), q).toBe(true);
     expect(matches(text, parseSearchQuery('へんきん'))).toBe(false);
+  });
+
+  it('is read phrase by phrase, never cutting beside a kanji, and reads as the whole text does', () => {
+    expect(readingPhrases('れしとはあります 123')).toEqual(['れしとはあります', '123']);
+    expect(readingPhrases('山田 様 ありがとございます')).toEqual(['山田 様 ありがとございます']);
+    expect(readingPhrases('直近 2 分以内')).toEqual(['直近 2 分以内']);
+    const seen: string[] = [];
+    const read = (phrase: string) => {
+      seen.push(phrase);
+      return readingOf(analyzer, phrase).text;
+    };
+    for (const text of [
+      '返品の手続きはどうすればいいですか？レシートはあります。（#42）',
+      'こんにちは 山田 様、ご注文 A-1 を発送しました。',
+      'オンライン（直近 2 分以内にコンソールを開いている）の担当者にだけ割り当てます。',
+      '{{first_name}}様、クーポン {{code}}',
+    ]) {
+      const folded = foldForSearch(text);
+      expect(messageSearchText(analyzer, text, read)).toBe(`${folded} ${readingOf(analyzer, folded).text}`);
+    }
+    expect(seen).toContain('42');
   });
 
   it('folds width and case of Latin text, and is empty without text', () => {

@@ -118,14 +118,41 @@ export function contactSearchKey(analyzer: Analyzer | null, input: ContactKeyInp
 /**
  * The search text of a message: its folded text (spaces kept between words) and, when it has kanji, its
  * folded reading (返品について → へんぴんについて). No text → '' (nothing to find, and nothing left to backfill).
+ * The reading is read phrase by phrase — the space-separated pieces folding leaves where punctuation and spaces
+ * were, which morphological analysis does not read across — through `read` (by default the analyzer; the
+ * service passes a cached one, since customers repeat the same phrases and analysis is the costly step).
  */
-export function messageSearchText(analyzer: Analyzer | null, text: string | null): string {
+export function messageSearchText(
+  analyzer: Analyzer | null,
+  text: string | null,
+  read: (phrase: string) => string = (phrase) => (analyzer ? readingOf(analyzer, phrase).text : phrase),
+): string {
   if (!text) return '';
   const folded = foldForSearch(text);
   if (!folded) return '';
   const parts = [folded];
-  if (analyzer && hasKanji(folded)) parts.push(readingOf(analyzer, folded).text);
+  if (analyzer && hasKanji(folded)) parts.push(readingPhrases(folded).map(read).join(''));
   return unique(parts).join(' ');
+}
+
+/**
+ * A folded text cut into phrases where punctuation and spaces were, read one by one — but never next to a kanji:
+ * a kanji's reading depends on its neighbours (様 after a name is さま, alone よ; 2 分 is ぶん), so a piece that
+ * ends or starts with one stays joined to the piece beside it.
+ */
+export function readingPhrases(folded: string): string[] {
+  const pieces = folded.split(' ');
+  const phrases: string[] = [];
+  let current = pieces[0] ?? '';
+  for (const piece of pieces.slice(1)) {
+    if (hasKanji(current.slice(-1)) || hasKanji(piece.slice(0, 1))) current += ` ${piece}`;
+    else {
+      phrases.push(current);
+      current = piece;
+    }
+  }
+  phrases.push(current);
+  return phrases;
 }
 
 /**

@@ -3,7 +3,7 @@
  * only when some text has kanji, then applies the pure rules of `search-key.rules.ts` to a whole batch.
  */
 import { loadJapaneseAnalyzer } from '../automation/japanese-analyzer.service.ts';
-import type { Analyzer } from '../automation/reading.rules.ts';
+import { readingOf, type Analyzer } from '../automation/reading.rules.ts';
 import {
   contactSearchKey,
   foldForSearch,
@@ -31,14 +31,35 @@ export async function messageSearchTexts(
   const texts = messages.map((m) => messageTextOf(m.type, m.content));
   const analyzer = await analyzerFor(texts);
   if (!analyzer) return texts.map((t) => messageSearchText(null, t));
+  const read = (phrase: string) => cachedReading(analyzer, phrase);
   // Readings take ~0.1–0.5 ms a text: a batch of hundreds is computed in slices, giving the event loop back in
   // between, so a webhook's acknowledgement never waits behind a whole batch's analysis.
   const out: string[] = [];
   for (let i = 0; i < texts.length; i += ANALYSIS_SLICE) {
     if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const t of texts.slice(i, i + ANALYSIS_SLICE)) out.push(messageSearchText(analyzer, t));
+    for (const t of texts.slice(i, i + ANALYSIS_SLICE)) out.push(messageSearchText(analyzer, t, read));
   }
   return out;
+}
+
+/**
+ * Readings of recently seen phrases (folded, between punctuation): customers write the same phrases again and
+ * again (ありがとうございます, 返品したい), and the analysis is most of what a message costs to store. Bounded;
+ * the oldest entry goes first.
+ */
+const phraseReadings = new Map<string, string>();
+const PHRASE_CACHE_SIZE = 20_000;
+
+function cachedReading(analyzer: Analyzer, phrase: string): string {
+  const hit = phraseReadings.get(phrase);
+  if (hit !== undefined) return hit;
+  const reading = readingOf(analyzer, phrase).text;
+  if (phraseReadings.size >= PHRASE_CACHE_SIZE) {
+    const oldest = phraseReadings.keys().next();
+    if (!oldest.done) phraseReadings.delete(oldest.value);
+  }
+  phraseReadings.set(phrase, reading);
+  return reading;
 }
 
 /** Texts analysed between two yields to the event loop (a few milliseconds of work). */
