@@ -156,10 +156,14 @@ export async function backfillContactSearchKeys(db: DbOrTx, limit: number): Prom
     const country = r.country ?? region.country;
     return { country, timezone: r.timezone ?? timeZoneOfCountry(country) ?? region.timezone };
   });
+  // Rows the pipeline holds are skipped (taken by the next run): the backfill never waits for it or deadlocks.
   await sql`
+    with free as (
+      select id from contacts where id = any(${rows.map((r) => r.id)}::uuid[]) and search_key is null
+      order by id for update skip locked)
     update contacts c set search_key = t.search_key, country = t.country, timezone = t.timezone
     from unnest(${rows.map((r) => r.id)}::uuid[], ${keys}::text[], ${regions.map((r) => r.country)}::text[],
-      ${regions.map((r) => r.timezone)}::text[]) as t(id, search_key, country, timezone)
-    where c.id = t.id and c.search_key is null`.execute(db);
+      ${regions.map((r) => r.timezone)}::text[]) as t(id, search_key, country, timezone), free
+    where c.id = t.id and free.id = t.id`.execute(db);
   return rows.length;
 }

@@ -155,10 +155,15 @@ export async function backfillMessageSearchTexts(db: DbOrTx, limit: number): Pro
     .execute();
   if (rows.length === 0) return 0;
   const texts = await messageSearchTexts(rows);
+  // Rows a status webhook or a send holds are skipped (the next run takes them), so the backfill never waits
+  // for — or deadlocks with — the pipeline, which locks messages in id order.
   await sql`
+    with free as (
+      select id from messages where id = any(${rows.map((r) => r.id)}::uuid[]) and search_text is null
+      order by id for update skip locked)
     update messages m set search_text = t.search_text
-    from unnest(${rows.map((r) => r.id)}::uuid[], ${texts}::text[]) as t(id, search_text)
-    where m.id = t.id and m.search_text is null`.execute(db);
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${texts}::text[]) as t(id, search_text), free
+    where m.id = t.id and free.id = t.id`.execute(db);
   return rows.length;
 }
 
