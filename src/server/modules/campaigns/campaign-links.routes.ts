@@ -18,6 +18,7 @@ const NOT_FOUND_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>
  */
 export async function campaignLinksRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const deps = { db: ctx.db, clock: ctx.clock };
   const limiter = new RedirectRateLimiter(REDIRECTS_PER_MINUTE, 60_000);
   r.get(
     '/r/:code',
@@ -30,7 +31,7 @@ export async function campaignLinksRoutes(app: FastifyInstance, ctx: AppContext)
           .header('retry-after', '60')
           .type('text/plain; charset=utf-8')
           .send('Too many requests');
-      const url = await followLink(ctx, {
+      const url = await followLink(deps, {
         code: req.params.code,
         method: req.method,
         userAgent: req.headers['user-agent'],
