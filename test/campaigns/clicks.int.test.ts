@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignDto, CampaignFunnelDto, ConversionDto } from '../../src/contracts/campaign.schemas.ts';
 import { createWorkspace } from '../../src/server/modules/workspaces/workspaces.service.ts';
-import { seedApiKey } from '../support/app.ts';
+import { seedApiKey, seedMember } from '../support/app.ts';
 import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
 
 const WABA = '102290129343001';
@@ -301,12 +301,30 @@ describe('campaign clicks and conversions', () => {
     expect(live.body.counters).toMatchObject({ clicked: 1, converted: 2 });
   });
 
-  it('lets API keys and admins report conversions, not agents or analysts', async () => {
+  it('lets API keys that may send and owners and admins report conversions, not console agents or analysts', async () => {
     for (const role of ['agent', 'analyst'] as const) {
       const key = await seedApiKey(s.t.ctx, s.workspaceId, role);
       // An API key reports for its integration whatever its role, if it may send (agent); analysts only read.
       const res = await convert({ contactId: contacts.john, value: 1, currency: 'JPY' }, key);
       expect(res.status, role).toBe(role === 'agent' ? 201 : 403);
+    }
+    // In the console: owners and admins, not agents.
+    for (const role of ['admin', 'agent'] as const) {
+      const userId = await seedMember(s.t.ctx, s.workspaceId, role);
+      const login = await fetch(`${s.t.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `${userId}@example.test`, password: 'x' }),
+      });
+      expect(login.status).toBe(200);
+      const { csrfToken } = (await login.json()) as { csrfToken: string };
+      const cookie = String(login.headers.get('set-cookie')).split(';')[0] as string;
+      const res = await fetch(`${s.t.url}/api/v1/conversions`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+        body: JSON.stringify({ contactId: contacts.john, value: 1, currency: 'JPY' }),
+      });
+      expect(res.status, role).toBe(role === 'admin' ? 201 : 403);
     }
   });
 
