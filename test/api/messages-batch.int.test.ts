@@ -162,6 +162,30 @@ describe('messages batch API', () => {
     expect(Number(contacts.n)).toBe(1000);
   });
 
+  it('answers concurrent requests with the same keys with one message per key', async () => {
+    const items = Array.from({ length: 50 }, (_, i) => ({
+      phoneNumberId: number.phoneNumberId,
+      to: `+8190${String(31_000_000 + i)}`,
+      idempotencyKey: `race-${i}`,
+      ...template(),
+    }));
+    const [a, b] = await Promise.all([batch(items), batch(items)]);
+    expect(a.status).toBe(202);
+    expect(b.status).toBe(202);
+    const ids = (r: BatchBody) => r.results.map((x) => x.id);
+    expect(ids(b.body)).toEqual(ids(a.body));
+    expect(ids(a.body).every((id) => typeof id === 'string')).toBe(true);
+    // One of the two created them, the other answered with the same messages.
+    const replayed = [...a.body.results, ...b.body.results].filter((x) => x.replayed).length;
+    expect(replayed).toBe(50);
+    const count = await s.t.ctx.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('idempotency_key', 'like', 'race-%')
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(50);
+  });
+
   it('is scoped to the workspace and needs a role that sends', async () => {
     const other = await createWorkspace(s.t.ctx.db, s.clock, { name: 'Other shop' });
     const res = await batch(

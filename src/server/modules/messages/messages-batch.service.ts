@@ -236,7 +236,7 @@ async function queueFresh(
   );
   const conversationOf = (c: Candidate) =>
     conversations.ids.get(conversationKey(contactOf(c), numberOf(c).id)) as string;
-  const windows = await findWindowsOfConversations(tx, [...new Set(routed.map(conversationOf))]);
+  const windows = await findWindowsOfConversations(tx, workspaceId, [...new Set(routed.map(conversationOf))]);
   const refusals = await consentRefusals(
     tx,
     workspaceId,

@@ -239,12 +239,14 @@ export async function findBatchNumbers(
 /** The last customer message time of conversations (what the 24 h window is computed from), keyed by id. */
 export async function findWindowsOfConversations(
   db: DbOrTx,
+  workspaceId: string,
   conversationIds: string[],
 ): Promise<Map<string, Date | null>> {
   if (conversationIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('conversations')
     .select(['id', 'last_inbound_at'])
+    .where('workspace_id', '=', workspaceId)
     .where('id', 'in', conversationIds)
     .execute();
   return new Map(rows.map((r) => [r.id, r.last_inbound_at]));
