@@ -9,6 +9,7 @@ import { runCampaignPlan } from './campaign-plan.bench.ts';
 import { runColdStart } from './cold-start.ts';
 import { runContactsImport } from './contacts-import.bench.ts';
 import { runInbound } from './inbound.ts';
+import { runMessagesBatch } from './messages-batch.bench.ts';
 import { runOutbound } from './outbound.ts';
 import { runSearch } from './search.bench.ts';
 import { writeResult, type ScenarioResult } from './lib/results.ts';
@@ -93,6 +94,18 @@ EXTRA['contacts-import-pg-200k'] = () =>
 // A 100,000-recipient campaign planned in process on PostgreSQL (issue target: ≤ 10 s).
 EXTRA['campaign-plan'] = () =>
   runCampaignPlan({ scenario: 'campaign-plan', contacts: 100_000, targetSeconds: 10 });
+// POST /api/v1/messages/batch on PostgreSQL while dispatching (issue target: ≥ 2,000 accepted messages/s).
+EXTRA['messages-batch-pg'] = () =>
+  runMessagesBatch({
+    scenario: 'messages-batch-pg',
+    batches: 60,
+    batchSize: 1000,
+    concurrency: 4,
+    numbers: 2,
+    mps: 500,
+    recipients: 20_000,
+    targetPerSecond: 2000,
+  });
 const SCENARIOS = { ...DEFAULT, ...EXTRA };
 
 async function main(): Promise<void> {

@@ -8,11 +8,39 @@ import { ConditionNodeSchema } from './condition.schemas.ts';
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 00:00–23:59');
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
+/** Whether a destination may be redirected to: an absolute http or https URL (no javascript:, data:, …). */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The destination of a tracked link: an absolute http(s) URL, checked when the campaign is saved. */
+export const HttpUrlSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2000)
+  .refine(isHttpUrl, 'must be an absolute http:// or https:// URL');
+
+/** A URL button of the template whose taps are tracked (see docs/campaigns.md#clicks). */
+export const TrackedButtonSchema = z.object({
+  /** 0-based position of the URL button in the template. */
+  index: z.number().int().min(0).max(9),
+  /** Where the recipient's tap is redirected to. */
+  url: HttpUrlSchema,
+});
+
 /** Where a template variable's value comes from, with the text used when the contact has none. */
 export const VariableSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('field'), field: z.enum(['name', 'profile_name', 'phone', 'country']) }),
   z.object({ kind: z.literal('attribute'), key: z.string().min(1).max(100) }),
   z.object({ kind: z.literal('literal'), value: z.string().min(1).max(1024) }),
+  /** The recipient's short link to `url` (`<public origin>/r/<code>`): clicks are counted per recipient. */
+  z.object({ kind: z.literal('link'), url: HttpUrlSchema }),
 ]);
 /** One body variable: positional by its order, or named (`parameter_name`) when `name` is given. */
 export const TemplateVariableSchema = z.object({
@@ -28,6 +56,15 @@ export const CampaignTemplateSchema = z.object({
   name: z.string().min(1).max(512),
   language: z.string().min(2).max(15),
   variables: z.array(TemplateVariableSchema).max(20).default([]),
+  /**
+   * Tracked URL buttons: the template's URL button at `index` is `<public origin>/r/{{1}}`; each recipient's
+   * suffix is their own code, and a tap is counted and redirected to `url`.
+   */
+  buttons: z
+    .array(TrackedButtonSchema)
+    .max(10)
+    .default([])
+    .refine((b) => new Set(b.map((x) => x.index)).size === b.length, 'each button index once'),
 });
 export type CampaignTemplate = z.infer<typeof CampaignTemplateSchema>;
 
@@ -147,6 +184,10 @@ export const CampaignCountersSchema = z.object({
   delivered: z.number().int(),
   read: z.number().int(),
   replied: z.number().int(),
+  /** Recipients who clicked one of the campaign's links (first clicks; previews are not clicks). */
+  clicked: z.number().int(),
+  /** Recipients with a conversion attributed to the campaign. */
+  converted: z.number().int(),
   failed: z.array(
     z.object({ code: z.number().int().nullable(), meaning: z.string(), count: z.number().int() }),
   ),
@@ -232,3 +273,75 @@ export const CampaignPricesSchema = z.object({
   prices: z.array(CampaignPriceSchema),
 });
 export const CampaignPricesInputSchema = z.object({ prices: z.array(CampaignPriceSchema).max(2000) });
+/** `GET/PUT /api/v1/campaign-settings`: how conversions are attributed and when the CPA alert fires. */
+export const CampaignSettingsSchema = z.object({
+  /** A conversion is attributed to the campaign message the contact last read or clicked in this many days. */
+  attributionDays: z.number().int().min(1).max(90).default(7),
+  /** Gross margin as a share of revenue (0.3 = 30 %); null: no CPA alert. */
+  marginRate: z.number().min(0).max(1).nullable().default(null),
+  /** The alert fires when the cost per acquisition is above this share of the margin of one conversion. */
+  cpaAlertShare: z.number().min(0).max(1).default(0.5),
+});
+export type CampaignSettings = z.infer<typeof CampaignSettingsSchema>;
+
+/** `POST /api/v1/conversions`: a sale (or any valued goal) of a contact, by id or phone number. */
+export const ConversionInputSchema = z
+  .object({
+    contactId: z.uuid().optional(),
+    phone: z.string().min(3).max(32).optional(),
+    value: z.number().min(0).max(1_000_000_000),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'ISO 4217, e.g. JPY'),
+    /** When it happened (default: now); attribution looks back from here. */
+    at: z.iso.datetime({ offset: true }).optional(),
+    /** Your id of the conversion (an order number): a second report with the same id is the same conversion. */
+    externalId: z.string().min(1).max(200).optional(),
+  })
+  .refine((v) => (v.contactId === undefined) !== (v.phone === undefined), {
+    message: 'give exactly one of contactId and phone',
+  });
+export type ConversionInput = z.infer<typeof ConversionInputSchema>;
+
+/** A recorded conversion and the campaign it is attributed to (null: none in the window). */
+export const ConversionSchema = z.object({
+  id: z.string(),
+  contactId: z.string(),
+  campaignId: z.string().nullable(),
+  /** How the campaign reached the contact last: `read` (or replied) or `clicked`; null when not attributed. */
+  attributedBy: z.enum(['read', 'clicked']).nullable(),
+  /** When the contact read or clicked the campaign message. */
+  touchedAt: z.string().nullable(),
+  value: z.number(),
+  currency: z.string(),
+  at: z.string(),
+  externalId: z.string().nullable(),
+});
+export type ConversionDto = z.infer<typeof ConversionSchema>;
+
+/** `GET /api/v1/campaigns/{id}/funnel`: recipients at each step, revenue, cost and cost per acquisition. */
+export const CampaignFunnelSchema = z.object({
+  campaignId: z.string(),
+  /** Recipients who reached each step (or a later one): a reply counts as read, a read as delivered. */
+  funnel: z.object({
+    sent: z.number().int(),
+    delivered: z.number().int(),
+    read: z.number().int(),
+    clicked: z.number().int(),
+    replied: z.number().int(),
+    converted: z.number().int(),
+  }),
+  /** Attributed conversions per currency. */
+  revenue: z.array(z.object({ currency: z.string(), amount: z.number(), conversions: z.number().int() })),
+  /** Delivered messages × the price table (the estimate's prices), in the table's currency. */
+  cost: z.object({ total: z.number(), currency: z.string(), category: z.string().nullable() }),
+  /** cost ÷ converted recipients; null before the first conversion. */
+  costPerAcquisition: z.number().nullable(),
+  alert: z.object({
+    /** True when the CPA is above `threshold`. */
+    cpaAboveThreshold: z.boolean(),
+    /** cpaAlertShare × marginRate × revenue per converted recipient (cost currency); null when not computable. */
+    threshold: z.number().nullable(),
+    /** Why there is no threshold: `no_margin_rate`, `no_conversions` or `no_revenue_in_cost_currency`. */
+    reason: z.string().nullable(),
+  }),
+});
+export type CampaignFunnelDto = z.infer<typeof CampaignFunnelSchema>;

@@ -664,6 +664,10 @@ export interface Database {
   campaigns: CampaignsTable;
   campaign_recipients: CampaignRecipientsTable;
   campaign_prices: CampaignPricesTable;
+  campaign_links: CampaignLinksTable;
+  campaign_clicks: CampaignClicksTable;
+  campaign_conversions: CampaignConversionsTable;
+  campaign_settings: CampaignSettingsTable;
 }
 
 /** A named condition over a workspace's contacts (written by modules/segments). */
@@ -804,6 +808,10 @@ export interface CampaignRecipientsTable {
   read_at: NullableTimestamp;
   replied_at: NullableTimestamp;
   failed_at: NullableTimestamp;
+  /** The recipient's first counted click on any of the campaign's links. */
+  clicked_at: NullableTimestamp;
+  /** The earliest conversion attributed to this campaign for the recipient. */
+  converted_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -816,5 +824,49 @@ export interface CampaignPricesTable {
   country: string;
   price: ColumnType<string, string | number, string | number>;
   currency: string;
+  updated_at: Timestamp;
+}
+
+/** A per-recipient short link of a campaign (`/r/<code>`). */
+export interface CampaignLinksTable {
+  code: string;
+  workspace_id: string;
+  campaign_id: string;
+  contact_id: string;
+  url: string;
+  clicks: Generated<number>;
+  first_clicked_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+/** One counted click on a campaign link. */
+export interface CampaignClicksTable {
+  id: string;
+  workspace_id: string;
+  campaign_id: string;
+  contact_id: string;
+  code: string;
+  clicked_at: Timestamp;
+}
+
+/** A reported conversion, attributed to a campaign or to none. */
+export interface CampaignConversionsTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  campaign_id: string | null;
+  attributed_by: 'read' | 'clicked' | null;
+  touched_at: NullableTimestamp;
+  external_id: string | null;
+  value: ColumnType<string, string | number, string | number>;
+  currency: string;
+  occurred_at: Timestamp;
+  created_at: Timestamp;
+}
+
+/** Campaign result settings of a workspace (attribution window, margin), parsed by campaign.schemas.ts. */
+export interface CampaignSettingsTable {
+  workspace_id: string;
+  settings: Json;
   updated_at: Timestamp;
 }

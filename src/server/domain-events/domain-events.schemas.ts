@@ -43,6 +43,15 @@ export const DOMAIN_EVENTS = {
     assigneeId: z.uuid().nullable(),
     teamId: z.uuid().nullable(),
   }),
+  /** A person followed a campaign's short link (link previews and HEAD requests are not clicks). */
+  'campaign.link_clicked': z.object({
+    clickId: z.uuid(),
+    campaignId: z.uuid(),
+    contactId: z.uuid(),
+    url: z.string(),
+    /** The recipient's first click on any link of the campaign. */
+    firstClick: z.boolean(),
+  }),
   /** A message template's review status changed (webhook or sync): approved, rejected, paused, disabled, … */
   'template.status_changed': z.object({
     wabaId: z.string(),

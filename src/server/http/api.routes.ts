@@ -25,6 +25,7 @@ import { segmentsRoutes } from '../modules/segments/segments.routes.ts';
 import { consentRoutes } from '../modules/consent/consent.routes.ts';
 import { analyticsRoutes } from '../modules/analytics/analytics.routes.ts';
 import { campaignsRoutes } from '../modules/campaigns/campaigns.routes.ts';
+import { campaignResultsRoutes } from '../modules/campaigns/campaign-results.routes.ts';
 import { templatesRoutes } from '../modules/templates/templates.routes.ts';
 
 /** REST API v1 under /api/v1: each feature module registers its own routes here. */
@@ -58,5 +59,6 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await phoneNumbersSetupRoutes(app, ctx);
   await invitationsRoutes(app, ctx);
   await campaignsRoutes(app, ctx);
+  await campaignResultsRoutes(app, ctx);
   await templatesRoutes(app, ctx);
 }

@@ -18,6 +18,7 @@ import { opsRoutes } from './ops.routes.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { registerRequestInput } from './request-input.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
+import { campaignLinksRoutes } from '../modules/campaigns/campaign-links.routes.ts';
 
 export interface HttpAppOptions {
   /** Extra route registrations (the built-in simulator, the console's static files). */
@@ -117,6 +118,8 @@ export async function createHttpApp(ctx: AppContext, opts: HttpAppOptions = {}):
   await app.register(async (scope) => consoleRoutes(scope, ctx));
   await app.register(async (scope) => authRoutes(scope, ctx));
   await app.register(async (scope) => eventsRoutes(scope, ctx));
+  // Public: a campaign's short links (/r/<code>), no session.
+  await app.register(async (scope) => campaignLinksRoutes(scope, ctx));
   await app.register(async (scope) => apiRoutes(scope, ctx));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   for (const plugin of opts.plugins ?? []) await app.register(plugin);

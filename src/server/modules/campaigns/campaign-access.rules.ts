@@ -5,6 +5,7 @@
  * read. The same holds for API keys of each role.
  */
 import type { CampaignStatus, MemberRole } from '../../db/types.ts';
+import type { Permission } from '../auth/principal.rules.ts';
 
 /** Whether a launch by this role goes ahead or waits for approval. */
 export function launchNeedsApproval(role: MemberRole): boolean {
@@ -24,3 +25,11 @@ export const TRANSITIONS = {
   resume: ['paused'],
   cancel: ['awaiting_approval', 'scheduled', 'running', 'paused'],
 } as const satisfies Record<string, readonly CampaignStatus[]>;
+
+/**
+ * Who reports conversions: integrations (an API key that may send, i.e. not an analyst's) and, in the console,
+ * owners and admins — a conversion moves revenue figures, so agents do not enter them by hand.
+ */
+export function conversionPermission(kind: 'session' | 'api_key'): Permission {
+  return kind === 'api_key' ? 'converse' : 'manage';
+}

@@ -1,10 +1,11 @@
 /**
  * The template message a recipient gets (pure): the campaign's template (or variant b) with each body variable
- * filled from the contact — a field, an attribute, or a literal — and the variable's fallback when the contact
- * has no value. Values are plain text (WhatsApp renders them; nothing is interpreted as markup here); newlines
+ * filled from the contact — a field, an attribute, a literal, or the recipient's short link — and the variable's
+ * fallback when the contact has no value; tracked URL buttons get the recipient's link code as their suffix. Values are plain text (WhatsApp renders them; nothing is interpreted as markup here); newlines
  * and tabs are folded to spaces and runs of spaces shortened, as the Cloud API refuses them in parameters.
  */
 import type { CampaignTemplate } from '../../../contracts/campaign.schemas.ts';
+import { shortLink } from './campaign-links.rules.ts';
 
 /** The contact fields a variable may read. */
 export interface RecipientFields {
@@ -15,12 +16,27 @@ export interface RecipientFields {
   attributes: Record<string, unknown>;
 }
 
+/** A recipient's link codes by destination URL, and the public origin of the redirect. */
+export interface RecipientLinks {
+  origin: string;
+  codes: ReadonlyMap<string, string>;
+}
+
+const NO_LINKS: RecipientLinks = { origin: '', codes: new Map() };
+
 /** One variable's value for a recipient. */
-export function variableValue(v: CampaignTemplate['variables'][number], c: RecipientFields): string {
+export function variableValue(
+  v: CampaignTemplate['variables'][number],
+  c: RecipientFields,
+  links: RecipientLinks = NO_LINKS,
+): string {
   let raw: unknown;
   const s = v.source;
   if (s.kind === 'literal') raw = s.value;
-  else if (s.kind === 'attribute') raw = c.attributes[s.key];
+  else if (s.kind === 'link') {
+    const code = links.codes.get(s.url);
+    raw = code ? shortLink(links.origin, code) : undefined;
+  } else if (s.kind === 'attribute') raw = c.attributes[s.key];
   else if (s.field === 'name') raw = c.name ?? c.profileName;
   else if (s.field === 'profile_name') raw = c.profileName;
   else if (s.field === 'phone') raw = c.phone;
@@ -34,29 +50,47 @@ export function variableValue(v: CampaignTemplate['variables'][number], c: Recip
   return clean.length > 0 ? clean.slice(0, 1024) : v.fallback;
 }
 
+/** A component of a template send: the body's parameters, or a tracked URL button's suffix. */
+export type TemplateSendComponent =
+  | { type: 'body'; parameters: { type: 'text'; text: string; parameter_name?: string }[] }
+  | { type: 'button'; sub_type: 'url'; index: string; parameters: { type: 'text'; text: string }[] };
+
 /** The send content (Cloud API shape) of a template for a recipient. */
 export function templateContent(
   t: CampaignTemplate,
   c: RecipientFields,
+  links: RecipientLinks = NO_LINKS,
 ): {
   type: 'template';
-  template: {
-    name: string;
-    language: { code: string };
-    components?: { type: 'body'; parameters: { type: 'text'; text: string; parameter_name?: string }[] }[];
-  };
+  template: { name: string; language: { code: string }; components?: TemplateSendComponent[] };
 } {
   const parameters = t.variables.map((v) => ({
     type: 'text' as const,
     ...(v.name ? { parameter_name: v.name } : {}),
-    text: variableValue(v, c),
+    text: variableValue(v, c, links),
   }));
+  const components: TemplateSendComponent[] = [
+    ...(parameters.length > 0 ? [{ type: 'body' as const, parameters }] : []),
+    ...t.buttons.flatMap((b) => {
+      const code = links.codes.get(b.url);
+      return code
+        ? [
+            {
+              type: 'button' as const,
+              sub_type: 'url' as const,
+              index: String(b.index),
+              parameters: [{ type: 'text' as const, text: code }],
+            },
+          ]
+        : [];
+    }),
+  ];
   return {
     type: 'template',
     template: {
       name: t.name,
       language: { code: t.language },
-      ...(parameters.length > 0 ? { components: [{ type: 'body' as const, parameters }] } : {}),
+      ...(components.length > 0 ? { components } : {}),
     },
   };
 }

@@ -65,6 +65,7 @@ describe('estimateCost and templateContent', () => {
       {
         name: 'sale',
         language: 'ja',
+        buttons: [],
         variables: [
           { source: { kind: 'field', field: 'name' }, fallback: 'お客様' },
           { source: { kind: 'attribute', key: 'tier' }, fallback: 'member' },

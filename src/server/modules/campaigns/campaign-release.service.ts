@@ -11,7 +11,9 @@ import type { CampaignStatus, DbOrTx } from '../../db/types.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { queueMessageInTransaction } from '../messages/messages.service.ts';
 import { findMessage } from '../messages/messages.repository.ts';
-import { templateContent } from './campaign-message.rules.ts';
+import { templateContent, type RecipientLinks } from './campaign-message.rules.ts';
+import { trackedDestinations } from './campaign-links.rules.ts';
+import { codesOf, linksForRecipients } from './campaign-links.service.ts';
 import { releaseBudget } from './campaign-pacing.rules.ts';
 import { carryPastQuietHours, releaseRecheck, requiresOptIn, senderFor } from './campaign-plan.rules.ts';
 import { enqueueRelease } from './campaign-plan.service.ts';
@@ -142,6 +144,7 @@ async function releaseBatch(
         });
   const phoneNumberId = input.number.id;
   const result = { queued: 0, skipped: 0, deferred: 0, claimed: rows.length, limit };
+  const links = await recipientLinks(tx, deps, c, rows, now);
   for (const r of rows) {
     const key = { workspaceId: ws, campaignId: c.row.id, contactId: r.contact_id };
     const reason = releaseRecheck(r.marketing, r.unreachable, input.requireOptIn);
@@ -162,7 +165,7 @@ async function releaseBatch(
       await updateLedgerRow(tx, key, { status: 'delivered', updated_at: now });
       continue;
     }
-    const messageId = await queueOne(tx, deps, c, phoneNumberId, r);
+    const messageId = await queueOne(tx, deps, c, phoneNumberId, r, links(r));
     if (!messageId) {
       await updateLedgerRow(tx, key, { status: 'skipped', skip_reason: 'opted_out', updated_at: now });
       result.skipped++;
@@ -184,6 +187,35 @@ async function releaseBatch(
   return result;
 }
 
+/** The template a ledger row's recipient gets (its A/B variant). */
+function templateOf(c: Campaign, r: DueRow) {
+  return r.variant === 'b' && c.variantB ? c.variantB.template : c.template;
+}
+
+/**
+ * The short links of a batch's recipients, created in one statement when the campaign tracks links (a row
+ * released again — a retry — keeps its codes); a function from row to that recipient's codes.
+ */
+async function recipientLinks(
+  tx: DbOrTx,
+  deps: CampaignsDeps,
+  c: Campaign,
+  rows: DueRow[],
+  now: Date,
+): Promise<(r: DueRow) => RecipientLinks> {
+  const none = () => ({ origin: '', codes: new Map<string, string>() });
+  if (!rows.some((r) => trackedDestinations(templateOf(c, r)).length > 0)) return none;
+  if (!deps.publicOrigin)
+    throw new AppError('internal', 'A campaign with tracked links needs the public origin to release');
+  const origin = deps.publicOrigin();
+  const links = await linksForRecipients(
+    tx,
+    { workspaceId: c.row.workspace_id, campaignId: c.row.id, now },
+    rows.map((r) => ({ contactId: r.contact_id, template: templateOf(c, r) })),
+  );
+  return (r) => ({ origin, codes: codesOf(links, r.contact_id, trackedDestinations(templateOf(c, r))) });
+}
+
 /** Creates the outbox message of a ledger row; null when the send path refuses it for consent. */
 async function queueOne(
   tx: DbOrTx,
@@ -191,15 +223,19 @@ async function queueOne(
   c: Campaign,
   phoneNumberId: string,
   r: DueRow,
+  links: RecipientLinks,
 ): Promise<string | null> {
-  const template = r.variant === 'b' && c.variantB ? c.variantB.template : c.template;
-  const content = templateContent(template, {
-    name: r.name,
-    profileName: r.profile_name,
-    phone: r.phone_e164,
-    country: r.country,
-    attributes: r.attributes,
-  });
+  const content = templateContent(
+    templateOf(c, r),
+    {
+      name: r.name,
+      profileName: r.profile_name,
+      phone: r.phone_e164,
+      country: r.country,
+      attributes: r.attributes,
+    },
+    links,
+  );
   try {
     const message = await queueMessageInTransaction(tx, deps.clock, c.row.workspace_id, {
       target: { phoneNumberId, contactId: r.contact_id },

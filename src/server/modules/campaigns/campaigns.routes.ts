@@ -16,6 +16,7 @@ import {
 } from '../../../contracts/campaign.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
+import { publicOrigin } from '../../http/links.ts';
 import { requirePermission, type Permission } from '../auth/principal.rules.ts';
 import { estimateCampaign } from './campaign-plan.service.ts';
 import * as campaigns from './campaigns.service.ts';
@@ -29,7 +30,11 @@ const tags = ['campaigns'];
  */
 export async function campaignsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const deps: campaigns.CampaignsDeps = { db: ctx.db, clock: ctx.clock };
+  const deps: campaigns.CampaignsDeps = {
+    db: ctx.db,
+    clock: ctx.clock,
+    publicOrigin: () => publicOrigin(ctx),
+  };
   const path = '/api/v1/campaigns/:id';
   const params = IdParamsSchema;
 

@@ -30,7 +30,9 @@ import { launchNeedsApproval, launchedStatus, TRANSITIONS } from './campaign-acc
 import { DEFAULT_PRICES } from './campaign-estimate.rules.ts';
 import { bodyPlaceholders, variablesMismatch } from './campaign-message.rules.ts';
 import { countLedger, pageLedger, skipPlannedRows } from './campaign-ledger.repository.ts';
+import { trackedButtonsMismatch } from './campaign-links.rules.ts';
 import { errorMeaning } from './campaign-outcome.rules.ts';
+import { countEngagement } from './campaign-results.repository.ts';
 import {
   deleteCampaignRow,
   findCachedTemplate,
@@ -48,6 +50,11 @@ import {
 export interface CampaignsDeps {
   db: Db;
   clock: Clock;
+  /**
+   * The public origin of short links (`TSUNAGI_PUBLIC_URL`, else the listen address; http/links.ts). Needed to
+   * launch or release a campaign with tracked links; without it, tracked buttons are not checked at launch.
+   */
+  publicOrigin?: () => string;
 }
 
 /** A stored campaign with its documents parsed. */
@@ -195,6 +202,7 @@ export async function getCampaign(
 ): Promise<CampaignDto> {
   const c = await load(deps, workspaceId, id);
   const counts = await countLedger(deps.db, workspaceId, id);
+  const engagement = await countEngagement(deps.db, workspaceId, id);
   const by = (s: RecipientStatus) => counts.filter((r) => r.status === s).reduce((n, r) => n + r.n, 0);
   const skipped: Record<string, number> = {};
   for (const r of counts.filter((x) => x.status === 'skipped'))
@@ -212,6 +220,8 @@ export async function getCampaign(
     delivered: by('delivered'),
     read: by('read'),
     replied: by('replied'),
+    clicked: engagement.clicked,
+    converted: engagement.converted,
     failed: [...failed.entries()].map(([code, count]) => ({ code, meaning: errorMeaning(code), count })),
   });
 }
@@ -266,7 +276,9 @@ export async function assertTemplatesApproved(deps: CampaignsDeps, c: Campaign):
           `Template "${t.name}" (${t.language}) is not approved on WhatsApp Business account ${waba}`,
           { template: t.name, language: t.language, wabaId: waba, status: row?.status ?? null },
         );
-      const mismatch = variablesMismatch(t.variables, bodyPlaceholders(row.components));
+      const mismatch =
+        variablesMismatch(t.variables, bodyPlaceholders(row.components)) ??
+        (deps.publicOrigin ? trackedButtonsMismatch(t.buttons, row.components, deps.publicOrigin()) : null);
       if (mismatch)
         throw new AppError(
           'template_variables_mismatch',

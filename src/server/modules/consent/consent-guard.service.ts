@@ -7,9 +7,9 @@
  */
 import type { DbOrTx } from '../../db/types.ts';
 import { AppError } from '../../lib/app-error.ts';
-import { findTemplatesByName } from '../templates/templates.repository.ts';
+import { findTemplatesByName, findTemplatesByNames } from '../templates/templates.repository.ts';
 import { templateCategory, templateRefusal } from './consent-send.rules.ts';
-import { findConsentState } from './consent.repository.ts';
+import { findConsentState, findOptedOutContacts } from './consent.repository.ts';
 
 /** What the check needs to know about a message being queued. */
 export interface SendToCheck {
@@ -43,18 +43,73 @@ export async function assertConsentAllowsSend(db: DbOrTx, send: SendToCheck): Pr
   const category = templateCategory(rows, language);
   const refusal = templateRefusal(marketing.state, category);
   if (!refusal) return;
-  throw new AppError(
+  throw optedOutError(refusal.reason, name, language, category);
+}
+
+function optedOutError(
+  reason: 'marketing_template' | 'unknown_template',
+  template: string,
+  language: string,
+  category: string | null,
+): AppError {
+  return new AppError(
     'contact_opted_out',
-    refusal.reason === 'marketing_template'
+    reason === 'marketing_template'
       ? 'This contact opted out of marketing messages: a marketing template cannot be sent to them'
       : 'This contact opted out of marketing messages, and the template is not in the synced template list, so it is treated as marketing',
     {
       purpose: 'marketing',
-      template: name,
+      template,
       language,
       category,
-      reason: refusal.reason,
+      reason,
       hint: 'Utility and authentication templates, and replies inside the 24-hour window, can still be sent',
     },
   );
+}
+
+/** One send of a batch to check: its contact, the sending number's WABA and the content. */
+export interface BatchSendToCheck {
+  contactId: string;
+  wabaId: string;
+  content: { type: string; template?: unknown };
+}
+
+/**
+ * `assertConsentAllowsSend` for a whole batch in two reads (the opted-out contacts among the batch's, then the
+ * cached categories of the templates sent to them): the refusal of each send, in order, or null when it may go.
+ */
+export async function consentRefusals(
+  db: DbOrTx,
+  workspaceId: string,
+  sends: BatchSendToCheck[],
+): Promise<(AppError | null)[]> {
+  const templated = [...new Set(sends.filter((s) => s.content.type === 'template').map((s) => s.contactId))];
+  const optedOut = await findOptedOutContacts(db, workspaceId, templated);
+  const refusals: (AppError | null)[] = sends.map(() => null);
+  const checks = sends
+    .map((s, i) => ({ s, i, t: templateOf(s.content) }))
+    .filter((x) => x.s.content.type === 'template' && optedOut.has(x.s.contactId));
+  if (checks.length === 0) return refusals;
+  const rows = await findTemplatesByNames(
+    db,
+    workspaceId,
+    [...new Set(checks.map((c) => c.s.wabaId))],
+    [...new Set(checks.map((c) => c.t.name))],
+  );
+  for (const { s, i, t } of checks) {
+    const ofName = rows.filter((r) => r.waba_id === s.wabaId && r.name === t.name);
+    const category = templateCategory(ofName, t.language);
+    const refusal = templateRefusal('opted_out', category);
+    if (refusal) refusals[i] = optedOutError(refusal.reason, t.name, t.language, category);
+  }
+  return refusals;
+}
+
+function templateOf(content: { template?: unknown }): { name: string; language: string } {
+  const template = (content.template ?? {}) as { name?: unknown; language?: { code?: unknown } };
+  return {
+    name: typeof template.name === 'string' ? template.name : '',
+    language: typeof template.language?.code === 'string' ? template.language.code : '',
+  };
 }

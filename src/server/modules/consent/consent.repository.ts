@@ -122,3 +122,21 @@ export async function saveConsentSettings(
     .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ settings: json, updated_at: at }))
     .execute();
 }
+
+/** The contacts among `contactIds` who opted out of marketing (a batch send's consent check). */
+export async function findOptedOutContacts(
+  db: DbOrTx,
+  workspaceId: string,
+  contactIds: string[],
+): Promise<Set<string>> {
+  if (contactIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('contact_consents')
+    .select('contact_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('purpose', '=', 'marketing')
+    .where('state', '=', 'opted_out')
+    .where('contact_id', 'in', contactIds)
+    .execute();
+  return new Set(rows.map((r) => r.contact_id));
+}

@@ -289,3 +289,26 @@ export async function deleteConversationsOfContact(
     .executeTakeFirst();
   return Number(res.numDeletedRows);
 }
+
+/**
+ * `recordOutboundSummary` for many conversations at once (a batch send): each gets its latest preview; rows are
+ * locked in id order first, so two batches touching the same conversations wait for each other instead of
+ * deadlocking.
+ */
+export async function recordOutboundSummaries(
+  db: DbOrTx,
+  changes: { conversationId: string; preview: string }[],
+  opts: { at: Date; answered: boolean },
+): Promise<ConversationSummaryRow[]> {
+  if (changes.length === 0) return [];
+  const ids = changes.map((c) => c.conversationId);
+  await sql`select id from conversations where id = any(${ids}::uuid[]) order by id for update`.execute(db);
+  const res = await sql<ConversationSummaryRow>`
+    update conversations c set last_message_at = ${opts.at}::timestamptz, last_message_preview = v.preview,
+      updated_at = ${opts.at}::timestamptz,
+      waiting_since = case when ${opts.answered}::boolean then null else c.waiting_since end
+    from unnest(${ids}::uuid[], ${changes.map((c) => c.preview)}::text[]) as v(id, preview)
+    where c.id = v.id
+    returning ${sql.join(CONVERSATION_SUMMARY_COLUMNS.map((col) => sql.ref(`c.${col}`)))}`.execute(db);
+  return res.rows;
+}

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Insertable } from 'kysely';
-import type { DbOrTx, MessageRow, MessagesTable } from '../../db/types.ts';
+import type { DbOrTx, MessageOrigin, MessageRow, MessagesTable } from '../../db/types.ts';
 import { SYNTHETIC_BASE, type SyntheticRange } from '../contacts/contacts-resolve.repository.ts';
 import { messageSearchTexts } from '../search/search-keys.service.ts';
 
@@ -195,4 +195,112 @@ export async function deleteMessagesOfContact(
     .where('contact_id', '=', contactId)
     .executeTakeFirst();
   return Number(res.numDeletedRows);
+}
+
+/** Messages of a workspace by idempotency key (the keys of a batch), keyed by key. */
+export async function findByIdempotencyKeys(
+  db: DbOrTx,
+  workspaceId: string,
+  keys: string[],
+): Promise<Map<string, { id: string; idempotency_hash: string | null }>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('messages')
+    .select(['id', 'idempotency_key', 'idempotency_hash'])
+    .where('workspace_id', '=', workspaceId)
+    .where('idempotency_key', 'in', keys)
+    .execute();
+  return new Map(rows.map((r) => [r.idempotency_key as string, r]));
+}
+
+/**
+ * The workspace's live numbers among `refs` (Tsunagi ids or Cloud API phone number ids, as a send names them),
+ * keyed by the ref as given.
+ */
+export async function findBatchNumbers(
+  db: DbOrTx,
+  workspaceId: string,
+  refs: string[],
+): Promise<Map<string, { id: string; waba_id: string }>> {
+  if (refs.length === 0) return new Map();
+  const uuids = refs.filter((r) => /^[0-9a-f-]{36}$/i.test(r));
+  const rows = await db
+    .selectFrom('phone_numbers')
+    .select(['id', 'phone_number_id', 'waba_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where('deleted_at', 'is', null)
+    .where((eb) =>
+      eb.or([...(uuids.length > 0 ? [eb('id', 'in', uuids)] : []), eb('phone_number_id', 'in', refs)]),
+    )
+    .execute();
+  const out = new Map<string, { id: string; waba_id: string }>();
+  for (const r of rows) {
+    if (refs.includes(r.id)) out.set(r.id, r);
+    if (refs.includes(r.phone_number_id)) out.set(r.phone_number_id, r);
+  }
+  return out;
+}
+
+/** The last customer message time of conversations (what the 24 h window is computed from), keyed by id. */
+export async function findWindowsOfConversations(
+  db: DbOrTx,
+  workspaceId: string,
+  conversationIds: string[],
+): Promise<Map<string, Date | null>> {
+  if (conversationIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('conversations')
+    .select(['id', 'last_inbound_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', conversationIds)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.last_inbound_at]));
+}
+
+/** One outbound message of a set-based insert. */
+export interface OutboundInsert {
+  id: string;
+  conversationId: string;
+  phoneNumberId: string;
+  contactId: string;
+  content: { type: string } & Record<string, unknown>;
+  origin: MessageOrigin;
+  authorUserId: string | null;
+  idempotencyKey: string;
+  idempotencyHash: string;
+}
+
+/**
+ * Queues many outbound messages in the bulk lane in one statement (whole columns as array parameters), with their
+ * search texts. A row whose idempotency key a concurrent request took meanwhile is not inserted: the ids actually
+ * inserted are returned.
+ */
+export async function insertOutboundMessages(
+  tx: DbOrTx,
+  workspaceId: string,
+  now: Date,
+  rows: OutboundInsert[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const col = <T>(fn: (m: OutboundInsert) => T) => rows.map(fn);
+  const searchTexts = await messageSearchTexts(
+    rows.map((r) => ({ type: r.content.type, content: r.content })),
+  );
+  const inserted = await sql<{ id: string }>`
+    insert into messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type, content,
+      status, origin, lane, author_user_id, occurred_at, created_at, queued_at, idempotency_key, idempotency_hash,
+      search_text)
+    select t.id, ${workspaceId}::uuid, t.conversation_id, t.phone_number_id, t.contact_id, 'outbound', t.type,
+      t.content::jsonb, 'queued', t.origin, 'bulk', t.author_user_id, ${now}::timestamptz, ${now}::timestamptz,
+      ${now}::timestamptz, t.idempotency_key, t.idempotency_hash, t.search_text
+    from unnest(${col((m) => m.id)}::uuid[], ${col((m) => m.conversationId)}::uuid[],
+      ${col((m) => m.phoneNumberId)}::uuid[], ${col((m) => m.contactId)}::uuid[], ${col((m) => m.content.type)}::text[],
+      ${col((m) => JSON.stringify(m.content))}::text[], ${col((m) => m.origin)}::text[],
+      ${col((m) => m.authorUserId)}::uuid[], ${col((m) => m.idempotencyKey)}::text[],
+      ${col((m) => m.idempotencyHash)}::text[], ${searchTexts}::text[])
+      as t(id, conversation_id, phone_number_id, contact_id, type, content, origin, author_user_id, idempotency_key,
+        idempotency_hash, search_text)
+    on conflict (workspace_id, idempotency_key) where idempotency_key is not null do nothing
+    returning id`.execute(tx);
+  return new Set(inserted.rows.map((r) => r.id));
 }

@@ -15,6 +15,7 @@ import type { AppContext } from '../../http/context.ts';
 import { requirePermission } from '../auth/principal.rules.ts';
 import { getMessage, listMessages } from './messages-query.service.ts';
 import { sendToConversation, sendToNumber, type SendResultDto } from './messages-send.service.ts';
+import { BATCH_MAX_ITEMS, queueBatch } from './messages-batch.service.ts';
 import { SendContentSchema } from './messages.service.ts';
 
 const tags = ['messages'];
@@ -29,6 +30,38 @@ const sendResponses = {
   202: MessageSchema.describe('Queued for sending'),
   ...errorResponses(404, 422),
 };
+
+/** `POST /api/v1/messages/batch`: items are checked one by one (an invalid item fails only itself). */
+const BatchBodySchema = z.object({
+  messages: z
+    .array(z.unknown())
+    .min(1)
+    .max(BATCH_MAX_ITEMS)
+    .describe(
+      'Each item: the body of POST /api/v1/messages (phoneNumberId, to, type, …) plus its own idempotencyKey (1–255 characters)',
+    ),
+});
+const BatchResultSchema = z.object({
+  results: z.array(
+    z.union([
+      z.object({
+        index: z.number().int(),
+        id: z.string(),
+        replayed: z.boolean().describe('true: the key was used before; id is the original message'),
+      }),
+      z.object({
+        index: z.number().int(),
+        error: z.object({
+          code: z.string(),
+          message: z.string(),
+          details: z.record(z.string(), z.unknown()).optional(),
+        }),
+      }),
+    ]),
+  ),
+});
+/** Request bodies up to 8 MiB here: 1,000 template messages with parameters exceed the default 1 MiB. */
+const BATCH_BODY_LIMIT = 8 * 1024 * 1024;
 
 /** 202 for a newly queued message; 200 plus `Idempotent-Replayed: true` when an Idempotency-Key replays one. */
 function presentSend(reply: FastifyReply, result: SendResultDto) {
@@ -104,6 +137,29 @@ export async function messagesRoutes(app: FastifyInstance, ctx: AppContext): Pro
           idempotencyKey: req.headers['idempotency-key'] ?? null,
         }),
       );
+    },
+  );
+
+  r.post(
+    '/api/v1/messages/batch',
+    {
+      bodyLimit: BATCH_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'Send up to 1,000 messages in one request (bulk lane), each with its own idempotency key',
+        body: BatchBodySchema,
+        response: {
+          202: BatchResultSchema.describe(
+            'One result per item, in order: the message id, or that item’s error',
+          ),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requirePermission(p, 'converse');
+      return reply.code(202).send({ results: await queueBatch(deps, p, req.body.messages) });
     },
   );
 

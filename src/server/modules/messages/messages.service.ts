@@ -290,7 +290,8 @@ async function conversationOfContact(
   return (await findConversation(tx, workspaceId, conversationId, { forUpdate: true })) as ConversationRow;
 }
 
-function hashRequest(input: SendInput): string {
+/** The request hash an idempotency key is bound to: the target and the content (the same for a batch item). */
+export function hashRequest(input: Pick<SendInput, 'target' | 'content'>): string {
   return createHash('sha256')
     .update(JSON.stringify({ t: input.target, c: input.content }))
     .digest('hex');

@@ -31,6 +31,23 @@ export async function findTemplatesByName(
     .execute();
 }
 
+/** The cached rows of several template names on several WABAs (a batch send's consent check). */
+export async function findTemplatesByNames(
+  db: DbOrTx,
+  workspaceId: string,
+  wabaIds: string[],
+  names: string[],
+): Promise<Array<{ waba_id: string; name: string; language: string; category: string; status: string }>> {
+  if (wabaIds.length === 0 || names.length === 0) return [];
+  return db
+    .selectFrom('message_templates')
+    .select(['waba_id', 'name', 'language', 'category', 'status'])
+    .where('workspace_id', '=', workspaceId)
+    .where('waba_id', 'in', wabaIds)
+    .where('name', 'in', names)
+    .execute();
+}
+
 /**
  * Replaces a WABA's cached list with a complete listing: every template upserted with `syncedAt`, and the ones
  * the listing no longer has (deleted at Meta) removed.

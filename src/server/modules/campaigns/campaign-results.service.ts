@@ -1,0 +1,171 @@
+/**
+ * What campaigns achieved: conversions reported by the business (`POST /api/v1/conversions`), attributed to the
+ * campaign message the contact last read or clicked within the attribution window; the funnel sent → delivered →
+ * read → clicked → replied → converted with revenue, cost and cost per acquisition; and the workspace settings
+ * they use (attribution window, margin, alert share).
+ */
+import {
+  CampaignSettingsSchema,
+  type CampaignFunnelDto,
+  type CampaignSettings,
+  type ConversionDto,
+  type ConversionInput,
+} from '../../../contracts/campaign.schemas.ts';
+import { newId } from '../../../lib/ids.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
+import { findContact, findContactByWaIds } from '../contacts/contacts.repository.ts';
+import { parsePhone, waIdVariants } from '../contacts/contacts.rules.ts';
+import { DEFAULT_PRICES } from './campaign-estimate.rules.ts';
+import { funnelFigures } from './campaign-funnel.rules.ts';
+import {
+  countFunnel,
+  deliveredByCountry,
+  findCampaignSettings,
+  findConversionByExternalId,
+  findLastTouch,
+  insertConversion,
+  markConverted,
+  revenueOf,
+  saveCampaignSettings,
+  type ConversionRow,
+} from './campaign-results.repository.ts';
+import { findCampaignRow, findPrices } from './campaigns.repository.ts';
+import { assertTemplatesApproved, toCampaign, type CampaignsDeps } from './campaigns.service.ts';
+
+const DAY_MS = 86_400_000;
+/** How far in the future a reported conversion time may be (clock skew of the caller). */
+const FUTURE_SKEW_MS = 5 * 60_000;
+
+/** The workspace's campaign settings (defaults until set). */
+export async function getCampaignSettings(
+  deps: CampaignsDeps,
+  workspaceId: string,
+): Promise<CampaignSettings> {
+  const stored = await findCampaignSettings(deps.db, workspaceId);
+  const parsed = CampaignSettingsSchema.safeParse(stored ?? {});
+  return parsed.success ? parsed.data : CampaignSettingsSchema.parse({});
+}
+
+export async function putCampaignSettings(
+  deps: CampaignsDeps,
+  workspaceId: string,
+  settings: CampaignSettings,
+): Promise<CampaignSettings> {
+  await saveCampaignSettings(deps.db, workspaceId, settings, deps.clock.now());
+  return settings;
+}
+
+async function resolveContactId(deps: CampaignsDeps, workspaceId: string, input: ConversionInput) {
+  if (input.contactId) {
+    const contact = await findContact(deps.db, workspaceId, input.contactId);
+    if (!contact) throw notFound('Contact');
+    return contact.id;
+  }
+  const phone = parsePhone(input.phone ?? '');
+  if (!phone)
+    throw new AppError(
+      'invalid_recipient',
+      `"${input.phone ?? ''}" is not a valid phone number; include the country code, e.g. +819012345678`,
+    );
+  const contact = await findContactByWaIds(deps.db, workspaceId, waIdVariants(phone.waId));
+  if (!contact) throw notFound('Contact');
+  return contact.id;
+}
+
+function toDto(row: ConversionRow): ConversionDto {
+  return {
+    id: row.id,
+    contactId: row.contact_id,
+    campaignId: row.campaign_id,
+    attributedBy: row.campaign_id ? row.attributed_by : null,
+    touchedAt: row.campaign_id && row.touched_at ? row.touched_at.toISOString() : null,
+    value: Number(row.value),
+    currency: row.currency,
+    at: row.occurred_at.toISOString(),
+    externalId: row.external_id,
+  };
+}
+
+/**
+ * Records a conversion and attributes it: to the campaign whose message the contact last read (a reply counts as
+ * read) or clicked in the attribution window before `at`, or to none. Idempotent by `externalId`: a second report
+ * answers the first one's result (`replayed`), whatever its body says.
+ */
+export async function recordConversion(
+  deps: CampaignsDeps,
+  workspaceId: string,
+  input: ConversionInput,
+): Promise<{ conversion: ConversionDto; replayed: boolean }> {
+  const settings = await getCampaignSettings(deps, workspaceId);
+  const windowMs = settings.attributionDays * DAY_MS;
+  if (input.externalId) {
+    const existing = await findConversionByExternalId(deps.db, workspaceId, input.externalId);
+    if (existing) return { conversion: toDto(existing), replayed: true };
+  }
+  const contactId = await resolveContactId(deps, workspaceId, input);
+  const now = deps.clock.now();
+  const at = input.at ? new Date(input.at) : now;
+  if (at.getTime() > now.getTime() + FUTURE_SKEW_MS)
+    throw new AppError('validation_failed', 'A conversion cannot happen in the future', {
+      issues: [{ path: '/at', message: 'after the current time' }],
+    });
+  const outcome = await deps.db.transaction().execute(async (tx) => {
+    const touch = await findLastTouch(tx, {
+      workspaceId,
+      contactId,
+      from: new Date(at.getTime() - windowMs),
+      to: at,
+    });
+    const row = await insertConversion(tx, {
+      id: newId(),
+      workspace_id: workspaceId,
+      contact_id: contactId,
+      campaign_id: touch?.campaign_id ?? null,
+      attributed_by: touch?.by ?? null,
+      touched_at: touch?.touched_at ?? null,
+      external_id: input.externalId ?? null,
+      value: input.value,
+      currency: input.currency,
+      occurred_at: at,
+      created_at: now,
+    });
+    if (row && touch)
+      await markConverted(tx, { workspaceId, campaignId: touch.campaign_id, contactId }, at, now);
+    return { row, touch };
+  });
+  if (!outcome.row) {
+    // A concurrent report with the same external id won: answer its result.
+    const existing = await findConversionByExternalId(deps.db, workspaceId, input.externalId ?? '');
+    if (!existing) throw new AppError('conflict', 'The conversion could not be recorded; retry');
+    return { conversion: toDto(existing), replayed: true };
+  }
+  return { conversion: toDto(outcome.row), replayed: false };
+}
+
+/** The funnel of a campaign with revenue, cost, CPA and the alert. 404 for another workspace's campaign. */
+export async function campaignFunnel(
+  deps: CampaignsDeps,
+  workspaceId: string,
+  campaignId: string,
+): Promise<CampaignFunnelDto> {
+  const row = await findCampaignRow(deps.db, workspaceId, campaignId);
+  if (!row) throw notFound('Campaign');
+  const c = toCampaign(row);
+  const [funnel, delivered, revenue, prices, settings, category] = await Promise.all([
+    countFunnel(deps.db, workspaceId, campaignId),
+    deliveredByCountry(deps.db, workspaceId, campaignId),
+    revenueOf(deps.db, workspaceId, campaignId),
+    findPrices(deps.db, workspaceId),
+    getCampaignSettings(deps, workspaceId),
+    assertTemplatesApproved(deps, c).catch(() => null),
+  ]);
+  const figures = funnelFigures({
+    funnel,
+    deliveredByCountry: delivered,
+    category,
+    prices: prices.length > 0 ? prices : DEFAULT_PRICES,
+    revenue,
+    settings,
+  });
+  return { campaignId, funnel, revenue, ...figures };
+}
