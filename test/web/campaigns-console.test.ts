@@ -84,14 +84,19 @@ describe('campaign funnel', () => {
   it('adds clicked and converted only when the funnel endpoint reports them', () => {
     expect(funnelStages(counters, parseFunnelExtras({})).map((s) => s.key)).toHaveLength(4);
     const extras = parseFunnelExtras({
-      clicks: 4,
-      conversions: { count: 1 },
-      revenue: { amount: 30, currency: 'JPY' },
+      funnel: { sent: 8, delivered: 6, read: 5, clicked: 4, replied: 2, converted: 1 },
+      revenue: [
+        { currency: 'EUR', amount: 5, conversions: 1 },
+        { currency: 'USD', amount: 30, conversions: 1 },
+      ],
+      cost: { total: 0.8, currency: 'USD', category: 'MARKETING' },
+      costPerAcquisition: 0.8,
     });
-    expect(extras).toMatchObject({ clicked: 4, converted: 1, revenue: 30, currency: 'JPY', cpa: null });
+    expect(extras).toEqual({ clicked: 4, converted: 1, revenue: 30, cpa: 0.8, currency: 'USD' });
+    // Clicks and conversions are rated against those who read (5).
     expect(funnelStages(counters, extras).slice(4)).toMatchObject([
-      { key: 'clicked', count: 4, ofPrevious: 2 },
-      { key: 'converted', count: 1, ofPrevious: 0.25 },
+      { key: 'clicked', count: 4, ofPrevious: 0.8 },
+      { key: 'converted', count: 1, ofPrevious: 0.2 },
     ]);
     expect(funnelStages({ ...counters, sent: 0, delivered: 0, read: 0, replied: 0 })[0]!.ofSent).toBeNull();
   });

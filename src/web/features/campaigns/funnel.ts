@@ -20,7 +20,10 @@ export interface FunnelExtras {
 
 export type FunnelStageKey = 'sent' | 'delivered' | 'read' | 'replied' | 'clicked' | 'converted';
 
-/** One stage: recipients who reached it, the share of the stage before and of those sent (null when 0 sent). */
+/**
+ * One stage: recipients who reached it, their share of the step it follows (see `PARENT`) and of those sent (null
+ * when that step has nobody).
+ */
 export interface FunnelStage {
   key: FunnelStageKey;
   count: number;
@@ -35,28 +38,34 @@ const obj = (v: unknown): Record<string, unknown> =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /**
- * Reads the funnel endpoint's answer defensively: its schema is not in `src/contracts` yet (it is being added on
- * another branch), so only numbers found under the names it is expected to use are taken — `clicks`/`clicked`,
- * `conversions`/`converted` (plain or `{count}`), `revenue` (plain or `{amount, currency}`), `cpa`.
+ * Reads the funnel endpoint's answer defensively: its schema is not in `src/contracts` on this branch yet (it is
+ * being added on another one, as `{funnel: {…, clicked, converted}, revenue: [{currency, amount}], cost: {currency},
+ * costPerAcquisition}`), so only numbers found where that shape puts them are taken; anything else is null.
  */
 export function parseFunnelExtras(body: unknown): FunnelExtras {
   const b = obj(body);
-  const src = { ...b, ...obj(b.funnel) };
-  const count = (v: unknown) => num(v) ?? num(obj(v).count) ?? num(obj(v).total);
-  const revenue = obj(src.revenue);
+  const steps = obj(b.funnel);
+  const currency = typeof obj(b.cost).currency === 'string' ? (obj(b.cost).currency as string) : null;
+  const revenues = Array.isArray(b.revenue) ? b.revenue.map(obj) : [];
+  const revenue = revenues.find((r) => r.currency === currency) ?? null;
   return {
-    clicked: count(src.clicks) ?? count(src.clicked),
-    converted: count(src.conversions) ?? count(src.converted),
-    revenue: num(src.revenue) ?? num(revenue.amount) ?? num(revenue.total),
-    cpa: num(src.cpa) ?? num(obj(src.cpa).amount),
-    currency:
-      typeof src.currency === 'string'
-        ? src.currency
-        : typeof revenue.currency === 'string'
-          ? revenue.currency
-          : null,
+    clicked: num(steps.clicked),
+    converted: num(steps.converted),
+    revenue: revenue ? num(revenue.amount) : null,
+    cpa: num(b.costPerAcquisition),
+    currency,
   };
 }
+
+/** The step each stage is rated against: replies, clicks and conversions come from those who read. */
+const PARENT: Record<FunnelStageKey, FunnelStageKey | null> = {
+  sent: null,
+  delivered: 'sent',
+  read: 'delivered',
+  replied: 'read',
+  clicked: 'read',
+  converted: 'read',
+};
 
 /** The funnel's stages: the four the counters give, then clicked and converted when the server has them. */
 export function funnelStages(counters: Counters, extras: FunnelExtras | null = null): FunnelStage[] {
@@ -64,21 +73,16 @@ export function funnelStages(counters: Counters, extras: FunnelExtras | null = n
   const read = counters.read + replied;
   const delivered = counters.delivered + read;
   const sent = counters.sent + delivered;
-  const raw: [FunnelStageKey, number][] = [
-    ['sent', sent],
-    ['delivered', delivered],
-    ['read', read],
-    ['replied', replied],
-  ];
-  if (typeof extras?.clicked === 'number') raw.push(['clicked', extras.clicked]);
-  if (typeof extras?.converted === 'number') raw.push(['converted', extras.converted]);
-  return raw.map(([key, count], i) => {
-    const previous = i === 0 ? null : (raw[i - 1]?.[1] ?? null);
-    return {
-      key,
-      count,
-      ofPrevious: previous ? count / previous : null,
-      ofSent: sent > 0 ? count / sent : null,
-    };
+  const counts: Partial<Record<FunnelStageKey, number>> = { sent, delivered, read, replied };
+  if (typeof extras?.clicked === 'number') counts.clicked = extras.clicked;
+  if (typeof extras?.converted === 'number') counts.converted = extras.converted;
+  return (Object.keys(PARENT) as FunnelStageKey[]).flatMap((key) => {
+    const count = counts[key];
+    if (count === undefined) return [];
+    const parent = PARENT[key];
+    const base = parent ? (counts[parent] ?? 0) : 0;
+    return [
+      { key, count, ofPrevious: base > 0 ? count / base : null, ofSent: sent > 0 ? count / sent : null },
+    ];
   });
 }

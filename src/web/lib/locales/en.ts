@@ -1521,7 +1521,7 @@ export const en = {
       chart: 'Campaign funnel: recipients at each stage',
       stage: 'Stage',
       recipients: 'Recipients',
-      ofPrevious: 'Of the stage before',
+      ofPrevious: 'Of the step before',
       ofSent: 'Of those sent',
       sent: 'Sent',
       delivered: 'Delivered',
@@ -1531,7 +1531,7 @@ export const en = {
       converted: 'Converted',
       revenue: 'Revenue: {{value}}.',
       cpa: 'Cost per acquisition: {{value}}.',
-      hint: 'A reply counts within 72 hours of the message.',
+      hint: 'Replies, clicks and conversions are rated against those who read. A reply counts within 72 hours of the message.',
     },
     recipients: {
       title: 'Recipients',

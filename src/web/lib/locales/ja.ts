@@ -1538,7 +1538,7 @@ export const ja: Messages = {
       converted: 'コンバージョン',
       revenue: '売上：{{value}}。',
       cpa: '獲得単価：{{value}}。',
-      hint: '返信はメッセージから 72 時間以内のものを数えます。',
+      hint: '返信・クリック・コンバージョンは既読の人数に対する割合です。返信はメッセージから 72 時間以内のものを数えます。',
     },
     recipients: {
       title: '受信者',
