@@ -6,6 +6,8 @@ import { formatMoney } from '../../src/web/features/campaigns/format.ts';
 import { funnelStages } from '../../src/web/features/campaigns/funnel.ts';
 import { en } from '../../src/web/lib/locales/en.ts';
 import { ja } from '../../src/web/lib/locales/ja.ts';
+import { newId } from '../../src/lib/ids.ts';
+import { hashPassword } from '../../src/server/lib/crypto.ts';
 import { seedApiKey } from '../support/app.ts';
 import { signIn, startE2E, type E2E } from './harness.ts';
 import { englishSentences } from './latin.ts';
@@ -18,6 +20,12 @@ const SEGMENT = '日本のお客さま';
 const TEMPLATE = 'winter_campaign';
 const NAMES = ['Demo Owner', 'Tanaka Ken', 'Emily Carter'];
 const HOUR = 3_600_000;
+const AGENT = { email: 'campaign.agent@tsunagi.local', password: 'agent-password-1', role: 'agent' } as const;
+const ANALYST = {
+  email: 'campaign.analyst@tsunagi.local',
+  password: 'analyst-password-1',
+  role: 'analyst',
+} as const;
 
 /**
  * Issue 11's "Done when", in Chromium with the simulator and a fake clock: in Japanese, a user creates and submits a
@@ -59,6 +67,29 @@ describe('campaigns in Chromium', () => {
     for (const waId of OPTED_IN) await call('PATCH', `/contacts/${id(waId)}`, { consentState: 'opted_in' });
     await call('PATCH', `/contacts/${id(OPTED_OUT)}`, { consentState: 'opted_out' });
     await call('POST', '/segments', { name: SEGMENT, condition: 'contact.country = "JP"' });
+    for (const m of [AGENT, ANALYST]) {
+      const userId = newId();
+      await e.t.ctx.db
+        .insertInto('users')
+        .values({
+          id: userId,
+          email: m.email,
+          name: m.role,
+          password_hash: await hashPassword(m.password),
+          locale: null,
+          created_at: e.clock.now(),
+        })
+        .execute();
+      await e.t.ctx.db
+        .insertInto('memberships')
+        .values({
+          workspace_id: e.seed.workspaceId,
+          user_id: userId,
+          role: m.role,
+          created_at: e.clock.now(),
+        })
+        .execute();
+    }
     await e.t.drain();
   });
   afterAll(async () => e?.close());
@@ -327,6 +358,121 @@ describe('campaigns in Chromium', () => {
       await funnel.locator('.analytics-chart canvas').waitFor();
       await e.screenshot(page, 'campaigns-en-campaign');
       expect(problems).toEqual([]);
+    });
+  });
+
+  describe('roles: an agent asks, an owner approves, an analyst reads', () => {
+    let draftId = '';
+    /** Signs in through the form and waits for the side menu (agents and analysts may have an empty inbox). */
+    const signInAs = async (
+      locale: string,
+      email: string,
+      password: string,
+      viewport?: { width: number; height: number },
+    ) => {
+      const ctx = await e.browser.newContext({
+        baseURL: e.t.url,
+        locale,
+        viewport: viewport ?? { width: 1400, height: 860 },
+        ...(viewport ? { isMobile: true, hasTouch: true } : {}),
+      });
+      const page = await ctx.newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto('/');
+      await page.getByLabel(/^(Email|メールアドレス)$/).fill(email);
+      await page.getByLabel(/^(Password|パスワード)$/).fill(password);
+      await page.getByRole('button', { name: /^(Sign in|サインイン)$/ }).click();
+      await page
+        .locator('.rail')
+        .getByRole('link', { name: locale === 'ja-JP' ? ja.nav.campaigns : en.nav.campaigns, exact: true })
+        .waitFor();
+      watch(page);
+      return page;
+    };
+
+    beforeAll(async () => {
+      const segments = await call<{ data: { id: string; name: string }[] }>('GET', '/segments');
+      const later = nextTokyoDate(new Date(e.clock.nowMs() + 7 * 24 * HOUR));
+      draftId = (
+        await call<CampaignDto>('POST', '/campaigns', {
+          name: '春の予告',
+          phoneNumberIds: [e.seed.phoneNumbers[0]!.id],
+          template: {
+            name: TEMPLATE,
+            language: 'ja',
+            variables: [{ source: { kind: 'field', field: 'name' }, fallback: 'お客様' }],
+          },
+          audience: { segmentId: segments.data.find((x) => x.name === SEGMENT)!.id },
+          schedule: { kind: 'local', date: later, time: '09:00' },
+        })
+      ).id;
+      problems.length = 0;
+    });
+
+    it('lets an agent request approval of a draft, which waits for an owner', async () => {
+      const L = ja;
+      const page = await signInAs('ja-JP', AGENT.email, AGENT.password);
+      await page.goto(`/campaigns/${draftId}`);
+      const side = page.locator('.campaign-side');
+      await side.locator('[data-estimate="eligible"] dd').waitFor();
+      expect(await side.getByRole('button', { name: L.campaigns.launch, exact: true }).count()).toBe(0);
+      await side.getByRole('button', { name: L.campaigns.requestApproval }).click();
+      await page.getByRole('dialog').getByRole('button', { name: L.campaigns.requestApproval }).click();
+      await page.locator('.campaign-live .chip[data-status="awaiting_approval"]').waitFor();
+      await page.getByText(L.campaigns.awaiting).waitFor();
+      // Agents neither approve nor cancel.
+      expect(await page.locator('.campaign-live header button').count()).toBe(0);
+      expect((await call<CampaignDto>('GET', `/campaigns/${draftId}`)).status).toBe('awaiting_approval');
+      expect(await englishSentences(page, NAMES)).toEqual([]);
+      await e.screenshot(page, 'campaigns-ja-agent-awaiting');
+      await page.context().close();
+    });
+
+    it('lets the owner read the estimate and approve, then cancel with a confirmation', async () => {
+      const L = en;
+      const page = await signInAs('en-US', e.seed.email, e.seed.password);
+      await page.goto(`/campaigns/${draftId}`);
+      await page.getByText(L.campaigns.awaitingYou).waitFor();
+      const estimate = await call<CampaignEstimateDto>('POST', `/campaigns/${draftId}/estimate`);
+      expect(await page.locator('.campaign-estimate [data-estimate="eligible"] dd').innerText()).toBe(
+        formatCount(estimate.eligible, 'en'),
+      );
+      await page.getByRole('button', { name: L.campaigns.actions.approve }).click();
+      await page.getByRole('dialog').getByRole('button', { name: L.campaigns.actions.approve }).click();
+      await page.locator('.campaign-live .chip[data-status="scheduled"]').waitFor();
+      // Dismissing the confirmation changes nothing.
+      await page.getByRole('button', { name: L.campaigns.actions.cancel }).click();
+      await page.getByRole('dialog').getByRole('button', { name: L.app.cancel, exact: true }).click();
+      expect((await call<CampaignDto>('GET', `/campaigns/${draftId}`)).status).toBe('scheduled');
+      await page.getByRole('button', { name: L.campaigns.actions.cancel }).click();
+      await page.getByRole('dialog').getByRole('button', { name: L.campaigns.actions.cancel }).click();
+      await page.locator('.campaign-live .chip[data-status="cancelled"]').waitFor();
+      const after = await call<CampaignDto>('GET', `/campaigns/${draftId}`);
+      expect(after).toMatchObject({ status: 'cancelled', counters: { skipped: { cancelled: 3 } } });
+      await page.context().close();
+    });
+
+    it('shows an analyst the campaigns without the builder or the buttons, also on a phone', async () => {
+      const L = ja;
+      const page = await signInAs('ja-JP', ANALYST.email, ANALYST.password, { width: 390, height: 844 });
+      // The phone's bottom menu has Campaigns.
+      await page.locator('.rail').getByRole('link', { name: L.nav.campaigns, exact: true }).click();
+      await page.locator(`tr[data-campaign="${campaignId}"]`).waitFor();
+      expect(await page.getByRole('link', { name: L.campaigns.new }).count()).toBe(0);
+      await page.getByText(L.campaigns.introReadOnly).waitFor();
+      await page.locator(`tr[data-campaign="${campaignId}"] a`).first().click();
+      await page.locator('.campaign-live .chip[data-status="completed"]').waitFor();
+      await page.locator('.campaign-funnel tr[data-stage="read"]').waitFor();
+      expect(await page.locator('.campaign-live header button').count()).toBe(0);
+      // Nothing wider than the phone but the tables, which scroll sideways in their own box.
+      const overflow = await page.evaluate<boolean>(
+        "(() => { const p = document.querySelector('.campaigns-page'); return p.scrollWidth > p.clientWidth + 1; })()",
+      );
+      expect(overflow).toBe(false);
+      expect(await englishSentences(page, NAMES)).toEqual([]);
+      await e.screenshot(page, 'campaigns-ja-analyst-phone');
+      expect(problems).toEqual([]);
+      await page.context().close();
     });
   });
 });
