@@ -179,11 +179,25 @@ describe('campaigns in Chromium', () => {
       await form.locator('input[name="date"]').fill(date);
       await form.locator('input[name="time"]').fill('09:00');
       expect(await englishSentences(page, NAMES)).toEqual([]);
+      await form.locator('input[name="date"]').scrollIntoViewIfNeeded();
       await e.screenshot(page, 'campaigns-ja-builder');
+      // Leaving with unsaved changes asks first (dismissed: the builder stays); saving does not.
+      const dialogs: string[] = [];
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      await page.locator('.rail a[href^="/inbox"]').first().click();
+      await expect.poll(() => dialogs, { timeout: 10_000 }).toEqual([L.campaigns.leaveUnsaved]);
+      expect(new URL(page.url()).pathname).toBe('/campaigns/new');
       await form.getByRole('button', { name: L.campaigns.saveDraft }).click();
 
-      await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/campaigns\/[0-9a-f-]{36}$/);
+      await expect
+        .poll(() => new URL(page.url()).pathname, { timeout: 10_000 })
+        .toMatch(/^\/campaigns\/[0-9a-f-]{36}$/);
       campaignId = new URL(page.url()).pathname.split('/')[2]!;
+      expect(dialogs).toHaveLength(1);
+      page.removeAllListeners('dialog');
       const saved = await call<CampaignDto>('GET', `/campaigns/${campaignId}`);
       expect(saved).toMatchObject({
         status: 'draft',
@@ -300,10 +314,14 @@ describe('campaigns in Chromium', () => {
 
       const recipients = page.locator('.campaign-recipients');
       await recipients.locator('select').selectOption('read');
-      await expect.poll(() => recipients.locator('tbody tr[data-status="read"]').count()).toBe(3);
+      await expect
+        .poll(() => recipients.locator('tbody tr[data-status="read"]').count(), { timeout: 10_000 })
+        .toBe(3);
       expect(await recipients.locator('tbody').innerText()).toContain('佐藤 花子');
       await recipients.locator('select').selectOption('skipped');
-      await expect.poll(() => recipients.locator('tbody tr[data-status="skipped"]').count()).toBe(2);
+      await expect
+        .poll(() => recipients.locator('tbody tr[data-status="skipped"]').count(), { timeout: 10_000 })
+        .toBe(2);
       expect(await recipients.locator('tbody').innerText()).toContain(L.campaigns.skipReasons.no_consent);
       expect(await englishSentences(page, NAMES)).toEqual([]);
       await funnel.scrollIntoViewIfNeeded();
@@ -440,6 +458,10 @@ describe('campaigns in Chromium', () => {
       await page.getByRole('button', { name: L.campaigns.actions.approve }).click();
       await page.getByRole('dialog').getByRole('button', { name: L.campaigns.actions.approve }).click();
       await page.locator('.campaign-live .chip[data-status="scheduled"]').waitFor();
+      await advance(0); // planned: three recipients wait for 09:00 next week
+      await expect
+        .poll(() => page.locator('[data-kpi="planned"] .kpi-value').innerText(), { timeout: 20_000 })
+        .toBe('3');
       // Dismissing the confirmation changes nothing.
       await page.getByRole('button', { name: L.campaigns.actions.cancel }).click();
       await page.getByRole('dialog').getByRole('button', { name: L.app.cancel, exact: true }).click();

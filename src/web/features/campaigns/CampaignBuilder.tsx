@@ -1,7 +1,7 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CampaignDto } from '../../../contracts/campaign.schemas.ts';
-import { Link, navigate } from '../../app/router.tsx';
+import { Link, navigate, useLeaveGuard } from '../../app/router.tsx';
 import { errorText } from '../../lib/errors.ts';
 import { usePhoneNumbers } from '../../lib/queries.ts';
 import { fillText } from '../../lib/template.ts';
@@ -87,6 +87,10 @@ function BuilderForm(props: {
   const attributes = useContactAttributes().data ?? [];
   const preview = usePreviewCondition(f.audienceKind === 'condition' ? f.condition : '');
   const dirty = JSON.stringify(f) !== JSON.stringify(props.initial);
+  // Unsaved changes ask before any way out, except the builder's own moves (to the saved draft, after a deletion).
+  const leaving = useRef(false);
+  const stays = useCallback(() => leaving.current, []);
+  useLeaveGuard(dirty, t('campaigns.leaveUnsaved'), stays);
   const set = <K extends keyof CampaignForm>(k: K, v: CampaignForm[K]) => {
     setF((x) => ({ ...x, [k]: v }));
     setNotice('');
@@ -95,6 +99,10 @@ function BuilderForm(props: {
     const seen = new Set<string>();
     return templates.filter((x) => !seen.has(templateKey(x)) && seen.add(templateKey(x)));
   }, [templates]);
+  // The audience's own segment cannot also be excluded.
+  const excludable = (segments.data ?? []).filter(
+    (s) => s.id !== f.segmentId || f.audienceKind !== 'segment',
+  );
   const chosen = options.find((x) => templateKey(x) === f.template);
   const body = chosen?.components.find((c) => String(c.type).toUpperCase() === 'BODY');
   const bodyText = typeof body?.text === 'string' ? body.text : '';
@@ -131,7 +139,10 @@ function BuilderForm(props: {
       {
         onSuccess: (c) => {
           setNotice(t('campaigns.saved'));
-          if (!props.campaign) navigate(`/campaigns/${c.id}`);
+          if (!props.campaign) {
+            leaving.current = true;
+            navigate(`/campaigns/${c.id}`);
+          }
         },
       },
     );
@@ -350,22 +361,20 @@ function BuilderForm(props: {
             )}
             <fieldset className="field">
               <legend>{t('campaigns.excludedSegments')}</legend>
-              {(segments.data ?? [])
-                .filter((s) => s.id !== f.segmentId || f.audienceKind !== 'segment')
-                .map((s) => (
-                  <label key={s.id} className="check">
-                    <input
-                      type="checkbox"
-                      checked={f.excludedSegmentIds.includes(s.id)}
-                      onChange={(e) =>
-                        set('excludedSegmentIds', toggle(f.excludedSegmentIds, s.id, e.target.checked))
-                      }
-                    />
-                    <span data-content>{s.name}</span>
-                  </label>
-                ))}
-              {segments.isSuccess && segments.data.length === 0 && (
-                <span className="small muted">{t('app.none')}</span>
+              {excludable.map((s) => (
+                <label key={s.id} className="check">
+                  <input
+                    type="checkbox"
+                    checked={f.excludedSegmentIds.includes(s.id)}
+                    onChange={(e) =>
+                      set('excludedSegmentIds', toggle(f.excludedSegmentIds, s.id, e.target.checked))
+                    }
+                  />
+                  <span data-content>{s.name}</span>
+                </label>
+              ))}
+              {segments.isSuccess && excludable.length === 0 && (
+                <span className="small muted">{t('campaigns.noOtherSegments')}</span>
               )}
             </fieldset>
             <div className="field">
@@ -588,7 +597,12 @@ function BuilderForm(props: {
         </form>
         {props.campaign && (
           <aside className="campaign-side">
-            <DraftActions campaign={props.campaign} can={props.can} dirty={dirty} />
+            <DraftActions
+              campaign={props.campaign}
+              can={props.can}
+              dirty={dirty}
+              onLeave={() => (leaving.current = true)}
+            />
           </aside>
         )}
       </div>

@@ -18,7 +18,13 @@ import {
  * Beside a saved draft: its estimate (what a launch would do now), then the launch — or, for agents, the request
  * for approval — and the deletion, each confirmed first. The estimate is asked again after every save.
  */
-export function DraftActions(props: { campaign: CampaignDto; can: CampaignAbilities; dirty: boolean }) {
+export function DraftActions(props: {
+  campaign: CampaignDto;
+  can: CampaignAbilities;
+  dirty: boolean;
+  /** Called before leaving the page after a deletion (the builder's unsaved-changes guard lets it go). */
+  onLeave: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const c = props.campaign;
   const estimate = useCampaignEstimate(c.id, c.updatedAt, props.can.edit);
@@ -95,7 +101,10 @@ export function DraftActions(props: { campaign: CampaignDto; can: CampaignAbilit
               disabled={remove.isPending}
               onClick={() =>
                 remove.mutate(c.id, {
-                  onSuccess: () => navigate('/campaigns'),
+                  onSuccess: () => {
+                    props.onLeave();
+                    navigate('/campaigns');
+                  },
                   onSettled: () => setConfirm(null),
                 })
               }

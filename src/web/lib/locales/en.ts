@@ -1427,6 +1427,7 @@ export const en = {
     segment: 'Segment',
     pickSegment: 'Choose a segment',
     noSegments: 'No segments yet: use a condition, or create one through the API.',
+    noOtherSegments: 'No other segments.',
     condition: 'Condition',
     conditionHint: 'In the condition language, for example:',
     conditionMatches_one: '{{value}} contact matches now',
@@ -1461,6 +1462,7 @@ export const en = {
     fixProblems: 'Some fields need attention; they are marked above.',
     saveDraft: 'Save draft',
     unsaved: 'Unsaved changes',
+    leaveUnsaved: 'The campaign has unsaved changes. Leave without saving them?',
     problems: {
       required: 'Please fill this in.',
       pickNumber: 'Choose at least one number.',

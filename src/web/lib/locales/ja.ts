@@ -1432,6 +1432,7 @@ export const ja: Messages = {
     segment: 'セグメント',
     pickSegment: 'セグメントを選択',
     noSegments: 'セグメントがまだありません。条件を使うか、API でセグメントを作成してください。',
+    noOtherSegments: 'ほかのセグメントはありません。',
     condition: '条件',
     conditionHint: '条件言語で書きます。例：',
     conditionMatches_one: '現在 {{value}} 件の連絡先が該当します',
@@ -1465,6 +1466,7 @@ export const ja: Messages = {
     fixProblems: '確認が必要な項目があります。上に表示しています。',
     saveDraft: '下書きを保存',
     unsaved: '未保存の変更があります',
+    leaveUnsaved: 'キャンペーンに保存していない変更があります。保存せずに移動しますか？',
     problems: {
       required: '入力してください。',
       pickNumber: '番号を 1 つ以上選んでください。',
