@@ -151,6 +151,15 @@ export const CAMPAIGN_STATUSES = [
   'completed',
   'cancelled',
 ] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+/** Statuses from which each transition is allowed (the server enforces it; the console offers only these). */
+export const CAMPAIGN_TRANSITIONS = {
+  launch: ['draft'],
+  approve: ['awaiting_approval'],
+  pause: ['scheduled', 'running'],
+  resume: ['paused'],
+  cancel: ['awaiting_approval', 'scheduled', 'running', 'paused'],
+} as const satisfies Record<string, readonly CampaignStatus[]>;
 export const RECIPIENT_STATUSES = [
   'planned',
   'skipped',
@@ -243,6 +252,10 @@ export const RecipientQuerySchema = z.object({
 });
 export const CampaignRecipientSchema = z.object({
   contactId: z.string(),
+  /** The contact's name (else its WhatsApp profile name), so a person can tell recipients apart. */
+  contactName: z.string().nullable(),
+  /** The contact's number (E.164, else its WhatsApp id). */
+  contactPhone: z.string().nullable(),
   status: z.enum(RECIPIENT_STATUSES),
   skipReason: z.string().nullable(),
   phoneNumberId: z.string().nullable(),
@@ -254,6 +267,7 @@ export const CampaignRecipientSchema = z.object({
   queuedAt: z.string().nullable(),
   repliedAt: z.string().nullable(),
 });
+export type CampaignRecipientDto = z.infer<typeof CampaignRecipientSchema>;
 export const CampaignRecipientPageSchema = z.object({
   data: z.array(CampaignRecipientSchema),
   nextCursor: z.string().nullable(),

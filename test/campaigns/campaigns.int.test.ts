@@ -182,6 +182,10 @@ describe('campaigns: plan, release, outcomes, through the simulator', () => {
       `/api/v1/campaigns/${c.id}/recipients?status=replied`,
     );
     expect(replied.body.data.map((r) => r.contactId)).toEqual([contacts.tanaka]);
+    // Each recipient carries its contact's name and number; the list carries each campaign's counters.
+    expect(replied.body.data[0]).toMatchObject({ contactName: '田中', contactPhone: `+${wa.tanaka}` });
+    const list = await s.api<{ data: CampaignDto[] }>('GET', '/api/v1/campaigns');
+    expect(list.body.data.find((x) => x.id === c.id)?.counters).toEqual((await get(c.id)).counters);
     // The next campaign leaves the unreachable number out.
     const next = await create({
       name: 'Next',

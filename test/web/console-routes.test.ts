@@ -35,6 +35,9 @@ describe('console routes', () => {
       '/invite/tok',
       '/reset-password/pwr_tok',
       '/analytics',
+      '/campaigns',
+      '/campaigns/new',
+      '/campaigns/0190b6a4-0000-7000-8000-000000000000',
       '/login',
     ]) {
       const res = await a.inject({ url });

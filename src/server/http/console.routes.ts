@@ -52,6 +52,8 @@ const APP_PATHS = [
   '/contacts/*',
   '/templates',
   '/analytics',
+  '/campaigns',
+  '/campaigns/*',
   '/invite/*',
   '/reset-password/*',
 ];

@@ -24,6 +24,8 @@ import { isAdmin, useSessionApi, type Session } from './session.tsx';
 const AutomationPage = lazy(() => import('../features/automation/AutomationPage.tsx'));
 /** Message templates: their own chunk too. */
 const TemplatesPage = lazy(() => import('../features/templates/TemplatesPage.tsx'));
+/** Campaigns: their own chunk (the funnel chart loads ECharts' chunk when first drawn). */
+const CampaignsPage = lazy(() => import('../features/campaigns/CampaignsPage.tsx'));
 /** Analytics: its own chunk (and ECharts a further one), loaded when first opened. */
 const AnalyticsPage = lazy(() => import('../features/analytics/AnalyticsPage.tsx'));
 
@@ -73,10 +75,12 @@ export function AppShell({ session }: { session: Session }) {
   const settings = !automation && matchPath('/settings/*', pathname);
   const contacts = matchPath('/contacts', pathname) ?? matchPath('/contacts/*', pathname);
   const templates = matchPath('/templates', pathname);
+  const campaigns = matchPath('/campaigns', pathname) ?? matchPath('/campaigns/:id', pathname);
   // Agents get 403 from the analytics API: no menu item, and the page is not theirs.
   const analyticsReader = session.role !== 'agent';
   const analytics = analyticsReader && matchPath('/analytics', pathname);
   const admin = isAdmin(session.role);
+  const inbox = !settings && !automation && !contacts && !templates && !analytics && !campaigns;
   const viewLink = (v: string) => `/inbox?view=${v}`;
 
   return (
@@ -97,12 +101,8 @@ export function AppShell({ session }: { session: Session }) {
             <Link
               key={v}
               href={viewLink(v)}
-              className={`rail-item ${!settings && !automation && !contacts && !templates && !analytics && view === v ? 'active' : ''}`}
-              aria-current={
-                !settings && !automation && !contacts && !templates && !analytics && view === v
-                  ? 'page'
-                  : undefined
-              }
+              className={`rail-item ${inbox && view === v ? 'active' : ''}`}
+              aria-current={inbox && view === v ? 'page' : undefined}
             >
               <span aria-hidden="true">{v === 'mine' ? '◉' : v === 'unassigned' ? '○' : '☰'}</span>
               <span className="rail-label">{t(`nav.${v}`)}</span>
@@ -129,6 +129,14 @@ export function AppShell({ session }: { session: Session }) {
               <span className="rail-label">{t('nav.analytics')}</span>
             </Link>
           )}
+          <Link
+            href="/campaigns"
+            className={`rail-item ${campaigns ? 'active' : ''}`}
+            aria-current={campaigns ? 'page' : undefined}
+          >
+            <span aria-hidden="true">📣</span>
+            <span className="rail-label">{t('nav.campaigns')}</span>
+          </Link>
           <Link
             href="/templates"
             className={`rail-item ${templates ? 'active' : ''}`}
@@ -244,6 +252,10 @@ export function AppShell({ session }: { session: Session }) {
         ) : templates ? (
           <Suspense fallback={<div className="list-status">{t('app.loading')}</div>}>
             <TemplatesPage canManage={admin} />
+          </Suspense>
+        ) : campaigns ? (
+          <Suspense fallback={<div className="list-status">{t('app.loading')}</div>}>
+            <CampaignsPage pathname={pathname} role={session.role} />
           </Suspense>
         ) : analytics ? (
           <Suspense fallback={<div className="list-status">{t('app.loading')}</div>}>

@@ -4,6 +4,7 @@
  * drafts and ask for a launch, which waits in `awaiting_approval` until an owner or admin approves it. Analysts
  * read. The same holds for API keys of each role.
  */
+import { CAMPAIGN_TRANSITIONS } from '../../../contracts/campaign.schemas.ts';
 import type { CampaignStatus, MemberRole } from '../../db/types.ts';
 import type { Permission } from '../auth/principal.rules.ts';
 
@@ -17,14 +18,8 @@ export function launchedStatus(scheduleKind: 'now' | 'at' | 'local'): CampaignSt
   return scheduleKind === 'now' ? 'running' : 'scheduled';
 }
 
-/** Statuses from which each transition is allowed. */
-export const TRANSITIONS = {
-  launch: ['draft'],
-  approve: ['awaiting_approval'],
-  pause: ['scheduled', 'running'],
-  resume: ['paused'],
-  cancel: ['awaiting_approval', 'scheduled', 'running', 'paused'],
-} as const satisfies Record<string, readonly CampaignStatus[]>;
+/** Statuses from which each transition is allowed (shared with the console, which offers only these). */
+export const TRANSITIONS = CAMPAIGN_TRANSITIONS satisfies Record<string, readonly CampaignStatus[]>;
 
 /**
  * Who reports conversions: integrations (an API key that may send, i.e. not an analyst's) and, in the console,

@@ -282,19 +282,60 @@ export async function countLedger(
   return res.rows;
 }
 
-/** A page of a campaign's ledger by contact id, optionally of one status. */
+/** A ledger row with what a person needs to recognise its contact (read from `contacts`, owned elsewhere). */
+export type LedgerPageRow = CampaignRecipientRow & {
+  contact_name: string | null;
+  contact_phone: string | null;
+};
+
+/** {@link countLedger} of several campaigns in one query (a page of the list), with each row's campaign. */
+export async function countLedgers(
+  db: DbOrTx,
+  workspaceId: string,
+  campaignIds: string[],
+): Promise<
+  {
+    campaign_id: string;
+    status: RecipientStatus;
+    skip_reason: string | null;
+    error_code: number | null;
+    n: number;
+  }[]
+> {
+  if (campaignIds.length === 0) return [];
+  const res = await sql<{
+    campaign_id: string;
+    status: RecipientStatus;
+    skip_reason: string | null;
+    error_code: number | null;
+    n: number;
+  }>`
+    select campaign_id, status, skip_reason, error_code, count(*)::int as n from campaign_recipients
+    where workspace_id = ${workspaceId} and campaign_id = any(${campaignIds}::uuid[])
+    group by campaign_id, status, skip_reason, error_code`.execute(db);
+  return res.rows;
+}
+
+/** A page of a campaign's ledger by contact id, optionally of one status, with each contact's name and number. */
 export function pageLedger(
   db: DbOrTx,
   input: { workspaceId: string; campaignId: string; status?: RecipientStatus; after?: string; limit: number },
-): Promise<CampaignRecipientRow[]> {
+): Promise<LedgerPageRow[]> {
   let q = db
-    .selectFrom('campaign_recipients')
-    .selectAll()
-    .where('workspace_id', '=', input.workspaceId)
-    .where('campaign_id', '=', input.campaignId);
-  if (input.status) q = q.where('status', '=', input.status);
-  if (input.after) q = q.where('contact_id', '>', input.after);
-  return q.orderBy('contact_id').limit(input.limit).execute();
+    .selectFrom('campaign_recipients as r')
+    .leftJoin('contacts as c', (j) =>
+      j.onRef('c.id', '=', 'r.contact_id').onRef('c.workspace_id', '=', 'r.workspace_id'),
+    )
+    .selectAll('r')
+    .select((eb) => [
+      eb.fn.coalesce('c.name', 'c.profile_name').as('contact_name'),
+      eb.fn.coalesce('c.phone_e164', 'c.wa_id').as('contact_phone'),
+    ])
+    .where('r.workspace_id', '=', input.workspaceId)
+    .where('r.campaign_id', '=', input.campaignId);
+  if (input.status) q = q.where('r.status', '=', input.status);
+  if (input.after) q = q.where('r.contact_id', '>', input.after);
+  return q.orderBy('r.contact_id').limit(input.limit).execute();
 }
 
 /** Planned rows whose sender is not among `live` numbers (a number removed after planning), up to `limit`. */

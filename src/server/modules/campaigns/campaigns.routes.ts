@@ -60,7 +60,7 @@ export async function campaignsRoutes(app: FastifyInstance, ctx: AppContext): Pr
     {
       schema: {
         tags,
-        summary: 'Campaigns, newest first',
+        summary: 'Campaigns, newest first, each with its live counters',
         querystring: PageQuerySchema,
         response: { 200: CampaignListSchema, ...errorResponses() },
       },

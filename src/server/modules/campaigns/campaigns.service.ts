@@ -29,7 +29,7 @@ import { getSegment, resolveCondition } from '../segments/segments.service.ts';
 import { launchNeedsApproval, launchedStatus, TRANSITIONS } from './campaign-access.rules.ts';
 import { DEFAULT_PRICES } from './campaign-estimate.rules.ts';
 import { bodyPlaceholders, variablesMismatch } from './campaign-message.rules.ts';
-import { countLedger, pageLedger, skipPlannedRows } from './campaign-ledger.repository.ts';
+import { countLedger, countLedgers, pageLedger, skipPlannedRows } from './campaign-ledger.repository.ts';
 import { trackedButtonsMismatch } from './campaign-links.rules.ts';
 import { errorMeaning } from './campaign-outcome.rules.ts';
 import { countEngagement } from './campaign-results.repository.ts';
@@ -175,6 +175,7 @@ export async function createCampaign(
   return toDto(toCampaign(row));
 }
 
+/** Campaigns, newest first, each with its live counters (one grouped count over the page's ledgers). */
 export async function listCampaigns(
   deps: CampaignsDeps,
   workspaceId: string,
@@ -186,23 +187,33 @@ export async function listCampaigns(
     limit: query.limit + 1,
     ...(after ? { before: after.id } : {}),
   });
+  const page = rows.slice(0, query.limit).map((r) => r.id);
+  const counts = await countLedgers(deps.db, workspaceId, page);
+  const engagement = new Map<string, { clicked: number; converted: number }>();
+  for (const id of page) engagement.set(id, await countEngagement(deps.db, workspaceId, id));
   return toPage(
     rows,
     query.limit,
-    (r) => toDto(toCampaign(r)),
+    (r) =>
+      toDto(
+        toCampaign(r),
+        countersOf(
+          counts.filter((c) => c.campaign_id === r.id),
+          engagement.get(r.id) ?? { clicked: 0, converted: 0 },
+        ),
+      ),
     (r) => [r.id],
   );
 }
 
-/** A campaign with its live counters from the ledger. */
-export async function getCampaign(
-  deps: CampaignsDeps,
-  workspaceId: string,
-  id: string,
-): Promise<CampaignDto> {
-  const c = await load(deps, workspaceId, id);
-  const counts = await countLedger(deps.db, workspaceId, id);
-  const engagement = await countEngagement(deps.db, workspaceId, id);
+/**
+ * The live counters of a campaign from its ledger's counts by status, skip reason and error code, and its
+ * recipients who clicked or converted.
+ */
+function countersOf(
+  counts: { status: RecipientStatus; skip_reason: string | null; error_code: number | null; n: number }[],
+  engagement: { clicked: number; converted: number },
+): NonNullable<CampaignDto['counters']> {
   const by = (s: RecipientStatus) => counts.filter((r) => r.status === s).reduce((n, r) => n + r.n, 0);
   const skipped: Record<string, number> = {};
   for (const r of counts.filter((x) => x.status === 'skipped'))
@@ -211,7 +222,7 @@ export async function getCampaign(
   for (const r of counts.filter((x) => x.status === 'failed'))
     failed.set(r.error_code, (failed.get(r.error_code) ?? 0) + r.n);
   const total = counts.reduce((n, r) => n + r.n, 0);
-  return toDto(c, {
+  return {
     eligible: total - by('skipped') + (skipped.cancelled ?? 0),
     planned: by('planned'),
     skipped,
@@ -223,7 +234,20 @@ export async function getCampaign(
     clicked: engagement.clicked,
     converted: engagement.converted,
     failed: [...failed.entries()].map(([code, count]) => ({ code, meaning: errorMeaning(code), count })),
-  });
+  };
+}
+
+/** A campaign with its live counters from the ledger. */
+export async function getCampaign(
+  deps: CampaignsDeps,
+  workspaceId: string,
+  id: string,
+): Promise<CampaignDto> {
+  const c = await load(deps, workspaceId, id);
+  return toDto(
+    c,
+    countersOf(await countLedger(deps.db, workspaceId, id), await countEngagement(deps.db, workspaceId, id)),
+  );
 }
 
 function notDraft(c: Campaign): AppError {
@@ -428,6 +452,8 @@ export async function listRecipients(
     query.limit,
     (r) => ({
       contactId: r.contact_id,
+      contactName: r.contact_name,
+      contactPhone: r.contact_phone,
       status: r.status,
       skipReason: r.skip_reason,
       phoneNumberId: r.phone_number_id,
