@@ -138,27 +138,6 @@ describe('SIGKILL while the dispatcher is sending', () => {
     await killing;
     const killedAt = Date.now();
     const queuedBeforeKill = ids.size;
-    // What the kill left claimed: rows never put on the wire go back to the queue at once on restart; only rows on
-    // the wire wait for reconciliation (and of those, the ones the simulator never accepted wait the full timeout).
-    const claimed = await db.use(
-      async ({ db: q }) =>
-        (
-          await sql<{ id: string; on_wire: boolean }>`
-          select id, wire_at is not null as on_wire from messages where status = 'sending'`.execute(q)
-        ).rows,
-    );
-    const acceptedIds = new Set(
-      sim.sim.sent({ phoneNumberId: PNID }).map((r) => String(r.body.biz_opaque_callback_data ?? '')),
-    );
-    const onWire = claimed.filter((r) => r.on_wire);
-    const claimedAtKill = {
-      claimed: claimed.length,
-      onWire: onWire.length,
-      onWireAccepted: onWire.filter((r) => acceptedIds.has(`tsg:${r.id}`)).length,
-      notOnWireAccepted: claimed.filter((r) => !r.on_wire && acceptedIds.has(`tsg:${r.id}`)).length,
-    };
-    // A row the simulator accepted is always marked: the mark precedes the HTTP call.
-    expect(claimedAtKill.notOnWireAccepted).toBe(0);
 
     await server.restart();
     const restartedAt = Date.now();
@@ -232,7 +211,6 @@ describe('SIGKILL while the dispatcher is sending', () => {
     ).toEqual([]);
     console.info(
       `[crash-dispatch ${db.kind}] queued before kill ${queuedBeforeKill}/${N}, sent before kill ${sentAtKill}, ` +
-        `claimed at the kill ${JSON.stringify(claimedAtKill)}, ` +
         `statuses ${JSON.stringify(Object.fromEntries(statuses))}, possible-duplicate metric ${possibleDuplicates}, ` +
         `restart ${((restartedAt - killedAt) / 1000).toFixed(1)} s, all sent ${((doneAt - restartedAt) / 1000).toFixed(1)} s after restart, ` +
         `total ${((Date.now() - started) / 1000).toFixed(1)} s`,

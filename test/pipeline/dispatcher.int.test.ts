@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationDto, MessageDto } from '../../src/contracts/api.schemas.ts';
 import { callbackDataFor } from '../../src/server/modules/messages/message-status.rules.ts';
-import { silentLogger } from '../../src/server/lib/logger.ts';
-import { Dispatcher, WIRE_LEASE_MS } from '../../src/server/pipeline/dispatcher.ts';
-import { waitUntil } from '../support/process.ts';
 import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
 
 /**
@@ -134,15 +131,10 @@ describe('dispatcher', () => {
     const db = s.t.ctx.db;
     const lost = (await send(conv.id, { type: 'text', text: { body: 'sent before the crash' } })).body;
     const never = (await send(conv.id, { type: 'text', text: { body: 'never reached Meta' } })).body;
-    // Simulate a process that claimed both, put both on the wire, sent the first, and died before recording anything.
+    // Simulate a process that claimed both, sent the first, and died before recording anything.
     await db
       .updateTable('messages')
-      .set({
-        status: 'sending',
-        lease_owner: 'dead-worker',
-        lease_expires_at: new Date(s.clock.nowMs() - 1),
-        wire_at: s.clock.now(),
-      })
+      .set({ status: 'sending', lease_owner: 'dead-worker', lease_expires_at: new Date(s.clock.nowMs() - 1) })
       .where('id', 'in', [lost.id, never.id])
       .execute();
     const res = await fetch(`${s.t.url}/simulator/graph/v23.0/${number.phoneNumberId}/messages`, {
@@ -172,119 +164,6 @@ describe('dispatcher', () => {
     expect(bodies.filter((b) => b === callbackDataFor(never.id))).toHaveLength(1);
     expect((await metric('tsunagi_outbound_possible_duplicates_total')) - before).toBe(1);
   });
-
-  it('requeues at once a claim that never went on the wire, without counting a possible duplicate', async () => {
-    const { conv, waId } = await customer();
-    const msg = (await send(conv.id, { type: 'text', text: { body: 'claimed, never sent' } })).body;
-    // A process claimed it and died before marking it on the wire (so before any HTTP call).
-    await s.t.ctx.db
-      .updateTable('messages')
-      .set({
-        status: 'sending',
-        attempts: 1,
-        lease_owner: 'dead-worker',
-        lease_expires_at: new Date(s.clock.nowMs() - 1),
-      })
-      .where('id', '=', msg.id)
-      .execute();
-    const before = await metric('tsunagi_outbound_possible_duplicates_total');
-    await s.t.drain(); // no reconciliation wait
-    expect(['accepted', 'sent', 'delivered']).toContain((await get(msg.id)).status);
-    expect(sentTo(waId)).toHaveLength(1);
-    expect(await metric('tsunagi_outbound_possible_duplicates_total')).toBe(before);
-  });
-
-  it('does not resend while a status webhook received in time still waits in the journal', async () => {
-    const { conv, waId } = await customer();
-    const msg = (await send(conv.id, { type: 'text', text: { body: 'status still in the journal' } })).body;
-    await s.t.ctx.db
-      .updateTable('messages')
-      .set({
-        status: 'sending',
-        lease_owner: 'dead-worker',
-        lease_expires_at: new Date(s.clock.nowMs() - 1),
-        wire_at: s.clock.now(),
-      })
-      .where('id', '=', msg.id)
-      .execute();
-    // The send had reached Meta; its `sent` webhook is journaled (acknowledged) but ingest lags behind.
-    await graphSend(waId, 'status still in the journal', msg.id);
-    await s.t.simulator!.flush();
-    const before = await metric('tsunagi_outbound_possible_duplicates_total');
-    s.clock.advance(s.t.ctx.config.reconcileTimeoutSeconds * 1000 + 1);
-    await s.t.dispatcher.drain(); // the reconciliation timeout has passed, ingest has not run
-    expect((await get(msg.id)).status).toBe('sending');
-    await s.t.drain();
-    expect(['sent', 'delivered']).toContain((await get(msg.id)).status);
-    expect(callbacksTo(waId).filter((b) => b === callbackDataFor(msg.id))).toHaveLength(1);
-    expect(await metric('tsunagi_outbound_possible_duplicates_total')).toBe(before);
-  });
-
-  it('a pump never sends a claim it no longer holds: a stall past its lease puts the rest back unsent', async () => {
-    const slowNumber = await s.addNumber({ phoneNumberId: '100000000000302', mps: 2 });
-    const waId = `8190556${String(++seq).padStart(5, '0')}`;
-    s.t.simulator!.inbound({
-      phoneNumberId: slowNumber.phoneNumberId,
-      from: waId,
-      message: { type: 'text', text: { body: 'hello' } },
-    });
-    await s.t.drain();
-    const list = await s.api<{ data: ConversationDto[] }>('GET', `/api/v1/conversations?limit=100`);
-    const conv = list.body.data.find((c) => c.contact?.waId === waId)!;
-    const ids: string[] = [];
-    for (const text of ['one', 'two', 'three'])
-      ids.push((await send(conv.id, { type: 'text', text: { body: text } })).body.id);
-    // A second dispatcher whose pacing runs on the fake clock: at 2 mps it sends the first message, then waits for
-    // its next send slot — a stall, as far as its leases are concerned, until the clock moves.
-    const slow = new Dispatcher({
-      db: s.t.ctx.db,
-      clock: s.clock,
-      pacingClock: s.clock,
-      logger: silentLogger,
-      metrics: s.t.ctx.metrics,
-      graph: s.t.ctx.graph,
-      secrets: s.t.ctx.secrets,
-      workerId: 'slow-worker',
-      reconcileTimeoutMs: s.t.ctx.config.reconcileTimeoutSeconds * 1000,
-    });
-    const running = slow.drain();
-    await waitUntil('the first send', () => callbacksTo(waId).length === 1);
-    // Past the claims' leases and the reconciliation timeout: the main dispatcher requeues what the stalled pump
-    // holds (no status webhook can exist for it) and sends it. The stalled pump wakes up and must not send it too.
-    s.clock.advance(WIRE_LEASE_MS + s.t.ctx.config.reconcileTimeoutSeconds * 1000 + 1000);
-    await Promise.all([running, s.t.dispatcher.drain()]);
-    await s.t.drain();
-    await slow.stop();
-    const bodies = callbacksTo(waId);
-    for (const id of ids)
-      expect(
-        bodies.filter((b) => b === callbackDataFor(id)),
-        id,
-      ).toHaveLength(1);
-    for (const id of ids) expect(['accepted', 'sent', 'delivered']).toContain((await get(id)).status);
-  });
-
-  /** What the dead process had sent: a send straight to the simulator's Graph API with our callback data. */
-  async function graphSend(waId: string, text: string, messageId: string): Promise<void> {
-    const res = await fetch(`${s.t.url}/simulator/graph/v23.0/${number.phoneNumberId}/messages`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer EAAG-test-token', 'content-type': 'application/json' },
-      body: JSON.stringify({
-        messaging_product: 'whatsapp',
-        to: waId,
-        type: 'text',
-        text: { body: text },
-        biz_opaque_callback_data: callbackDataFor(messageId),
-      }),
-    });
-    expect(res.status).toBe(200);
-  }
-
-  function callbacksTo(waId: string): Array<string | undefined> {
-    return s.t
-      .simulator!.sent({ to: waId })
-      .map((r) => (r.body as { biz_opaque_callback_data?: string }).biz_opaque_callback_data);
-  }
 
   async function metric(name: string): Promise<number> {
     const text = await (await fetch(`${s.t.url}/metrics`)).text();

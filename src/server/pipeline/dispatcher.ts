@@ -18,12 +18,9 @@ import {
   acquireNumberLease,
   byLane,
   claimOutbound,
-  markOnWire,
   numbersWithDueMessages,
   recordOutcomes,
-  releaseExpiredClaims,
   releaseNumberLease,
-  renewClaims,
   requeueUnreconciled,
   type ClaimedMessage,
   type SendOutcome,
@@ -50,16 +47,6 @@ export interface DispatcherDeps {
   /** How long an unknown-outcome send waits for a status webhook before it is resent. */
   reconcileTimeoutMs: number;
   /**
-   * When the oldest acknowledged webhook not yet in `webhook_events` was received (the PGlite spool's backlog):
-   * reconciliation waits for it like for an unprocessed journal row. Absent: every acknowledged webhook is a row.
-   */
-  oldestUnjournaledWebhookAt?: () => Date | null;
-  /**
-   * The connection for the small "on the wire" marks taken right before HTTP calls (PGlite: its urgent lane, so a
-   * mark does not queue behind an ingest transaction and stall the pacing). Default `db`.
-   */
-  wireDb?: Db;
-  /**
    * The clock that paces sends. Pacing is about real network time against Meta's per-second limits, so it is
    * the wall clock even when `clock` (windows, backoff, leases) is a fake one in tests.
    */
@@ -67,19 +54,6 @@ export interface DispatcherDeps {
   numberLeaseMs?: number;
   maxInFlightPerNumber?: number;
 }
-
-/**
- * The lease of a send marked on the wire: its outcome counts as unknown, and its reconciliation wait begins, only
- * after this. Above the Graph client's request timeout (20 s) plus `WIRE_MARK_VALID_MS`, so that a call that is
- * still in flight is never requeued, whatever the reconciliation timeout.
- */
-export const WIRE_LEASE_MS = 35_000;
-
-/**
- * How long a mark stays good for starting the HTTP call. A message marked longer ago (the pump stalled between
- * the mark and its send slot) is put back unsent rather than sent on a lease that may have run out meanwhile.
- */
-export const WIRE_MARK_VALID_MS = 10_000;
 
 /** Sends and outcomes of one pump run, shared across its batches. */
 interface PumpRun {
@@ -114,24 +88,11 @@ export class Dispatcher {
 
   constructor(private readonly deps: DispatcherDeps) {}
 
-  /**
-   * One scheduling round: put back expired claims that never went on the wire, requeue unreconciled sends, start
-   * pumps for numbers with due work.
-   */
+  /** One scheduling round: requeue unreconciled sends, start pumps for numbers with due work. */
   async tick(): Promise<void> {
     if (this.stopping) return;
     const { db, clock, metrics } = this.deps;
-    const released = await releaseExpiredClaims(db, clock.now());
-    if (released > 0)
-      this.deps.logger.info(
-        { released },
-        'requeued claimed messages whose claim expired before they were sent',
-      );
-    const requeued = await requeueUnreconciled(db, {
-      now: clock.now(),
-      timeoutMs: this.deps.reconcileTimeoutMs,
-      pendingSince: this.deps.oldestUnjournaledWebhookAt?.() ?? null,
-    });
+    const requeued = await requeueUnreconciled(db, new Date(clock.nowMs() - this.deps.reconcileTimeoutMs));
     if (requeued > 0) {
       metrics.possibleDuplicates.inc(requeued);
       this.deps.logger.warn(
@@ -208,14 +169,13 @@ export class Dispatcher {
     // A batch is about one second of sends. Its message lease covers twice that plus slack (the next batch is
     // claimed while the current one is being sent), so after a crash in-flight messages are reconsidered soon.
     const batchSize = Math.min(1000, Math.max(10, pump.number.mps));
-    const claimLeaseMs = (batchSize / pump.number.mps) * 4000 + 10_000;
     const claim = () =>
       claimOutbound(db, {
         phoneNumberId: numberId,
         now: clock.now(),
         limit: batchSize,
         owner: workerId,
-        leaseUntil: new Date(clock.nowMs() + claimLeaseMs),
+        leaseUntil: new Date(clock.nowMs() + (batchSize / pump.number.mps) * 4000 + 10_000),
       });
     const run: PumpRun = { inFlight: new Set(), pending: [], writes: [] };
     try {
@@ -229,13 +189,6 @@ export class Dispatcher {
         next = go ? claim() : null;
         if (clock.nowMs() - leaseRenewedAt > leaseMs / 3) {
           if (!(await lease())) next = null;
-          // A pump slower than its claim lease assumed (throttled pacing, a stalled event loop) keeps its claims.
-          else
-            await renewClaims(db, {
-              phoneNumberId: numberId,
-              owner: workerId,
-              until: new Date(clock.nowMs() + claimLeaseMs),
-            });
           leaseRenewedAt = clock.nowMs();
         }
         const preempted = await this.sendBatch(pump, batch, run);
@@ -292,13 +245,6 @@ export class Dispatcher {
       preempted = true;
       return true;
     };
-    const wire = new WireMarks(
-      batch.filter((m) => this.policyBlock(m) === null),
-      wireChunkFor(pump.number.mps),
-      (ids) => this.markOnWire(ids),
-      clock,
-    );
-    let lost = 0;
     for (const msg of batch) {
       if (halted() || yields(msg)) {
         run.pending.push({ kind: 'unsent', id: msg.id });
@@ -318,16 +264,6 @@ export class Dispatcher {
         run.pending.push({ kind: 'unsent', id: msg.id });
         continue;
       }
-      // Only a claim still held, marked on the wire under its lease, is sent (see `markOnWire`).
-      const held = await wire.holds(msg.id);
-      if (held === 'lost') {
-        lost++;
-        continue;
-      }
-      if (held === 'unknown' || held === 'stale' || halted() || yields(msg)) {
-        run.pending.push({ kind: 'unsent', id: msg.id });
-        continue;
-      }
       pump.pacer.record(pacing.nowMs());
       const p: Promise<void> = this.sendOne(pump, token, msg).then((outcome) => {
         run.pending.push(outcome);
@@ -336,29 +272,8 @@ export class Dispatcher {
       });
       run.inFlight.add(p);
     }
-    if (lost > 0)
-      this.deps.logger.warn(
-        { lost, phoneNumberId: pump.number.phone_number_id },
-        'claimed messages were not sent: their claim was lost (requeued after its lease expired, or settled)',
-      );
     if (run.inFlight.size === 0 || preempted) this.flush(run);
     return preempted;
-  }
-
-  /** Marks claimed messages as on the wire; null when the statement failed (nothing is sent then). */
-  private async markOnWire(ids: string[]): Promise<Set<string> | null> {
-    const { clock, workerId } = this.deps;
-    try {
-      return await markOnWire(this.deps.wireDb ?? this.deps.db, {
-        ids,
-        owner: workerId,
-        now: clock.now(),
-        leaseUntil: new Date(clock.nowMs() + WIRE_LEASE_MS),
-      });
-    } catch (err) {
-      this.deps.logger.error({ err, count: ids.length }, 'failed to mark messages as on the wire');
-      return null;
-    }
   }
 
   /** Policy checked at send time, not only at enqueue: a backlog must not carry a message past the window. */
@@ -461,61 +376,6 @@ export class Dispatcher {
       // webhooks carry our id) settles them. Nothing is resent blindly.
       this.deps.logger.error({ err, count: outcomes.length }, 'failed to record send outcomes');
     }
-  }
-}
-
-/**
- * How many sends are marked on the wire in one statement: about 100 ms of the number's sends (at least 4, at most
- * 100). With the one chunk marked ahead, a crash leaves at most two chunks plus the requests in flight waiting for
- * reconciliation, while a mark costs one short statement per chunk.
- */
-export function wireChunkFor(mps: number): number {
-  return Math.min(100, Math.max(4, Math.ceil(mps / 10)));
-}
-
-/**
- * The "on the wire" marks of one batch, taken in chunks of `chunk` messages in send order, one chunk ahead of
- * the sends so that a mark's round trip overlaps the previous chunk's sends instead of delaying them.
- */
-class WireMarks {
-  private readonly chunkOf = new Map<string, number>();
-  private readonly marks = new Map<number, { at: number; ids: Promise<Set<string> | null> }>();
-
-  constructor(
-    private readonly sendable: ClaimedMessage[],
-    private readonly chunk: number,
-    private readonly mark: (ids: string[]) => Promise<Set<string> | null>,
-    private readonly clock: Clock,
-  ) {
-    sendable.forEach((m, i) => this.chunkOf.set(m.id, Math.floor(i / chunk)));
-  }
-
-  /**
-   * Whether this pump may send `id` now: held (marked under its lease, recently), lost (not ours any more), stale
-   * (marked too long ago, see `WIRE_MARK_VALID_MS`) or unknown (the mark failed).
-   */
-  async holds(id: string): Promise<'held' | 'lost' | 'stale' | 'unknown'> {
-    const k = this.chunkOf.get(id);
-    if (k === undefined) return 'unknown';
-    const current = this.request(k);
-    this.request(k + 1);
-    const marked = await current.ids;
-    if (marked === null) return 'unknown';
-    if (!marked.has(id)) return 'lost';
-    return this.clock.nowMs() - current.at > WIRE_MARK_VALID_MS ? 'stale' : 'held';
-  }
-
-  private request(k: number): { at: number; ids: Promise<Set<string> | null> } {
-    let m = this.marks.get(k);
-    if (!m) {
-      const ids = this.sendable.slice(k * this.chunk, (k + 1) * this.chunk).map((msg) => msg.id);
-      m = {
-        at: this.clock.nowMs(),
-        ids: ids.length === 0 ? Promise.resolve(new Set<string>()) : this.mark(ids),
-      };
-      this.marks.set(k, m);
-    }
-    return m;
   }
 }
 
