@@ -42,6 +42,21 @@ export async function countEngagement(
   return res.rows[0] ?? { clicked: 0, converted: 0 };
 }
 
+/** Recipients who clicked and who converted, for each of several campaigns (one grouped count). */
+export async function countEngagements(
+  db: DbOrTx,
+  workspaceId: string,
+  campaignIds: string[],
+): Promise<Map<string, { clicked: number; converted: number }>> {
+  if (campaignIds.length === 0) return new Map();
+  const res = await sql<{ campaign_id: string; clicked: number; converted: number }>`
+    select campaign_id, count(*) filter (where clicked_at is not null)::int as clicked,
+      count(*) filter (where converted_at is not null)::int as converted
+    from campaign_recipients where workspace_id = ${workspaceId} and campaign_id = any(${campaignIds}::uuid[])
+    group by campaign_id`.execute(db);
+  return new Map(res.rows.map((r) => [r.campaign_id, { clicked: r.clicked, converted: r.converted }]));
+}
+
 /** Delivered recipients (delivered, read or replied) by country: what the cost is computed from. */
 export async function deliveredByCountry(
   db: DbOrTx,

@@ -32,7 +32,7 @@ import { bodyPlaceholders, variablesMismatch } from './campaign-message.rules.ts
 import { countLedger, countLedgers, pageLedger, skipPlannedRows } from './campaign-ledger.repository.ts';
 import { trackedButtonsMismatch } from './campaign-links.rules.ts';
 import { errorMeaning } from './campaign-outcome.rules.ts';
-import { countEngagement } from './campaign-results.repository.ts';
+import { countEngagement, countEngagements } from './campaign-results.repository.ts';
 import {
   deleteCampaignRow,
   findCachedTemplate,
@@ -189,8 +189,7 @@ export async function listCampaigns(
   });
   const page = rows.slice(0, query.limit).map((r) => r.id);
   const counts = await countLedgers(deps.db, workspaceId, page);
-  const engagement = new Map<string, { clicked: number; converted: number }>();
-  for (const id of page) engagement.set(id, await countEngagement(deps.db, workspaceId, id));
+  const engagement = await countEngagements(deps.db, workspaceId, page);
   return toPage(
     rows,
     query.limit,
