@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContactDto, ConversationDto } from '../../src/contracts/api.schemas.ts';
 import { createWorkspace } from '../../src/server/modules/workspaces/workspaces.service.ts';
 import { backfillSearchKeys } from '../../src/server/modules/search/search-backfill.jobs.ts';
+import { bigramCodes } from '../../src/server/modules/search/search-key.rules.ts';
 import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
 
 /**
@@ -163,7 +164,7 @@ describe('contact identity and Japanese-aware search', () => {
     await sql`update contacts set search_key = null, country = null, timezone = null where wa_id = '819033330001'`.execute(
       db,
     );
-    await sql`update messages set search_text = null where content->'text'->>'body' = '領収書をください'`.execute(
+    await sql`update messages set search_text = null, search_grams = null where content->'text'->>'body' = '領収書をください'`.execute(
       db,
     );
     expect(await contacts('たかはし')).toEqual([]);
@@ -176,6 +177,27 @@ describe('contact identity and Japanese-aware search', () => {
     expect(await contacts('髙橋')).toEqual([c!.id]);
     expect((await inbox('りょうしゅうしょ')).map((x) => x.contact?.id)).toEqual([c!.id]);
     expect(await backfillSearchKeys({ db })).toEqual({ contacts: 0, messages: 0 });
+  });
+
+  it('indexes messages by the same bigram codes in SQL (migration, demo seed) as in the application', async () => {
+    const texts = [
+      '返品 へんぴん',
+      'ｱｲｳ ﾍﾝﾋﾟﾝ',
+      'order #12 😊 ok',
+      'ａａａ',
+      'x',
+      '',
+      '丁寧な対応🙏ありがとう',
+    ];
+    for (const t of texts) {
+      const res = await sql<{ codes: number[] }>`select tsunagi_bigram_codes(${t}) as codes`.execute(
+        s.t.ctx.db,
+      );
+      const fromSql = [...(res.rows[0]?.codes ?? [])].sort((a, b) => a - b);
+      expect(fromSql, t).toEqual([...bigramCodes(t)].sort((a, b) => a - b));
+    }
+    // Codes of characters at or above U+8000 are negative 32-bit integers, as int4 holds them.
+    expect(bigramCodes('ﾍﾝ')[0]).toBeLessThan(0);
   });
 
   it('suggests duplicates: the same name reading (山田 太郎, やまだ たろう, Yamada Taro), never across workspaces', async () => {

@@ -225,6 +225,8 @@ export interface MessagesTable {
   media_status: 'pending' | 'stored' | 'failed' | null;
   /** Folded text and reading of the body or caption (search-key.rules.ts); '' without text; NULL until backfilled. */
   search_text: string | null;
+  /** Distinct bigram codes of `search_text` (`bigramCodes`), what the message search index holds. */
+  search_grams: number[] | null;
 }
 
 export interface MessageStatusEventsTable {

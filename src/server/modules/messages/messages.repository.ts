@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Insertable } from 'kysely';
 import type { DbOrTx, MessageOrigin, MessageRow, MessagesTable } from '../../db/types.ts';
 import { SYNTHETIC_BASE, type SyntheticRange } from '../contacts/contacts-resolve.repository.ts';
+import { bigramCodes } from '../search/search-key.rules.ts';
 import { messageSearchTexts } from '../search/search-keys.service.ts';
 
 export function findMessage(db: DbOrTx, workspaceId: string, id: string): Promise<MessageRow | undefined> {
@@ -82,15 +83,17 @@ export async function insertInboundMessages(
   const searchTexts = await messageSearchTexts(rows);
   const inserted = await sql<{ id: string }>`
     insert into messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type, content,
-      wamid, status, origin, occurred_at, created_at, media_status, search_text)
+      wamid, status, origin, occurred_at, created_at, media_status, search_text, search_grams)
     select t.id, t.workspace_id, t.conversation_id, t.phone_number_id, t.contact_id, 'inbound', t.type, t.content::jsonb,
-      t.wamid, 'received', 'customer', t.occurred_at, ${now}::timestamptz, t.media_status, t.search_text
+      t.wamid, 'received', 'customer', t.occurred_at, ${now}::timestamptz, t.media_status, t.search_text,
+      t.search_grams::int4[]
     from unnest(${col((m) => m.id)}::uuid[], ${col((m) => m.workspaceId)}::uuid[], ${col((m) => m.conversationId)}::uuid[],
       ${col((m) => m.phoneNumberId)}::uuid[], ${col((m) => m.contactId)}::uuid[], ${col((m) => m.type)}::text[],
       ${col((m) => JSON.stringify(m.content))}::text[], ${col((m) => m.wamid)}::text[],
-      ${col((m) => m.occurredAt)}::timestamptz[], ${col((m) => m.mediaStatus)}::text[], ${searchTexts}::text[])
+      ${col((m) => m.occurredAt)}::timestamptz[], ${col((m) => m.mediaStatus)}::text[], ${searchTexts}::text[],
+      ${gramsColumn(searchTexts)}::text[])
       as t(id, workspace_id, conversation_id, phone_number_id, contact_id, type, content, wamid, occurred_at, media_status,
-        search_text)
+        search_text, search_grams)
     on conflict (phone_number_id, wamid) where wamid is not null do nothing
     returning id`.execute(tx);
   return new Set(inserted.rows.map((r) => r.id));
@@ -102,10 +105,14 @@ export async function insertOutboundMessage(
   values: Insertable<MessagesTable>,
 ): Promise<MessageRow> {
   const content = JSON.parse(values.content) as Record<string, unknown>;
-  const [searchText] = await messageSearchTexts([{ type: values.type, content }]);
+  const [searchText = ''] = await messageSearchTexts([{ type: values.type, content }]);
   return db
     .insertInto('messages')
-    .values({ ...values, search_text: searchText ?? '' })
+    .values({
+      ...values,
+      search_text: searchText,
+      search_grams: sql<number[]>`${bigramCodes(searchText)}::int4[]`,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -117,10 +124,11 @@ export async function insertOutboundMessage(
 export async function seedSyntheticMessages(tx: DbOrTx, r: SyntheticRange): Promise<void> {
   await sql`
     insert into messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type, content,
-      search_text, wamid, status, origin, occurred_at, created_at)
+      search_text, search_grams, wamid, status, origin, occurred_at, created_at)
     select gen_random_uuid(), cv.workspace_id, cv.id, cv.phone_number_id, cv.contact_id,
       case when m % 2 = 0 then 'outbound' else 'inbound' end, 'text',
       jsonb_build_object('type', 'text', 'text', jsonb_build_object('body', 'Message ' || m)), 'message ' || m,
+      tsunagi_bigram_codes('message ' || m),
       'wamid.LARGE' || replace(cv.id::text, '-', '') || m,
       case when m % 2 = 0 then 'read' else 'received' end,
       case when m % 2 = 0 then 'agent' else 'customer' end,
@@ -161,8 +169,9 @@ export async function backfillMessageSearchTexts(db: DbOrTx, limit: number): Pro
     with free as (
       select id from messages where id = any(${rows.map((r) => r.id)}::uuid[]) and search_text is null
       order by id for update skip locked)
-    update messages m set search_text = t.search_text
-    from unnest(${rows.map((r) => r.id)}::uuid[], ${texts}::text[]) as t(id, search_text), free
+    update messages m set search_text = t.search_text, search_grams = t.search_grams::int4[]
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${texts}::text[], ${gramsColumn(texts)}::text[])
+      as t(id, search_text, search_grams), free
     where m.id = t.id and free.id = t.id`.execute(db);
   return rows.length;
 }
@@ -297,10 +306,18 @@ export async function insertOutboundMessages(
       ${col((m) => m.phoneNumberId)}::uuid[], ${col((m) => m.contactId)}::uuid[], ${col((m) => m.content.type)}::text[],
       ${col((m) => JSON.stringify(m.content))}::text[], ${col((m) => m.origin)}::text[],
       ${col((m) => m.authorUserId)}::uuid[], ${col((m) => m.idempotencyKey)}::text[],
-      ${col((m) => m.idempotencyHash)}::text[], ${searchTexts}::text[])
+      ${col((m) => m.idempotencyHash)}::text[], ${searchTexts}::text[], ${gramsColumn(searchTexts)}::text[])
       as t(id, conversation_id, phone_number_id, contact_id, type, content, origin, author_user_id, idempotency_key,
-        idempotency_hash, search_text)
+        idempotency_hash, search_text, search_grams)
     on conflict (workspace_id, idempotency_key) where idempotency_key is not null do nothing
     returning id`.execute(tx);
   return new Set(inserted.rows.map((r) => r.id));
+}
+
+/**
+ * The bigram codes of each search text as an int4[] literal, so a whole batch passes as one text[] parameter
+ * (`unnest` of a two-dimensional array would flatten it).
+ */
+function gramsColumn(texts: readonly string[]): string[] {
+  return texts.map((t) => `{${bigramCodes(t).join(',')}}`);
 }

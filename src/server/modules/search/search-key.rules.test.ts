@@ -169,7 +169,7 @@ describe('queries', () => {
   });
 
   it('escape LIKE wildcards and give no bigrams to a one-character word', () => {
-    expect(parseSearchQuery('%')).toEqual({ words: [[{ pattern: '%\\%%', grams: [] }]] });
+    expect(parseSearchQuery('%')).toEqual({ words: [[{ pattern: '%\\%%', grams: [], codes: [] }]] });
   });
 
   it('bigrams count code points like PostgreSQL', () => {

@@ -178,6 +178,8 @@ export interface SearchAlternative {
   pattern: string;
   /** Distinct two-character substrings of the word (empty for a one-character word: no index help). */
   grams: string[];
+  /** The same bigrams as integer codes (`bigramCodes`), for the message index. */
+  codes: number[];
 }
 
 /** A parsed query: every word must match (AND), each through any of its alternatives (OR). */
@@ -240,8 +242,24 @@ export function bigrams(text: string): string[] {
   return [...out];
 }
 
+/**
+ * Distinct bigram codes of a text: each pair of neighbouring code points (each modulo 65,536) as one signed 32-bit
+ * integer — the same function as the SQL `tsunagi_bigram_codes` (migration 20261208100000). The message search
+ * index holds these rather than text bigrams: integer keys cost the database a third as much to index.
+ */
+export function bigramCodes(text: string): number[] {
+  const out = new Set<number>();
+  let prev = -1;
+  for (const ch of text) {
+    const code = (ch.codePointAt(0) as number) & 0xffff;
+    if (prev >= 0) out.add((prev << 16) | code | 0);
+    prev = code;
+  }
+  return [...out];
+}
+
 function alternative(word: string): SearchAlternative {
-  return { pattern: `%${escapeLike(word)}%`, grams: bigrams(word) };
+  return { pattern: `%${escapeLike(word)}%`, grams: bigrams(word), codes: bigramCodes(word) };
 }
 
 function unique(parts: string[]): string[] {

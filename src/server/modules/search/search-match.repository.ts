@@ -1,8 +1,8 @@
 /**
  * The SQL condition of a search (see `parseSearchQuery`): for each word, any of its alternatives appears in the
- * key column. An alternative of two or more characters is first asked of the bigram GIN index
- * (`tsunagi_bigrams(column) @> grams`, the expression the indexes of migration 20261205120000 are built on),
- * then confirmed by LIKE; a one-character word is LIKE alone.
+ * key column. An alternative of two or more characters is first asked of a bigram GIN index, then confirmed by
+ * LIKE; a one-character word is LIKE alone. Contacts are indexed on the expression `tsunagi_bigrams(search_key)`
+ * (migration 20261205120000), messages on their stored `search_grams` codes (migration 20261208100000).
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { SearchQuery } from './search-key.rules.ts';
@@ -17,9 +17,11 @@ export function matchesSearch(column: SearchColumn, query: SearchQuery): RawBuil
     (alternatives) =>
       sql`(${sql.join(
         alternatives.map((a) =>
-          a.grams.length > 0
-            ? sql`(tsunagi_bigrams(${col}) @> ${a.grams}::text[] and ${col} like ${a.pattern})`
-            : sql`${col} like ${a.pattern}`,
+          a.grams.length === 0
+            ? sql`${col} like ${a.pattern}`
+            : column === 'messages.search_text'
+              ? sql`(messages.search_grams @> ${a.codes}::int4[] and ${col} like ${a.pattern})`
+              : sql`(tsunagi_bigrams(${col}) @> ${a.grams}::text[] and ${col} like ${a.pattern})`,
         ),
         sql` or `,
       )})`,
