@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOpen, nextOpen, zonedInstant } from './business-hours.rules.ts';
+import { isOpen, localParts, nextOpen, zonedInstant } from './business-hours.rules.ts';
 import { BusinessHoursSchema, type BusinessHoursInput } from '../../../contracts/business-hours.schemas.ts';
 
 const weekdays = (open: string, close: string) =>
@@ -80,5 +80,41 @@ describe('overnight intervals and validation', () => {
       BusinessHoursSchema.safeParse({ timeZone: 'UTC', weekly: { mon: [{ open: '9:00', close: '18:00' }] } })
         .success,
     ).toBe(false);
+  });
+});
+
+describe('localParts (remembered per zone and minute)', () => {
+  it('gives the same local date and minute as Intl for every second around a DST change, and a fresh object each time', () => {
+    const intl = (d: Date, timeZone: string) => {
+      const p = Object.fromEntries(
+        new Intl.DateTimeFormat('en-US', {
+          timeZone,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: 'numeric',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: 'numeric',
+        })
+          .formatToParts(d)
+          .map((x) => [x.type, Number(x.value)]),
+      );
+      return { year: p.year, month: p.month, day: p.day, minutes: (p.hour ?? 0) * 60 + (p.minute ?? 0) };
+    };
+    // 2026-03-08 02:00 in New York jumps to 03:00; Asia/Kolkata is +05:30; Africa/Monrovia was -0:44:30 before 1972.
+    const cases: Array<[string, number]> = [
+      ['America/New_York', Date.UTC(2026, 2, 8, 6, 58)],
+      ['Asia/Kolkata', Date.UTC(2026, 11, 31, 18, 28)],
+      ['Africa/Monrovia', Date.UTC(1971, 0, 1, 0, 0)],
+    ];
+    for (const [zone, start] of cases)
+      for (let s = 0; s < 300; s += 13) {
+        const at = new Date(start + s * 1000);
+        expect(localParts(at, zone), `${zone} ${at.toISOString()}`).toEqual(intl(at, zone));
+        expect(localParts(at, zone)).toEqual(intl(at, zone));
+      }
+    const first = localParts(new Date(Date.UTC(2026, 0, 1)), 'Asia/Tokyo');
+    first.minutes = -1;
+    expect(localParts(new Date(Date.UTC(2026, 0, 1)), 'Asia/Tokyo').minutes).toBe(9 * 60);
   });
 });

@@ -34,8 +34,29 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The local calendar date and minute of the day of an instant in a zone. */
+/**
+ * The local calendar date and minute of the day of an instant in a zone. Remembered per zone and UTC minute for
+ * instants since 1973, when every zone's offset became a whole number of minutes (so one UTC minute is one local
+ * minute): ingest asks this for every message, and Intl's formatToParts is most of what that costs.
+ */
 export function localParts(instant: Date, timeZone: string): LocalParts {
+  const ms = instant.getTime();
+  if (!(ms >= WHOLE_MINUTE_OFFSETS_SINCE)) return computeLocalParts(instant, timeZone);
+  const key = `${timeZone}|${Math.floor(ms / 60_000)}`;
+  const hit = recentParts.get(key);
+  if (hit) return { ...hit };
+  const parts = computeLocalParts(instant, timeZone);
+  if (recentParts.size >= RECENT_PARTS_SIZE) recentParts.clear();
+  recentParts.set(key, parts);
+  return { ...parts };
+}
+
+/** 1973-01-01T00:00:00Z: the last zone with an offset in seconds (Africa/Monrovia, until May 1972) had moved off it. */
+const WHOLE_MINUTE_OFFSETS_SINCE = Date.UTC(1973, 0, 1);
+const RECENT_PARTS_SIZE = 4096;
+const recentParts = new Map<string, LocalParts>();
+
+function computeLocalParts(instant: Date, timeZone: string): LocalParts {
   const p: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(instant)) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
