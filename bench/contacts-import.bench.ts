@@ -8,7 +8,7 @@
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { Deployment, postgresVersion } from './lib/deployment.ts';
-import { machineInfo, scratchDir, sleep } from './lib/machine.ts';
+import { machineInfo, scratchDir, serverNodeFlags, sleep } from './lib/machine.ts';
 import { atLeast, atMost, round, type ScenarioResult } from './lib/results.ts';
 import { MetricsWatcher } from './lib/watch.ts';
 
@@ -81,7 +81,7 @@ export async function runContactsImport(opts: ContactsImportOptions): Promise<Sc
   const notes: string[] = [];
   try {
     await deployment.prepare();
-    await deployment.start();
+    await deployment.start({}, serverNodeFlags(scratchDir(opts.scenario)));
     const watcher = new MetricsWatcher(deployment.port);
     await watcher.read();
     const stop = watcher.background(250);

@@ -16,7 +16,7 @@ import { wakeSnoozedJob, wakeSnoozedSchedule } from './modules/conversations/con
 import { searchBackfillJob, searchBackfillSchedule } from './modules/search/search-backfill.jobs.ts';
 import { JobRunner } from './jobs/queue.ts';
 import { contactImportJob } from './modules/contacts/contact-imports.jobs.ts';
-import { recordConsentChange } from './modules/consent/consent.service.ts';
+import { recordConsentChanges } from './modules/consent/consent.service.ts';
 import { SecretBox } from './lib/crypto.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { WorkLoop } from './lib/loop.ts';
@@ -236,9 +236,11 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
       db,
       clock,
       // A consent column in an import is a consent change like any other: history with source `import`.
-      onImportedConsent: async (tx, consents) => {
-        for (const c of consents)
-          await recordConsentChange(tx, clock, {
+      onImportedConsent: (tx, consents) =>
+        recordConsentChanges(
+          tx,
+          clock,
+          consents.map((c) => ({
             workspaceId: c.workspaceId,
             contactId: c.contactId,
             purpose: 'marketing',
@@ -246,8 +248,8 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
             source: 'import',
             actor: { type: 'system', id: null },
             evidence: { importId: c.importId, row: c.row },
-          });
-      },
+          })),
+        ),
     }),
   );
   for (const job of analyticsJobs({ db, clock })) jobs.register(job);

@@ -376,4 +376,56 @@ describe('consent: keywords, WhatsApp preferences and the marketing gate, throug
     expect(row).toEqual({ category: 'MARKETING' });
     expect((await sendTemplate('winter_sale')).body.error?.code).toBe('contact_opted_out');
   });
+
+  it('records imported consent as history, a batch at a time: each row an entry chained to the one before', async () => {
+    const csv =
+      'phone,name,consent\r\n' +
+      '+819077770001,輸入 一郎,opted_in\r\n' +
+      '+819077770002,輸入 二郎,opted_in\r\n' +
+      '+819077770001,輸入 一郎,opted_out\r\n' + // the same contact again in the same batch
+      `+${CUSTOMER},佐藤 花子,opted_in\r\n`; // a contact with a history already
+    const before = (await consent()).history.length;
+    const previousOfCustomer = await marketing();
+    const res = await fetch(`${s.t.url}/api/v1/contacts/imports`, {
+      method: 'POST',
+      headers: { ...s.auth, 'content-type': 'text/csv' },
+      body: csv,
+    });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    await s.t.drain();
+    expect((await s.api<{ status: string }>('GET', `/api/v1/contacts/imports/${id}`)).body.status).toBe(
+      'done',
+    );
+
+    const ids = await s.t.ctx.db
+      .selectFrom('contacts')
+      .select(['id', 'wa_id', 'consent_state'])
+      .where('wa_id', 'in', ['819077770001', '819077770002'])
+      .orderBy('wa_id')
+      .execute();
+    expect(ids.map((c) => c.consent_state)).toEqual(['opted_out', 'opted_in']);
+    const view = (await s.api<ContactConsentView>('GET', `/api/v1/contacts/${ids[0]!.id}/consent`)).body;
+    expect(view.consents.find((c) => c.purpose === 'marketing')).toMatchObject({
+      state: 'opted_out',
+      source: 'import',
+    });
+    expect(
+      view.history.map((h) => [h.previousState, h.state, h.source, (h.evidence as { row?: number }).row]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['unknown', 'opted_in', 'import', 2],
+        ['opted_in', 'opted_out', 'import', 4],
+      ]),
+    );
+    expect(view.history).toHaveLength(2);
+    const customer = await consent();
+    expect(customer.history).toHaveLength(before + 1);
+    expect(customer.history[0]).toMatchObject({
+      previousState: previousOfCustomer,
+      state: 'opted_in',
+      source: 'import',
+    });
+    expect(await marketing()).toBe('opted_in');
+  });
 });

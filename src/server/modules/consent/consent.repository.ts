@@ -46,6 +46,31 @@ export async function findConsentState(
   return row ?? { state: 'unknown', source: null };
 }
 
+/**
+ * The states of one purpose for many contacts (`unknown` for those without a row); `forUpdate` locks the rows in
+ * contact id order (the order every batch locks in, so two batches never deadlock).
+ */
+export async function findConsentStates(
+  db: DbOrTx,
+  workspaceId: string,
+  purpose: ConsentPurpose,
+  contactIds: readonly string[],
+  opts: { forUpdate?: boolean } = {},
+): Promise<Map<string, ConsentState>> {
+  const out = new Map<string, ConsentState>();
+  if (contactIds.length === 0) return out;
+  let q = db
+    .selectFrom('contact_consents')
+    .select(['contact_id', 'state'])
+    .where('workspace_id', '=', workspaceId)
+    .where('purpose', '=', purpose)
+    .where('contact_id', 'in', [...contactIds])
+    .orderBy('contact_id');
+  if (opts.forUpdate) q = q.forUpdate();
+  for (const r of await q.execute()) out.set(r.contact_id, r.state);
+  return out;
+}
+
 /** A contact's consent history, newest first. */
 export async function findConsentEvents(
   db: DbOrTx,
@@ -81,6 +106,43 @@ export async function insertConsentEvent(
     .executeTakeFirst();
   return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
+
+/**
+ * Appends many history entries without an inbound message (imports, bulk actions), a few statements for any
+ * number of rows.
+ */
+export async function insertConsentEvents(
+  db: DbOrTx,
+  rows: ReadonlyArray<Omit<ConsentEventRow, 'evidence'> & { evidence: Record<string, unknown> }>,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
+    await db
+      .insertInto('consent_events')
+      .values(
+        rows.slice(i, i + ROWS_PER_STATEMENT).map((r) => ({ ...r, evidence: JSON.stringify(r.evidence) })),
+      )
+      .execute();
+}
+
+/** Sets the current state of many (contact, purpose) pairs, each pair at most once. */
+export async function upsertContactConsents(db: DbOrTx, rows: readonly ContactConsentRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
+    await db
+      .insertInto('contact_consents')
+      .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'contact_id', 'purpose']).doUpdateSet((eb) => ({
+          state: eb.ref('excluded.state'),
+          source: eb.ref('excluded.source'),
+          changed_at: eb.ref('excluded.changed_at'),
+          last_event_id: eb.ref('excluded.last_event_id'),
+        })),
+      )
+      .execute();
+}
+
+/** Rows per multi-row INSERT (13 columns each stays far below PostgreSQL's 65,535 parameters). */
+const ROWS_PER_STATEMENT = 1000;
 
 /** Sets the current state of a purpose (insert or update). */
 export async function upsertContactConsent(db: DbOrTx, row: ContactConsentRow): Promise<void> {

@@ -38,8 +38,7 @@ export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 /**
  * A consent value an import set on a contact (source `import`). The consent module records these in its own
- * tables through {@link ContactImportDeps.onImportedConsent}; until it is wired, the value is only written to
- * `contacts.consent_state` as the contacts API does.
+ * tables (history and current state) through {@link ContactImportDeps.onImportedConsent}, a batch at a time.
  */
 export interface ImportedConsent {
   workspaceId: string;
@@ -55,7 +54,7 @@ export interface ImportedConsent {
 export interface ContactImportDeps {
   db: Db;
   clock: Clock;
-  /** Hook for the consent module, called in each batch's transaction (TODO: wire when consent lands). */
+  /** The consent module's recording of imported consent, called in each batch's transaction. */
   onImportedConsent?: (tx: DbOrTx, consents: ImportedConsent[]) => Promise<void>;
   /** Overrides of the batch and slice sizes (tests). */
   batchRows?: number;

@@ -139,6 +139,23 @@ export async function setMarketingConsentMirror(
     .execute();
 }
 
+/** `setMarketingConsentMirror` for many contacts of a workspace in one statement. */
+export async function setMarketingConsentMirrors(
+  db: DbOrTx,
+  workspaceId: string,
+  changes: ReadonlyArray<{ id: string; state: 'unknown' | 'opted_in' | 'opted_out' }>,
+  at: Date,
+): Promise<void> {
+  if (changes.length === 0) return;
+  await sql`
+    update contacts c set
+      consent_state = t.state,
+      marketing_opted_out_at = case when t.state = 'opted_out' then coalesce(c.marketing_opted_out_at, ${at}::timestamptz) end,
+      updated_at = ${at}::timestamptz
+    from unnest(${changes.map((x) => x.id)}::uuid[], ${changes.map((x) => x.state)}::text[]) as t(id, state)
+    where c.workspace_id = ${workspaceId}::uuid and c.id = t.id`.execute(db);
+}
+
 /** Fields an import writes on one contact (absent name/consent = leave as is; attributes are merged in). */
 export interface ImportedContactFields {
   id: string;
