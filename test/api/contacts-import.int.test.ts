@@ -163,6 +163,18 @@ describe('CSV contact import and export', () => {
     const sjis = await importAndRun(ws, iconv.encode(text, 'cp932'), `?country=JP&mapping=${mapping}`);
     expect(sjis).toMatchObject({ status: 'done', encoding: 'shift_jis', created: 1, failed: 0 });
     expect((await byPhone(ws)).get('+819011113001')).toMatchObject({ name: '髙橋 ①子', tags: ['顧客'] });
+    // An imported name is searchable by reading and script at once, like one typed in the console.
+    for (const q of ['たかはし', 'タカハシ', 'takahashi', '高橋']) {
+      const found = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/contacts?q=${encodeURIComponent(q)}`,
+        headers: ws.auth,
+      });
+      expect(
+        (found.json() as { data: ContactOut[] }).data.map((c) => c.phone),
+        q,
+      ).toEqual(['+819011113001']);
+    }
 
     const le = Buffer.concat([
       Buffer.from([0xff, 0xfe]),

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type RawBuilder, type SqlBool, type Updateable } from 'kysely';
 import type { ContactRow, ContactsTable, DbOrTx } from '../../db/types.ts';
 import type { SearchQuery } from '../search/search-key.rules.ts';
+import { contactSearchKeys } from '../search/search-keys.service.ts';
 import { matchesSearch } from '../search/search-match.repository.ts';
 
 /** One contact of a workspace; `forUpdate` locks the row for a read-modify-write in the caller's transaction. */
@@ -166,7 +167,8 @@ export interface ImportedContactFields {
 
 /**
  * Writes imported fields on many contacts of a workspace in one statement: name when given, attributes merged
- * (`||`), consent when given (an opt-out records when; opting in clears it), as `updateContact` does for one.
+ * (`||`), consent when given (an opt-out records when; opting in clears it), as `updateContact` does for one;
+ * then the search keys of the renamed ones in a second.
  */
 export async function applyImportedContactFields(
   db: DbOrTx,
@@ -175,7 +177,7 @@ export async function applyImportedContactFields(
   rows: readonly ImportedContactFields[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  await sql`
+  const renamed = await sql<{ id: string; name: string | null; profile_name: string | null; wa_id: string }>`
     update contacts c set
       name = coalesce(t.name, c.name),
       attributes = c.attributes || t.attributes::jsonb,
@@ -188,6 +190,19 @@ export async function applyImportedContactFields(
     from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.name)}::text[],
       ${rows.map((r) => JSON.stringify(r.attributes))}::text[], ${rows.map((r) => r.consent)}::text[])
       as t(id, name, attributes, consent)
+    where c.workspace_id = ${workspaceId}::uuid and c.id = t.id
+    returning c.id, case when t.name is not null then c.name end as name, c.profile_name, c.wa_id`.execute(
+    db,
+  );
+  // A new name is searchable at once (by reading and script) like one set through the API.
+  const named = renamed.rows.filter((r) => r.name !== null);
+  if (named.length === 0) return;
+  const keys = await contactSearchKeys(
+    named.map((r) => ({ name: r.name, profileName: r.profile_name, waId: r.wa_id })),
+  );
+  await sql`
+    update contacts c set search_key = t.search_key
+    from unnest(${named.map((r) => r.id)}::uuid[], ${keys}::text[]) as t(id, search_key)
     where c.workspace_id = ${workspaceId}::uuid and c.id = t.id`.execute(db);
 }
 
