@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContactConsentView } from '../../src/contracts/consent.schemas.ts';
 import type { ContactMergeDto } from '../../src/contracts/contact-merges.schemas.ts';
+import { newId } from '../../src/lib/ids.ts';
 import {
   createTestApp,
   seedApiKey,
@@ -279,5 +280,72 @@ describe('contact merge: POST /api/v1/contacts/:id/merge and POST /api/v1/contac
     // A survivor merged on into another contact: its own merges wait until that one is undone.
     expect(await code(`/api/v1/contacts/${C}/merge`, { sourceContactId: A })).toEqual([200, 'ok']);
     expect(await code(`/api/v1/contacts/merges/${merge.id}/undo`)).toEqual([409, 'merge_not_undoable']);
+  });
+  it('moves campaign ledger rows for campaigns the survivor was not in, keeps both rows where both were, and undo gives them back', async () => {
+    const ws = await seedWorkspace(t.ctx);
+    const n = await seedPhoneNumber(t.ctx, ws.workspaceId);
+    const seed = (waId: string) =>
+      seedInboundConversation(t.ctx, { workspaceId: ws.workspaceId, phoneNumberId: n.id, waId }).then(
+        (s) => s.contactId,
+      );
+    const [A, B] = [await seed('819011139001'), await seed('819011139002')];
+    const now = t.clock.now();
+    const campaign = async () => {
+      const id = newId();
+      await t.ctx.db
+        .insertInto('campaigns')
+        .values({
+          id,
+          workspace_id: ws.workspaceId,
+          name: id,
+          status: 'completed',
+          phone_number_ids: JSON.stringify([n.id]),
+          template: JSON.stringify({ name: 'hello_world', language: 'en_US', variables: [] }),
+          audience: JSON.stringify({ contactIds: [A, B] }),
+          exclusions: JSON.stringify({ segmentIds: [], frequencyCap: null, requireOptIn: null }),
+          schedule: JSON.stringify({ kind: 'now' }),
+          quiet_hours: JSON.stringify({}),
+          limits: JSON.stringify({ hourlyCap: null, ramp: null }),
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      return id;
+    };
+    const [both, onlyB] = [await campaign(), await campaign()];
+    const ledger = (campaignId: string, contactId: string, status: 'sent' | 'read') => ({
+      workspace_id: ws.workspaceId,
+      campaign_id: campaignId,
+      contact_id: contactId,
+      status,
+      created_at: now,
+      updated_at: now,
+    });
+    await t.ctx.db
+      .insertInto('campaign_recipients')
+      .values([ledger(both, A, 'sent'), ledger(both, B, 'read'), ledger(onlyB, B, 'read')])
+      .execute();
+    const rows = () =>
+      t.ctx.db
+        .selectFrom('campaign_recipients')
+        .select(['campaign_id', 'contact_id', 'status'])
+        .where('workspace_id', '=', ws.workspaceId)
+        .orderBy('campaign_id')
+        .orderBy('contact_id')
+        .execute();
+    const before = await rows();
+    const merged = await api<ContactMergeDto>(ws, 'POST', `/api/v1/contacts/${A}/merge`, {
+      sourceContactId: B,
+    });
+    expect(merged.body.moved).toMatchObject({ campaignRecipients: 1, campaignRecipientsKept: 1 });
+    expect(await rows()).toEqual(
+      [
+        { campaign_id: both, contact_id: A, status: 'sent' },
+        { campaign_id: both, contact_id: B, status: 'read' },
+        { campaign_id: onlyB, contact_id: A, status: 'read' },
+      ].sort((x, y) => (x.campaign_id + x.contact_id < y.campaign_id + y.contact_id ? -1 : 1)),
+    );
+    expect((await api(ws, 'POST', `/api/v1/contacts/merges/${merged.body.id}/undo`)).status).toBe(200);
+    expect(await rows()).toEqual(before);
   });
 });
