@@ -91,7 +91,7 @@ describe('segments and merge in Chromium', () => {
       });
       afterAll(async () => page?.context().close());
 
-      it('builds 購入済み AND NOT opted out with a live count, saves it and filters the list by it', async () => {
+      it('builds 購入済み AND NOT opted out with a live count, saves it, filters the list by it, edits and deletes it', async () => {
         await page.goto('/contacts');
         await page.getByRole('button', { name: L.contacts.segments, exact: true }).click();
         await page.getByRole('button', { name: L.contacts.newSegment }).click();
@@ -129,6 +129,46 @@ describe('segments and merge in Chromium', () => {
             { type: 'not', item: { type: 'consent', purpose: 'marketing', state: 'opted_out', op: '=' } },
           ],
         });
+
+        // Edit: the saved rows come back; with OR instead of AND every contact matches.
+        const panel = page.getByRole('region', { name: L.contacts.segments });
+        const item = panel.locator('.segment-list li', { hasText: name });
+        await item.getByRole('button', { name: L.contacts.edit }).click();
+        await expect.poll(() => builder.getByLabel(`${L.contacts.value} 1`).inputValue()).toBe('購入済み');
+        await builder.getByLabel(L.contacts.matchAny).check();
+        const total = await e.t.ctx.db
+          .selectFrom('contacts')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('workspace_id', '=', e.seed.workspaceId)
+          .where('merged_into_id', 'is', null)
+          .executeTakeFirstOrThrow();
+        // Everyone: the two opted-out contacts are buyers.
+        const expected = String(total.n);
+        await expect
+          .poll(() => count.textContent())
+          .toBe(L.contacts.liveCount.replace('{{count}}', expected));
+        await builder.getByRole('button', { name: L.contacts.saveChanges }).click();
+        await builder.waitFor({ state: 'detached' });
+        await expect
+          .poll(
+            async () =>
+              (
+                await e.t.ctx.db
+                  .selectFrom('segments')
+                  .select('condition')
+                  .where('name', '=', name)
+                  .executeTakeFirstOrThrow()
+              ).condition,
+          )
+          .toMatchObject({ type: 'or' });
+
+        // Delete, behind a confirmation.
+        await item.getByRole('button', { name: L.contacts.delete }).click();
+        await page.getByRole('dialog').getByRole('button', { name: L.contacts.delete }).click();
+        await item.waitFor({ state: 'detached' });
+        expect(
+          await e.t.ctx.db.selectFrom('segments').select('id').where('name', '=', name).execute(),
+        ).toEqual([]);
       });
 
       it('merges two duplicates keeping both conversations, and undoes it', async () => {

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConditionNode } from '../../../contracts/condition.schemas.ts';
 import type { SegmentDto } from '../../../contracts/segments.schemas.ts';
+import { Dialog } from '../../components/Dialog.tsx';
 import { contactLabel } from './ContactMerge.tsx';
 import { useDeleteSegment, useSaveSegment, useSavedSegments, useSegmentPreview } from './queries.ts';
 import {
@@ -43,6 +44,7 @@ export function SegmentsPanel({
   const segments = useSavedSegments();
   const remove = useDeleteSegment();
   const [editing, setEditing] = useState<SegmentDto | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<SegmentDto | null>(null);
   return (
     <section className="card segments-panel" aria-label={t('contacts.segments')}>
       <header className="segments-head">
@@ -68,19 +70,42 @@ export function SegmentsPanel({
             <button type="button" className="btn" onClick={() => setEditing(s)}>
               {t('contacts.edit')}
             </button>{' '}
-            <button
-              type="button"
-              className="btn"
-              onClick={() => {
-                if (!window.confirm(t('contacts.deleteConfirm', { name: s.name }))) return;
-                remove.mutate(s.id, { onSuccess: () => s.id === selected && onSelect(null) });
-              }}
-            >
+            <button type="button" className="btn" onClick={() => setDeleting(s)}>
               {t('contacts.delete')}
             </button>
           </li>
         ))}
       </ul>
+      {deleting && (
+        <Dialog title={t('contacts.delete')} onClose={() => setDeleting(null)}>
+          <p>{t('contacts.deleteConfirm', { name: deleting.name })}</p>
+          {remove.error && (
+            <p className="form-error" role="alert">
+              {remove.error.message}
+            </p>
+          )}
+          <div className="form-actions">
+            <button type="button" className="btn" onClick={() => setDeleting(null)}>
+              {t('contacts.cancel')}
+            </button>
+            <button
+              type="button"
+              className="btn danger"
+              disabled={remove.isPending}
+              onClick={() =>
+                remove.mutate(deleting.id, {
+                  onSuccess: () => {
+                    if (deleting.id === selected) onSelect(null);
+                    setDeleting(null);
+                  },
+                })
+              }
+            >
+              {t('contacts.delete')}
+            </button>
+          </div>
+        </Dialog>
+      )}
       {editing && (
         <SegmentBuilder
           key={editing === 'new' ? 'new' : editing.id}
