@@ -11,6 +11,7 @@ import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { ConsentPurpose, ConsentState, Db, DbOrTx } from '../../db/types.ts';
 import { AppError, notFound } from '../../lib/app-error.ts';
+import { markDirty } from '../analytics/analytics-rollup.repository.ts';
 import { record, type AuditActor } from '../audit/audit.service.ts';
 import { moveLedgerRowsBack, moveLedgerRowsToContact } from '../campaigns/campaign-ledger.repository.ts';
 import { moveLinksBack, moveLinksToContact } from '../campaigns/campaign-links.repository.ts';
@@ -138,10 +139,7 @@ export async function mergeContacts(
       survivorId,
       new Map(folded.map((f) => [f.from, f.into])),
     );
-    for (const f of folded) {
-      await recomputeConversationTimes(tx, workspaceId, f.from);
-      await recomputeConversationTimes(tx, workspaceId, f.into);
-    }
+    await refreshFolded(tx, workspaceId, folded);
     const tags = await copyTagsToContact(tx, workspaceId, sourceId, survivorId, now);
     const attrs = mergeAttributesKeepingSurvivor(survivor.attributes, source.attributes);
     if (Object.keys(attrs.added).length > 0)
@@ -194,6 +192,27 @@ export async function mergeContacts(
     return { ...merge, moved: JSON.parse(JSON.stringify(moved)) as unknown, undone_at: null };
   });
   return toMergeDto(row);
+}
+
+/**
+ * After messages moved between two threads of a number: their last message and last inbound times, and the
+ * analytics of both conversations (marked for the next refresh).
+ */
+async function refreshFolded(
+  tx: DbOrTx,
+  workspaceId: string,
+  folded: ReadonlyArray<{ from: string; into: string }>,
+) {
+  for (const f of folded) {
+    await recomputeConversationTimes(tx, workspaceId, f.from);
+    await recomputeConversationTimes(tx, workspaceId, f.into);
+  }
+  await markDirty(
+    tx,
+    workspaceId,
+    [],
+    folded.flatMap((f) => [f.from, f.into]),
+  );
 }
 
 async function moveLedger(tx: DbOrTx, workspaceId: string, fromId: string, toId: string) {
@@ -265,10 +284,7 @@ export async function undoContactMerge(
     await moveContactRowsBack(tx, 'contact_notes', workspaceId, moved.notes, survivorId, sourceId);
     await moveMessagesBack(tx, workspaceId, moved.messages, survivorId, sourceId);
     await moveConversationsBack(tx, workspaceId, moved.conversations, survivorId, sourceId);
-    for (const f of moved.folded) {
-      await recomputeConversationTimes(tx, workspaceId, f.from);
-      await recomputeConversationTimes(tx, workspaceId, f.into);
-    }
+    await refreshFolded(tx, workspaceId, moved.folded);
     await removeTagsOfContact(tx, workspaceId, survivorId, moved.tags);
     if (Object.keys(moved.attributesAdded).length > 0)
       await setContactAttributes(
