@@ -348,4 +348,34 @@ describe('contact merge: POST /api/v1/contacts/:id/merge and POST /api/v1/contac
     expect((await api(ws, 'POST', `/api/v1/contacts/merges/${merged.body.id}/undo`)).status).toBe(200);
     expect(await rows()).toEqual(before);
   });
+  it('undo keeps what changed on the survivor after the merge: a later consent and a changed attribute', async () => {
+    const ws = await seedWorkspace(t.ctx);
+    const n = await seedPhoneNumber(t.ctx, ws.workspaceId);
+    const seed = (waId: string) =>
+      seedInboundConversation(t.ctx, { workspaceId: ws.workspaceId, phoneNumberId: n.id, waId }).then(
+        (s) => s.contactId,
+      );
+    const [A, B] = [await seed('819011149001'), await seed('819011149002')];
+    await api(ws, 'PATCH', `/api/v1/contacts/${A}`, { consentState: 'opted_in' });
+    t.clock.advance(1_000);
+    await api(ws, 'PATCH', `/api/v1/contacts/${B}`, {
+      consentState: 'opted_out',
+      attributes: { plan: 'free' },
+    });
+    const merged = await api<ContactMergeDto>(ws, 'POST', `/api/v1/contacts/${A}/merge`, {
+      sourceContactId: B,
+    });
+    const get = () => api<{ consentState: string; attributes: unknown }>(ws, 'GET', `/api/v1/contacts/${A}`);
+    expect((await get()).body).toMatchObject({ consentState: 'opted_out', attributes: { plan: 'free' } });
+    t.clock.advance(1_000);
+    await api(ws, 'PATCH', `/api/v1/contacts/${A}`, {
+      consentState: 'opted_in',
+      attributes: { plan: 'gold' },
+    });
+    await api(ws, 'POST', `/api/v1/contacts/merges/${merged.body.id}/undo`);
+    expect((await get()).body).toMatchObject({ consentState: 'opted_in', attributes: { plan: 'gold' } });
+    const history = (await api<ContactConsentView>(ws, 'GET', `/api/v1/contacts/${A}/consent`)).body.history;
+    // A's opt-in, the merge's opt-out, A's later opt-in; nothing recorded by the undo; B's history is B's again.
+    expect(history.map((h) => h.state)).toEqual(['opted_in', 'opted_out', 'opted_in']);
+  });
 });
