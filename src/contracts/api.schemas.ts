@@ -117,6 +117,8 @@ export const ContactSchema = z.object({
   tags: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Present when the contact was merged into another one (the survivor): such a contact is hidden from lists. */
+  mergedIntoId: z.string().optional(),
 });
 export type ContactDto = z.infer<typeof ContactSchema>;
 

@@ -31,6 +31,8 @@ export const AUDIT_ACTIONS = [
   'consent.changed',
   'export.created',
   'contact.erased',
+  'contact.merged',
+  'contact.merge_undone',
   'template.created',
   'template.edited',
   'template.deleted',

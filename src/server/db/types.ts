@@ -166,6 +166,24 @@ export interface ContactsTable {
   search_key: string | null;
   /** When WhatsApp last reported the number undeliverable (131026); such contacts are left out of campaigns. */
   unreachable_at: NullableTimestamp;
+  /** Set when the contact was merged into another one (the survivor); such a contact is hidden from lists. */
+  merged_into_id: Generated<string | null>;
+  merged_at: NullableTimestamp;
+}
+
+/** A merge of one contact into another, with what moved (see contacts-merge.service.ts). */
+export interface ContactMergesTable {
+  id: string;
+  workspace_id: string;
+  survivor_id: string;
+  source_id: string;
+  moved: ColumnType<unknown, string, string>;
+  actor_type: string;
+  actor_id: string | null;
+  created_at: Timestamp;
+  undone_at: NullableTimestamp;
+  undone_by_type: string | null;
+  undone_by_id: string | null;
 }
 
 export interface ConversationsTable {
@@ -621,6 +639,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   phone_numbers: PhoneNumbersTable;
   contacts: ContactsTable;
+  contact_merges: ContactMergesTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
   message_status_events: MessageStatusEventsTable;

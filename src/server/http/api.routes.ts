@@ -4,6 +4,7 @@ import { apiKeysRoutes } from '../modules/api-keys/api-keys.routes.ts';
 import { automationRoutes } from '../modules/automation/automation.routes.ts';
 import { contactAttributesRoutes } from '../modules/contacts/contact-attributes.routes.ts';
 import { contactImportsRoutes } from '../modules/contacts/contact-imports.routes.ts';
+import { contactsMergeRoutes } from '../modules/contacts/contacts-merge.routes.ts';
 import { contactsPrivacyRoutes } from '../modules/contacts/contacts-privacy.routes.ts';
 import { contactEventsRoutes } from '../modules/contacts/contact-events.routes.ts';
 import { contactTagsRoutes } from '../modules/contacts/contact-tags.routes.ts';
@@ -55,6 +56,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await contactAttributesRoutes(app, ctx);
   await contactImportsRoutes(app, ctx);
   await contactsPrivacyRoutes(app, ctx);
+  await contactsMergeRoutes(app, ctx);
   await analyticsRoutes(app, ctx);
   await phoneNumbersSetupRoutes(app, ctx);
   await invitationsRoutes(app, ctx);

@@ -43,6 +43,14 @@ export const ERROR_HTTP_STATUS = {
   template_invalid: 422,
   /** A template Meta does not let be edited now (its status, its locked category, or the edit limits). */
   template_not_editable: 422,
+  /** Contact merge: a contact cannot be merged into itself. */
+  merge_same_contact: 422,
+  /** Contact merge: one of the two contacts has been merged into another already (details.contactId). */
+  contact_already_merged: 409,
+  /** Contact merge undo: the merge was undone already. */
+  merge_already_undone: 409,
+  /** Contact merge undo: the survivor has since been merged into another contact; undo that merge first. */
+  merge_not_undoable: 409,
   payload_too_large: 413,
   rate_limited: 429,
   /** Too many failed password checks for this account or client address: wait `Retry-After` seconds. */

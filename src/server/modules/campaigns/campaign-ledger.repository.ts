@@ -58,7 +58,7 @@ export async function selectCandidates(
     from contacts c
     left join contact_consents cmp_cc
       on cmp_cc.workspace_id = c.workspace_id and cmp_cc.contact_id = c.id and cmp_cc.purpose = 'marketing'
-    where c.workspace_id = ${input.workspaceId}
+    where c.workspace_id = ${input.workspaceId} and c.merged_into_id is null
       and ${input.after ? sql`c.id > ${input.after}` : sql`true`}
       and ${input.audience}
     order by c.id
@@ -366,4 +366,45 @@ export async function reassignSenders(
     from unnest(${rows.map((r) => r.contactId)}::uuid[], ${rows.map((r) => r.phoneNumberId)}::uuid[]) as t(contact_id, pn)
     where r.workspace_id = ${input.workspaceId} and r.campaign_id = ${input.campaignId}
       and r.contact_id = t.contact_id and r.status = 'planned'`.execute(db);
+}
+
+/**
+ * Contact merge: moves the ledger rows of contact `fromId` to `toId` for the campaigns `toId` has no row in (a
+ * ledger row is unique per campaign and contact, so where both have one, each keeps its own); returns the campaign
+ * ids of the rows moved and how many rows stayed with `fromId`.
+ */
+export async function moveLedgerRowsToContact(
+  db: DbOrTx,
+  workspaceId: string,
+  fromId: string,
+  toId: string,
+): Promise<{ moved: string[]; kept: number }> {
+  const res = await sql<{ campaign_id: string }>`
+    update campaign_recipients r set contact_id = ${toId}::uuid
+    where r.workspace_id = ${workspaceId}::uuid and r.contact_id = ${fromId}::uuid
+      and not exists (select 1 from campaign_recipients o
+        where o.campaign_id = r.campaign_id and o.contact_id = ${toId}::uuid)
+    returning r.campaign_id`.execute(db);
+  const kept = await sql<{ n: number }>`
+    select count(*)::int as n from campaign_recipients
+    where workspace_id = ${workspaceId}::uuid and contact_id = ${fromId}::uuid`.execute(db);
+  return { moved: res.rows.map((r) => r.campaign_id), kept: kept.rows[0]?.n ?? 0 };
+}
+
+/** Undo of a contact merge: gives the ledger rows of `campaignIds` back from contact `fromId` to `toId`. */
+export async function moveLedgerRowsBack(
+  db: DbOrTx,
+  workspaceId: string,
+  campaignIds: readonly string[],
+  fromId: string,
+  toId: string,
+): Promise<void> {
+  if (campaignIds.length === 0) return;
+  await db
+    .updateTable('campaign_recipients')
+    .set({ contact_id: toId })
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', fromId)
+    .where('campaign_id', 'in', [...campaignIds])
+    .execute();
 }

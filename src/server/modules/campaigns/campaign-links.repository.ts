@@ -80,3 +80,52 @@ export async function recordClick(
     .executeTakeFirst();
   return Number(first.numUpdatedRows) > 0;
 }
+
+/** Links (by code) and clicks (by id) moved by a contact merge. */
+export interface MovedLinks {
+  codes: string[];
+  clicks: string[];
+}
+
+/**
+ * Contact merge: moves the short links of contact `fromId` to `toId` (except a link `toId` already has for the same
+ * campaign and url) and every click of `fromId`; returns what moved.
+ */
+export async function moveLinksToContact(
+  db: DbOrTx,
+  workspaceId: string,
+  fromId: string,
+  toId: string,
+): Promise<MovedLinks> {
+  const links = await sql<{ code: string }>`
+    update campaign_links l set contact_id = ${toId}::uuid
+    where l.workspace_id = ${workspaceId}::uuid and l.contact_id = ${fromId}::uuid
+      and not exists (select 1 from campaign_links o
+        where o.campaign_id = l.campaign_id and o.contact_id = ${toId}::uuid and o.url = l.url)
+    returning l.code`.execute(db);
+  const clicks = await sql<{ id: string }>`
+    update campaign_clicks set contact_id = ${toId}::uuid
+    where workspace_id = ${workspaceId}::uuid and contact_id = ${fromId}::uuid
+    returning id`.execute(db);
+  return { codes: links.rows.map((r) => r.code), clicks: clicks.rows.map((r) => r.id) };
+}
+
+/** Undo of a contact merge: gives the links and clicks it moved back from contact `fromId` to `toId`. */
+export async function moveLinksBack(
+  db: DbOrTx,
+  workspaceId: string,
+  moved: MovedLinks,
+  fromId: string,
+  toId: string,
+): Promise<void> {
+  if (moved.codes.length > 0)
+    await sql`
+      update campaign_links set contact_id = ${toId}::uuid
+      where workspace_id = ${workspaceId}::uuid and contact_id = ${fromId}::uuid
+        and code = any(${moved.codes}::text[])`.execute(db);
+  if (moved.clicks.length > 0)
+    await sql`
+      update campaign_clicks set contact_id = ${toId}::uuid
+      where workspace_id = ${workspaceId}::uuid and contact_id = ${fromId}::uuid
+        and id = any(${moved.clicks}::uuid[])`.execute(db);
+}

@@ -197,3 +197,32 @@ export async function saveCampaignSettings(
     )
     .execute();
 }
+
+/** Contact merge: moves every conversion of contact `fromId` to `toId`; returns the ids moved. */
+export async function moveConversionsToContact(
+  db: DbOrTx,
+  workspaceId: string,
+  fromId: string,
+  toId: string,
+): Promise<string[]> {
+  const res = await sql<{ id: string }>`
+    update campaign_conversions set contact_id = ${toId}::uuid
+    where workspace_id = ${workspaceId}::uuid and contact_id = ${fromId}::uuid
+    returning id`.execute(db);
+  return res.rows.map((r) => r.id);
+}
+
+/** Undo of a contact merge: gives the conversions `ids` back from contact `fromId` to `toId`. */
+export async function moveConversionsBack(
+  db: DbOrTx,
+  workspaceId: string,
+  ids: readonly string[],
+  fromId: string,
+  toId: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`
+    update campaign_conversions set contact_id = ${toId}::uuid
+    where workspace_id = ${workspaceId}::uuid and contact_id = ${fromId}::uuid
+      and id = any(${[...ids]}::uuid[])`.execute(db);
+}

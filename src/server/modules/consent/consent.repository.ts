@@ -71,18 +71,18 @@ export async function findConsentStates(
   return out;
 }
 
-/** A contact's consent history, newest first. */
+/** The consent history of contacts (one, or one with those merged into it), newest first. */
 export async function findConsentEvents(
   db: DbOrTx,
   workspaceId: string,
-  contactId: string,
+  contactIds: readonly string[],
   limit: number,
 ): Promise<ConsentEventRow[]> {
   return db
     .selectFrom('consent_events')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
-    .where('contact_id', '=', contactId)
+    .where('contact_id', 'in', [...contactIds])
     .orderBy('occurred_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)

@@ -21,6 +21,7 @@ import {
   setMarketingConsentMirror,
   setMarketingConsentMirrors,
 } from '../contacts/contacts.repository.ts';
+import { findContactsMergedInto } from '../contacts/contacts-merge.repository.ts';
 import { DEFAULT_CONSENT_SETTINGS } from './consent-keywords.rules.ts';
 import {
   findConsentEvents,
@@ -181,7 +182,11 @@ export async function recordConsentChanges(
 /** How many history entries the contact view returns (newest first). */
 const HISTORY_LIMIT = 200;
 
-/** A contact's consent per purpose (`unknown` when never recorded) and its history, newest first. */
+/**
+ * A contact's consent per purpose (`unknown` when never recorded) and its history, newest first. The history of a
+ * contact others were merged into includes theirs (consent history is append-only: it stays on the contact it
+ * was recorded for).
+ */
 export async function getContactConsent(
   deps: ConsentDeps,
   workspaceId: string,
@@ -191,7 +196,9 @@ export async function getContactConsent(
   if (!contact) throw notFound('Contact');
   const [rows, events] = await Promise.all([
     findContactConsents(deps.db, workspaceId, contactId),
-    findConsentEvents(deps.db, workspaceId, contactId, HISTORY_LIMIT),
+    findContactsMergedInto(deps.db, workspaceId, contactId).then((merged) =>
+      findConsentEvents(deps.db, workspaceId, [contactId, ...merged], HISTORY_LIMIT),
+    ),
   ]);
   const purposes: ConsentPurpose[] = ['marketing', 'utility'];
   return {

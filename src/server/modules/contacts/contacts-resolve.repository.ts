@@ -55,13 +55,21 @@ export async function findOrCreateContacts(
     wa_id: string;
     name: string | null;
     profile_name: string | null;
+    merged_into_id: string | null;
   }>`
-    select distinct on (t.key) t.key, c.id, c.wa_id, c.name, c.profile_name from contacts c
+    select distinct on (t.key) t.key, c.id, c.wa_id, c.name, c.profile_name, c.merged_into_id from contacts c
     join unnest(${probes.map((p) => p.c.workspaceId)}::uuid[], ${probes.map((p) => p.variant)}::text[],
       ${probes.map((p) => p.key)}::text[], ${probes.map((p) => p.rank)}::int[]) as t(workspace_id, wa_id, key, rank)
       on c.workspace_id = t.workspace_id and c.wa_id = t.wa_id
     order by t.key, t.rank`.execute(tx);
-  const ids = new Map(existing.rows.map((r) => [r.key, r.id]));
+  const survivors = await survivorsOf(
+    tx,
+    existing.rows.flatMap((r) => (r.merged_into_id ? [r.merged_into_id] : [])),
+  );
+  // A contact merged into another one stands for its survivor: new messages from its number go there.
+  const ids = new Map(
+    existing.rows.map((r) => [r.key, r.merged_into_id ? (survivors.get(r.merged_into_id) ?? r.id) : r.id]),
+  );
   const renamed = existing.rows.filter((r) => {
     const name = byKey.get(r.key)?.profileName;
     return name && name !== r.profile_name;
@@ -106,6 +114,31 @@ export async function findOrCreateContacts(
     }
   }
   return { ids, created };
+}
+
+/**
+ * The surviving contact of each given contact id, following merges (a survivor may itself have been merged since):
+ * rare, so a short loop of small reads. Ids not merged map to themselves.
+ */
+async function survivorsOf(tx: DbOrTx, ids: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let pending = new Map(ids.map((id) => [id, id]));
+  for (let depth = 0; pending.size > 0 && depth < 20; depth++) {
+    const rows = await tx
+      .selectFrom('contacts')
+      .select(['id', 'merged_into_id'])
+      .where('id', 'in', [...new Set(pending.values())])
+      .execute();
+    const next = new Map(rows.map((r) => [r.id, r.merged_into_id]));
+    const still = new Map<string, string>();
+    for (const [start, at] of pending) {
+      const into = next.get(at);
+      if (into) still.set(start, into);
+      else out.set(start, at);
+    }
+    pending = still;
+  }
+  return out;
 }
 
 /** A range of synthetic demo contacts (`tsunagi demo --size large`): +81 9000000000 + n, "Customer n". */

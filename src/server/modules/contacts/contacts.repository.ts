@@ -34,7 +34,7 @@ export function findContactByWaIds(
     .executeTakeFirst();
 }
 
-/** The contacts of a workspace having any of the given wa_ids. */
+/** The contacts of a workspace having any of the given wa_ids (merged ones left out). */
 export function findContactsByWaIds(
   db: DbOrTx,
   workspaceId: string,
@@ -44,6 +44,7 @@ export function findContactsByWaIds(
     .selectFrom('contacts')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
+    .where('merged_into_id', 'is', null)
     .where('wa_id', 'in', [...waIds])
     .execute();
 }
@@ -64,7 +65,7 @@ export function findContactsByIds(
 }
 
 /**
- * A page of contacts, newest first (UUIDv7 ids are time-ordered), optionally searched on the stored search key
+ * A page of contacts (merged ones left out), newest first (UUIDv7 ids are time-ordered), optionally searched on the stored search key
  * (name and profile name by script and reading, wa_id digits; see `parseSearchQuery`). Fetches `limit` rows
  * after `afterId`.
  */
@@ -72,7 +73,11 @@ export function searchContacts(
   db: DbOrTx,
   input: { workspaceId: string; search: SearchQuery | null; limit: number; afterId?: string },
 ): Promise<ContactRow[]> {
-  let q = db.selectFrom('contacts').selectAll().where('workspace_id', '=', input.workspaceId);
+  let q = db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('workspace_id', '=', input.workspaceId)
+    .where('merged_into_id', 'is', null);
   if (input.search) q = q.where(matchesSearch('contacts.search_key', input.search));
   if (input.afterId) q = q.where('id', '<', input.afterId);
   return q.orderBy('id', 'desc').limit(input.limit).execute();
@@ -224,7 +229,8 @@ export function pageContactsForExport(
   let q = db
     .selectFrom('contacts')
     .selectAll('contacts')
-    .where('contacts.workspace_id', '=', input.workspaceId);
+    .where('contacts.workspace_id', '=', input.workspaceId)
+    .where('contacts.merged_into_id', 'is', null);
   if (input.afterId) q = q.where('contacts.id', '>', input.afterId);
   if (input.tag !== undefined) {
     const tag = input.tag;

@@ -50,6 +50,7 @@ export function toContactDto(row: ContactRow, tags: string[] = []): ContactDto {
     tags,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    ...(row.merged_into_id ? { mergedIntoId: row.merged_into_id } : {}),
   };
 }
 

@@ -312,3 +312,57 @@ export async function recordOutboundSummaries(
     returning ${sql.join(CONVERSATION_SUMMARY_COLUMNS.map((col) => sql.ref(`c.${col}`)))}`.execute(db);
   return res.rows;
 }
+
+/**
+ * Contact merge: moves the conversations of contact `fromId` to `toId` on the numbers where `toId` has none yet
+ * (one thread per contact and number); returns the ids moved. The conversations on numbers both have stay.
+ */
+export async function moveConversationsToContact(
+  db: DbOrTx,
+  workspaceId: string,
+  fromId: string,
+  toId: string,
+): Promise<string[]> {
+  const res = await sql<{ id: string }>`
+    update conversations v set contact_id = ${toId}::uuid
+    where v.workspace_id = ${workspaceId}::uuid and v.contact_id = ${fromId}::uuid
+      and not exists (select 1 from conversations o where o.workspace_id = v.workspace_id
+        and o.contact_id = ${toId}::uuid and o.phone_number_id = v.phone_number_id)
+    returning v.id`.execute(db);
+  return res.rows.map((r) => r.id);
+}
+
+/** Undo of a contact merge: gives the conversations `ids` (still with `fromId`) back to contact `toId`. */
+export async function moveConversationsBack(
+  db: DbOrTx,
+  workspaceId: string,
+  ids: readonly string[],
+  fromId: string,
+  toId: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('conversations')
+    .set({ contact_id: toId })
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', fromId)
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/**
+ * Sets a conversation's last message time and last inbound time (the 24 h window) from its messages, after
+ * messages moved in or out of it (contact merge and its undo); the preview is left as it is.
+ */
+export async function recomputeConversationTimes(
+  db: DbOrTx,
+  workspaceId: string,
+  conversationId: string,
+): Promise<void> {
+  await sql`
+    update conversations v set
+      last_message_at = (select max(m.occurred_at) from messages m where m.conversation_id = v.id),
+      last_inbound_at = (select max(m.occurred_at) from messages m
+        where m.conversation_id = v.id and m.direction = 'inbound')
+    where v.workspace_id = ${workspaceId}::uuid and v.id = ${conversationId}::uuid`.execute(db);
+}

@@ -321,3 +321,58 @@ export async function insertOutboundMessages(
 function gramsColumn(texts: readonly string[]): string[] {
   return texts.map((t) => `{${bigramCodes(t).join(',')}}`);
 }
+
+/** A message moved by a contact merge, with the conversation it was in before. */
+export interface MovedMessage {
+  id: string;
+  fromConversationId: string;
+}
+
+/**
+ * Contact merge: gives every message of contact `fromId` to `toId`; a message in one of the conversations of
+ * `intoConversation` (source conversation id → survivor conversation id, for numbers where both had a thread)
+ * also moves into that conversation. Returns each message moved with its previous conversation.
+ */
+export async function moveMessagesToContact(
+  db: DbOrTx,
+  workspaceId: string,
+  fromId: string,
+  toId: string,
+  intoConversation: ReadonlyMap<string, string>,
+): Promise<MovedMessage[]> {
+  const from = [...intoConversation.keys()];
+  const to = [...intoConversation.values()];
+  const res = await sql<{ id: string; from_conversation_id: string }>`
+    with old as (
+      select id, conversation_id from messages
+      where workspace_id = ${workspaceId}::uuid and contact_id = ${fromId}::uuid
+      order by id for update)
+    update messages m set contact_id = ${toId}::uuid,
+      conversation_id = coalesce(
+        (select t.to_id from unnest(${from}::uuid[], ${to}::uuid[]) as t(from_id, to_id)
+          where t.from_id = old.conversation_id), old.conversation_id)
+    from old where m.id = old.id
+    returning m.id, old.conversation_id as from_conversation_id`.execute(db);
+  return res.rows.map((r) => ({ id: r.id, fromConversationId: r.from_conversation_id }));
+}
+
+/**
+ * Undo of a contact merge: puts the messages moved by it (still with contact `fromId`) back with contact `toId`
+ * in the conversations they were in.
+ */
+export async function moveMessagesBack(
+  db: DbOrTx,
+  workspaceId: string,
+  moved: readonly MovedMessage[],
+  fromId: string,
+  toId: string,
+): Promise<void> {
+  if (moved.length === 0) return;
+  await sql`
+    update messages m set contact_id = ${toId}::uuid, conversation_id = t.conversation_id
+    from unnest(${moved.map((m) => m.id)}::uuid[], ${moved.map((m) => m.fromConversationId)}::uuid[])
+      as t(id, conversation_id)
+    where m.workspace_id = ${workspaceId}::uuid and m.contact_id = ${fromId}::uuid and m.id = t.id`.execute(
+    db,
+  );
+}

@@ -86,7 +86,7 @@ export async function deleteSegmentRow(db: DbOrTx, workspaceId: string, id: stri
   return Number(r.numDeletedRows);
 }
 
-/** How many of the workspace's contacts satisfy `where` (compiled over alias `c`). */
+/** How many of the workspace's contacts satisfy `where` (compiled over alias `c`); merged contacts never do. */
 export async function countMatchingContacts(
   db: DbOrTx,
   workspaceId: string,
@@ -96,6 +96,7 @@ export async function countMatchingContacts(
     .selectFrom('contacts as c')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('c.workspace_id', '=', workspaceId)
+    .where('c.merged_into_id', 'is', null)
     .where(where)
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -106,7 +107,11 @@ export function selectMatchingContacts(
   db: DbOrTx,
   input: { workspaceId: string; where: RawBuilder<SqlBool>; limit: number; beforeId?: string },
 ): Promise<ContactRow[]> {
-  let q = db.selectFrom('contacts as c').selectAll('c').where('c.workspace_id', '=', input.workspaceId);
+  let q = db
+    .selectFrom('contacts as c')
+    .selectAll('c')
+    .where('c.workspace_id', '=', input.workspaceId)
+    .where('c.merged_into_id', 'is', null);
   if (input.beforeId) q = q.where('c.id', '<', input.beforeId);
   return q.where(input.where).orderBy('c.id', 'desc').limit(input.limit).execute();
 }

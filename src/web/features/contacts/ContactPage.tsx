@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, navigate } from '../../app/router.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { usePhoneNumbers, useTemplates, useUsers, userName } from '../../lib/queries.ts';
+import { DuplicatesSection, MergeHistorySection } from './ContactMerge.tsx';
 import {
   useContact,
   useContactConversations,
@@ -34,6 +35,12 @@ export function ContactPage({ id }: { id: string }) {
         <Link href="/contacts">← {t('contacts.title')}</Link>
       </p>
       <h1 className="contact-name">{c.name ?? c.profileName ?? c.phone ?? c.waId}</h1>
+      {c.mergedIntoId && (
+        <p className="banner" role="status">
+          {t('contacts.mergedInto')}{' '}
+          <Link href={`/contacts/${c.mergedIntoId}`}>{t('contacts.openSurvivor')}</Link>
+        </p>
+      )}
       <section className="card contact-section">
         <h2>{t('contacts.profile')}</h2>
         <dl className="contact-profile">
@@ -111,6 +118,8 @@ export function ContactPage({ id }: { id: string }) {
           ))}
         </ul>
       </section>
+      <DuplicatesSection contact={c} />
+      <MergeHistorySection contact={c} />
       <section className="card contact-section">
         <h2>{t('contacts.notes')}</h2>
         {(notes.data ?? []).length === 0 && <p className="small muted">—</p>}

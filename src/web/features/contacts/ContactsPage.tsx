@@ -3,14 +3,15 @@ import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../app/router.tsx';
 import { ContactPage } from './ContactPage.tsx';
-import { useContactList } from './queries.ts';
+import { useContactList, useSavedSegments } from './queries.ts';
+import { SegmentsPanel } from './SegmentBuilder.tsx';
 
 const ROW_HEIGHT = 56;
 
 /**
- * Contacts: every contact of the workspace in a virtualized, cursor-paged list with a search box (`q`), and
- * one contact's page at `/contacts/{id}`. Server-side segments, consent and imports can add filters above the
- * list and sections to {@link ContactPage}.
+ * Contacts: every contact of the workspace in a virtualized, cursor-paged list with a search box (`q`) or filtered
+ * by a saved segment, the segments panel (saved segments and the builder with its live count), and one contact's
+ * page at `/contacts/{id}`.
  */
 export function ContactsPage({ contactId }: { contactId: string | null }) {
   if (contactId) return <ContactPage id={contactId} />;
@@ -20,8 +21,11 @@ export function ContactsPage({ contactId }: { contactId: string | null }) {
 function ContactList() {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
+  const [segmentId, setSegmentId] = useState<string | null>(null);
+  const [showSegments, setShowSegments] = useState(false);
+  const segments = useSavedSegments();
   const q = useDeferredValue(search.trim());
-  const list = useContactList(q);
+  const list = useContactList(q, segmentId);
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
@@ -47,9 +51,31 @@ function ContactList() {
           aria-label={t('contacts.search')}
           placeholder={t('contacts.search')}
           value={search}
+          disabled={segmentId !== null}
           onChange={(e) => setSearch(e.target.value)}
         />
+        <select
+          aria-label={t('contacts.segmentFilter')}
+          value={segmentId ?? ''}
+          onChange={(e) => setSegmentId(e.target.value || null)}
+        >
+          <option value="">{t('contacts.allContacts')}</option>
+          {(segments.data ?? []).map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          className="btn"
+          aria-expanded={showSegments}
+          onClick={() => setShowSegments((v) => !v)}
+        >
+          {t('contacts.segments')}
+        </button>
       </header>
+      {showSegments && <SegmentsPanel selected={segmentId} onSelect={setSegmentId} />}
       {list.isSuccess && rows.length === 0 && <p className="list-status">{t('contacts.empty')}</p>}
       <div className="contacts-scroller" ref={scroller} role="list" aria-label={t('contacts.title')}>
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>

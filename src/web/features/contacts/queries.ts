@@ -1,4 +1,14 @@
-import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import type { ContactDuplicatesDto } from '../../../contracts/api.schemas.ts';
+import type { ConditionNode } from '../../../contracts/condition.schemas.ts';
+import type { ContactMergeDto } from '../../../contracts/contact-merges.schemas.ts';
+import type { SegmentDto } from '../../../contracts/segments.schemas.ts';
 import { api, qs } from '../../lib/api.ts';
 import type { Contact, ContactNote, Conversation, Message, Page } from '../../lib/types.ts';
 
@@ -10,12 +20,21 @@ export interface ContactEventItem {
   properties: Record<string, unknown>;
 }
 
-/** Every contact of the workspace, 100 a page (cursor), filtered by `q` (name, profile name, phone, wa_id). */
-export function useContactList(q: string) {
+/**
+ * Every contact of the workspace, 100 a page (cursor), filtered by `q` (name, profile name, phone, wa_id), or the
+ * contacts of a saved segment (`segmentId`; the search does not apply then).
+ */
+export function useContactList(q: string, segmentId: string | null = null) {
   return useInfiniteQuery({
-    queryKey: ['contacts', 'list', q],
+    queryKey: ['contacts', 'list', segmentId ? { segmentId } : q],
     queryFn: ({ pageParam }) =>
-      api<Page<Contact>>(`/contacts${qs({ limit: 100, q: q || undefined, cursor: pageParam ?? undefined })}`),
+      segmentId
+        ? api<Page<Contact>>(
+            `/segments/${segmentId}/contacts${qs({ limit: 100, cursor: pageParam ?? undefined })}`,
+          )
+        : api<Page<Contact>>(
+            `/contacts${qs({ limit: 100, q: q || undefined, cursor: pageParam ?? undefined })}`,
+          ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -63,5 +82,87 @@ export function useStartConversation() {
           template: { name: v.template, language: { code: v.language } },
         },
       }),
+  });
+}
+
+/** Contacts that may be the same person as contact `id` (same number in another form, same name reading). */
+export function useContactDuplicates(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['contacts', id, 'duplicates'],
+    queryFn: () => api<ContactDuplicatesDto>(`/contacts/${id}/duplicates`).then((r) => r.data),
+    enabled,
+  });
+}
+
+/** The merges contact `id` took part in, newest first (its merge history). */
+export function useContactMerges(id: string) {
+  return useQuery({
+    queryKey: ['contacts', id, 'merges'],
+    queryFn: () => api<{ data: ContactMergeDto[] }>(`/contacts/${id}/merges`).then((r) => r.data),
+  });
+}
+
+/** Merges contact `sourceContactId` into contact `survivorId`; every contact query is refreshed. */
+export function useMergeContacts() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { survivorId: string; sourceContactId: string }) =>
+      api<ContactMergeDto>(`/contacts/${v.survivorId}/merge`, {
+        body: { sourceContactId: v.sourceContactId },
+      }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['contacts'] }),
+  });
+}
+
+/** Undoes a merge; every contact query is refreshed. */
+export function useUndoMerge() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (mergeId: string) =>
+      api<ContactMergeDto>(`/contacts/merges/${mergeId}/undo`, { method: 'POST' }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['contacts'] }),
+  });
+}
+
+/** The workspace's saved segments. */
+export function useSavedSegments() {
+  return useQuery({
+    queryKey: ['segments'],
+    queryFn: () => api<{ data: SegmentDto[] }>('/segments').then((r) => r.data),
+  });
+}
+
+/** How many contacts a condition selects now and the first 20 (null condition: nothing asked). */
+export function useSegmentPreview(condition: ConditionNode | null) {
+  return useQuery({
+    queryKey: ['segments', 'preview', condition],
+    queryFn: () => api<{ count: number; sample: Contact[] }>('/segments/preview', { body: { condition } }),
+    enabled: condition !== null,
+    retry: false,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Saves a segment: creates one, or updates `id`. */
+export function useSaveSegment() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { id: string | null; name: string; condition: ConditionNode }) =>
+      v.id
+        ? api<SegmentDto>(`/segments/${v.id}`, {
+            method: 'PATCH',
+            body: { name: v.name, condition: v.condition },
+          })
+        : api<SegmentDto>('/segments', { body: { name: v.name, condition: v.condition } }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['segments'] }),
+  });
+}
+
+/** Deletes a saved segment. */
+export function useDeleteSegment() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<null>(`/segments/${id}`, { method: 'DELETE' }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['segments'] }),
   });
 }
