@@ -186,6 +186,8 @@ describe('analytics: campaigns, topics, audience', () => {
       campaign_id: campaignId,
       contact_id: contact[key]!,
       country: 'JP',
+      // Spring was sent from the number; Winter's rows name none (a number filter leaves them out).
+      phone_number_id: campaignId === spring ? numberId : null,
       created_at: now,
       updated_at: now,
       ...v,
@@ -353,7 +355,7 @@ describe('analytics: campaigns, topics, audience', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const b = res.body;
     // 6 hand-written texts + クーポンつかえない + 2 × "Hi" = 9 sampled; 9 customer messages in the range.
-    expect(b.sampleLimit).toBe(2000);
+    expect(b.sampleLimit).toBe(1000);
     expect(b.sampled).toBe(9);
     expect(b.inbound).toBe(9);
     expect(b.previous).toMatchObject({ sampled: 4, inbound: 4 }); // + ポイントは？
@@ -405,6 +407,36 @@ describe('analytics: campaigns, topics, audience', () => {
       optOut: { base: 3, optedOut: 0, allOptOuts: 0, rate: 0 },
       unreachable: { sent: 0, failed131026: 0, rate: null },
     });
+  });
+
+  it('filters by number: another number released, received and sent nothing; tiers and tags stay workspace-wide', async () => {
+    const other = `phoneNumberId=${crypto.randomUUID()}`;
+    const c = await get<CampaignsAnalytics>(`/api/v1/analytics/campaigns?${RANGE}&${other}`);
+    expect(c.body.campaigns).toEqual([]);
+    const t = await get<TopicsAnalytics>(`/api/v1/analytics/topics?${RANGE}&${other}`);
+    expect([t.body.sampled, t.body.inbound, t.body.words]).toEqual([0, 0, []]);
+    const a = await get<AudienceAnalytics>(`/api/v1/analytics/audience?${RANGE}&${other}`);
+    expect(a.body.unreachable).toEqual({ sent: 0, failed131026: 0, rate: null });
+    expect(a.body.contacts).toBe(12);
+    const mine = await get<CampaignsAnalytics>(
+      `/api/v1/analytics/campaigns?${RANGE}&phoneNumberId=${numberId}`,
+    );
+    expect(mine.body.campaigns.map((x) => x.name)).toEqual(['Spring']);
+    expect(mine.body.totals).toEqual({
+      sent: 3,
+      delivered: 3,
+      read: 2,
+      clicked: 1,
+      replied: 1,
+      converted: 2,
+    });
+  });
+
+  it('documents the three reads in the OpenAPI document', async () => {
+    const doc = await get<{ paths: Record<string, { get?: unknown }> }>('/api/openapi.json');
+    expect(doc.status).toBe(200);
+    for (const name of ['campaigns', 'topics', 'audience'])
+      expect(doc.body.paths[`/api/v1/analytics/${name}`]?.get).toBeDefined();
   });
 
   it('is for owners, admins and analysts; agents get 403', async () => {

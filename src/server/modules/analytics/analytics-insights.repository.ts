@@ -21,9 +21,13 @@ export interface InstantScope {
  * `[start, end)`, newest first. Bounded by `limit` whatever the range holds (the workspace/occurred_at index is
  * walked backwards from `end`).
  */
-export async function latestInboundTexts(db: DbOrTx, s: InstantScope, limit: number): Promise<string[]> {
-  const r = await sql<{ text: string }>`
-    select left(coalesce(content->'text'->>'body', content->type->>'caption'), ${SEARCHABLE_MESSAGE_CHARS}) as text
+export async function latestInboundTexts(
+  db: DbOrTx,
+  s: InstantScope,
+  limit: number,
+): Promise<Array<{ id: string; text: string }>> {
+  const r = await sql<{ id: string; text: string }>`
+    select id, left(coalesce(content->'text'->>'body', content->type->>'caption'), ${SEARCHABLE_MESSAGE_CHARS}) as text
     from messages
     where workspace_id = ${s.workspaceId} and occurred_at >= ${s.start} and occurred_at < ${s.end}
       and direction = 'inbound'
@@ -31,7 +35,7 @@ export async function latestInboundTexts(db: DbOrTx, s: InstantScope, limit: num
       ${s.phoneNumberId ? sql`and phone_number_id = ${s.phoneNumberId}` : sql``}
     order by occurred_at desc, id desc
     limit ${limit}`.execute(db);
-  return r.rows.map((row) => row.text);
+  return r.rows;
 }
 
 /** Customer messages of a range of local days (the rollup's `inbound`). */
