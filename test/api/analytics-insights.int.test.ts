@@ -414,7 +414,9 @@ describe('analytics: campaigns, topics, audience', () => {
     const c = await get<CampaignsAnalytics>(`/api/v1/analytics/campaigns?${RANGE}&${other}`);
     expect(c.body.campaigns).toEqual([]);
     const t = await get<TopicsAnalytics>(`/api/v1/analytics/topics?${RANGE}&${other}`);
-    expect([t.body.sampled, t.body.inbound, t.body.words]).toEqual([0, 0, []]);
+    expect([t.body.sampled, t.body.inbound, t.body.words, t.body.unmatched]).toEqual([0, 0, [], []]);
+    const ours = await get<TopicsAnalytics>(`/api/v1/analytics/topics?${RANGE}&phoneNumberId=${numberId}`);
+    expect([ours.body.sampled, ours.body.unmatched.length]).toEqual([9, 1]);
     const a = await get<AudienceAnalytics>(`/api/v1/analytics/audience?${RANGE}&${other}`);
     expect(a.body.unreachable).toEqual({ sent: 0, failed131026: 0, rate: null });
     expect(a.body.contacts).toBe(12);

@@ -134,7 +134,12 @@ export async function topicsAnalytics(
   const [current, previous, unmatched] = await Promise.all([
     topicSample(deps, workspaceId, p, q),
     topicSample(deps, workspaceId, prev, q),
-    unmatchedQuestions(deps.db, workspaceId, { from: b.start, to: b.end, limit: UNMATCHED_LIMIT }),
+    unmatchedQuestions(deps.db, workspaceId, {
+      from: b.start,
+      to: b.end,
+      limit: UNMATCHED_LIMIT,
+      phoneNumberId: q.phoneNumberId,
+    }),
   ]);
   return {
     range: p,

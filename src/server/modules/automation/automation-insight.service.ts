@@ -19,12 +19,13 @@ export interface UnmatchedQuestion {
 
 /**
  * The questions automation found no rule for in `[from, to)` (`to` included when `inclusiveEnd`): the runs that
- * recorded a `normalized_text`, grouped by it, most frequent first. Also read by analytics (what customers ask).
+ * recorded a `normalized_text`, grouped by it, most frequent first; optionally only the messages one number received.
+ * Also read by analytics (what customers ask).
  */
 export async function unmatchedQuestions(
   db: Db,
   workspaceId: string,
-  opts: { from: Date; to: Date; inclusiveEnd?: boolean; limit: number },
+  opts: { from: Date; to: Date; inclusiveEnd?: boolean; limit: number; phoneNumberId?: string },
 ): Promise<UnmatchedQuestion[]> {
   const end = opts.inclusiveEnd ? sql`r.created_at <= ${opts.to}` : sql`r.created_at < ${opts.to}`;
   const res = await sql<{ normalized: string; sample: string | null; n: string; last_seen: Date }>`
@@ -33,6 +34,7 @@ export async function unmatchedQuestions(
     from automation_runs r join messages m on m.id = r.message_id
     where r.workspace_id = ${workspaceId} and r.created_at >= ${opts.from} and ${end}
       and r.normalized_text is not null
+      ${opts.phoneNumberId ? sql`and m.phone_number_id = ${opts.phoneNumberId}` : sql``}
     group by r.normalized_text order by n desc, last_seen desc limit ${opts.limit}`.execute(db);
   return res.rows.map((u) => ({
     normalized: u.normalized,
