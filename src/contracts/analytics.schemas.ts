@@ -319,6 +319,15 @@ export const AudienceAnalyticsSchema = AudiencePeriodSchema.extend({
   asOf: z.string().describe('Instant of the current counts (tiers, tags)'),
   contacts: z.number().int(),
   tiers: z.array(z.object({ tier: ActivityTierSchema, contacts: z.number().int() })),
+  tiersOverRange: z
+    .object({
+      startAt: z.string(),
+      endAt: z.string(),
+      tiers: z.array(
+        z.object({ tier: ActivityTierSchema, atStart: z.number().int(), atEnd: z.number().int() }),
+      ),
+    })
+    .describe("Tiers at the range's start and end (or now, if earlier), derived from the message history"),
   tags: z.array(z.object({ tag: z.string(), contacts: z.number().int() })).describe('Top 20 tags'),
   unreachableContacts: z.number().int().describe('Contacts now marked unreachable (131026)'),
   previous: AudiencePeriodSchema.nullable(),

@@ -393,6 +393,18 @@ describe('analytics: campaigns, topics, audience', () => {
       { tier: 'dormant', contacts: 1 },
       { tier: 'never', contacts: 4 },
     ]);
+    // Derived from the message history. At the range's start (03-03 15:00 UTC) only c2, c3, c4 (written 02-26 …
+    // 03-03), c5 and c6 existed (the others were created now, and had not written); at its end (now) all 12.
+    expect(b.tiersOverRange).toEqual({
+      startAt: '2026-03-03T15:00:00.000Z',
+      endAt: '2026-03-10T01:00:05.000Z', // now: the clock moved 5 s for the replies' statuses
+      tiers: [
+        { tier: 'active', atStart: 3, atEnd: 6 },
+        { tier: 'lapsing', atStart: 1, atEnd: 1 },
+        { tier: 'dormant', atStart: 1, atEnd: 1 },
+        { tier: 'never', atStart: 0, atEnd: 4 },
+      ],
+    });
     expect(b.tags).toEqual([
       { tag: 'vip', contacts: 3 },
       { tag: 'new', contacts: 1 },

@@ -16,6 +16,7 @@ import { hasJapanese } from '../automation/text-fold.rules.ts';
 import { campaignResultsInWindow } from '../campaigns/campaign-results.service.ts';
 import {
   contactsByTier,
+  contactsByTierAt,
   inboundCount,
   latestInboundTexts,
   marketingOptOuts,
@@ -184,8 +185,8 @@ async function audiencePeriod(deps: AnalyticsQueryDeps, workspaceId: string, p: 
 const TOP_TAGS = 20;
 
 /**
- * `GET /analytics/audience`: contacts by activity tier and top tags now, and the range's opt-out and
- * unreachable-number rates.
+ * `GET /analytics/audience`: contacts by activity tier and top tags now, tiers at the range's start and end (from
+ * the message history), and the range's opt-out and unreachable-number rates.
  */
 export async function audienceAnalytics(
   deps: AnalyticsQueryDeps,
@@ -194,10 +195,15 @@ export async function audienceAnalytics(
 ): Promise<AudienceAnalytics> {
   const p = await resolvePeriod(deps, workspaceId, q);
   const now = deps.clock.now();
-  const [current, previous, tiers, tags, unreachableContacts] = await Promise.all([
+  const bounds = rangeBounds(p.from, p.to, p.timeZone);
+  const startAt = bounds.start < now ? bounds.start : now;
+  const endAt = bounds.end < now ? bounds.end : now;
+  const [current, previous, tiers, atStart, atEnd, tags, unreachableContacts] = await Promise.all([
     audiencePeriod(deps, workspaceId, p, q),
     q.compare ? audiencePeriod(deps, workspaceId, previousOf(p), q) : null,
     contactsByTier(deps.db, workspaceId, tierThresholds(now)),
+    contactsByTierAt(deps.db, workspaceId, startAt, tierThresholds(startAt)),
+    contactsByTierAt(deps.db, workspaceId, endAt, tierThresholds(endAt)),
     topTags(deps.db, workspaceId, TOP_TAGS),
     unreachableContactCount(deps.db, workspaceId),
   ]);
@@ -206,6 +212,11 @@ export async function audienceAnalytics(
     asOf: now.toISOString(),
     contacts: tiers.contacts,
     tiers: TIERS.map((tier) => ({ tier, contacts: tiers[tier] })),
+    tiersOverRange: {
+      startAt: startAt.toISOString(),
+      endAt: endAt.toISOString(),
+      tiers: TIERS.map((tier) => ({ tier, atStart: atStart[tier], atEnd: atEnd[tier] })),
+    },
     tags,
     unreachableContacts,
     previous,

@@ -5,7 +5,7 @@ import type { AudienceAnalytics } from '../../../contracts/analytics.schemas.ts'
 import { formatCount, formatInstant, formatRate } from './format.ts';
 import { DataTable, Kpi, LazyChart, type Column } from './parts.tsx';
 
-type Tier = AudienceAnalytics['tiers'][number];
+type Tier = AudienceAnalytics['tiers'][number] & { atStart: number; atEnd: number };
 type Tag = AudienceAnalytics['tags'][number];
 
 /** Who they are: contacts by activity tier and top tags (now), opt-out and unreachable-number rates (the range). */
@@ -20,7 +20,8 @@ export function AudiencePanel({ data }: { data: AudienceAnalytics }) {
   const option = useMemo<EChartsCoreOption>(
     () => ({
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => formatCount(Number(v), locale) },
-      grid: { left: 48, right: 16, top: 16, bottom: 28 },
+      legend: { top: 0 },
+      grid: { left: 48, right: 16, top: 36, bottom: 28 },
       xAxis: { type: 'category', data: data.tiers.map((x) => t(`analytics.audience.tiers.${x.tier}`)) },
       yAxis: {
         type: 'value',
@@ -28,16 +29,32 @@ export function AudiencePanel({ data }: { data: AudienceAnalytics }) {
         axisLabel: { formatter: (v: number) => formatCount(v, locale) },
       },
       series: [
-        { name: t('analytics.audience.contacts'), type: 'bar', data: data.tiers.map((x) => x.contacts) },
+        {
+          name: t('analytics.audience.atStart'),
+          type: 'bar',
+          data: data.tiersOverRange.tiers.map((x) => x.atStart),
+        },
+        {
+          name: t('analytics.audience.atEnd'),
+          type: 'bar',
+          data: data.tiersOverRange.tiers.map((x) => x.atEnd),
+        },
+        { name: t('analytics.audience.now'), type: 'bar', data: data.tiers.map((x) => x.contacts) },
       ],
     }),
-    [data.tiers, locale, t],
+    [data.tiers, data.tiersOverRange, locale, t],
   );
+  const tierRows: Tier[] = data.tiers.map((x) => {
+    const over = data.tiersOverRange.tiers.find((o) => o.tier === x.tier);
+    return { ...x, atStart: over?.atStart ?? 0, atEnd: over?.atEnd ?? 0 };
+  });
 
   const share = (n: number) => (data.contacts === 0 ? null : n / data.contacts);
   const tierColumns: Column<Tier>[] = [
     { label: L('tier'), csv: (x) => x.tier, show: (x) => t(`analytics.audience.tiers.${x.tier}`) },
-    { label: L('contacts'), csv: (x) => x.contacts, show: (x) => count(x.contacts), numeric: true },
+    { label: L('atStart'), csv: (x) => x.atStart, show: (x) => count(x.atStart), numeric: true },
+    { label: L('atEnd'), csv: (x) => x.atEnd, show: (x) => count(x.atEnd), numeric: true },
+    { label: L('now'), csv: (x) => x.contacts, show: (x) => count(x.contacts), numeric: true },
     {
       label: t('analytics.topics.share'),
       csv: (x) => share(x.contacts),
@@ -102,7 +119,7 @@ export function AudiencePanel({ data }: { data: AudienceAnalytics }) {
         name="audience-tiers"
         caption={L('tiersTable')}
         columns={tierColumns}
-        rows={data.tiers}
+        rows={tierRows}
         range={data.range}
         rowKey={(x) => x.tier}
       />

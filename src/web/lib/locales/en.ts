@@ -1361,7 +1361,7 @@ export const en = {
       intro:
         'Contacts by activity (their latest message) and top tags, counted now; opt-outs and unreachable numbers in the period.',
       contacts: 'Contacts',
-      asOf: 'Counted {{at}}; no history of tiers and tags is kept, so they are not shown over time.',
+      asOf: 'Tiers at the start and end of the period are derived from the message history; “now” and the tags are counted {{at}} (no history of tags is kept).',
       optOutRate: 'Opt-out rate',
       optOutRateHint:
         'Contacts opted in to marketing at the start of the period who opted out in it ÷ those opted in',
@@ -1379,6 +1379,9 @@ export const en = {
         dormant: 'Dormant (> 90 days)',
         never: 'Never wrote',
       },
+      atStart: 'Start of the period',
+      atEnd: 'End of the period',
+      now: 'Now',
       tagsTable: 'Top tags',
       tag: 'Tag',
     },
