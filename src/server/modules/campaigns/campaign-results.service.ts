@@ -216,11 +216,14 @@ export async function campaignResultsInWindow(
     findPrices(deps.db, window.workspaceId),
     getCampaignSettings(deps, window.workspaceId),
   ]);
+  const found = rows.filter((r) => r !== undefined);
+  const categories = await Promise.all(
+    found.map((row) => assertTemplatesApproved(deps, toCampaign(row)).catch(() => null)),
+  );
   const out: CampaignWindowResult[] = [];
-  for (const row of rows) {
-    if (!row) continue;
+  for (const [i, row] of found.entries()) {
     const c = toCampaign(row);
-    const category = await assertTemplatesApproved(deps, c).catch(() => null);
+    const category = categories[i] ?? null;
     const variants = funnels
       .filter((f) => f.campaign_id === row.id)
       .map((f): VariantWindowResult => {
