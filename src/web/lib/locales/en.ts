@@ -1359,7 +1359,7 @@ export const en = {
     audience: {
       title: 'Who they are',
       intro:
-        'Contacts by activity (their latest message) and top tags, counted now; opt-outs and unreachable numbers in the period.',
+        'Contacts by activity (their latest message) at the start and end of the period and now, top tags now; opt-outs and unreachable numbers in the period.',
       contacts: 'Contacts',
       asOf: 'Tiers at the start and end of the period are derived from the message history; “now” and the tags are counted {{at}} (no history of tags is kept).',
       optOutRate: 'Opt-out rate',
