@@ -84,6 +84,9 @@ async function main(): Promise<void> {
         'service-business-hours': '/api/v1/analytics/service?compare=previous&businessHours=true',
         heatmap: '/api/v1/analytics/heatmap?compare=previous',
         numbers: '/api/v1/analytics/numbers?compare=previous',
+        campaigns: '/api/v1/analytics/campaigns?compare=previous',
+        topics: '/api/v1/analytics/topics?compare=previous',
+        audience: '/api/v1/analytics/audience?compare=previous',
       };
       const latency: Record<string, ReturnType<typeof summarizeLatencies> & { p95: number }> = {};
       for (const [name, path] of Object.entries(endpoints)) {

@@ -199,3 +199,137 @@ export const NumbersAnalyticsSchema = z.object({
   ),
 });
 export type NumbersAnalytics = z.infer<typeof NumbersAnalyticsSchema>;
+
+/** Recipients at each step of a campaign's funnel (a later step implies the earlier ones). */
+export const FunnelCountsSchema = z.object({
+  sent: z.number().int(),
+  delivered: z.number().int(),
+  read: z.number().int(),
+  clicked: z.number().int(),
+  replied: z.number().int(),
+  converted: z.number().int(),
+});
+export type FunnelCounts = z.infer<typeof FunnelCountsSchema>;
+
+/** Step rates of a funnel (docs/metrics.md § Campaigns). */
+export const FunnelRatesSchema = z.object({
+  deliveryRate: Rate.describe('delivered / sent'),
+  readRate: Rate.describe('read / delivered'),
+  clickRate: Rate.describe('clicked / delivered'),
+  replyRate: Rate.describe('replied / delivered'),
+  conversionRate: Rate.describe('converted / delivered'),
+});
+export type FunnelRates = z.infer<typeof FunnelRatesSchema>;
+
+/** What a campaign (or one variant of it) brought: funnel, rates, revenue, cost and cost per acquisition. */
+export const CampaignEarningsSchema = z.object({
+  funnel: FunnelCountsSchema,
+  rates: FunnelRatesSchema,
+  revenue: z.array(z.object({ currency: z.string(), amount: z.number(), conversions: z.number().int() })),
+  cost: z.object({ total: z.number(), currency: z.string(), category: z.string().nullable() }),
+  costPerAcquisition: z.number().nullable().describe('cost ÷ converted; null without conversions'),
+});
+export type CampaignEarnings = z.infer<typeof CampaignEarningsSchema>;
+
+const CampaignsPeriodSchema = z.object({
+  range: AnalyticsRangeSchema,
+  totals: FunnelCountsSchema.describe('All campaigns of the range'),
+  campaigns: z.array(
+    CampaignEarningsSchema.extend({
+      campaignId: z.uuid(),
+      name: z.string(),
+      status: z.string(),
+      variants: z
+        .array(CampaignEarningsSchema.extend({ variant: z.enum(['a', 'b']), template: z.string() }))
+        .describe('A/B: each variant (a single-variant campaign has one, `a`)'),
+      variantLift: FunnelRatesSchema.nullable().describe(
+        'A/B: variant b − variant a of each rate (percentage points as 0–1); null without both',
+      ),
+    }),
+  ),
+});
+
+/** `GET /api/v1/analytics/campaigns`: what campaigns earn (docs/metrics.md § Campaigns). */
+export const CampaignsAnalyticsSchema = CampaignsPeriodSchema.extend({
+  previous: CampaignsPeriodSchema.nullable(),
+});
+export type CampaignsAnalytics = z.infer<typeof CampaignsAnalyticsSchema>;
+
+/** A word or phrase of customer messages with the number of sampled messages that contain it. */
+export const TopicTermSchema = z.object({
+  term: z.string().describe('Folded form (NFKC, lower case, katakana → hiragana)'),
+  label: z.string().describe('How it was written most often'),
+  messages: z.number().int().describe('Sampled messages containing it'),
+  share: z.number().describe('messages / sampled messages'),
+});
+
+/** A term whose share of messages grew against the previous period. */
+export const RisingTopicSchema = TopicTermSchema.extend({
+  previousMessages: z.number().int(),
+  previousShare: z.number(),
+  change: z.number().describe('share − previousShare (0–1)'),
+});
+
+/** `GET /api/v1/analytics/topics`: what customers ask (docs/metrics.md § Topics). */
+export const TopicsAnalyticsSchema = z.object({
+  range: AnalyticsRangeSchema,
+  sampleLimit: z.number().int().describe('At most this many of the latest customer texts per period'),
+  sampled: z.number().int().describe('Customer texts analysed in the range'),
+  inbound: z.number().int().describe('Customer messages in the range (all types)'),
+  words: z.array(TopicTermSchema),
+  phrases: z.array(TopicTermSchema),
+  rising: z.array(RisingTopicSchema),
+  previous: z
+    .object({ range: AnalyticsRangeSchema, sampled: z.number().int(), inbound: z.number().int() })
+    .nullable(),
+  unmatched: z
+    .array(
+      z.object({
+        normalized: z.string(),
+        sample: z.string(),
+        count: z.number().int(),
+        lastSeenAt: z.string(),
+      }),
+    )
+    .describe('Customer questions automation had no rule for, grouped by folded text'),
+});
+export type TopicsAnalytics = z.infer<typeof TopicsAnalyticsSchema>;
+
+/** Activity tiers of contacts by their latest customer message. */
+export const ActivityTierSchema = z.enum(['active', 'lapsing', 'dormant', 'never']);
+export type ActivityTier = z.infer<typeof ActivityTierSchema>;
+
+const AudiencePeriodSchema = z.object({
+  range: AnalyticsRangeSchema,
+  optOut: z.object({
+    base: z.number().int().describe('Contacts opted in to marketing when the range began'),
+    optedOut: z.number().int().describe('Of those, contacts who opted out in the range'),
+    allOptOuts: z.number().int().describe('Contacts with an opt-out in the range (any previous state)'),
+    rate: Rate.describe('optedOut / base'),
+  }),
+  unreachable: z.object({
+    sent: z.number().int().describe('Messages sent in the range'),
+    failed131026: z.number().int().describe('Of those, failed with 131026 (undeliverable)'),
+    rate: Rate.describe('failed131026 / sent'),
+  }),
+});
+
+/** `GET /api/v1/analytics/audience`: who the contacts are (docs/metrics.md § Audience). */
+export const AudienceAnalyticsSchema = AudiencePeriodSchema.extend({
+  asOf: z.string().describe('Instant of the current counts (tiers, tags)'),
+  contacts: z.number().int(),
+  tiers: z.array(z.object({ tier: ActivityTierSchema, contacts: z.number().int() })),
+  tiersOverRange: z
+    .object({
+      startAt: z.string(),
+      endAt: z.string(),
+      tiers: z.array(
+        z.object({ tier: ActivityTierSchema, atStart: z.number().int(), atEnd: z.number().int() }),
+      ),
+    })
+    .describe("Tiers at the range's start and end (or now, if earlier), derived from the message history"),
+  tags: z.array(z.object({ tag: z.string(), contacts: z.number().int() })).describe('Top 20 tags'),
+  unreachableContacts: z.number().int().describe('Contacts now marked unreachable (131026)'),
+  previous: AudiencePeriodSchema.nullable(),
+});
+export type AudienceAnalytics = z.infer<typeof AudienceAnalyticsSchema>;

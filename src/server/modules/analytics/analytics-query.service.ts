@@ -54,14 +54,15 @@ export interface AnalyticsQueryDeps {
   clock: Clock;
 }
 
-interface Period {
+/** A resolved range of local days in the workspace's zone. */
+export interface Period {
   from: LocalDate;
   to: LocalDate;
   timeZone: string;
 }
 
 /** The range asked for, defaulting to the last 7 local days ending today. */
-async function resolvePeriod(
+export async function resolvePeriod(
   deps: AnalyticsQueryDeps,
   workspaceId: string,
   q: AnalyticsQuery,
@@ -72,7 +73,8 @@ async function resolvePeriod(
   return { from, to, timeZone };
 }
 
-function previousOf(p: Period): Period {
+/** The period of the same length just before. */
+export function previousOf(p: Period): Period {
   return { ...previousPeriod(p.from, p.to), timeZone: p.timeZone };
 }
 

@@ -3,10 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   AnalyticsQuerySchema,
   AnalyticsSettingsSchema,
+  AudienceAnalyticsSchema,
+  CampaignsAnalyticsSchema,
   HeatmapAnalyticsSchema,
   MessagingAnalyticsSchema,
   NumbersAnalyticsSchema,
   ServiceAnalyticsSchema,
+  TopicsAnalyticsSchema,
 } from '../../../contracts/analytics.schemas.ts';
 import { errorResponses } from '../../../contracts/api.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
@@ -22,6 +25,7 @@ import {
   serviceAnalytics,
   updateAnalyticsSettings,
 } from './analytics-query.service.ts';
+import { audienceAnalytics, campaignsAnalytics, topicsAnalytics } from './analytics-insights.service.ts';
 
 const tags = ['analytics'];
 
@@ -34,7 +38,10 @@ function requireAnalyticsReader(p: Principal): void {
   if (p.role === 'agent') throw new AppError('forbidden', 'The agent role cannot read analytics');
 }
 
-/** `/api/v1/analytics/*`: messaging, service, heatmap and per-number figures (docs/metrics.md); settings. */
+/**
+ * `/api/v1/analytics/*`: messaging, service, heatmap, per-number figures, campaigns, topics and audience
+ * (docs/metrics.md); settings.
+ */
 export async function analyticsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const deps = { db: ctx.db, clock: ctx.clock };
@@ -101,6 +108,55 @@ export async function analyticsRoutes(app: FastifyInstance, ctx: AppContext): Pr
       const p = requireAuth(req, reply);
       requireAnalyticsReader(p);
       return numbersAnalytics(deps, p.workspaceId, req.query);
+    },
+  );
+
+  r.get(
+    '/api/v1/analytics/campaigns',
+    {
+      schema: {
+        ...query(
+          'What campaigns earn: per campaign and A/B variant released in the range, funnel, revenue, cost, CPA',
+        ),
+        response: { 200: CampaignsAnalyticsSchema, ...errorResponses() },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requireAnalyticsReader(p);
+      return campaignsAnalytics(deps, p.workspaceId, req.query);
+    },
+  );
+
+  r.get(
+    '/api/v1/analytics/topics',
+    {
+      schema: {
+        ...query(
+          'What customers ask: frequent words and phrases, rising topics, questions automation did not match',
+        ),
+        response: { 200: TopicsAnalyticsSchema, ...errorResponses() },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requireAnalyticsReader(p);
+      return topicsAnalytics(deps, p.workspaceId, req.query);
+    },
+  );
+
+  r.get(
+    '/api/v1/analytics/audience',
+    {
+      schema: {
+        ...query('Who the contacts are: activity tiers, top tags, opt-out and unreachable-number rates'),
+        response: { 200: AudienceAnalyticsSchema, ...errorResponses() },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requireAnalyticsReader(p);
+      return audienceAnalytics(deps, p.workspaceId, req.query);
     },
   );
 

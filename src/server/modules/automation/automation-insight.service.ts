@@ -8,6 +8,43 @@ import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
 import type { AutomationInsight } from '../../../contracts/automation.schemas.ts';
 
+/** A customer question no rule answered, grouped by its folded text. */
+export interface UnmatchedQuestion {
+  normalized: string;
+  /** The latest message text of the group. */
+  sample: string;
+  count: number;
+  lastSeenAt: string;
+}
+
+/**
+ * The questions automation found no rule for in `[from, to)` (`to` included when `inclusiveEnd`): the runs that
+ * recorded a `normalized_text`, grouped by it, most frequent first; optionally only the messages one number received.
+ * Also read by analytics (what customers ask).
+ */
+export async function unmatchedQuestions(
+  db: Db,
+  workspaceId: string,
+  opts: { from: Date; to: Date; inclusiveEnd?: boolean; limit: number; phoneNumberId?: string },
+): Promise<UnmatchedQuestion[]> {
+  const end = opts.inclusiveEnd ? sql`r.created_at <= ${opts.to}` : sql`r.created_at < ${opts.to}`;
+  const res = await sql<{ normalized: string; sample: string | null; n: string; last_seen: Date }>`
+    select r.normalized_text as normalized, count(*) as n, max(r.created_at) as last_seen,
+      (array_agg(m.content->'text'->>'body' order by r.created_at desc))[1] as sample
+    from automation_runs r join messages m on m.id = r.message_id
+    where r.workspace_id = ${workspaceId} and r.created_at >= ${opts.from} and ${end}
+      and r.normalized_text is not null
+      ${opts.phoneNumberId ? sql`and m.phone_number_id = ${opts.phoneNumberId}` : sql``}
+    group by r.normalized_text order by n desc, last_seen desc limit ${opts.limit}`.execute(db);
+  return res.rows.map((u) => ({
+    normalized: u.normalized,
+    sample: u.sample ?? u.normalized,
+    count: Number(u.n),
+    lastSeenAt: new Date(u.last_seen).toISOString(),
+  }));
+}
+
+/** What automation did over the last `days`: top rules and keywords, unmatched questions, automation's share. */
 export async function automationInsight(
   deps: { db: Db; clock: Clock },
   workspaceId: string,
@@ -40,13 +77,7 @@ export async function automationInsight(
       .orderBy('n', 'desc')
       .limit(20)
       .execute(),
-    sql<{ normalized: string; sample: string | null; n: string; last_seen: Date }>`
-      select r.normalized_text as normalized, count(*) as n, max(r.created_at) as last_seen,
-        (array_agg(m.content->'text'->>'body' order by r.created_at desc))[1] as sample
-      from automation_runs r join messages m on m.id = r.message_id
-      where r.workspace_id = ${workspaceId} and r.created_at >= ${from} and r.created_at <= ${to}
-        and r.normalized_text is not null
-      group by r.normalized_text order by n desc, last_seen desc limit 50`.execute(deps.db),
+    unmatchedQuestions(deps.db, workspaceId, { from, to, inclusiveEnd: true, limit: 50 }),
     sql<{ with_automation: string; handled: string }>`
       select count(*) as with_automation,
         count(*) filter (where not exists (
@@ -66,12 +97,7 @@ export async function automationInsight(
     decisions: Object.fromEntries(decisions.map((d) => [d.decision, Number(d.n)])),
     topRules: rules.map((r) => ({ ruleId: r.rule_id ?? '', count: Number(r.n) })),
     topKeywords: keywords.map((k) => ({ keyword: k.keyword ?? '', count: Number(k.n) })),
-    unmatched: unmatched.rows.map((u) => ({
-      normalized: u.normalized,
-      sample: u.sample ?? u.normalized,
-      count: Number(u.n),
-      lastSeenAt: new Date(u.last_seen).toISOString(),
-    })),
+    unmatched,
     conversations: {
       withAutomation,
       handledByAutomation: handledCount,

@@ -47,6 +47,9 @@ async function buildAnalyzer(): Promise<Analyzer> {
         surface: t.surface_form,
         reading: t.reading && t.reading !== '*' ? t.reading : undefined,
         interjection: t.pos === '感動詞',
+        pos: t.pos,
+        posDetail: t.pos_detail_1,
+        basicForm: t.basic_form && t.basic_form !== '*' ? t.basic_form : undefined,
       }));
     },
   };

@@ -12,6 +12,11 @@ export interface AnalyzerToken {
   reading: string | undefined;
   /** Part of speech is an interjection (はい, ええ, あっ): see {@link startsWithSplitInterjection}. */
   interjection: boolean;
+  /** Part of speech (IPADIC: 名詞, 動詞, 助詞, …) and its first subdivision (自立, 非自立, 数, …), when known. */
+  pos?: string;
+  posDetail?: string;
+  /** Dictionary (base) form of an inflected word (したい → する), when known. */
+  basicForm?: string;
 }
 
 /** A synchronous morphological analyzer. */

@@ -5,28 +5,97 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/types.ts';
 
+/** The funnel's step counts over ledger rows: one definition for a campaign and for a window of releases. */
+const FUNNEL_COUNTS = sql`
+  count(*) filter (where coalesce(sent_at, delivered_at, read_at, replied_at) is not null
+    or status in ('sent', 'delivered', 'read', 'replied'))::int as sent,
+  count(*) filter (where coalesce(delivered_at, read_at, replied_at) is not null
+    or status in ('delivered', 'read', 'replied'))::int as delivered,
+  count(*) filter (where coalesce(read_at, replied_at) is not null or status in ('read', 'replied'))::int as read,
+  count(*) filter (where clicked_at is not null)::int as clicked,
+  count(*) filter (where replied_at is not null)::int as replied,
+  count(*) filter (where converted_at is not null)::int as converted`;
+
+const DELIVERED = sql`(coalesce(delivered_at, read_at, replied_at) is not null or status in ('delivered', 'read', 'replied'))`;
+
+/** Step counts of the funnel. */
+export interface FunnelCountsRow {
+  sent: number;
+  delivered: number;
+  read: number;
+  clicked: number;
+  replied: number;
+  converted: number;
+}
+
 /** Recipients at each step of the funnel (a later step implies the earlier ones). */
 export async function countFunnel(db: DbOrTx, workspaceId: string, campaignId: string) {
-  const res = await sql<{
-    sent: number;
-    delivered: number;
-    read: number;
-    clicked: number;
-    replied: number;
-    converted: number;
-  }>`
-    select
-      count(*) filter (where coalesce(sent_at, delivered_at, read_at, replied_at) is not null
-        or status in ('sent', 'delivered', 'read', 'replied'))::int as sent,
-      count(*) filter (where coalesce(delivered_at, read_at, replied_at) is not null
-        or status in ('delivered', 'read', 'replied'))::int as delivered,
-      count(*) filter (where coalesce(read_at, replied_at) is not null or status in ('read', 'replied'))::int as read,
-      count(*) filter (where clicked_at is not null)::int as clicked,
-      count(*) filter (where replied_at is not null)::int as replied,
-      count(*) filter (where converted_at is not null)::int as converted
+  const res = await sql<FunnelCountsRow>`
+    select ${FUNNEL_COUNTS}
     from campaign_recipients
     where workspace_id = ${workspaceId} and campaign_id = ${campaignId}`.execute(db);
   return res.rows[0] ?? { sent: 0, delivered: 0, read: 0, clicked: 0, replied: 0, converted: 0 };
+}
+
+/** Ledger rows released (queued) in `[start, end)`, optionally from one number: a cohort of recipients. */
+export interface ReleaseWindow {
+  workspaceId: string;
+  start: Date;
+  end: Date;
+  phoneNumberId?: string;
+}
+
+function windowScope(w: ReleaseWindow, alias = '') {
+  const a = alias ? sql.raw(`${alias}.`) : sql.raw('');
+  return sql`${a}workspace_id = ${w.workspaceId} and ${a}queued_at >= ${w.start} and ${a}queued_at < ${w.end}
+    ${w.phoneNumberId ? sql`and ${a}phone_number_id = ${w.phoneNumberId}` : sql``}`;
+}
+
+/** The funnel of the recipients released in a window, per campaign and A/B variant. */
+export async function countFunnelsInWindow(
+  db: DbOrTx,
+  w: ReleaseWindow,
+): Promise<Array<FunnelCountsRow & { campaign_id: string; variant: 'a' | 'b' }>> {
+  const res = await sql<FunnelCountsRow & { campaign_id: string; variant: 'a' | 'b' }>`
+    select campaign_id, variant, ${FUNNEL_COUNTS}
+    from campaign_recipients where ${windowScope(w)}
+    group by campaign_id, variant order by campaign_id, variant`.execute(db);
+  return res.rows;
+}
+
+/** Delivered recipients of a window by campaign, variant and country (what the cost is computed from). */
+export async function deliveredByCountryInWindow(
+  db: DbOrTx,
+  w: ReleaseWindow,
+): Promise<Array<{ campaign_id: string; variant: 'a' | 'b'; country: string | null; n: number }>> {
+  const res = await sql<{ campaign_id: string; variant: 'a' | 'b'; country: string | null; n: number }>`
+    select campaign_id, variant, country, count(*)::int as n from campaign_recipients
+    where ${windowScope(w)} and ${DELIVERED}
+    group by campaign_id, variant, country`.execute(db);
+  return res.rows;
+}
+
+/** Attributed conversions of the recipients of a window, per campaign, variant and currency. */
+export async function revenueInWindow(
+  db: DbOrTx,
+  w: ReleaseWindow,
+): Promise<
+  Array<{ campaign_id: string; variant: 'a' | 'b'; currency: string; amount: number; conversions: number }>
+> {
+  const res = await sql<{
+    campaign_id: string;
+    variant: 'a' | 'b';
+    currency: string;
+    amount: string;
+    conversions: number;
+  }>`
+    select r.campaign_id, r.variant, v.currency, sum(v.value)::text as amount, count(*)::int as conversions
+    from campaign_recipients r
+    join campaign_conversions v on v.workspace_id = r.workspace_id and v.campaign_id = r.campaign_id
+      and v.contact_id = r.contact_id
+    where ${windowScope(w, 'r')}
+    group by r.campaign_id, r.variant, v.currency order by r.campaign_id, r.variant, v.currency`.execute(db);
+  return res.rows.map((r) => ({ ...r, amount: Number(r.amount) }));
 }
 
 /** Clicked and converted recipients of a campaign (the campaign's counters). */
@@ -66,7 +135,7 @@ export async function deliveredByCountry(
   const res = await sql<{ country: string | null; n: number }>`
     select country, count(*)::int as n from campaign_recipients
     where workspace_id = ${workspaceId} and campaign_id = ${campaignId}
-      and (coalesce(delivered_at, read_at, replied_at) is not null or status in ('delivered', 'read', 'replied'))
+      and ${DELIVERED}
     group by country`.execute(db);
   return new Map(res.rows.map((r) => [r.country, r.n]));
 }

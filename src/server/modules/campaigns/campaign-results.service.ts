@@ -19,15 +19,20 @@ import { DEFAULT_PRICES } from './campaign-estimate.rules.ts';
 import { funnelFigures } from './campaign-funnel.rules.ts';
 import {
   countFunnel,
+  countFunnelsInWindow,
   deliveredByCountry,
+  deliveredByCountryInWindow,
   findCampaignSettings,
   findConversionByExternalId,
   findLastTouch,
   insertConversion,
   markConverted,
+  revenueInWindow,
   revenueOf,
   saveCampaignSettings,
   type ConversionRow,
+  type FunnelCountsRow,
+  type ReleaseWindow,
 } from './campaign-results.repository.ts';
 import { findCampaignRow, findPrices } from './campaigns.repository.ts';
 import { assertTemplatesApproved, toCampaign, type CampaignsDeps } from './campaigns.service.ts';
@@ -46,6 +51,7 @@ export async function getCampaignSettings(
   return parsed.success ? parsed.data : CampaignSettingsSchema.parse({});
 }
 
+/** Saves the workspace's campaign settings. */
 export async function putCampaignSettings(
   deps: CampaignsDeps,
   workspaceId: string,
@@ -168,4 +174,87 @@ export async function campaignFunnel(
     settings,
   });
   return { campaignId, funnel, revenue, ...figures };
+}
+
+/** One A/B variant's results over a window of releases. */
+export interface VariantWindowResult {
+  variant: 'a' | 'b';
+  /** The variant's template name. */
+  template: string;
+  funnel: FunnelCountsRow;
+  revenue: CampaignFunnelDto['revenue'];
+  cost: CampaignFunnelDto['cost'];
+  costPerAcquisition: number | null;
+}
+
+/** A campaign's results over the recipients it released in a window, per variant. */
+export interface CampaignWindowResult {
+  campaignId: string;
+  name: string;
+  status: string;
+  variants: VariantWindowResult[];
+}
+
+/**
+ * What each campaign achieved with the recipients it released (queued) in `[start, end)`: the funnel counted as
+ * {@link campaignFunnel} counts it, revenue of those recipients' attributed conversions, and the cost of their
+ * delivered messages at the price table's rates (the main template's category), per A/B variant. For analytics.
+ */
+export async function campaignResultsInWindow(
+  deps: CampaignsDeps,
+  window: ReleaseWindow,
+): Promise<CampaignWindowResult[]> {
+  const [funnels, delivered, revenue] = await Promise.all([
+    countFunnelsInWindow(deps.db, window),
+    deliveredByCountryInWindow(deps.db, window),
+    revenueInWindow(deps.db, window),
+  ]);
+  const ids = [...new Set(funnels.map((f) => f.campaign_id))];
+  if (ids.length === 0) return [];
+  const [rows, prices, settings] = await Promise.all([
+    Promise.all(ids.map((id) => findCampaignRow(deps.db, window.workspaceId, id))),
+    findPrices(deps.db, window.workspaceId),
+    getCampaignSettings(deps, window.workspaceId),
+  ]);
+  const found = rows.filter((r) => r !== undefined);
+  const categories = await Promise.all(
+    found.map((row) => assertTemplatesApproved(deps, toCampaign(row)).catch(() => null)),
+  );
+  const out: CampaignWindowResult[] = [];
+  for (const [i, row] of found.entries()) {
+    const c = toCampaign(row);
+    const category = categories[i] ?? null;
+    const variants = funnels
+      .filter((f) => f.campaign_id === row.id)
+      .map((f): VariantWindowResult => {
+        const { campaign_id: _id, variant, ...funnel } = f;
+        const byCountry = new Map(
+          delivered
+            .filter((d) => d.campaign_id === row.id && d.variant === variant)
+            .map((d) => [d.country, d.n]),
+        );
+        const money = revenue
+          .filter((r) => r.campaign_id === row.id && r.variant === variant)
+          .map((r) => ({ currency: r.currency, amount: r.amount, conversions: r.conversions }));
+        const figures = funnelFigures({
+          funnel,
+          deliveredByCountry: byCountry,
+          category,
+          prices: prices.length > 0 ? prices : DEFAULT_PRICES,
+          revenue: money,
+          settings,
+        });
+        const template = variant === 'b' && c.variantB ? c.variantB.template.name : c.template.name;
+        return {
+          variant,
+          template,
+          funnel,
+          revenue: money,
+          cost: figures.cost,
+          costPerAcquisition: figures.costPerAcquisition,
+        };
+      });
+    out.push({ campaignId: row.id, name: row.name, status: row.status, variants });
+  }
+  return out;
 }

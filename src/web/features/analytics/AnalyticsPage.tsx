@@ -2,27 +2,34 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { navigate, useLocation } from '../../app/router.tsx';
 import { usePhoneNumbers, useTags, useTeams, useUsers } from '../../lib/queries.ts';
+import { AudiencePanel } from './AudiencePanel.tsx';
+import { CampaignsPanel } from './CampaignsPanel.tsx';
 import { formatRange } from './format.ts';
 import { HeatmapPanel } from './HeatmapPanel.tsx';
 import { MessagingPanel } from './MessagingPanel.tsx';
 import { NumbersPanel } from './NumbersPanel.tsx';
 import {
   type AnalyticsFilters,
+  useAudienceAnalytics,
+  useCampaignsAnalytics,
   useHeatmapAnalytics,
   useMessagingAnalytics,
   useNumbersAnalytics,
   useServiceAnalytics,
+  useTopicsAnalytics,
   useWorkspaceTimeZone,
 } from './queries.ts';
 import { PRESETS, rangeProblem, resolveRange, todayIn } from './range.ts';
 import { ServicePanel } from './ServicePanel.tsx';
+import { TopicsPanel } from './TopicsPanel.tsx';
 import { parseView, viewSearch, type ViewState } from './view-state.ts';
 
 /**
  * Analytics (owners, admins, analysts): a range of local days of the workspace's zone (last 7/30/90 days or custom),
  * the comparison with the period just before, the filters the API takes (number; agent, team and tag for the service
- * figures), and four panels —
- * messaging, service, the weekday × hour heatmap, per-number health. Figures: docs/metrics.md. Its own chunk;
+ * figures), and seven panels —
+ * messaging, service, the weekday × hour heatmap, per-number health, what campaigns earn, what customers ask and
+ * who they are. Figures: docs/metrics.md. Its own chunk;
  * ECharts is a further chunk loaded by the first chart.
  */
 export default function AnalyticsPage() {
@@ -55,7 +62,10 @@ export default function AnalyticsPage() {
   const service = useServiceAnalytics(filters);
   const heatmap = useHeatmapAnalytics(filters);
   const perNumber = useNumbersAnalytics(filters);
-  const all = [messaging, service, heatmap, perNumber];
+  const campaigns = useCampaignsAnalytics(filters);
+  const topics = useTopicsAnalytics(filters);
+  const audience = useAudienceAnalytics(filters);
+  const all = [messaging, service, heatmap, perNumber, campaigns, topics, audience];
   const loading = all.some((q) => q.isFetching);
   const failed = all.find((q) => q.isError)?.error;
   const shown = messaging.data?.range;
@@ -230,6 +240,9 @@ export default function AnalyticsPage() {
         {service.data && <ServicePanel data={service.data} />}
         {heatmap.data && <HeatmapPanel data={heatmap.data} />}
         {perNumber.data && <NumbersPanel data={perNumber.data} />}
+        {campaigns.data && <CampaignsPanel data={campaigns.data} />}
+        {topics.data && <TopicsPanel data={topics.data} />}
+        {audience.data && <AudiencePanel data={audience.data} />}
       </div>
     </div>
   );

@@ -87,3 +87,19 @@ export function formatHour(hour: number, locale: string): string {
     new Date(Date.UTC(2024, 0, 1, hour)),
   );
 }
+
+/** An amount of money in its currency (`¥3,000`, `$20.00`); a bad currency code falls back to `20 XYZ`. */
+export function formatMoney(amount: number, currency: string, locale: string): string {
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+  } catch {
+    return `${new Intl.NumberFormat(locale).format(amount)} ${currency}`;
+  }
+}
+
+/** An instant in the workspace's zone: date and time, short. */
+export function formatInstant(iso: string, locale: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+    new Date(iso),
+  );
+}

@@ -1,9 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type {
+  AudienceAnalytics,
+  CampaignsAnalytics,
   HeatmapAnalytics,
   MessagingAnalytics,
   NumbersAnalytics,
   ServiceAnalytics,
+  TopicsAnalytics,
 } from '../../../contracts/analytics.schemas.ts';
 import { api, qs } from '../../lib/api.ts';
 import type { Me } from '../../lib/types.ts';
@@ -90,6 +93,36 @@ export function useNumbersAnalytics(f: AnalyticsFilters | null) {
   return useQuery({
     queryKey: [...root, 'numbers', f],
     queryFn: () => api<NumbersAnalytics>(`/analytics/numbers${query(f!, false)}`),
+    enabled: f !== null,
+    ...fresh,
+  });
+}
+
+/** What campaigns earn: funnel, revenue, cost and CPA per campaign and A/B variant. */
+export function useCampaignsAnalytics(f: AnalyticsFilters | null) {
+  return useQuery({
+    queryKey: [...root, 'campaigns', f],
+    queryFn: () => api<CampaignsAnalytics>(`/analytics/campaigns${query(f!, false)}`),
+    enabled: f !== null,
+    ...fresh,
+  });
+}
+
+/** What customers ask: frequent words and phrases, rising topics, unmatched questions. */
+export function useTopicsAnalytics(f: AnalyticsFilters | null) {
+  return useQuery({
+    queryKey: [...root, 'topics', f],
+    queryFn: () => api<TopicsAnalytics>(`/analytics/topics${query(f!, false)}`),
+    enabled: f !== null,
+    ...fresh,
+  });
+}
+
+/** Who they are: activity tiers, top tags, opt-out and unreachable-number rates. */
+export function useAudienceAnalytics(f: AnalyticsFilters | null) {
+  return useQuery({
+    queryKey: [...root, 'audience', f],
+    queryFn: () => api<AudienceAnalytics>(`/analytics/audience${query(f!, false)}`),
     enabled: f !== null,
     ...fresh,
   });

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { activityTier, optOutRate, tierThresholds, unreachableRate } from './audience.rules.ts';
+
+const now = new Date('2026-03-31T00:00:00Z');
+const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+
+describe('activity tiers', () => {
+  it('active up to 30 days, lapsing up to 90, dormant beyond, never without a customer message', () => {
+    expect(activityTier(daysAgo(0), now)).toBe('active');
+    expect(activityTier(daysAgo(30), now)).toBe('active');
+    expect(activityTier(new Date(daysAgo(30).getTime() - 1), now)).toBe('lapsing');
+    expect(activityTier(daysAgo(90), now)).toBe('lapsing');
+    expect(activityTier(daysAgo(91), now)).toBe('dormant');
+    expect(activityTier(null, now)).toBe('never');
+  });
+
+  it('gives the SQL the same boundaries', () => {
+    expect(tierThresholds(now)).toEqual({ activeSince: daysAgo(30), lapsingSince: daysAgo(90) });
+  });
+});
+
+describe('rates', () => {
+  it('opt-out rate is opted-out over opted in at the start; unreachable is 131026 over sent; null on 0', () => {
+    expect(optOutRate(1, 4)).toBe(0.25);
+    expect(optOutRate(0, 0)).toBeNull();
+    expect(unreachableRate(2, 8)).toBe(0.25);
+    expect(unreachableRate(0, 0)).toBeNull();
+  });
+});
