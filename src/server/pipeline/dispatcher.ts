@@ -75,6 +75,9 @@ export interface DispatcherDeps {
  */
 export const WIRE_LEASE_MS = 35_000;
 
+/** Outcomes of sends are written in one statement once this many have come back (and at the end of a batch). */
+export const OUTCOME_FLUSH_SIZE = 100;
+
 /**
  * How long a mark stays good for starting the HTTP call. A message marked longer ago (the pump stalled between the
  * mark and its send slot) is put back unsent rather than sent on a lease that may run out while it is in flight.
@@ -336,7 +339,7 @@ export class Dispatcher {
       const p: Promise<void> = this.sendOne(pump, token, msg).then((outcome) => {
         run.pending.push(outcome);
         run.inFlight.delete(p);
-        if (run.pending.length >= 100) this.flush(run);
+        if (run.pending.length >= OUTCOME_FLUSH_SIZE) this.flush(run);
       });
       run.inFlight.add(p);
     }
