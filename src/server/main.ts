@@ -139,7 +139,12 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   }
   // With the built-in simulator the Graph base URL is only known after listen(); the client is rebuilt then.
   const makeGraph = (baseUrl: string) =>
-    createGraphClient({ baseUrl, version: config.graphApiVersion, fetch: overrides.fetch });
+    createGraphClient({
+      baseUrl,
+      version: config.graphApiVersion,
+      fetch: overrides.fetch,
+      timeoutMs: config.graphTimeoutSeconds * 1000,
+    });
 
   const realtime = new RealtimeHub(logger);
   await realtime.start(database);
@@ -216,6 +221,8 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     secrets,
     workerId,
     reconcileTimeoutMs: config.reconcileTimeoutSeconds * 1000,
+    requestTimeoutMs: config.graphTimeoutSeconds * 1000,
+    numberLeaseMs: config.dispatchLeaseSeconds * 1000,
     oldestUnjournaledWebhookAt: () => journal.oldestBacklogAt,
     wireDb: database.urgentDb,
   });

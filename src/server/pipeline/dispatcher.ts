@@ -66,14 +66,18 @@ export interface DispatcherDeps {
   pacingClock?: Clock;
   numberLeaseMs?: number;
   maxInFlightPerNumber?: number;
+  /** The Graph client's request timeout (default 20 s): a send on the wire keeps its lease past it. */
+  requestTimeoutMs?: number;
 }
 
 /**
  * The lease of a send marked on the wire: its outcome counts as unknown, and its reconciliation wait begins, only
- * after this. Above the Graph client's request timeout (20 s) plus `WIRE_MARK_VALID_MS`, so that a call still in
- * flight is never requeued, whatever the reconciliation timeout.
+ * after this. Above `WIRE_MARK_VALID_MS` plus the Graph client's request timeout plus 5 s of slack, so that a call
+ * still in flight is never requeued, whatever the reconciliation timeout (30 s with the default 20 s timeout).
  */
-export const WIRE_LEASE_MS = 35_000;
+export function wireLeaseMs(requestTimeoutMs: number): number {
+  return WIRE_MARK_VALID_MS + requestTimeoutMs + 5_000;
+}
 
 /** Outcomes of sends are written in one statement once this many have come back (and at the end of a batch). */
 export const OUTCOME_FLUSH_SIZE = 100;
@@ -82,7 +86,7 @@ export const OUTCOME_FLUSH_SIZE = 100;
  * How long a mark stays good for starting the HTTP call. A message marked longer ago (the pump stalled between the
  * mark and its send slot) is put back unsent rather than sent on a lease that may run out while it is in flight.
  */
-export const WIRE_MARK_VALID_MS = 10_000;
+export const WIRE_MARK_VALID_MS = 5_000;
 
 /** Sends and outcomes of one pump run, shared across its batches. */
 interface PumpRun {
@@ -360,7 +364,7 @@ export class Dispatcher {
         ids,
         owner: this.deps.workerId,
         now: at,
-        leaseUntil: new Date(at.getTime() + WIRE_LEASE_MS),
+        leaseUntil: new Date(at.getTime() + wireLeaseMs(this.deps.requestTimeoutMs ?? 20_000)),
       });
     } catch (err) {
       this.deps.logger.error({ err, count: ids.length }, 'failed to mark messages as on the wire');
