@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   TSUNAGI_WORKER_ID: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TSUNAGI_RECONCILE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
+  TSUNAGI_GRAPH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(20),
+  TSUNAGI_DISPATCH_LEASE_SECONDS: z.coerce.number().int().min(3).max(600).default(15),
   TSUNAGI_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 
@@ -81,6 +83,10 @@ export interface Config {
   logLevel: string;
   /** How long a send whose outcome is unknown (crash mid-call) waits for a status webhook before resending. */
   reconcileTimeoutSeconds: number;
+  /** How long a Graph API request may take before its outcome counts as unknown. */
+  graphTimeoutSeconds: number;
+  /** How long a worker's hold on a phone number lasts without renewal (another worker takes it over after). */
+  dispatchLeaseSeconds: number;
   dbPoolSize: number;
 }
 
@@ -129,6 +135,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerId: e.TSUNAGI_WORKER_ID ?? null,
     logLevel: e.LOG_LEVEL,
     reconcileTimeoutSeconds: e.TSUNAGI_RECONCILE_TIMEOUT_SECONDS,
+    graphTimeoutSeconds: e.TSUNAGI_GRAPH_TIMEOUT_SECONDS,
+    dispatchLeaseSeconds: e.TSUNAGI_DISPATCH_LEASE_SECONDS,
     dbPoolSize: e.TSUNAGI_DB_POOL_SIZE,
   };
 }

@@ -103,7 +103,14 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   if (applied.length > 0 && applied.length === listMigrations().length)
     logger.debug({ applied: applied.length }, 'database created');
   else if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  if (database.kind === 'pglite') await releaseClaimsAfterRestart(db, clock.now());
+  if (database.kind === 'pglite') {
+    const released = await releaseClaimsAfterRestart(db, clock.now());
+    if (released.requeued + released.reconciling > 0)
+      logger.info(
+        released,
+        'sends claimed before the restart: requeued (never on the wire) or awaiting reconciliation',
+      );
+  }
 
   const secretKey = loadSecretKey(config);
   const secrets = new SecretBox(secretKey);
@@ -132,7 +139,12 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   }
   // With the built-in simulator the Graph base URL is only known after listen(); the client is rebuilt then.
   const makeGraph = (baseUrl: string) =>
-    createGraphClient({ baseUrl, version: config.graphApiVersion, fetch: overrides.fetch });
+    createGraphClient({
+      baseUrl,
+      version: config.graphApiVersion,
+      fetch: overrides.fetch,
+      timeoutMs: config.graphTimeoutSeconds * 1000,
+    });
 
   const realtime = new RealtimeHub(logger);
   await realtime.start(database);
@@ -209,6 +221,10 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     secrets,
     workerId,
     reconcileTimeoutMs: config.reconcileTimeoutSeconds * 1000,
+    requestTimeoutMs: config.graphTimeoutSeconds * 1000,
+    numberLeaseMs: config.dispatchLeaseSeconds * 1000,
+    oldestUnjournaledWebhookAt: () => journal.oldestBacklogAt,
+    wireDb: database.urgentDb,
   });
   const jobs = new JobRunner(db, clock, workerId, (err, job) =>
     logger.warn({ err, job: job.name, jobId: job.id }, 'job failed'),

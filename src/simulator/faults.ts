@@ -23,6 +23,12 @@ export const faultsSchema = z.strictObject({
   batchSize: z.number().int().min(1).max(1000).default(1),
   /** Status values never emitted, e.g. `["delivered"]` to model "read without delivered". */
   dropStatuses: z.array(z.enum(['sent', 'delivered', 'read', 'failed'])).default([]),
+  /**
+   * Caps the wait between retries of a webhook POST that failed (ms; default: the queue's own backoff, 1 s doubling
+   * up to 60 s). Tests that kill and restart the receiver set a small cap, so that statuses sent while it was down
+   * reach it soon after it is back instead of up to a doubled backoff later; such a POST is retried for 10 minutes.
+   */
+  webhookRetryMaxMs: z.number().int().min(10).max(600_000).optional(),
   /** Seed for every random decision above, for reproducible runs; random when absent. */
   seed: z.number().int().optional(),
 });

@@ -190,12 +190,21 @@ export class WebhookQueue {
       return;
     }
     this.stats.failedAttempts++;
-    if (d.attempts >= this.deps.retry.maxAttempts) {
+    const capMs = this.deps.faults().webhookRetryMaxMs;
+    // With a capped backoff the POST is retried as long as the uncapped backoff would have retried (10 minutes).
+    const maxAttempts = capMs
+      ? Math.max(this.deps.retry.maxAttempts, Math.ceil(600_000 / capMs))
+      : this.deps.retry.maxAttempts;
+    if (d.attempts >= maxAttempts) {
       this.stats.dropped++;
       this.deps.logger?.warn({ url, attempts: d.attempts }, 'simulator: webhook dropped after max attempts');
       return;
     }
-    const delay = Math.min(this.deps.retry.maxMs, this.deps.retry.baseMs * 2 ** (d.attempts - 1));
+    const delay = Math.min(
+      capMs ?? this.deps.retry.maxMs,
+      this.deps.retry.maxMs,
+      this.deps.retry.baseMs * 2 ** (d.attempts - 1),
+    );
     const cancel = this.deps.clock.setTimer(delay, () => {
       this.retryTimers.delete(cancel);
       this.retries.push(d);

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/lib/clock.ts';
 import { createWorkspace } from '../../src/server/modules/workspaces/workspaces.service.ts';
+import { OUTCOME_FLUSH_SIZE, maxInFlightFor, wireChunkFor } from '../../src/server/pipeline/dispatcher.ts';
 import { startStandaloneSimulator, type StandaloneSimulator } from '../../src/simulator/index.ts';
 import {
   TsunagiProcess,
@@ -139,6 +140,36 @@ describe('SIGKILL while the dispatcher is sending', () => {
     const killedAt = Date.now();
     const queuedBeforeKill = ids.size;
 
+    // What the kill left claimed. Only rows marked on the wire wait for reconciliation after the restart — about
+    // the requests in flight plus the marks taken ahead of them, not the whole claimed batch (two seconds of
+    // sends): rows claimed but never put on the wire go back to the queue at once.
+    const claimed = await db.use(
+      async ({ db: q }) =>
+        (
+          await sql<{ id: string; on_wire: boolean }>`
+          select id, wire_at is not null as on_wire from messages where status = 'sending'`.execute(q)
+        ).rows,
+    );
+    const acceptedIds = new Set(
+      sim.sim.sent({ phoneNumberId: PNID }).map((r) => String(r.body.biz_opaque_callback_data ?? '')),
+    );
+    const onWire = claimed.filter((r) => r.on_wire);
+    const claimedAtKill = {
+      claimed: claimed.length,
+      onWire: onWire.length,
+      onWireAccepted: onWire.filter((r) => acceptedIds.has(`tsg:${r.id}`)).length,
+      notOnWireAccepted: claimed.filter((r) => !r.on_wire && acceptedIds.has(`tsg:${r.id}`)).length,
+    };
+    // A row the simulator accepted is always marked: the mark precedes the HTTP call.
+    expect(claimedAtKill.notOnWireAccepted).toBe(0);
+    console.info(`[crash-dispatch ${db.kind}] claimed at the kill ${JSON.stringify(claimedAtKill)}`);
+    // Rows on the wire that never reached the simulator wait the whole reconciliation timeout: at most the
+    // requests in flight and the marks taken ahead of them. Rows it accepted are settled by their status
+    // webhooks; with the outcomes answered but not yet written (written every 100), they are all that waits.
+    const inFlightAndAhead = maxInFlightFor(MPS) + 2 * wireChunkFor(MPS);
+    expect(claimedAtKill.onWire - claimedAtKill.onWireAccepted).toBeLessThanOrEqual(inFlightAndAhead);
+    expect(claimedAtKill.onWire).toBeLessThanOrEqual(inFlightAndAhead + OUTCOME_FLUSH_SIZE);
+
     await server.restart();
     const restartedAt = Date.now();
     // Requests that died with the server are retried with the same key: replayed if they had committed.
@@ -211,6 +242,7 @@ describe('SIGKILL while the dispatcher is sending', () => {
     ).toEqual([]);
     console.info(
       `[crash-dispatch ${db.kind}] queued before kill ${queuedBeforeKill}/${N}, sent before kill ${sentAtKill}, ` +
+        `claimed at the kill ${JSON.stringify(claimedAtKill)}, ` +
         `statuses ${JSON.stringify(Object.fromEntries(statuses))}, possible-duplicate metric ${possibleDuplicates}, ` +
         `restart ${((restartedAt - killedAt) / 1000).toFixed(1)} s, all sent ${((doneAt - restartedAt) / 1000).toFixed(1)} s after restart, ` +
         `total ${((Date.now() - started) / 1000).toFixed(1)} s`,

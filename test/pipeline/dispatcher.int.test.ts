@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationDto, MessageDto } from '../../src/contracts/api.schemas.ts';
 import { callbackDataFor } from '../../src/server/modules/messages/message-status.rules.ts';
+import { Dispatcher, WIRE_MARK_VALID_MS } from '../../src/server/pipeline/dispatcher.ts';
+import type { GraphClient } from '../../src/server/whatsapp/graph-client.ts';
 import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
 
 /**
@@ -131,10 +133,16 @@ describe('dispatcher', () => {
     const db = s.t.ctx.db;
     const lost = (await send(conv.id, { type: 'text', text: { body: 'sent before the crash' } })).body;
     const never = (await send(conv.id, { type: 'text', text: { body: 'never reached Meta' } })).body;
-    // Simulate a process that claimed both, sent the first, and died before recording anything.
+    // Simulate a process that claimed both, put both on the wire, sent the first, and died before recording
+    // anything (the second request died with it).
     await db
       .updateTable('messages')
-      .set({ status: 'sending', lease_owner: 'dead-worker', lease_expires_at: new Date(s.clock.nowMs() - 1) })
+      .set({
+        status: 'sending',
+        lease_owner: 'dead-worker',
+        lease_expires_at: new Date(s.clock.nowMs() - 1),
+        wire_at: new Date(s.clock.nowMs() - 1000),
+      })
       .where('id', 'in', [lost.id, never.id])
       .execute();
     const res = await fetch(`${s.t.url}/simulator/graph/v23.0/${number.phoneNumberId}/messages`, {
@@ -163,6 +171,129 @@ describe('dispatcher', () => {
     expect(bodies.filter((b) => b === callbackDataFor(lost.id))).toHaveLength(1);
     expect(bodies.filter((b) => b === callbackDataFor(never.id))).toHaveLength(1);
     expect((await metric('tsunagi_outbound_possible_duplicates_total')) - before).toBe(1);
+  });
+
+  /** Queues `n` template messages (no window needed) on the number `pnid` to `waId`; their ids in order. */
+  async function queueTemplates(pnid: string, waId: string, n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const res = await s.api<{ id: string }>('POST', '/api/v1/messages', {
+        phoneNumberId: pnid,
+        to: '+' + waId,
+        type: 'template',
+        template: { name: 'hello_world', language: { code: 'en_US' } },
+      });
+      expect(res.status).toBe(202);
+      ids.push(res.body.id);
+    }
+    return ids;
+  }
+
+  /** How many times each message reached the simulator (by our `biz_opaque_callback_data`). */
+  function sendsPerMessage(pnid: string, ids: string[]): number[] {
+    const bodies = s.t
+      .simulator!.sent({ phoneNumberId: pnid })
+      .map((r) => (r.body as { biz_opaque_callback_data?: string }).biz_opaque_callback_data);
+    return ids.map((id) => bodies.filter((b) => b === callbackDataFor(id)).length);
+  }
+
+  it('requeues a dead worker’s claims that never went on the wire as soon as their lease expires', async () => {
+    const other = await s.addNumber({ phoneNumberId: '100000000000303', mps: 10 });
+    const waId = '819055500303';
+    const ids = await queueTemplates(other.phoneNumberId, waId, 3);
+    const [onWire, ...claimedOnly] = ids as [string, ...string[]];
+    // A worker claimed all three (lease 10 s), marked only the first on the wire, and died.
+    await s.t.ctx.db
+      .updateTable('messages')
+      .set({
+        status: 'sending',
+        lease_owner: 'dead-worker',
+        lease_expires_at: new Date(s.clock.nowMs() + 10_000),
+      })
+      .where('id', 'in', ids)
+      .execute();
+    await s.t.ctx.db
+      .updateTable('messages')
+      .set({ wire_at: s.clock.now() })
+      .where('id', '=', onWire)
+      .execute();
+    const before = await metric('tsunagi_outbound_possible_duplicates_total');
+    await s.t.drain();
+    expect(sendsPerMessage(other.phoneNumberId, ids)).toEqual([0, 0, 0]); // claims still held
+    s.clock.advance(10_001);
+    await s.t.drain();
+    // The two claims never on the wire are sent at once; the one on the wire waits for reconciliation.
+    expect(sendsPerMessage(other.phoneNumberId, ids)).toEqual([0, 1, 1]);
+    for (const id of claimedOnly) expect(['accepted', 'sent', 'delivered']).toContain((await get(id)).status);
+    expect((await get(onWire)).status).toBe('sending');
+    expect(await metric('tsunagi_outbound_possible_duplicates_total')).toBe(before);
+    s.clock.advance(s.t.ctx.config.reconcileTimeoutSeconds * 1000);
+    await s.t.drain();
+    expect(sendsPerMessage(other.phoneNumberId, ids)).toEqual([1, 1, 1]);
+    expect((await metric('tsunagi_outbound_possible_duplicates_total')) - before).toBe(1);
+  });
+
+  it('never sends a claim it no longer holds: a pump stalled past its claim lease skips what another worker took', async () => {
+    const other = await s.addNumber({ phoneNumberId: '100000000000302', mps: 10 });
+    const waId = '819055500302';
+    const ids = await queueTemplates(other.phoneNumberId, waId, 10);
+    // Worker A's first HTTP call hangs until the test lets it go; with one request in flight at a time, its pump
+    // stalls there holding the rest of its claimed batch (one message marked on the wire ahead, eight only claimed).
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const hanging = new Promise<void>((resolve) => (entered = resolve));
+    const base = s.t.ctx.graph;
+    let calls = 0;
+    const stalled: GraphClient = {
+      ...base,
+      sendMessage: async (target, body) => {
+        if (calls++ === 0) {
+          entered();
+          await gate;
+        }
+        return base.sendMessage(target, body);
+      },
+    };
+    const deps = {
+      db: s.t.ctx.db,
+      clock: s.clock,
+      logger: s.t.ctx.logger,
+      metrics: s.t.ctx.metrics,
+      secrets: s.t.ctx.secrets,
+      reconcileTimeoutMs: s.t.ctx.config.reconcileTimeoutSeconds * 1000,
+    };
+    const a = new Dispatcher({ ...deps, graph: stalled, workerId: 'worker-a', maxInFlightPerNumber: 1 });
+    const b = new Dispatcher({ ...deps, graph: base, workerId: 'worker-b' });
+    const aDone = a.drain();
+    await hanging;
+    const wireMarks = async () =>
+      (
+        await s.t.ctx.db
+          .selectFrom('messages')
+          .select('id')
+          .where('id', 'in', ids)
+          .where('wire_at', 'is not', null)
+          .execute()
+      ).length;
+    for (let i = 0; i < 1000 && (await wireMarks()) < 2; i++) await new Promise((r) => setImmediate(r));
+    expect(await wireMarks()).toBe(2);
+
+    // A stalls for 20 s of the fake clock: past its claim lease (14 s) and its number lease (15 s). Worker B puts
+    // the claims A never put on the wire back in the queue, takes the number and sends them.
+    s.clock.advance(20_000);
+    await b.drain();
+    expect(sendsPerMessage(other.phoneNumberId, ids)).toEqual([0, 0, 1, 1, 1, 1, 1, 1, 1, 1]);
+
+    // A wakes up: its hanging call completes; the message it had marked ahead is older than a mark may be
+    // (WIRE_MARK_VALID_MS) and goes back to the queue; the rest are not its claims any more and are not sent.
+    expect(20_000).toBeGreaterThan(WIRE_MARK_VALID_MS);
+    release();
+    await aDone;
+    await b.drain();
+    expect(sendsPerMessage(other.phoneNumberId, ids)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    for (const id of ids) expect(['accepted', 'sent', 'delivered']).toContain((await get(id)).status);
+    expect(s.t.simulator!.violations()).toEqual([]);
   });
 
   async function metric(name: string): Promise<number> {

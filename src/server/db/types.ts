@@ -238,6 +238,8 @@ export interface MessagesTable {
   next_attempt_at: NullableTimestamp;
   lease_owner: string | null;
   lease_expires_at: NullableTimestamp;
+  /** When the dispatcher marked the claimed send as on the wire (right before the HTTP call); null otherwise. */
+  wire_at: NullableTimestamp;
   idempotency_key: string | null;
   idempotency_hash: string | null;
   media_status: 'pending' | 'stored' | 'failed' | null;

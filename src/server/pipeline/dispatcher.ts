@@ -18,9 +18,12 @@ import {
   acquireNumberLease,
   byLane,
   claimOutbound,
+  markOnWire,
   numbersWithDueMessages,
   recordOutcomes,
+  releaseExpiredClaims,
   releaseNumberLease,
+  renewClaims,
   requeueUnreconciled,
   type ClaimedMessage,
   type SendOutcome,
@@ -47,13 +50,43 @@ export interface DispatcherDeps {
   /** How long an unknown-outcome send waits for a status webhook before it is resent. */
   reconcileTimeoutMs: number;
   /**
+   * When the oldest acknowledged webhook not yet in `webhook_events` was received (the PGlite spool's backlog):
+   * reconciliation waits for it like for an unprocessed journal row. Absent: every acknowledged webhook is a row.
+   */
+  oldestUnjournaledWebhookAt?: () => Date | null;
+  /**
+   * The connection for the "on the wire" marks taken right before HTTP calls (PGlite: its urgent lane, so a mark
+   * does not queue behind an ingest batch's statements and stall the pacing). Default `db`.
+   */
+  wireDb?: Db;
+  /**
    * The clock that paces sends. Pacing is about real network time against Meta's per-second limits, so it is
    * the wall clock even when `clock` (windows, backoff, leases) is a fake one in tests.
    */
   pacingClock?: Clock;
   numberLeaseMs?: number;
   maxInFlightPerNumber?: number;
+  /** The Graph client's request timeout (default 20 s): a send on the wire keeps its lease past it. */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * The lease of a send marked on the wire: its outcome counts as unknown, and its reconciliation wait begins, only
+ * after this. Above `WIRE_MARK_VALID_MS` plus the Graph client's request timeout plus 5 s of slack, so that a call
+ * still in flight is never requeued, whatever the reconciliation timeout (30 s with the default 20 s timeout).
+ */
+export function wireLeaseMs(requestTimeoutMs: number): number {
+  return WIRE_MARK_VALID_MS + requestTimeoutMs + 5_000;
+}
+
+/** Outcomes of sends are written in one statement once this many have come back (and at the end of a batch). */
+export const OUTCOME_FLUSH_SIZE = 100;
+
+/**
+ * How long a mark stays good for starting the HTTP call. A message marked longer ago (the pump stalled between the
+ * mark and its send slot) is put back unsent rather than sent on a lease that may run out while it is in flight.
+ */
+export const WIRE_MARK_VALID_MS = 5_000;
 
 /** Sends and outcomes of one pump run, shared across its batches. */
 interface PumpRun {
@@ -88,11 +121,24 @@ export class Dispatcher {
 
   constructor(private readonly deps: DispatcherDeps) {}
 
-  /** One scheduling round: requeue unreconciled sends, start pumps for numbers with due work. */
+  /**
+   * One scheduling round: put back expired claims that never went on the wire, requeue unreconciled sends, start
+   * pumps for numbers with due work.
+   */
   async tick(): Promise<void> {
     if (this.stopping) return;
     const { db, clock, metrics } = this.deps;
-    const requeued = await requeueUnreconciled(db, new Date(clock.nowMs() - this.deps.reconcileTimeoutMs));
+    const released = await releaseExpiredClaims(db, clock.now());
+    if (released > 0)
+      this.deps.logger.info(
+        { released },
+        'requeued claimed messages whose claim expired before they were sent',
+      );
+    const requeued = await requeueUnreconciled(db, {
+      now: clock.now(),
+      timeoutMs: this.deps.reconcileTimeoutMs,
+      pendingSince: this.deps.oldestUnjournaledWebhookAt?.() ?? null,
+    });
     if (requeued > 0) {
       metrics.possibleDuplicates.inc(requeued);
       this.deps.logger.warn(
@@ -169,13 +215,14 @@ export class Dispatcher {
     // A batch is about one second of sends. Its message lease covers twice that plus slack (the next batch is
     // claimed while the current one is being sent), so after a crash in-flight messages are reconsidered soon.
     const batchSize = Math.min(1000, Math.max(10, pump.number.mps));
+    const claimLeaseMs = (batchSize / pump.number.mps) * 4000 + 10_000;
     const claim = () =>
       claimOutbound(db, {
         phoneNumberId: numberId,
         now: clock.now(),
         limit: batchSize,
         owner: workerId,
-        leaseUntil: new Date(clock.nowMs() + (batchSize / pump.number.mps) * 4000 + 10_000),
+        leaseUntil: new Date(clock.nowMs() + claimLeaseMs),
       });
     const run: PumpRun = { inFlight: new Set(), pending: [], writes: [] };
     try {
@@ -189,6 +236,14 @@ export class Dispatcher {
         next = go ? claim() : null;
         if (clock.nowMs() - leaseRenewedAt > leaseMs / 3) {
           if (!(await lease())) next = null;
+          // A pump slower than its claim lease assumed (throttled pacing, a stalled event loop) keeps its claims.
+          else
+            await renewClaims(db, {
+              phoneNumberId: numberId,
+              owner: workerId,
+              now: clock.now(),
+              until: new Date(clock.nowMs() + claimLeaseMs),
+            });
           leaseRenewedAt = clock.nowMs();
         }
         const preempted = await this.sendBatch(pump, batch, run);
@@ -245,9 +300,22 @@ export class Dispatcher {
       preempted = true;
       return true;
     };
+    const wire = new WireMarks(
+      batch.filter((m) => this.policyBlock(m) === null),
+      wireChunkFor(pump.number.mps),
+      (ids, at) => this.markOnWire(ids, at),
+      clock,
+    );
+    // A message not sent goes back to the queue, with the mark this pump may have put on it.
+    const putBack = async (msg: ClaimedMessage) => {
+      const mark = await wire.markOf(msg.id);
+      if (mark === 'lost') return;
+      run.pending.push({ kind: 'unsent', id: msg.id, ...(mark ? { markedAt: mark } : {}) });
+    };
+    let lost = 0;
     for (const msg of batch) {
       if (halted() || yields(msg)) {
-        run.pending.push({ kind: 'unsent', id: msg.id });
+        await putBack(msg);
         continue;
       }
       const blocked = this.policyBlock(msg);
@@ -256,24 +324,52 @@ export class Dispatcher {
         continue;
       }
       while (run.inFlight.size >= maxInFlight) await Promise.race(run.inFlight);
+      // Only a claim this pump still holds, marked on the wire under its lease, is sent (see `markOnWire`).
+      const held = await wire.holds(msg.id);
+      if (held === 'lost') {
+        lost++;
+        continue;
+      }
       for (let wait = pump.pacer.delay(pacing.nowMs()); wait > 0; wait = pump.pacer.delay(pacing.nowMs())) {
         await new Promise<void>((resolve) => pacing.setTimer(wait, resolve));
       }
-      // A throughput error may have paused the number while we waited for the slot, or a reply come in.
-      if (halted() || yields(msg)) {
-        run.pending.push({ kind: 'unsent', id: msg.id });
+      // A throughput error may have paused the number while we waited for the slot, or a reply come in; the
+      // wait may have outlived the mark.
+      if (held !== 'held' || halted() || yields(msg) || wire.stale(msg.id)) {
+        await putBack(msg);
         continue;
       }
-      pump.pacer.record(pacing.nowMs());
+      pump.pacer.start(pacing.nowMs());
       const p: Promise<void> = this.sendOne(pump, token, msg).then((outcome) => {
         run.pending.push(outcome);
         run.inFlight.delete(p);
-        if (run.pending.length >= 100) this.flush(run);
+        if (run.pending.length >= OUTCOME_FLUSH_SIZE) this.flush(run);
       });
       run.inFlight.add(p);
     }
+    await wire.settled();
+    if (lost > 0)
+      this.deps.logger.warn(
+        { lost, phoneNumberId: pump.number.phone_number_id },
+        'claimed messages not sent: their claim was lost (requeued after its lease expired, or settled)',
+      );
     if (run.inFlight.size === 0 || preempted) this.flush(run);
     return preempted;
+  }
+
+  /** Marks claimed messages as on the wire at `at`; null when the statement failed (nothing is sent then). */
+  private async markOnWire(ids: string[], at: Date): Promise<Set<string> | null> {
+    try {
+      return await markOnWire(this.deps.wireDb ?? this.deps.db, {
+        ids,
+        owner: this.deps.workerId,
+        now: at,
+        leaseUntil: new Date(at.getTime() + wireLeaseMs(this.deps.requestTimeoutMs ?? 20_000)),
+      });
+    } catch (err) {
+      this.deps.logger.error({ err, count: ids.length }, 'failed to mark messages as on the wire');
+      return null;
+    }
   }
 
   /** Policy checked at send time, not only at enqueue: a backlog must not carry a message past the window. */
@@ -301,10 +397,17 @@ export class Dispatcher {
       bizOpaqueCallbackData: callbackDataFor(msg.id),
     });
     const sentAt = clock.nowMs();
-    const result = await this.deps.graph.sendMessage(
-      { phoneNumberId: pump.number.phone_number_id, accessToken: token },
-      body,
-    );
+    const pacing = this.deps.pacingClock ?? systemClock;
+    let result: Awaited<ReturnType<GraphClient['sendMessage']>>;
+    try {
+      result = await this.deps.graph.sendMessage(
+        { phoneNumberId: pump.number.phone_number_id, accessToken: token },
+        body,
+      );
+    } finally {
+      // The send counted against the number's throughput from its start until now (see SendPacer).
+      pump.pacer.finish(pacing.nowMs());
+    }
     const now = clock.now();
     if (result.ok) {
       pump.throttleHits = 0;
@@ -376,6 +479,82 @@ export class Dispatcher {
       // webhooks carry our id) settles them. Nothing is resent blindly.
       this.deps.logger.error({ err, count: outcomes.length }, 'failed to record send outcomes');
     }
+  }
+}
+
+/**
+ * How many sends are marked on the wire in one statement: about 100 ms of the number's sends (1 to 100). With the
+ * one chunk marked ahead, a crash leaves at most two chunks plus the requests in flight waiting for
+ * reconciliation, while a mark costs one short statement per chunk.
+ */
+export function wireChunkFor(mps: number): number {
+  return Math.min(100, Math.max(1, Math.ceil(mps / 10)));
+}
+
+/**
+ * The "on the wire" marks of one batch, taken in chunks of `chunk` messages in send order, one chunk ahead of the
+ * sends, so that a mark's round trip overlaps the previous chunk's sends instead of delaying them.
+ */
+class WireMarks {
+  private readonly chunkOf = new Map<string, number>();
+  private readonly marks = new Map<number, { at: Date; ids: Promise<Set<string> | null> }>();
+
+  constructor(
+    private readonly sendable: ClaimedMessage[],
+    private readonly chunk: number,
+    private readonly mark: (ids: string[], at: Date) => Promise<Set<string> | null>,
+    private readonly clock: Clock,
+  ) {
+    sendable.forEach((m, i) => this.chunkOf.set(m.id, Math.floor(i / chunk)));
+  }
+
+  /**
+   * Marks `id`'s chunk (and requests the next one) and says whether this pump may send it: held (marked under its
+   * claim), lost (not its claim any more: never send, never put back) or unknown (the mark failed: put back).
+   */
+  async holds(id: string): Promise<'held' | 'lost' | 'unknown'> {
+    const k = this.chunkOf.get(id);
+    if (k === undefined) return 'unknown';
+    const current = this.request(k);
+    this.request(k + 1);
+    const marked = await current.ids;
+    if (marked === null) return 'unknown';
+    return marked.has(id) ? 'held' : 'lost';
+  }
+
+  /** True when `id` was marked longer ago than a send may start on its mark (`WIRE_MARK_VALID_MS`). */
+  stale(id: string): boolean {
+    const m = this.marks.get(this.chunkOf.get(id) ?? -1);
+    return m !== undefined && this.clock.nowMs() - m.at.getTime() > WIRE_MARK_VALID_MS;
+  }
+
+  /**
+   * The mark this pump put on `id`, for putting it back unsent: its time, null when none was requested, 'lost'
+   * when the row is not this pump's any more. A mark whose outcome is unknown counts as taken: the put-back then
+   * matches the row only if it was.
+   */
+  async markOf(id: string): Promise<Date | null | 'lost'> {
+    const m = this.marks.get(this.chunkOf.get(id) ?? -1);
+    if (!m) return null;
+    const marked = await m.ids;
+    if (marked === null || marked.has(id)) return m.at;
+    return 'lost';
+  }
+
+  /** Waits for every mark requested, so that no mark lands after the batch's put-backs are recorded. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.marks.values()].map((m) => m.ids));
+  }
+
+  private request(k: number): { at: Date; ids: Promise<Set<string> | null> } {
+    let m = this.marks.get(k);
+    if (!m) {
+      const ids = this.sendable.slice(k * this.chunk, (k + 1) * this.chunk).map((msg) => msg.id);
+      const at = this.clock.now();
+      m = { at, ids: ids.length === 0 ? Promise.resolve(new Set<string>()) : this.mark(ids, at) };
+      this.marks.set(k, m);
+    }
+    return m;
   }
 }
 

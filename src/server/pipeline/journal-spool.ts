@@ -73,6 +73,11 @@ export class WebhookSpool implements WebhookSink {
     return this.unmoved.length + this.queue.length;
   }
 
+  /** When the oldest spooled record not yet in `webhook_events` was received (null when none). */
+  get oldestBacklogAt(): Date | null {
+    return this.unmoved[0]?.receivedAt ?? null;
+  }
+
   /** Stops taking bodies, moves what is spooled (one attempt) and empties the file when all of it moved. */
   async close(): Promise<void> {
     if (this.closed) return;

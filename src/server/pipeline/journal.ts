@@ -16,6 +16,11 @@ export interface WebhookSink {
   flush(): Promise<void>;
   /** Bodies durable but not yet in `webhook_events`. */
   readonly backlog: number;
+  /**
+   * When the oldest body that is durable but not yet in `webhook_events` was received; null when there is none.
+   * Reconciliation of unknown sends must not conclude "no status webhook arrived" while such a body waits.
+   */
+  readonly oldestBacklogAt: Date | null;
   close(): Promise<void>;
 }
 
@@ -36,6 +41,7 @@ interface Pending {
 export class WebhookJournal implements WebhookSink {
   /** Appends resolve only once their rows are committed: nothing is ever held back here. */
   readonly backlog = 0;
+  readonly oldestBacklogAt = null;
 
   private queue: Pending[] = [];
   private inFlight = 0;

@@ -31,13 +31,52 @@ export async function claimOutbound(
       limit ${input.limit}
       for update skip locked)
     update messages m set status = 'sending', attempts = m.attempts + 1, lease_owner = ${input.owner},
-      lease_expires_at = ${input.leaseUntil}
+      lease_expires_at = ${input.leaseUntil}, wire_at = null
     from due, contacts ct, conversations cv
     where m.id = due.id and ct.id = m.contact_id and cv.id = m.conversation_id
     returning m.id, m.workspace_id, m.conversation_id, m.type, m.content, m.lane, m.attempts, ct.wa_id as to_wa_id, cv.last_inbound_at`.execute(
     db,
   );
   return res.rows.sort((a, b) => byLane(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Marks claimed messages as on the wire, right before their HTTP calls, and returns the ids this owner still
+ * holds. A row is marked only while it is `sending`, leased by `owner` with the lease still running at `now`, and
+ * not marked yet — so a row put back meanwhile (its claim lease expired and a tick requeued it, maybe another
+ * worker claimed it) or settled by a late status webhook comes back missing, and must not be sent. The row lock
+ * makes the mark exclusive with every requeue: either the mark comes first (the row then waits for
+ * reconciliation) or the requeue does (and this pump does not send it). The lease is carried to `leaseUntil`,
+ * past the moment the HTTP call can still be in flight.
+ */
+export async function markOnWire(
+  db: DbOrTx,
+  input: { ids: string[]; owner: string; now: Date; leaseUntil: Date },
+): Promise<Set<string>> {
+  if (input.ids.length === 0) return new Set();
+  const res = await sql<{ id: string }>`
+    update messages set wire_at = ${input.now}, lease_expires_at = ${input.leaseUntil}
+    where id = any(${input.ids}::uuid[]) and status = 'sending' and lease_owner = ${input.owner}
+      and lease_expires_at > ${input.now} and wire_at is null
+    returning id`.execute(db);
+  return new Set(res.rows.map((r) => r.id));
+}
+
+/**
+ * Extends the claim leases of one number's messages that this owner holds and has not put on the wire yet (the
+ * batch being paced and the prefetched one), so that a pump slower than its lease assumed keeps what it claimed.
+ * A lease that already ran out is not revived: the row may have been requeued or taken by another worker.
+ */
+export async function renewClaims(
+  db: DbOrTx,
+  input: { phoneNumberId: string; owner: string; now: Date; until: Date },
+): Promise<void> {
+  await sql`
+    update messages set lease_expires_at = ${input.until}
+    where phone_number_id = ${input.phoneNumberId} and status = 'sending' and lease_owner = ${input.owner}
+      and wire_at is null and lease_expires_at > ${input.now} and lease_expires_at < ${input.until}`.execute(
+    db,
+  );
 }
 
 /** Orders claimed messages conversational lane first (a stable sort keeps the order within a lane). */
@@ -52,8 +91,11 @@ export type SendOutcome =
   | { kind: 'failed'; id: string; at: Date; code: number | null; title: string; details: string | null }
   /** Unknown whether Meta received it: leave `sending`, expire the lease now; reconciliation decides. */
   | { kind: 'unknown'; id: string; at: Date; title: string }
-  /** Claimed but not sent (shutdown, lease lost): back to the queue as it was. */
-  | { kind: 'unsent'; id: string };
+  /**
+   * Claimed but not sent (shutdown, paused, yielded): back to the queue as it was — only while this owner still
+   * holds the claim and the row carries the mark this pump set (`markedAt`), or none when it was never marked.
+   */
+  | { kind: 'unsent'; id: string; markedAt?: Date };
 
 /** Writes a batch of outcomes in one statement. Returns rows as updated, for events. */
 export async function recordOutcomes(
@@ -76,7 +118,7 @@ export async function recordOutcomes(
   const values = sql.join(
     outcomes.map((o) => {
       const wamid = o.kind === 'accepted' ? o.wamid : null;
-      const at = 'at' in o ? o.at : null;
+      const at = 'at' in o ? o.at : o.kind === 'unsent' ? (o.markedAt ?? null) : null;
       const code = o.kind === 'retry' || o.kind === 'failed' ? o.code : null;
       const title = o.kind === 'retry' || o.kind === 'failed' || o.kind === 'unknown' ? o.title : null;
       const details = o.kind === 'retry' || o.kind === 'failed' ? o.details : null;
@@ -114,9 +156,14 @@ export async function recordOutcomes(
       error_title = case when v.kind in ('failed', 'retry', 'unknown') then v.title else m.error_title end,
       error_details = case when v.kind in ('failed', 'retry') then v.details else m.error_details end,
       lease_owner = case when v.kind = 'unknown' then m.lease_owner else null end,
-      lease_expires_at = case when v.kind = 'unknown' then v.at else null end
+      lease_expires_at = case when v.kind = 'unknown' then v.at else null end,
+      wire_at = case when v.kind in ('retry', 'unsent') and m.status = 'sending' then null else m.wire_at end
     from (values ${values}) as v(id, kind, wamid, at, code, title, details)
     where m.id = v.id and (m.lease_owner = ${owner} or m.status <> 'sending')
+      -- A put-back touches only a claim this owner still holds, in the state this pump left it (unmarked, or
+      -- carrying its own mark): never a row requeued, claimed again, put on the wire by another batch or settled.
+      and (v.kind <> 'unsent'
+        or (m.status = 'sending' and m.lease_owner = ${owner} and m.wire_at is not distinct from v.at))
     returning m.id, m.workspace_id, m.conversation_id, m.type, m.status, m.wamid, m.error_code, m.content`.execute(
     db,
   );
@@ -132,24 +179,44 @@ export async function numbersWithDueMessages(db: DbOrTx, now: Date): Promise<str
 }
 
 /**
- * Sends whose outcome is unknown (the process died, or the HTTP call timed out, between the call and the
- * commit) and for which no status webhook arrived within the reconciliation timeout: requeued. Each is a
- * possible duplicate, and counted as such. Returns how many were requeued.
+ * Puts back claims that never went on the wire and whose lease expired (their owner died or stalled): they were
+ * not sent, so they are queued again at once with the attempt undone — no reconciliation wait, no possible
+ * duplicate. A stalled owner cannot send them any more: its mark (`markOnWire`) finds them gone. Returns how many.
  */
-export async function requeueUnreconciled(db: DbOrTx, before: Date): Promise<number> {
-  const res = await db
-    .updateTable('messages')
-    .set({
-      status: 'queued',
-      lease_owner: null,
-      lease_expires_at: null,
-      next_attempt_at: null,
-      error_title: 'resent after unknown outcome',
-    })
-    .where('status', '=', 'sending')
-    .where('lease_expires_at', '<', before)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows);
+export async function releaseExpiredClaims(db: DbOrTx, now: Date): Promise<number> {
+  const res = await sql`
+    update messages set status = 'queued', lease_owner = null, lease_expires_at = null, next_attempt_at = null,
+      attempts = greatest(attempts - 1, 0)
+    where status = 'sending' and wire_at is null and lease_expires_at < ${now}`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
+}
+
+/**
+ * Sends on the wire whose outcome is unknown (the process died, or the HTTP call timed out, between the call and
+ * the commit) and for which no status webhook arrived within the reconciliation timeout: requeued. Each is a
+ * possible duplicate, and counted as such. Returns how many were requeued.
+ *
+ * "No status arrived" is judged on what ingest has applied, so a status webhook received in time but still
+ * waiting in the journal holds the resend back: a send whose wait began at `lease_expires_at` is requeued only
+ * when `lease_expires_at + timeout` is before now AND before the receipt of every webhook not yet processed —
+ * `webhook_events` rows and, on PGlite with a spool, bodies not yet moved into it (`pendingSince`, the receipt
+ * time of the oldest).
+ */
+export async function requeueUnreconciled(
+  db: DbOrTx,
+  input: { now: Date; timeoutMs: number; pendingSince?: Date | null },
+): Promise<number> {
+  const horizon = Math.min(input.now.getTime(), input.pendingSince?.getTime() ?? Infinity);
+  const before = new Date(horizon - input.timeoutMs);
+  const res = await sql`
+    update messages set status = 'queued', lease_owner = null, lease_expires_at = null, next_attempt_at = null,
+      wire_at = null, error_title = 'resent after unknown outcome'
+    where status = 'sending' and wire_at is not null and lease_expires_at < ${before}
+      and lease_expires_at < coalesce(
+        (select received_at from webhook_events where processed_at is null order by id limit 1),
+        'infinity'::timestamptz
+      ) - ${`${input.timeoutMs} milliseconds`}::interval`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
 }
 
 /** Takes or renews the dispatch lease of a number. True if this owner holds it until `until`. */
@@ -186,16 +253,27 @@ export async function queueDepthByNumber(
 /**
  * After a crash of the only process that can use an embedded database (the data-directory lock guarantees
  * it), every claim it held is void: journal rows and jobs become claimable at once, number leases are dropped,
- * and in-flight sends start their reconciliation wait now instead of after their lease. Never used with
- * PostgreSQL, where other live processes hold claims.
+ * claimed sends that never went on the wire are queued again at once, and sends on the wire start their
+ * reconciliation wait now instead of after their lease. Never used with PostgreSQL, where other live processes
+ * hold claims. Returns how many sends were put back and how many wait for reconciliation.
  */
-export async function releaseClaimsAfterRestart(db: DbOrTx, now: Date): Promise<void> {
+export async function releaseClaimsAfterRestart(
+  db: DbOrTx,
+  now: Date,
+): Promise<{ requeued: number; reconciling: number }> {
   await sql`update webhook_events set locked_until = null where processed_at is null and locked_until is not null`.execute(
     db,
   );
   await sql`update jobs set status = 'pending', locked_until = null where status = 'running'`.execute(db);
   await sql`delete from dispatch_leases`.execute(db);
+  const requeued = await sql`
+    update messages set status = 'queued', lease_owner = null, lease_expires_at = null, next_attempt_at = null,
+      attempts = greatest(attempts - 1, 0)
+    where status = 'sending' and wire_at is null`.execute(db);
   await sql`update messages set lease_expires_at = ${now} where status = 'sending' and lease_expires_at > ${now}`.execute(
     db,
   );
+  const reconciling = await sql<{ n: number }>`
+    select count(*)::int as n from messages where status = 'sending'`.execute(db);
+  return { requeued: Number(requeued.numAffectedRows ?? 0), reconciling: reconciling.rows[0]?.n ?? 0 };
 }
