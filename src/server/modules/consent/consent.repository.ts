@@ -146,18 +146,7 @@ const ROWS_PER_STATEMENT = 1000;
 
 /** Sets the current state of a purpose (insert or update). */
 export async function upsertContactConsent(db: DbOrTx, row: ContactConsentRow): Promise<void> {
-  await db
-    .insertInto('contact_consents')
-    .values(row)
-    .onConflict((oc) =>
-      oc.columns(['workspace_id', 'contact_id', 'purpose']).doUpdateSet({
-        state: row.state,
-        source: row.source,
-        changed_at: row.changed_at,
-        last_event_id: row.last_event_id,
-      }),
-    )
-    .execute();
+  await upsertContactConsents(db, [row]);
 }
 
 /** The workspace's saved settings (parsed by the caller), or null for the defaults. */

@@ -132,20 +132,10 @@ export async function setMarketingConsentMirror(
   state: 'unknown' | 'opted_in' | 'opted_out',
   at: Date,
 ): Promise<void> {
-  await db
-    .updateTable('contacts')
-    .set((eb) => ({
-      consent_state: state,
-      marketing_opted_out_at:
-        state === 'opted_out' ? eb.fn.coalesce('marketing_opted_out_at', eb.val(at)) : eb.val(null),
-      updated_at: at,
-    }))
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .execute();
+  await setMarketingConsentMirrors(db, workspaceId, [{ id, state }], at);
 }
 
-/** `setMarketingConsentMirror` for many contacts of a workspace in one statement. */
+/** The marketing consent mirror of many contacts of a workspace, in one statement. */
 export async function setMarketingConsentMirrors(
   db: DbOrTx,
   workspaceId: string,
