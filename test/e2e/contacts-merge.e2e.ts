@@ -6,7 +6,7 @@ import { recordConsentChange } from '../../src/server/modules/consent/consent.se
 import { applyInboundMessages } from '../../src/server/pipeline/inbound-apply.ts';
 import { en } from '../../src/web/lib/locales/en.ts';
 import { ja } from '../../src/web/lib/locales/ja.ts';
-import { signIn, startE2E, type E2E } from './harness.ts';
+import { signedInPage, startE2E, type E2E } from './harness.ts';
 import { englishSentences } from './latin.ts';
 
 const RUNS = [
@@ -79,15 +79,7 @@ describe('segments and merge in Chromium', () => {
     describe(`${lang} ${viewport.width}×${viewport.height}`, () => {
       let page: Page;
       beforeAll(async () => {
-        const ctx = await e.browser.newContext({
-          baseURL: e.t.url,
-          locale,
-          viewport,
-          ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}),
-        });
-        page = await ctx.newPage();
-        page.setDefaultTimeout(15_000);
-        await signIn(page, e.seed.email, e.seed.password);
+        page = await signedInPage(e, locale, viewport);
       });
       afterAll(async () => page?.context().close());
 

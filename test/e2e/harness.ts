@@ -88,6 +88,27 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.locator('.conv-row').first().waitFor();
 }
 
+/**
+ * A page signed in as the demo owner, in a new browser context of the given UI language and viewport (below 500 px
+ * wide it is a phone: mobile, touch), with a 15 s default timeout.
+ */
+export async function signedInPage(
+  e: E2E,
+  locale: string,
+  viewport: { width: number; height: number },
+): Promise<Page> {
+  const ctx = await e.browser.newContext({
+    baseURL: e.t.url,
+    locale,
+    viewport,
+    ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}),
+  });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15_000);
+  await signIn(page, e.seed.email, e.seed.password);
+  return page;
+}
+
 /** The p-th percentile (0–100) of a list of numbers (nearest rank). */
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../src/web/lib/locales/en.ts';
 import { ja } from '../../src/web/lib/locales/ja.ts';
-import { signIn, startE2E, type E2E } from './harness.ts';
+import { signedInPage, startE2E, type E2E } from './harness.ts';
 import { englishSentences } from './latin.ts';
 
 const RUNS = [
@@ -29,15 +29,7 @@ describe('connecting a number and pending invitations in Chromium', () => {
       const pnid = `10977700000${i}`;
       const display = `+81 3-7777-000${i}`;
       beforeAll(async () => {
-        const ctx = await e.browser.newContext({
-          baseURL: e.t.url,
-          locale,
-          viewport,
-          ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}),
-        });
-        page = await ctx.newPage();
-        page.setDefaultTimeout(15_000);
-        await signIn(page, e.seed.email, e.seed.password);
+        page = await signedInPage(e, locale, viewport);
       });
       afterAll(async () => page?.context().close());
 
