@@ -38,6 +38,9 @@ export function ConversationList({
       ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+    // A tab switch shows the cached rows at once and asks again: a live event may have moved a conversation into
+    // this list while it was not on screen.
+    refetchOnMount: 'always',
   });
   const rows = useMemo(() => {
     const seen = new Set<string>();

@@ -34,6 +34,13 @@ function findConversation(qc: ReturnType<typeof useQueryClient>, id: string): Co
   return undefined;
 }
 
+/** Conversation `id` as each cached list holds it. */
+function listCopies(qc: ReturnType<typeof useQueryClient>, id: string): Conversation[] {
+  return qc
+    .getQueriesData<InfiniteData<Page<Conversation>>>({ queryKey: keys.conversations })
+    .flatMap(([, data]) => (data?.pages ?? []).flatMap((p) => p.data.filter((x) => x.id === id)));
+}
+
 const contactName = (c: Conversation | undefined) =>
   c?.contact?.name ?? c?.contact?.profileName ?? c?.contact?.phone ?? '';
 
@@ -133,12 +140,17 @@ export function useRealtime(session: Session): boolean {
       if (c.waitingSince !== undefined) patch.waitingSince = c.waitingSince;
       if (c.automationPaused !== undefined) patch.automationPaused = c.automationPaused;
       const moved = !!before && before.lastMessageAt !== c.lastMessageAt;
+      const heldByLists = listCopies(qc, c.id);
       const inList = patchConversation(qc, c.id, patch, moved);
-      const membership =
-        !before ||
-        before.status !== c.status ||
-        before.assigneeId !== c.assigneeId ||
-        (c.teamId !== undefined && before.teamId !== c.teamId);
+      // Lists are filtered by status, assignee and team: compare with the rows the lists hold (the detail may
+      // have been refetched already and agree with the event while a list still holds the old row).
+      const membership = [before, ...heldByLists].some(
+        (x) =>
+          !x ||
+          x.status !== c.status ||
+          x.assigneeId !== c.assigneeId ||
+          (c.teamId !== undefined && x.teamId !== c.teamId),
+      );
       if (!inList || membership) refreshLists();
       else void qc.invalidateQueries({ queryKey: ['unread-mine'] });
       if (c.assigneeId === session.userId && before && before.assigneeId !== session.userId)
