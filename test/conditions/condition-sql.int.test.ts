@@ -68,6 +68,7 @@ interface GenContact {
     lastInbound: number | null;
     inbound: number[];
   }>;
+  consent: 'opted_in' | 'opted_out' | 'unknown' | null;
 }
 
 const contactArb: fc.Arbitrary<GenContact> = fc.record({
@@ -91,6 +92,8 @@ const contactArb: fc.Arbitrary<GenContact> = fc.record({
     }),
     { selector: (c) => c.number, maxLength: 2 },
   ),
+  // null: no consent row; 'unknown' is also a row (a consent withdrawn to unknown)
+  consent: fc.constantFrom(null, 'opted_in' as const, 'opted_out' as const, 'unknown' as const),
 });
 
 const order = fc.constantFrom('=', '!=', '>', '>=', '<', '<=' as const);
@@ -151,6 +154,12 @@ function conditionArb(numberIds: string[]): fc.Arbitrary<ConditionNode> {
       what: fc.constantFrom('conversations' as const, 'inbound' as const),
       withinMs: fc.option(duration),
       count: fc.option(fc.record({ op: order, value: fc.integer({ min: 0, max: 3 }) })),
+    }),
+    fc.record({
+      type: fc.constant('consent' as const),
+      purpose: fc.constant('marketing' as const),
+      state: fc.constantFrom('opted_in' as const, 'opted_out' as const, 'unknown' as const),
+      op: fc.constantFrom('=' as const, '!=' as const),
     }),
     fc.record({
       type: fc.constant('phone_number' as const),
@@ -236,6 +245,19 @@ describe('compileCondition agrees with evaluateCondition', () => {
           created_at: NOW,
         })
         .execute();
+    if (c.consent !== null)
+      await db
+        .insertInto('contact_consents')
+        .values({
+          workspace_id: ws,
+          contact_id: id,
+          purpose: 'marketing',
+          state: c.consent,
+          source: 'import',
+          changed_at: NOW,
+          last_event_id: newId(),
+        })
+        .execute();
     const facts: ContactFacts = {
       name: c.name ?? c.profileName,
       phone: waId,
@@ -243,6 +265,7 @@ describe('compileCondition agrees with evaluateCondition', () => {
       createdAt: ago(c.createdDaysAgo),
       conversations: [],
       inboundAt: [],
+      marketingConsent: c.consent ?? 'unknown',
     };
     for (const conv of c.conversations) {
       const number = numbers[conv.number] as { id: string; display: string };

@@ -4,8 +4,10 @@
  *
  * The answers are the in-memory evaluator's (`condition-evaluate.rules.ts`), held together by a property test on
  * PGlite and PostgreSQL (`test/conditions/condition-sql.int.test.ts`):
- * - every leaf is wrapped in `coalesce(…, false)`, so NULL never leaks into `NOT` (a missing attribute makes every
- *   comparison false, and `not` of that true, as in memory);
+ * - every leaf that can be NULL is wrapped in `coalesce(…, false)`, so NULL never leaks into `NOT` (a missing
+ *   attribute makes every comparison false, and `not` of that true, as in memory); an `EXISTS` leaf (tags, events,
+ *   activity, consent) is never NULL and stays bare, so PostgreSQL can plan it as a semi-join or, under `NOT`, an
+ *   anti-join driven by an index instead of a per-contact subplan;
  * - text is folded like `fold()`: `lower(normalize(x, NFKC))`; ordering compares folded text byte-wise
  *   (`COLLATE "C"`, code-point order, which is JavaScript's for text without astral characters);
  * - numbers are compared as `numeric`; text counts as a number only when it matches `NUMERIC_TEXT`, tested before
@@ -29,6 +31,11 @@ export interface CompileConditionOptions {
 }
 
 type Sql = RawBuilder<unknown>;
+
+/** A leaf that is never NULL (an `EXISTS`), emitted without `coalesce` so the planner can join it. */
+class NeverNull {
+  constructor(readonly sql: Sql) {}
+}
 type Order = Exclude<ComparisonOp, 'contains'>;
 
 const OPERATORS: Record<Order, Sql> = {
@@ -87,12 +94,14 @@ class Compiler {
         )})`;
       case 'not':
         return sql<SqlBool>`(NOT ${this.node(node.item)})`;
-      default:
-        return sql<SqlBool>`coalesce(${this.leaf(node)}, false)`;
+      default: {
+        const leaf = this.leaf(node);
+        return leaf instanceof NeverNull ? sql<SqlBool>`${leaf.sql}` : sql<SqlBool>`coalesce(${leaf}, false)`;
+      }
     }
   }
 
-  private leaf(node: Exclude<ConditionNode, { type: 'and' | 'or' | 'not' }>): Sql {
+  private leaf(node: Exclude<ConditionNode, { type: 'and' | 'or' | 'not' }>): Sql | NeverNull {
     switch (node.type) {
       case 'tag':
         return this.tagCount([node.name], 'exists');
@@ -120,13 +129,22 @@ class Compiler {
         return sql`starts_with(${actual}, ${expected})`;
       }
       case 'age': {
-        const at =
-          node.field === 'created_at'
-            ? this.col('created_at')
-            : sql`(SELECT max(v.last_inbound_at) FROM conversations v WHERE ${this.owned('v')})`;
-        return node.relation === 'within'
-          ? sql`(${at} >= ${this.at(node.ms)} AND ${at} <= ${this.nowSql()})`
-          : sql`${at} < ${this.at(node.ms)}`;
+        if (node.field === 'created_at') {
+          const at = this.col('created_at');
+          return node.relation === 'within'
+            ? sql`(${at} >= ${this.at(node.ms)} AND ${at} <= ${this.nowSql()})`
+            : sql`${at} < ${this.at(node.ms)}`;
+        }
+        // The test is on the latest inbound over the contact's conversations, written as EXISTS pairs so it joins:
+        // within ⟺ one is in [from, now] and none is after now; older than ⟺ one is known and none is ≥ from.
+        const some = (cond: Sql) =>
+          sql`EXISTS (SELECT 1 FROM conversations v WHERE ${this.owned('v')} AND ${cond})`;
+        const at = sql.ref('v.last_inbound_at');
+        return new NeverNull(
+          node.relation === 'within'
+            ? sql`(${some(sql`${at} >= ${this.at(node.ms)} AND ${at} <= ${this.nowSql()}`)} AND NOT ${some(sql`${at} > ${this.nowSql()}`)})`
+            : sql`(${some(sql`${at} IS NOT NULL`)} AND NOT ${some(sql`${at} >= ${this.at(node.ms)}`)})`,
+        );
       }
       case 'activity': {
         const [from, column] =
@@ -147,25 +165,27 @@ class Compiler {
           WHERE ${this.owned('v')} AND (${sql.join(match, sql` OR `)}))`;
       }
       case 'consent': {
-        const state = sql`coalesce((SELECT k.state FROM contact_consents k WHERE ${this.owned('k')}
-          AND k.purpose = ${node.purpose}), 'unknown')`;
-        return node.op === '=' ? sql`${state} = ${node.state}` : sql`${state} <> ${node.state}`;
+        // One row per contact and purpose; no row is `unknown`. `= unknown` is "no row in another state".
+        const known = node.state !== 'unknown';
+        const exists = sql`EXISTS (SELECT 1 FROM contact_consents k WHERE ${this.owned('k')}
+          AND k.purpose = ${node.purpose} AND k.state ${known ? sql`=` : sql`<>`} ${known ? node.state : 'unknown'})`;
+        return new NeverNull(known === (node.op === '=') ? exists : sql`(NOT ${exists})`);
       }
     }
   }
 
   /** Whether the contact has a tag among `names` (folded), or all of them. */
-  private tagCount(names: readonly string[], mode: 'exists' | 'all'): Sql {
+  private tagCount(names: readonly string[], mode: 'exists' | 'all'): Sql | NeverNull {
     const folded = [...new Set(names.map(fold))];
     const filter = sql`${this.owned('t')} AND ${foldSql(sql.ref('t.tag'))} IN (${sql.join(folded)})`;
-    if (mode === 'exists') return sql`EXISTS (SELECT 1 FROM contact_tags t WHERE ${filter})`;
+    if (mode === 'exists') return new NeverNull(sql`EXISTS (SELECT 1 FROM contact_tags t WHERE ${filter})`);
     return sql`(SELECT count(DISTINCT ${foldSql(sql.ref('t.tag'))}) FROM contact_tags t WHERE ${filter}) = ${folded.length}`;
   }
 
   /** EXISTS when no count is asked, else `(SELECT count(*) …) op n`. */
-  private counted(from: Sql, filters: Sql[], count: { op: Order; value: number } | null): Sql {
+  private counted(from: Sql, filters: Sql[], count: { op: Order; value: number } | null): Sql | NeverNull {
     const where = sql.join(filters, sql` AND `);
-    if (count === null) return sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where})`;
+    if (count === null) return new NeverNull(sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where})`);
     return sql`(SELECT count(*) FROM ${from} WHERE ${where}) ${OPERATORS[count.op]} ${count.value}`;
   }
 
