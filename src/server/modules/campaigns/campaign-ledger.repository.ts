@@ -174,6 +174,27 @@ export async function updateLedgerRow(
   return Number(res.numUpdatedRows);
 }
 
+/**
+ * Marks released ledger rows queued with their messages, in one statement. The rows are the caller's: claimed FOR
+ * UPDATE in this transaction while planned, so no status guard (it would make PostgreSQL scan the campaign's planned
+ * rows instead of looking up the primary key).
+ */
+export async function markRowsQueued(
+  tx: DbOrTx,
+  key: { workspaceId: string; campaignId: string; now: Date },
+  rows: { contactId: string; messageId: string }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    update campaign_recipients r
+    set status = 'queued', message_id = t.message_id, queued_at = ${key.now}::timestamptz, error_code = null,
+      updated_at = ${key.now}::timestamptz
+    from unnest(${rows.map((r) => r.contactId)}::uuid[], ${rows.map((r) => r.messageId)}::uuid[])
+      as t(contact_id, message_id)
+    where r.campaign_id = ${key.campaignId} and r.contact_id = t.contact_id
+      and r.workspace_id = ${key.workspaceId}`.execute(tx);
+}
+
 /** The ledger row that owns a message, locked. */
 export function findLedgerRowByMessage(
   tx: DbOrTx,

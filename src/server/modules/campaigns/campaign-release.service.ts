@@ -2,14 +2,14 @@
  * Release: due `planned` ledger rows become outbox messages. Per sending number, a budget from the pacing rules
  * (mps, hourly cap, messaging limit, ramp); then batches, each ONE transaction that holds the campaign row in
  * share mode (a pause or cancel waits for it, then nothing more leaves), claims due rows `FOR UPDATE SKIP LOCKED`,
- * re-checks consent, reachability and quiet hours, and for each row creates the message through the messages
- * module (origin campaign → bulk lane) and marks the row queued with the message id. The message's idempotency
- * key `campaign:<campaign>:<contact>:<attempt>` is unique per workspace, so no crash, duplicate job, second worker
- * or double-fired schedule can create a second message for a ledger row's attempt.
+ * re-checks consent, reachability and quiet hours, creates the rows' messages through the messages module in
+ * set-based statements (origin campaign → bulk lane) and marks the rows queued with their message ids. The
+ * message's idempotency key `campaign:<campaign>:<contact>:<attempt>` is unique per workspace, so no crash,
+ * duplicate job, second worker or double-fired schedule can create a second message for a ledger row's attempt.
  */
 import type { CampaignStatus, DbOrTx } from '../../db/types.ts';
 import { AppError } from '../../lib/app-error.ts';
-import { queueMessageInTransaction } from '../messages/messages.service.ts';
+import { queueToContactsInTransaction, type ContactSendResult } from '../messages/messages-batch.service.ts';
 import { findMessage } from '../messages/messages.repository.ts';
 import { templateContent, type RecipientLinks } from './campaign-message.rules.ts';
 import { trackedDestinations } from './campaign-links.rules.ts';
@@ -21,6 +21,7 @@ import {
   claimDueRows,
   findOrphanRows,
   lockNumberForRelease,
+  markRowsQueued,
   reassignSenders,
   nextDueAt,
   numberLoad,
@@ -142,9 +143,9 @@ async function releaseBatch(
           now,
           limit,
         });
-  const phoneNumberId = input.number.id;
   const result = { queued: 0, skipped: 0, deferred: 0, claimed: rows.length, limit };
   const links = await recipientLinks(tx, deps, c, rows, now);
+  const release: DueRow[] = [];
   for (const r of rows) {
     const key = { workspaceId: ws, campaignId: c.row.id, contactId: r.contact_id };
     const reason = releaseRecheck(r.marketing, r.unreachable, input.requireOptIn);
@@ -165,23 +166,11 @@ async function releaseBatch(
       await updateLedgerRow(tx, key, { status: 'delivered', updated_at: now });
       continue;
     }
-    const messageId = await queueOne(tx, deps, c, phoneNumberId, r, links(r));
-    if (!messageId) {
-      await updateLedgerRow(tx, key, { status: 'skipped', skip_reason: 'opted_out', updated_at: now });
-      result.skipped++;
-      continue;
-    }
-    // The row is ours: claimed FOR UPDATE in this transaction while planned (no status guard, so the update is a
-    // primary-key lookup rather than a scan of the campaign's planned rows).
-    await updateLedgerRow(tx, key, {
-      status: 'queued',
-      message_id: messageId,
-      queued_at: now,
-      error_code: null,
-      updated_at: now,
-    });
-    result.queued++;
+    release.push(r);
   }
+  const queued = await queueRows(tx, deps, c, input.number, release, links);
+  result.queued += queued.queued;
+  result.skipped += queued.skipped;
   if (result.queued > 0 && locked.status === 'scheduled')
     await updateCampaignRow(tx, ws, c.row.id, { status: 'running', updated_at: now }, ['scheduled']);
   return result;
@@ -216,39 +205,62 @@ async function recipientLinks(
   return (r) => ({ origin, codes: codesOf(links, r.contact_id, trackedDestinations(templateOf(c, r))) });
 }
 
-/** Creates the outbox message of a ledger row; null when the send path refuses it for consent. */
-async function queueOne(
+/**
+ * Creates the outbox messages of released rows through the messages module, set-based (origin campaign → bulk
+ * lane; a constant number of statements per batch, not ten per recipient), and marks the rows queued. A row the
+ * send path refuses for consent is skipped (`opted_out`). A row whose message key exists already (a concurrent
+ * release cannot hold the row, so only corrupt state gets there) fails the batch: nothing is sent twice.
+ */
+async function queueRows(
   tx: DbOrTx,
   deps: CampaignsDeps,
   c: Campaign,
-  phoneNumberId: string,
-  r: DueRow,
-  links: RecipientLinks,
-): Promise<string | null> {
-  const content = templateContent(
-    templateOf(c, r),
-    {
-      name: r.name,
-      profileName: r.profile_name,
-      phone: r.phone_e164,
-      country: r.country,
-      attributes: r.attributes,
-    },
-    links,
-  );
-  try {
-    const message = await queueMessageInTransaction(tx, deps.clock, c.row.workspace_id, {
-      target: { phoneNumberId, contactId: r.contact_id },
-      content,
-      origin: 'campaign',
-      idempotencyKey: `campaign:${c.row.id}:${r.contact_id}:${r.attempt}`,
-    });
-    return message.id;
-  } catch (err) {
-    // The consent guard runs before any write of the send, so the transaction is still usable.
-    if (err instanceof AppError && err.code === 'contact_opted_out') return null;
-    throw err;
-  }
+  number: SendingNumber,
+  rows: DueRow[],
+  links: (r: DueRow) => RecipientLinks,
+): Promise<{ queued: number; skipped: number }> {
+  if (rows.length === 0) return { queued: 0, skipped: 0 };
+  const ws = c.row.workspace_id;
+  const now = deps.clock.now();
+  const sends = rows.map((r) => ({
+    contactId: r.contact_id,
+    phoneNumber: { id: number.id, waba_id: number.waba_id },
+    content: templateContent(
+      templateOf(c, r),
+      {
+        name: r.name,
+        profileName: r.profile_name,
+        phone: r.phone_e164,
+        country: r.country,
+        attributes: r.attributes,
+      },
+      links(r),
+    ),
+    idempotencyKey: `campaign:${c.row.id}:${r.contact_id}:${r.attempt}`,
+    idempotencyHash: null,
+  }));
+  const results = await queueToContactsInTransaction(tx, deps.clock, ws, sends, {
+    origin: 'campaign',
+    authorUserId: null,
+  });
+  const queued: { contactId: string; messageId: string }[] = [];
+  const optedOut: string[] = [];
+  rows.forEach((r, i) => {
+    const res = results[i] as ContactSendResult;
+    if ('id' in res) queued.push({ contactId: r.contact_id, messageId: res.id });
+    else if ('raced' in res)
+      throw new AppError('conflict', `Campaign message ${sends[i]?.idempotencyKey ?? ''} exists already`);
+    else if (res.error.code === 'contact_opted_out') optedOut.push(r.contact_id);
+    else throw res.error;
+  });
+  await markRowsQueued(tx, { workspaceId: ws, campaignId: c.row.id, now }, queued);
+  for (const contactId of optedOut)
+    await updateLedgerRow(
+      tx,
+      { workspaceId: ws, campaignId: c.row.id, contactId },
+      { status: 'skipped', skip_reason: 'opted_out', updated_at: now },
+    );
+  return { queued: queued.length, skipped: optedOut.length };
 }
 
 /** A retry is pointless (and would be a second delivery) if the failed message was delivered after all. */

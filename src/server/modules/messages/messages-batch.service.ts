@@ -202,9 +202,8 @@ function keyReused(messageId: string | null): AppError {
 }
 
 /**
- * The transaction: numbers, contacts and conversations found or created set-based, each item's window and consent
- * checked, the accepted rows inserted in one statement, summaries, events and one outbox NOTIFY per number.
- * Returns the candidates whose key a concurrent request took first.
+ * The transaction: numbers and contacts found or created set-based, then the sends queued by
+ * {@link queueToContactsInTransaction}. Returns the candidates whose key a concurrent request took first.
  */
 async function queueFresh(
   tx: DbOrTx,
@@ -227,65 +226,117 @@ async function queueFresh(
     now,
     routed.map((c) => ({ workspaceId, waId: c.waId, e164: c.e164, country: c.country })),
   );
-  const contactOf = (c: Candidate) => contacts.ids.get(contactKey(workspaceId, c.waId)) as string;
-  const numberOf = (c: Candidate) => numbers.get(c.numberRef) as { id: string; waba_id: string };
+  const queued = await queueToContactsInTransaction(
+    tx,
+    clock,
+    workspaceId,
+    routed.map((c) => ({
+      contactId: contacts.ids.get(contactKey(workspaceId, c.waId)) as string,
+      phoneNumber: numbers.get(c.numberRef) as { id: string; waba_id: string },
+      content: c.content,
+      idempotencyKey: c.key,
+      idempotencyHash: c.hash,
+    })),
+    sendAuthor(principal),
+    contacts.created,
+  );
+  const raced: Candidate[] = [];
+  routed.forEach((c, i) => {
+    const r = queued[i] as ContactSendResult;
+    if ('raced' in r) raced.push(c);
+    else
+      results[c.index] =
+        'id' in r ? { index: c.index, id: r.id, replayed: false } : failure(c.index, r.error);
+  });
+  return raced;
+}
+
+/** One send to a known contact from a known number. */
+export interface ContactSend {
+  contactId: string;
+  phoneNumber: { id: string; waba_id: string };
+  content: SendContent;
+  idempotencyKey: string;
+  /** The request hash the key is bound to (null: the key is internal, e.g. a campaign's). */
+  idempotencyHash: string | null;
+}
+
+/** What became of one send: its new message, the refusal of that send alone, or `raced` (key taken meanwhile). */
+export type ContactSendResult = { id: string } | { error: AppError } | { raced: true };
+
+/**
+ * Queues sends to existing contacts in the bulk lane set-based, inside the caller's transaction (the batch API after
+ * it resolved the contacts, and the campaign release): conversations found or created, each send's 24 h window and
+ * marketing consent checked, the accepted rows inserted in one statement, then summaries, events and one outbox
+ * NOTIFY per number — about ten statements whatever the number of sends. Results are in the sends' order.
+ * `createdContacts` are contacts the caller created in this transaction (their `contact.created` events go out here).
+ */
+export async function queueToContactsInTransaction(
+  tx: DbOrTx,
+  clock: Clock,
+  workspaceId: string,
+  sends: ContactSend[],
+  author: { origin: MessageOrigin; authorUserId: string | null },
+  createdContacts: ReadonlySet<string> = new Set(),
+): Promise<ContactSendResult[]> {
+  const now = clock.now();
   const conversations = await findOrCreateConversations(
     tx,
     now,
-    routed.map((c) => ({ workspaceId, contactId: contactOf(c), phoneNumberId: numberOf(c).id })),
+    sends.map((s) => ({ workspaceId, contactId: s.contactId, phoneNumberId: s.phoneNumber.id })),
   );
-  const conversationOf = (c: Candidate) =>
-    conversations.ids.get(conversationKey(contactOf(c), numberOf(c).id)) as string;
-  const windows = await findWindowsOfConversations(tx, workspaceId, [...new Set(routed.map(conversationOf))]);
+  const conversationOf = (s: ContactSend) =>
+    conversations.ids.get(conversationKey(s.contactId, s.phoneNumber.id)) as string;
+  const windows = await findWindowsOfConversations(tx, workspaceId, [...new Set(sends.map(conversationOf))]);
   const refusals = await consentRefusals(
     tx,
     workspaceId,
-    routed.map((c) => ({ contactId: contactOf(c), wabaId: numberOf(c).waba_id, content: c.content })),
+    sends.map((s) => ({ contactId: s.contactId, wabaId: s.phoneNumber.waba_id, content: s.content })),
   );
-  const accepted = routed.filter((c, i) => {
+  const results: ContactSendResult[] = sends.map((s, i) => {
+    const lastInbound = windows.get(conversationOf(s)) ?? null;
+    if (requiresOpenWindow(s.content.type) && !isWindowOpen(lastInbound, now))
+      return { error: windowClosed(lastInbound) };
     const refusal = refusals[i];
-    const lastInbound = windows.get(conversationOf(c)) ?? null;
-    if (requiresOpenWindow(c.content.type) && !isWindowOpen(lastInbound, now)) {
-      results[c.index] = failure(c.index, windowClosed(lastInbound));
-      return false;
-    }
-    if (refusal) results[c.index] = failure(c.index, refusal);
-    return !refusal;
+    return refusal ? { error: refusal } : { raced: true };
   });
-  const { origin, authorUserId } = sendAuthor(principal);
-  const rows: (OutboundInsert & { candidate: Candidate })[] = accepted.map((c) => ({
-    candidate: c,
-    id: newId(),
-    conversationId: conversationOf(c),
-    phoneNumberId: numberOf(c).id,
-    contactId: contactOf(c),
-    content: c.content,
-    origin: origin satisfies MessageOrigin,
-    authorUserId,
-    idempotencyKey: c.key,
-    idempotencyHash: c.hash,
-  }));
+  const rows: OutboundInsert[] = [];
+  sends.forEach((s, i) => {
+    if ('error' in (results[i] as ContactSendResult)) return;
+    rows.push({
+      id: newId(),
+      conversationId: conversationOf(s),
+      phoneNumberId: s.phoneNumber.id,
+      contactId: s.contactId,
+      content: s.content,
+      origin: author.origin,
+      authorUserId: author.authorUserId,
+      idempotencyKey: s.idempotencyKey,
+      idempotencyHash: s.idempotencyHash,
+    });
+  });
   const inserted = await insertOutboundMessages(tx, workspaceId, now, rows);
-  const raced: Candidate[] = [];
-  for (const r of rows) {
-    if (inserted.has(r.id))
-      results[r.candidate.index] = { index: r.candidate.index, id: r.id, replayed: false };
-    else raced.push(r.candidate);
-  }
-  const done = rows.filter((r) => inserted.has(r.id));
-  const newConversations = routed
-    .filter((c) => conversations.created.has(conversationOf(c)))
-    .map((c) => ({
-      conversationId: conversationOf(c),
-      contactId: contactOf(c),
-      phoneNumberId: numberOf(c).id,
-    }));
-  await afterInsert(tx, clock, workspaceId, done, {
-    contacts: contacts.created,
-    conversations: newConversations,
-    answered: answersCustomer(origin),
+  let next = 0;
+  sends.forEach((_, i) => {
+    if ('error' in (results[i] as ContactSendResult)) return;
+    const row = rows[next++] as OutboundInsert;
+    if (inserted.has(row.id)) results[i] = { id: row.id };
   });
-  return raced;
+  const newConversations = sends
+    .filter((s) => conversations.created.has(conversationOf(s)))
+    .map((s) => ({
+      conversationId: conversationOf(s),
+      contactId: s.contactId,
+      phoneNumberId: s.phoneNumber.id,
+    }));
+  await afterInsert(
+    tx,
+    clock,
+    workspaceId,
+    rows.filter((r) => inserted.has(r.id)),
+    { contacts: createdContacts, conversations: newConversations, answered: answersCustomer(author.origin) },
+  );
+  return results;
 }
 
 function windowClosed(lastInboundAt: Date | null): AppError {
@@ -304,9 +355,9 @@ async function afterInsert(
   tx: DbOrTx,
   clock: Clock,
   workspaceId: string,
-  rows: (OutboundInsert & { candidate: Candidate })[],
+  rows: OutboundInsert[],
   created: {
-    contacts: Set<string>;
+    contacts: ReadonlySet<string>;
     conversations: { conversationId: string; contactId: string; phoneNumberId: string }[];
     answered: boolean;
   },

@@ -276,7 +276,7 @@ export interface OutboundInsert {
   origin: MessageOrigin;
   authorUserId: string | null;
   idempotencyKey: string;
-  idempotencyHash: string;
+  idempotencyHash: string | null;
 }
 
 /**
