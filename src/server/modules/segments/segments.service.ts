@@ -87,11 +87,11 @@ export async function previewSegment(
     now: deps.clock.now(),
     contactAlias: CONTACT_ALIAS,
   });
-  const count = await countMatchingContacts(deps.db, workspaceId, where);
-  const rows =
-    count === 0
-      ? []
-      : await selectMatchingContacts(deps.db, { workspaceId, where, limit: PREVIEW_SAMPLE_SIZE });
+  // Both at once: on PostgreSQL they run on two pooled connections.
+  const [count, rows] = await Promise.all([
+    countMatchingContacts(deps.db, workspaceId, where),
+    selectMatchingContacts(deps.db, { workspaceId, where, limit: PREVIEW_SAMPLE_SIZE }),
+  ]);
   const tags = await present(deps, workspaceId, rows);
   return { count, sample: rows.map((r) => toContactDto(r, tags.get(r.id))) };
 }
