@@ -17,7 +17,6 @@ import type { Db } from '../../db/types.ts';
 import { listPhoneNumbers } from '../phone-numbers/phone-numbers.repository.ts';
 import {
   backlogAt,
-  caseFlowByDay,
   failuresByCode,
   getSettings,
   inboundHeatmap,
@@ -29,6 +28,7 @@ import {
   unansweredStarts,
   userNames,
   type CaseGrouping,
+  type CohortSet,
   type CountsRow,
   type ResolvedCohortRow,
   type RollupScope,
@@ -46,7 +46,7 @@ import {
   type LocalDate,
 } from './analytics-time.rules.ts';
 import { describeErrorCode, messagingRates, rate } from './message-outcome.rules.ts';
-import { slaAttainment, slaVerdict } from './service-cases.rules.ts';
+import { slaRate, slaVerdict } from './service-cases.rules.ts';
 
 /** What the analytics reads need. */
 export interface AnalyticsQueryDeps {
@@ -204,7 +204,6 @@ function serviceFigures(
 ): ServiceFigures {
   const met = started?.sla_met ?? 0;
   const missed = (started?.sla_missed_answered ?? 0) + pendingDecided.missed;
-  const verdicts = [...Array<'met'>(met).fill('met'), ...Array<'missed'>(missed).fill('missed')];
   return {
     newCases: started?.cases ?? 0,
     reopenedCases: started?.reopened ?? 0,
@@ -227,42 +226,59 @@ function serviceFigures(
       p90: resolved?.res_p90 ?? null,
     },
     automationOnlyShare: rate(resolved?.automation_only ?? 0, resolved?.resolved ?? 0),
-    sla: { met, missed, pending: pendingDecided.pending, attainment: slaAttainment(verdicts) },
+    sla: { met, missed, pending: pendingDecided.pending, attainment: slaRate(met, missed) },
   };
 }
 
+/** A group of a breakdown as a map key. */
+const groupOf = (set: CohortSet, key: string | null) => `${set}:${key ?? ''}`;
+
 /**
  * The unanswered side of the SLA per group: in clock time from SQL; in business time each unanswered case's waiting
- * time so far is measured with the business hours.
+ * time so far is measured with the business hours, once per case, and tallied into its three groups. A case that has
+ * waited no longer than the target in clock time is pending without measuring (business time never exceeds it).
  */
 async function unansweredSla(
   deps: AnalyticsQueryDeps,
   s: RollupScope,
-  grouping: CaseGrouping,
   rows: StartedCohortRow[],
   settings: AnalyticsSettings,
-): Promise<Map<string | null, { missed: number; pending: number }>> {
-  const out = new Map<string | null, { missed: number; pending: number }>();
+): Promise<Map<string, { missed: number; pending: number }>> {
+  const out = new Map<string, { missed: number; pending: number }>();
   if (!settings.slaBusinessHours) {
     for (const r of rows)
-      out.set(r.key, { missed: r.unanswered_overdue, pending: r.unanswered - r.unanswered_overdue });
+      out.set(groupOf(r.set, r.key), {
+        missed: r.unanswered_overdue,
+        pending: r.unanswered - r.unanswered_overdue,
+      });
     return out;
   }
   if (rows.every((r) => r.unanswered === 0)) return out;
   const hours = await workspaceBusinessHours(deps.db, s.workspaceId);
   const now = deps.clock.now();
   const targetMs = settings.firstResponseTargetSeconds * 1000;
-  for (const u of await unansweredStarts(deps.db, s, grouping)) {
-    const acc = out.get(u.key) ?? { missed: 0, pending: 0 };
-    if (slaVerdict(null, businessMs(hours, u.started_at, now), targetMs) === 'missed') acc.missed++;
-    else acc.pending++;
-    out.set(u.key, acc);
+  for (const u of await unansweredStarts(deps.db, s)) {
+    const waitedMs = now.getTime() - u.started_at.getTime();
+    const verdict =
+      waitedMs <= targetMs ? 'pending' : slaVerdict(null, businessMs(hours, u.started_at, now), targetMs);
+    for (const group of [
+      groupOf('all', ''),
+      groupOf('agent', u.agent_id),
+      groupOf('number', u.phone_number_id),
+    ]) {
+      const acc = out.get(group) ?? { missed: 0, pending: 0 };
+      if (verdict === 'missed') acc.missed++;
+      else acc.pending++;
+      out.set(group, acc);
+    }
   }
   return out;
 }
 
 const NONE = { missed: 0, pending: 0 };
-const SETS: CaseGrouping[] = ['all', 'agent', 'number'];
+
+/** The backlog at each period's bounds (by instant, ms), read once for the range and the previous period. */
+type Backlogs = Map<number, number>;
 
 async function servicePeriod(
   deps: AnalyticsQueryDeps,
@@ -270,54 +286,42 @@ async function servicePeriod(
   p: Period,
   q: AnalyticsQuery,
   settings: AnalyticsSettings,
+  backlogs: Promise<Backlogs>,
 ) {
   const s = scope(workspaceId, p, q);
   const bounds = rangeBounds(p.from, p.to, p.timeZone);
-  const [started, resolved, flow, backlogStart, backlogEnd] = await Promise.all([
-    Promise.all(
-      SETS.map((set) =>
-        startedCohort(deps.db, s, {
-          set,
-          business: q.businessHours,
-          slaBusiness: settings.slaBusinessHours,
-          targetSeconds: settings.firstResponseTargetSeconds,
-          now: deps.clock.now(),
-        }),
-      ),
-    ).then((rows) => rows.flat()),
-    Promise.all(SETS.map((set) => resolvedCohort(deps.db, s, { set, business: q.businessHours }))).then(
-      (rows) => rows.flat(),
-    ),
-    caseFlowByDay(deps.db, s),
-    backlogAt(deps.db, s, bounds.start),
-    backlogAt(deps.db, s, bounds.end),
+  const [started, resolved] = await Promise.all([
+    startedCohort(deps.db, s, {
+      business: q.businessHours,
+      slaBusiness: settings.slaBusinessHours,
+      targetSeconds: settings.firstResponseTargetSeconds,
+      now: deps.clock.now(),
+    }),
+    resolvedCohort(deps.db, s, { business: q.businessHours }),
   ]);
-  const figuresOf = async (set: CaseGrouping) => {
-    const st = started.filter((r) => r.set === set);
-    const rs = resolved.filter((r) => r.set === set);
-    const unanswered = await unansweredSla(deps, s, set, st, settings);
-    const keys = [...new Set([...st.map((r) => r.key), ...rs.map((r) => r.key)])];
+  const unanswered = await unansweredSla(deps, s, started, settings);
+  const figuresOf = (set: CaseGrouping) => {
+    const st = new Map(started.filter((r) => r.set === set).map((r) => [r.key, r]));
+    const rs = new Map(resolved.filter((r) => r.set === set).map((r) => [r.key, r]));
+    const keys = [...new Set([...st.keys(), ...rs.keys()])];
     return keys.map((key) => ({
       key,
-      figures: serviceFigures(
-        st.find((r) => r.key === key),
-        rs.find((r) => r.key === key),
-        unanswered.get(key) ?? NONE,
-      ),
+      figures: serviceFigures(st.get(key), rs.get(key), unanswered.get(groupOf(set, key)) ?? NONE),
     }));
   };
-  const byDay = new Map(flow.map((f) => [f.day, f]));
+  const backlogAtBound = await backlogs;
+  const backlogStart = backlogAtBound.get(bounds.start.getTime()) ?? 0;
+  const backlogEnd = backlogAtBound.get(bounds.end.getTime()) ?? 0;
+  const startedOn = new Map(started.filter((r) => r.set === 'day').map((r) => [r.key, r.cases]));
+  const resolvedOn = new Map(resolved.filter((r) => r.set === 'day').map((r) => [r.key, r.resolved]));
   let backlog = backlogStart;
   const series = datesOf(p.from, p.to).map((date) => {
-    const f = byDay.get(date);
-    backlog += (f?.new_cases ?? 0) - (f?.resolved_cases ?? 0);
-    return { date, newCases: f?.new_cases ?? 0, resolvedCases: f?.resolved_cases ?? 0, backlog };
+    const newCases = startedOn.get(date) ?? 0;
+    const resolvedCases = resolvedOn.get(date) ?? 0;
+    backlog += newCases - resolvedCases;
+    return { date, newCases, resolvedCases, backlog };
   });
-  const [all, agents, numbers] = await Promise.all([
-    figuresOf('all'),
-    figuresOf('agent'),
-    figuresOf('number'),
-  ]);
+  const all = figuresOf('all');
   return {
     period: {
       range: p,
@@ -329,9 +333,30 @@ async function servicePeriod(
       },
       series,
     },
-    agents,
-    numbers,
+    agents: figuresOf('agent'),
+    numbers: figuresOf('number'),
   };
+}
+
+/**
+ * Cases open at the bounds of the range and of the previous period, in one scan (the previous period's end is the
+ * range's start).
+ */
+async function backlogsAt(
+  deps: AnalyticsQueryDeps,
+  workspaceId: string,
+  p: Period,
+  prev: Period | null,
+  q: AnalyticsQuery,
+): Promise<Backlogs> {
+  const bounds = [p, ...(prev ? [prev] : [])].map((r) => rangeBounds(r.from, r.to, r.timeZone));
+  const instants = [...new Set(bounds.flatMap((b) => [b.start.getTime(), b.end.getTime()]))];
+  const counts = await backlogAt(
+    deps.db,
+    scope(workspaceId, p, q),
+    instants.map((t) => new Date(t)),
+  );
+  return new Map(instants.map((t, i) => [t, counts[i] ?? 0]));
 }
 
 /** `GET /analytics/service`: volume, backlog, response and resolution times, automation share, SLA. */
@@ -341,10 +366,14 @@ export async function serviceAnalytics(
   q: AnalyticsQuery,
 ): Promise<ServiceAnalytics> {
   const p = await resolvePeriod(deps, workspaceId, q);
+  const prev = q.compare ? previousOf(p) : null;
   const settings = await getSettings(deps.db, workspaceId);
-  const [current, previous] = await Promise.all([
-    servicePeriod(deps, workspaceId, p, q, settings),
-    q.compare ? servicePeriod(deps, workspaceId, previousOf(p), q, settings) : null,
+  // Both periods' cohorts run while the backlog is read; each period awaits it only to finish its series.
+  const backlogs = backlogsAt(deps, workspaceId, p, prev, q);
+  const [, current, previous] = await Promise.all([
+    backlogs,
+    servicePeriod(deps, workspaceId, p, q, settings, backlogs),
+    prev ? servicePeriod(deps, workspaceId, prev, q, settings, backlogs) : null,
   ]);
   const names = await userNames(
     deps.db,

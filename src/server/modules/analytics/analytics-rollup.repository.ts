@@ -176,37 +176,29 @@ export async function replaceCases(
     del = del.where('conversation_id', 'in', conversationIds);
   }
   await del.execute();
-  for (let i = 0; i < rows.length; i += 1000) {
-    await tx
-      .insertInto('analytics_cases')
-      .values(
-        rows.slice(i, i + 1000).map(({ conversationId, phoneNumberId, startDay, resolvedDay, c }) => ({
-          workspace_id: workspaceId,
-          conversation_id: conversationId,
-          seq: c.seq,
-          phone_number_id: phoneNumberId,
-          reopened: c.reopened,
-          started_at: c.startedAt,
-          start_day: startDay,
-          agent_id: c.agentId,
-          first_response_seconds: seconds(c.firstResponseMs),
-          first_response_business_seconds: seconds(c.firstResponseBusinessMs),
-          first_any_response_seconds: seconds(c.firstAnyResponseMs),
-          first_any_response_business_seconds: seconds(c.firstAnyResponseBusinessMs),
-          turns: c.turns,
-          answered_turns: c.answeredTurns,
-          response_seconds_total: c.responseMsTotal / 1000,
-          response_business_seconds_total: c.responseBusinessMsTotal / 1000,
-          human_replies: c.humanReplies,
-          bot_replies: c.botReplies,
-          resolved_at: c.resolvedAt,
-          resolved_day: resolvedDay,
-          resolution_seconds: seconds(c.resolutionMs),
-          resolution_business_seconds: seconds(c.resolutionBusinessMs),
-        })),
-      )
-      .execute();
-  }
+  if (rows.length === 0) return;
+  // One statement per call, a column per array parameter: a multi-row VALUES of 22 parameters per case took most of
+  // a rebuild's writing time (compiling and binding 22k parameters per 1,000 cases).
+  const col = <T>(f: (r: CaseRow) => T) => rows.map(f);
+  const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+  await sql`
+    insert into analytics_cases (workspace_id, conversation_id, seq, phone_number_id, reopened, started_at, start_day,
+      agent_id, first_response_seconds, first_response_business_seconds, first_any_response_seconds,
+      first_any_response_business_seconds, turns, answered_turns, response_seconds_total,
+      response_business_seconds_total, human_replies, bot_replies, resolved_at, resolved_day, resolution_seconds,
+      resolution_business_seconds)
+    select ${workspaceId}::uuid, * from unnest(
+      ${col((r) => r.conversationId)}::uuid[], ${col((r) => r.c.seq)}::int[], ${col((r) => r.phoneNumberId)}::uuid[],
+      ${col((r) => r.c.reopened)}::boolean[], ${col((r) => iso(r.c.startedAt))}::timestamptz[],
+      ${col((r) => r.startDay)}::date[], ${col((r) => r.c.agentId)}::uuid[],
+      ${col((r) => seconds(r.c.firstResponseMs))}::float8[], ${col((r) => seconds(r.c.firstResponseBusinessMs))}::float8[],
+      ${col((r) => seconds(r.c.firstAnyResponseMs))}::float8[],
+      ${col((r) => seconds(r.c.firstAnyResponseBusinessMs))}::float8[], ${col((r) => r.c.turns)}::int[],
+      ${col((r) => r.c.answeredTurns)}::int[], ${col((r) => r.c.responseMsTotal / 1000)}::float8[],
+      ${col((r) => r.c.responseBusinessMsTotal / 1000)}::float8[], ${col((r) => r.c.humanReplies)}::int[],
+      ${col((r) => r.c.botReplies)}::int[], ${col((r) => iso(r.c.resolvedAt))}::timestamptz[],
+      ${col((r) => r.resolvedDay)}::date[], ${col((r) => seconds(r.c.resolutionMs))}::float8[],
+      ${col((r) => seconds(r.c.resolutionBusinessMs))}::float8[])`.execute(tx);
 }
 
 /** Marks local days and conversations of a workspace for the next refresh (idempotent). */

@@ -178,7 +178,10 @@ export function slaVerdict(
 
 /** met / (met + missed), null when nothing is decided. */
 export function slaAttainment(verdicts: readonly SlaVerdict[]): number | null {
-  const met = verdicts.filter((v) => v === 'met').length;
-  const decided = verdicts.filter((v) => v !== 'pending').length;
-  return decided > 0 ? met / decided : null;
+  return slaRate(verdicts.filter((v) => v === 'met').length, verdicts.filter((v) => v === 'missed').length);
+}
+
+/** The attainment from counts of met and missed cases: met / (met + missed), null when both are 0. */
+export function slaRate(met: number, missed: number): number | null {
+  return met + missed > 0 ? met / (met + missed) : null;
 }
