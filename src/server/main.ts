@@ -34,6 +34,7 @@ import { templatesJobs, templatesRefreshSchedule } from './modules/templates/tem
 import { analyticsJobs, analyticsRefreshSchedule } from './modules/analytics/analytics.jobs.ts';
 import { campaignsJobs, campaignsTickSchedule } from './modules/campaigns/campaigns.jobs.ts';
 import { activityTiersJob, activityTiersSchedule } from './modules/contacts/contacts-activity.jobs.ts';
+import { tagRulesJobs, tagRulesTickSchedule } from './modules/tag-rules/tag-rules.jobs.ts';
 import { publicOrigin } from './http/links.ts';
 import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
 import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
@@ -272,6 +273,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   for (const job of analyticsJobs({ db, clock })) jobs.register(job);
   for (const job of campaignsJobs({ db, clock, publicOrigin: () => publicOrigin(ctx) })) jobs.register(job);
   jobs.register(activityTiersJob({ db, clock }));
+  for (const job of tagRulesJobs({ db, clock })) jobs.register(job);
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.
   const scheduler = new Scheduler({ db, clock }, [
     wakeSnoozedSchedule,
@@ -281,6 +283,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     analyticsRefreshSchedule,
     campaignsTickSchedule,
     activityTiersSchedule,
+    tagRulesTickSchedule,
   ]);
 
   const loops: WorkLoop[] = [];
