@@ -13,6 +13,7 @@ import { runInbound } from './inbound.ts';
 import { runMessagesBatch } from './messages-batch.bench.ts';
 import { runOutbound } from './outbound.ts';
 import { runSearch } from './search.bench.ts';
+import { runTagRulesBench } from './tag-rules.bench.ts';
 import { writeResult, type ScenarioResult } from './lib/results.ts';
 
 /** The issue's targets: what `npm run bench` runs (about 15 minutes on 2 cores). */
@@ -111,6 +112,9 @@ EXTRA['messages-batch-pg'] = () =>
 // (minutes; extra, never run by default).
 EXTRA['campaign-chaos'] = () =>
   runCampaignChaosBench({ scenario: 'campaign-chaos', recipients: 100_000, mps: 500 });
+// One tag rule and every contact's activity tier re-evaluated over 1,000,000 contacts (target: ≤ 2 minutes each).
+EXTRA['tag-rules'] = () =>
+  runTagRulesBench({ scenario: 'tag-rules', contacts: 1_000_000, targetSeconds: 120 });
 const SCENARIOS = { ...DEFAULT, ...EXTRA };
 
 async function main(): Promise<void> {

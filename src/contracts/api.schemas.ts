@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ATTRIBUTE_LIMITS, INT4_MAX, freeJsonObject } from './free-json.schemas.ts';
+import { ActivityTierSchema } from './condition.schemas.ts';
 
 /**
  * Tsunagi's own REST API contracts (camelCase JSON). Message bodies reuse the Cloud API's shape
@@ -115,6 +116,8 @@ export const ContactSchema = z.object({
   attributes: z.record(z.string(), z.unknown()),
   consentState: z.enum(['unknown', 'opted_in', 'opted_out']),
   tags: z.array(z.string()),
+  /** Activity tier from inbound messages, recomputed hourly (null: no tier applies, or not computed yet). */
+  activityTier: ActivityTierSchema.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** Present when the contact was merged into another one (the survivor): such a contact is hidden from lists. */

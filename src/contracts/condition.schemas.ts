@@ -86,6 +86,17 @@ const ConsentSchema = z.object({
   /** `!=` matches every other state. */
   op: z.enum(['=', '!=']),
 });
+/** A contact's activity tier, recomputed hourly from its inbound messages (see docs/api.md, "Activity tiers"). */
+export const ActivityTierSchema = z.enum(['high', 'medium', 'low']);
+/** An activity tier. */
+export type ActivityTierName = z.infer<typeof ActivityTierSchema>;
+const ActivityTierTestSchema = z.object({
+  type: z.literal('activity_tier'),
+  /** `none`: the contact has no tier (activity only 31–90 days ago, or not computed yet). */
+  tier: z.enum(['high', 'medium', 'low', 'none']),
+  /** `!=` matches every other tier, `none` included. */
+  op: z.enum(['=', '!=']),
+});
 
 /** A node of the condition tree. */
 export type ConditionNode =
@@ -100,6 +111,7 @@ export type ConditionNode =
   | z.infer<typeof ActivitySchema>
   | z.infer<typeof PhoneNumberSchema>
   | z.infer<typeof ConsentSchema>
+  | z.infer<typeof ActivityTierTestSchema>
   | { type: 'and' | 'or'; items: ConditionNode[] }
   | { type: 'not'; item: ConditionNode };
 
@@ -120,6 +132,7 @@ export const ConditionNodeSchema: z.ZodType<ConditionNode> = z
         ActivitySchema,
         PhoneNumberSchema,
         ConsentSchema,
+        ActivityTierTestSchema,
         z.object({ type: z.enum(['and', 'or']), items: z.array(ConditionNodeSchema).min(2) }),
         z.object({ type: z.literal('not'), item: ConditionNodeSchema }),
       ]),

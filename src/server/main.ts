@@ -33,6 +33,8 @@ import { consentKeywordJob } from './modules/consent/consent.jobs.ts';
 import { templatesJobs, templatesRefreshSchedule } from './modules/templates/templates.jobs.ts';
 import { analyticsJobs, analyticsRefreshSchedule } from './modules/analytics/analytics.jobs.ts';
 import { campaignsJobs, campaignsTickSchedule } from './modules/campaigns/campaigns.jobs.ts';
+import { activityTiersJob, activityTiersSchedule } from './modules/contacts/contacts-activity.jobs.ts';
+import { tagRulesJobs, tagRulesTickSchedule } from './modules/tag-rules/tag-rules.jobs.ts';
 import { publicOrigin } from './http/links.ts';
 import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
 import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
@@ -270,6 +272,8 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   );
   for (const job of analyticsJobs({ db, clock })) jobs.register(job);
   for (const job of campaignsJobs({ db, clock, publicOrigin: () => publicOrigin(ctx) })) jobs.register(job);
+  jobs.register(activityTiersJob({ db, clock }));
+  for (const job of tagRulesJobs({ db, clock })) jobs.register(job);
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.
   const scheduler = new Scheduler({ db, clock }, [
     wakeSnoozedSchedule,
@@ -278,6 +282,8 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     searchBackfillSchedule,
     analyticsRefreshSchedule,
     campaignsTickSchedule,
+    activityTiersSchedule,
+    tagRulesTickSchedule,
   ]);
 
   const loops: WorkLoop[] = [];

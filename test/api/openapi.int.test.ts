@@ -33,6 +33,9 @@ describe('GET /api/openapi.json', () => {
       ['/api/v1/api-keys', ['get', 'post']],
       ['/api/v1/api-keys/{id}/rotate', ['post']],
       ['/api/v1/api-keys/{id}/revoke', ['post']],
+      ['/api/v1/tag-rules', ['get', 'post']],
+      ['/api/v1/tag-rules/{id}', ['get', 'patch', 'delete']],
+      ['/api/v1/tag-rules/{id}/run', ['post']],
     ];
     for (const [path, methods] of expected) {
       for (const method of methods) {

@@ -69,6 +69,7 @@ interface GenContact {
     inbound: number[];
   }>;
   consent: 'opted_in' | 'opted_out' | 'unknown' | null;
+  activityTier: 'high' | 'medium' | 'low' | null;
 }
 
 const contactArb: fc.Arbitrary<GenContact> = fc.record({
@@ -94,6 +95,8 @@ const contactArb: fc.Arbitrary<GenContact> = fc.record({
   ),
   // null: no consent row; 'unknown' is also a row (a consent withdrawn to unknown)
   consent: fc.constantFrom(null, 'opted_in' as const, 'opted_out' as const, 'unknown' as const),
+  // the stored tier (the hourly job's output), null when none applies
+  activityTier: fc.constantFrom(null, 'high' as const, 'medium' as const, 'low' as const),
 });
 
 const order = fc.constantFrom('=', '!=', '>', '>=', '<', '<=' as const);
@@ -162,6 +165,11 @@ function conditionArb(numberIds: string[]): fc.Arbitrary<ConditionNode> {
       op: fc.constantFrom('=' as const, '!=' as const),
     }),
     fc.record({
+      type: fc.constant('activity_tier' as const),
+      tier: fc.constantFrom('high' as const, 'medium' as const, 'low' as const, 'none' as const),
+      op: fc.constantFrom('=' as const, '!=' as const),
+    }),
+    fc.record({
       type: fc.constant('phone_number' as const),
       value: fc.constantFrom(...numberIds, '+81 3-1111-2222', '15550100', '+44'),
     }),
@@ -223,6 +231,7 @@ describe('compileCondition agrees with evaluateCondition', () => {
         country: c.country,
         timezone: null,
         attributes: JSON.stringify(c.attributes),
+        activity_tier: c.activityTier,
         created_at: ago(c.createdDaysAgo),
         updated_at: ago(c.createdDaysAgo),
       })
@@ -266,6 +275,7 @@ describe('compileCondition agrees with evaluateCondition', () => {
       conversations: [],
       inboundAt: [],
       marketingConsent: c.consent ?? 'unknown',
+      activityTier: c.activityTier,
     };
     for (const conv of c.conversations) {
       const number = numbers[conv.number] as { id: string; display: string };

@@ -169,7 +169,12 @@ export interface ContactsTable {
   /** Set when the contact was merged into another one (the survivor); such a contact is hidden from lists. */
   merged_into_id: Generated<string | null>;
   merged_at: NullableTimestamp;
+  /** Activity tier (contacts-activity.rules.ts), recomputed hourly; NULL when none applies or not computed yet. */
+  activity_tier: Generated<ActivityTier | null>;
 }
+
+/** A contact's activity tier (see contacts-activity.rules.ts for the definitions). */
+export type ActivityTier = 'high' | 'medium' | 'low';
 
 /** A merge of one contact into another, with what moved (see contacts-merge.service.ts). */
 export interface ContactMergesTable {
@@ -424,6 +429,8 @@ export interface ContactTagsTable {
   contact_id: string;
   tag: string;
   created_at: Timestamp;
+  /** The tag rule that added the tag, or NULL when a person or an import did (a rule removes only its own). */
+  rule_id: Generated<string | null>;
 }
 
 export interface ContactNotesTable {
@@ -667,6 +674,7 @@ export interface Database {
   automation_replies: AutomationRepliesTable;
   contact_events: ContactEventsTable;
   segments: SegmentsTable;
+  tag_rules: TagRulesTable;
   contact_consents: ContactConsentsTable;
   consent_events: ConsentEventsTable;
   consent_settings: ConsentSettingsTable;
@@ -705,6 +713,25 @@ export interface SegmentsTable {
   updated_at: Timestamp;
 }
 export type SegmentRow = Selectable<SegmentsTable>;
+
+/** A rule that keeps a tag on the contacts a condition selects (written by modules/tag-rules). */
+export interface TagRulesTable {
+  id: string;
+  workspace_id: string;
+  tag: string;
+  condition: ColumnType<ConditionNode, string, string>;
+  condition_text: string | null;
+  enabled: Generated<boolean>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_run_at: NullableTimestamp;
+  last_run_added: number | null;
+  last_run_removed: number | null;
+  /** Wall time of the last run, in milliseconds. */
+  last_run_ms: number | null;
+}
+export type TagRuleRow = Selectable<TagRulesTable>;
 
 /** The typed query builder over the whole schema (a connection pool, or PGlite behind a mutex). */
 export type Db = Kysely<Database>;

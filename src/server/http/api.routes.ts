@@ -23,6 +23,7 @@ import { requireAuth } from './auth.ts';
 import { simulatorAccessRoutes } from './simulator-access.routes.ts';
 import type { AppContext } from './context.ts';
 import { segmentsRoutes } from '../modules/segments/segments.routes.ts';
+import { tagRulesRoutes } from '../modules/tag-rules/tag-rules.routes.ts';
 import { consentRoutes } from '../modules/consent/consent.routes.ts';
 import { analyticsRoutes } from '../modules/analytics/analytics.routes.ts';
 import { campaignsRoutes } from '../modules/campaigns/campaigns.routes.ts';
@@ -52,6 +53,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await auditRoutes(app, ctx);
   await apiKeysRoutes(app, ctx);
   await segmentsRoutes(app, ctx);
+  await tagRulesRoutes(app, ctx);
   await consentRoutes(app, ctx);
   await contactAttributesRoutes(app, ctx);
   await contactImportsRoutes(app, ctx);

@@ -62,6 +62,12 @@ export const JOB_PAYLOADS = {
   'campaign.message_status': z.object({ messageId: z.uuid() }),
   /** Campaigns: a customer message may answer a campaign message of the last 72 h. */
   'campaign.reply': z.object({ messageId: z.uuid() }),
+  /** Re-evaluate one tag rule of the job's workspace (after a change, on schedule); a disabled rule is skipped. */
+  'tag_rules.run': z.object({ ruleId: z.uuid() }),
+  /** Scheduled: one `tag_rules.run` per enabled rule of every workspace. */
+  'tag_rules.tick': z.object({ scheduledFor: z.iso.datetime() }),
+  /** Scheduled: recompute every contact's activity tier (contacts-activity.rules.ts), set-based. */
+  'contacts.activity_tiers': z.object({ scheduledFor: z.iso.datetime() }),
 } as const;
 
 /** The closed union of job names. */

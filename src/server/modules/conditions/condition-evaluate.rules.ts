@@ -35,6 +35,8 @@ export interface ContactFacts {
   inboundAt: readonly Date[];
   /** The contact's marketing consent (the consent module's state); absent = `unknown`. */
   marketingConsent?: 'opted_in' | 'opted_out' | 'unknown';
+  /** The stored activity tier (`contacts.activity_tier`, recomputed hourly); absent or null = `none`. */
+  activityTier?: 'high' | 'medium' | 'low' | null;
 }
 
 /** What a condition sees of one conversation. */
@@ -83,7 +85,10 @@ export function evaluateCondition(node: ConditionNode, subject: ConditionSubject
 
 type ContactTest = Extract<
   ConditionNode,
-  { type: 'field' | 'field_exists' | 'tags' | 'age' | 'activity' | 'phone_number' | 'consent' }
+  {
+    type:
+      'field' | 'field_exists' | 'tags' | 'age' | 'activity' | 'phone_number' | 'consent' | 'activity_tier';
+  }
 >;
 
 function evaluateContactTest(
@@ -133,6 +138,10 @@ function evaluateContactTest(
     }
     case 'consent': {
       const same = (c.marketingConsent ?? 'unknown') === node.state;
+      return node.op === '=' ? same : !same;
+    }
+    case 'activity_tier': {
+      const same = (c.activityTier ?? 'none') === node.tier;
       return node.op === '=' ? same : !same;
     }
   }

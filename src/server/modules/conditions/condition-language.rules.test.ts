@@ -53,6 +53,42 @@ describe('parseCondition', () => {
     expect(parse('attr.note contains "急ぎ \\"至急\\""')).toMatchObject({ value: '急ぎ "至急"' });
   });
 
+  it('parses the activity tier test, and evaluates it against the stored tier (none when there is none)', () => {
+    expect(parse('contact.activity_tier = high')).toEqual({ type: 'activity_tier', tier: 'high', op: '=' });
+    expect(parse('contact.activity_tier != "None"')).toEqual({
+      type: 'activity_tier',
+      tier: 'none',
+      op: '!=',
+    });
+    expect(errorOf('contact.activity_tier = hot')).toEqual({
+      message: 'expected an activity tier (high, medium, low, none) but found "hot"',
+      position: 24,
+    });
+    const contact = (activityTier: 'high' | 'low' | null): ConditionSubject => ({
+      attributes: {},
+      tags: [],
+      events: [],
+      contact: {
+        name: null,
+        phone: '81',
+        country: null,
+        createdAt: new Date(0),
+        conversations: [],
+        inboundAt: [],
+        activityTier,
+      },
+    });
+    const now = new Date();
+    expect(evaluateCondition(parse('contact.activity_tier = high'), contact('high'), now)).toBe(true);
+    expect(evaluateCondition(parse('contact.activity_tier = none'), contact(null), now)).toBe(true);
+    expect(evaluateCondition(parse('contact.activity_tier != low'), contact(null), now)).toBe(true);
+    expect(evaluateCondition(parse('contact.activity_tier != low'), contact('low'), now)).toBe(false);
+    // Automation's subjects carry no contact facts: every contact test is false there.
+    expect(
+      evaluateCondition(parse('contact.activity_tier = none'), { attributes: {}, tags: [], events: [] }, now),
+    ).toBe(false);
+  });
+
   it('reports errors with their position', () => {
     expect(errorOf('tag:vip and')).toEqual({
       message: 'expected "tag:", "attr.", "event.", "contact.", "not" or "(" but found the end',

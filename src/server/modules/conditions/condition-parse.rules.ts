@@ -17,7 +17,8 @@
  *              | 'contact' '.' ( textfield (textop text | 'exists')
  *                              | 'tags' ('has' tagname | ('any' | 'all') '(' tagname (',' tagname)* ')')
  *                              | 'attributes' '.' path ( op literal | 'exists' )
- *                              | 'created_at' age )
+ *                              | 'created_at' age
+ *                              | 'activity_tier' ('=' | '!=') ('high' | 'medium' | 'low' | 'none') )
  *              | ('conversation' | 'inbound') '.' 'count' op integer ('within' duration)?
  *              | 'last_inbound_at' age
  *              | 'phone_number' '=' text
@@ -246,8 +247,24 @@ class Parser {
       return this.attrPath();
     }
     if (field === 'created_at') return this.age('created_at');
+    if (field === 'activity_tier') return this.activityTier();
     this.i--;
-    return this.fail(`a contact field (${[...TEXT_FIELDS, 'tags', 'attributes', 'created_at'].join(', ')})`);
+    return this.fail(
+      `a contact field (${[...TEXT_FIELDS, 'tags', 'attributes', 'created_at', 'activity_tier'].join(', ')})`,
+    );
+  }
+
+  /** `contact.activity_tier = high|medium|low|none` (or `!=`); the tier may also be quoted. */
+  private activityTier(): ConditionNode {
+    const o = this.peek();
+    if (o.kind !== 'punct' || (o.text !== '=' && o.text !== '!=')) return this.fail('= or !=');
+    this.i++;
+    const v = this.peek();
+    const tier = v.kind === 'word' || v.kind === 'string' ? String(v.value).toLowerCase() : '';
+    if (tier !== 'high' && tier !== 'medium' && tier !== 'low' && tier !== 'none')
+      return this.fail('an activity tier (high, medium, low, none)');
+    this.i++;
+    return { type: 'activity_tier', tier, op: o.text };
   }
 
   private textTest(field: ContactTextField): ConditionNode {

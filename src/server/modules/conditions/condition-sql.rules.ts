@@ -171,6 +171,11 @@ class Compiler {
           AND k.purpose = ${node.purpose} AND k.state ${known ? sql`=` : sql`<>`} ${known ? node.state : 'unknown'})`;
         return new NeverNull(known === (node.op === '=') ? exists : sql`(NOT ${exists})`);
       }
+      case 'activity_tier':
+        // The stored tier (recomputed hourly), not one computed at `now`: what the evaluator's facts carry too.
+        return new NeverNull(
+          sql`(coalesce(${this.col('activity_tier')}, 'none') ${node.op === '=' ? sql`=` : sql`<>`} ${node.tier})`,
+        );
     }
   }
 

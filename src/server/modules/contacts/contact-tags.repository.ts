@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { DbOrTx } from '../../db/types.ts';
 
 /** The tags of each given contact (sorted by name), for inlining them in contact and conversation DTOs. */
@@ -24,7 +24,10 @@ export async function findTagsOfContacts(
   return out;
 }
 
-/** Adds a tag to a contact; adding it twice is a no-op. */
+/**
+ * Adds a tag to a contact by hand; adding it twice is a no-op. A tag a rule had added becomes the person's (its
+ * `rule_id` is cleared), so the rule no longer removes it.
+ */
 export async function insertContactTag(
   db: DbOrTx,
   row: { workspaceId: string; contactId: string; tag: string; at: Date },
@@ -32,7 +35,12 @@ export async function insertContactTag(
   await db
     .insertInto('contact_tags')
     .values({ workspace_id: row.workspaceId, contact_id: row.contactId, tag: row.tag, created_at: row.at })
-    .onConflict((oc) => oc.columns(['contact_id', 'tag']).doNothing())
+    .onConflict((oc) =>
+      oc
+        .columns(['contact_id', 'tag'])
+        .doUpdateSet({ rule_id: null })
+        .where('contact_tags.rule_id', 'is not', null),
+    )
     .execute();
 }
 
@@ -64,7 +72,10 @@ export function countTags(db: DbOrTx, workspaceId: string): Promise<Array<{ name
     .then((rows) => rows.map((r) => ({ name: r.name, count: Number(r.count) })));
 }
 
-/** Adds many (contact, tag) pairs of a workspace in one statement; pairs present already are left alone. */
+/**
+ * Adds many (contact, tag) pairs of a workspace in one statement (imports: set by a person); pairs present already
+ * are left alone, except that one a rule had added becomes the person's, as in `insertContactTag`.
+ */
 export async function insertContactTags(
   db: DbOrTx,
   workspaceId: string,
@@ -76,5 +87,55 @@ export async function insertContactTags(
     insert into contact_tags (workspace_id, contact_id, tag, created_at)
     select ${workspaceId}::uuid, t.contact_id, t.tag, ${at}::timestamptz
     from unnest(${pairs.map((p) => p.contactId)}::uuid[], ${pairs.map((p) => p.tag)}::text[]) as t(contact_id, tag)
-    on conflict (contact_id, tag) do nothing`.execute(db);
+    on conflict (contact_id, tag) do update set rule_id = null where contact_tags.rule_id is not null`.execute(
+    db,
+  );
+}
+
+/** A tag rule's run over the contacts of one workspace (see `applyTagRule`). */
+export interface TagRuleApplication {
+  workspaceId: string;
+  ruleId: string;
+  tag: string;
+  /** The rule's condition compiled over the contacts row aliased `c` (`compileCondition`). */
+  where: RawBuilder<SqlBool>;
+  at: Date;
+}
+
+/**
+ * Makes the rule's tag sit on exactly the workspace's (unmerged) contacts `where` selects, as far as the rule is
+ * concerned, in two set-based statements: one DELETE of the rule's rows that no longer match (or carry an old tag
+ * name), one INSERT … SELECT of the matching contacts that lack the tag. Rows set by a person (`rule_id` NULL) are
+ * never deleted, and a person's tag is never taken over. Returns the counts. Run it in a transaction.
+ */
+export async function applyTagRule(
+  db: DbOrTx,
+  run: TagRuleApplication,
+): Promise<{ added: number; removed: number }> {
+  const removed = await sql`
+    DELETE FROM contact_tags t
+    WHERE t.workspace_id = ${run.workspaceId} AND t.rule_id = ${run.ruleId}
+      AND (t.tag <> ${run.tag} OR NOT EXISTS (
+        SELECT 1 FROM contacts c
+        WHERE c.id = t.contact_id AND c.workspace_id = ${run.workspaceId} AND c.merged_into_id IS NULL
+          AND ${run.where}))`.execute(db);
+  const added = await sql`
+    INSERT INTO contact_tags (workspace_id, contact_id, tag, created_at, rule_id)
+    SELECT c.workspace_id, c.id, ${run.tag}, ${run.at}::timestamptz, ${run.ruleId}::uuid
+    FROM contacts c
+    WHERE c.workspace_id = ${run.workspaceId} AND c.merged_into_id IS NULL
+      AND NOT EXISTS (SELECT 1 FROM contact_tags x WHERE x.contact_id = c.id AND x.tag = ${run.tag})
+      AND ${run.where}
+    ON CONFLICT (contact_id, tag) DO NOTHING`.execute(db);
+  return { added: Number(added.numAffectedRows ?? 0), removed: Number(removed.numAffectedRows ?? 0) };
+}
+
+/** Removes every tag a rule added (the rule is being deleted); tags set by people stay. */
+export async function deleteTagsOfRule(db: DbOrTx, workspaceId: string, ruleId: string): Promise<number> {
+  const r = await db
+    .deleteFrom('contact_tags')
+    .where('workspace_id', '=', workspaceId)
+    .where('rule_id', '=', ruleId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

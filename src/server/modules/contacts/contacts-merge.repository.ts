@@ -117,7 +117,10 @@ export async function setContactAttributes(
     .execute();
 }
 
-/** Gives contact `toId` every tag of `fromId` it does not have; returns the tags added (`fromId` keeps its own). */
+/**
+ * Gives contact `toId` every tag of `fromId` it does not have; returns the tags added (`fromId` keeps its own). A
+ * tag a rule added stays the rule's (its next run keeps or removes it on the survivor).
+ */
 export async function copyTagsToContact(
   db: DbOrTx,
   workspaceId: string,
@@ -126,8 +129,8 @@ export async function copyTagsToContact(
   at: Date,
 ): Promise<string[]> {
   const res = await sql<{ tag: string }>`
-    insert into contact_tags (workspace_id, contact_id, tag, created_at)
-    select workspace_id, ${toId}::uuid, tag, ${at}::timestamptz from contact_tags
+    insert into contact_tags (workspace_id, contact_id, tag, created_at, rule_id)
+    select workspace_id, ${toId}::uuid, tag, ${at}::timestamptz, rule_id from contact_tags
     where workspace_id = ${workspaceId}::uuid and contact_id = ${fromId}::uuid
     on conflict (contact_id, tag) do nothing
     returning tag`.execute(db);

@@ -48,6 +48,7 @@ export function toContactDto(row: ContactRow, tags: string[] = []): ContactDto {
     attributes: row.attributes,
     consentState: row.consent_state,
     tags,
+    activityTier: row.activity_tier,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     ...(row.merged_into_id ? { mergedIntoId: row.merged_into_id } : {}),

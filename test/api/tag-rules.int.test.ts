@@ -1,0 +1,283 @@
+/**
+ * Rule-based tags on real SQL: a rule keeps its tag on exactly the contacts its condition selects as time passes
+ * (fake clock; scheduled runs through the scheduler and a drained queue), never removes a tag a person set, never
+ * touches another workspace, and its routes follow the segments' role policy and workspace scoping.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobRunner } from '../../src/server/jobs/queue.ts';
+import { Scheduler } from '../../src/server/jobs/scheduler.service.ts';
+import { tagRulesJobs, tagRulesTickSchedule } from '../../src/server/modules/tag-rules/tag-rules.jobs.ts';
+import {
+  createTestApp,
+  seedApiKey,
+  seedWorkspace,
+  type SeededWorkspace,
+  type TestApp,
+} from '../support/app.ts';
+
+const DAY = 86_400_000;
+
+describe('tag rules', () => {
+  let t: TestApp;
+  let ws: SeededWorkspace;
+  let other: SeededWorkspace;
+  let runner: JobRunner;
+  let scheduler: Scheduler;
+
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-06-01T00:00:00.000Z' });
+    ws = await seedWorkspace(t.ctx);
+    other = await seedWorkspace(t.ctx, 'Other');
+    runner = new JobRunner(t.ctx.db, t.clock, 'test-worker');
+    for (const job of tagRulesJobs({ db: t.ctx.db, clock: t.clock })) runner.register(job);
+    scheduler = new Scheduler({ db: t.ctx.db, clock: t.clock }, [tagRulesTickSchedule]);
+    await scheduler.tick(); // first sight: the schedule waits for its next quarter hour
+  });
+  afterAll(async () => t?.close());
+
+  const api = (
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    auth: object,
+    payload?: unknown,
+  ) =>
+    t.app.inject({ method, url, headers: auth as Record<string, string>, ...(payload ? { payload } : {}) });
+
+  async function contact(w: SeededWorkspace, phone: string): Promise<string> {
+    const res = await api('POST', '/api/v1/contacts', w.auth, { phone });
+    expect(res.statusCode).toBe(201);
+    return res.json().id as string;
+  }
+  async function event(w: SeededWorkspace, id: string, name: string): Promise<void> {
+    const res = await api('POST', `/api/v1/contacts/${id}/events`, w.auth, {
+      name,
+      at: t.clock.now().toISOString(),
+    });
+    expect(res.statusCode).toBe(201);
+  }
+  async function tagsOf(w: SeededWorkspace, id: string): Promise<string[]> {
+    return (await api('GET', `/api/v1/contacts/${id}`, w.auth)).json().tags as string[];
+  }
+  /** Moves the fake clock, lets the scheduler enqueue what is due and drains the queue. */
+  async function passTime(ms: number): Promise<void> {
+    t.clock.advance(ms);
+    await scheduler.tick();
+    await runner.drain();
+  }
+
+  it('adds the tag where the condition holds and removes it on the scheduled run once it no longer does', async () => {
+    const buyer = await contact(ws, '+81 90-1000-0001');
+    const browser = await contact(ws, '+81 90-1000-0002');
+    const theirs = await contact(other, '+81 90-1000-0001');
+    await event(ws, buyer, 'order_placed');
+    await event(other, theirs, 'order_placed');
+    // A person tagged someone who never ordered, and the other workspace tags its own by hand.
+    expect((await api('PUT', `/api/v1/contacts/${browser}/tags/buyer`, ws.auth)).statusCode).toBe(200);
+
+    const created = await api('POST', '/api/v1/tag-rules', ws.auth, {
+      tag: 'buyer',
+      condition: 'event.order_placed within 7d',
+    });
+    expect(created.statusCode).toBe(201);
+    const rule = created.json();
+    expect(rule).toMatchObject({
+      tag: 'buyer',
+      enabled: true,
+      lastRun: null,
+      conditionText: 'event.order_placed within 7d',
+    });
+    // Creating it enqueued a run: draining the queue runs it.
+    expect(await runner.drain()).toBe(1);
+    expect(await tagsOf(ws, buyer)).toEqual(['buyer']);
+    expect(await tagsOf(other, theirs)).toEqual([]);
+    const ran = (await api('GET', `/api/v1/tag-rules/${rule.id}`, ws.auth)).json();
+    expect(ran.lastRun).toMatchObject({ at: '2026-06-01T00:00:00.000Z', added: 1, removed: 0 });
+    expect(ran.lastRun.durationMs).toBeGreaterThanOrEqual(0);
+
+    // Six days on, the order is still within 7 days: the scheduled runs change nothing.
+    await passTime(6 * DAY);
+    expect(await tagsOf(ws, buyer)).toEqual(['buyer']);
+    // Eight days after the order, the scheduled run removes the rule's tag — not the one a person set.
+    await passTime(2 * DAY);
+    expect(await tagsOf(ws, buyer)).toEqual([]);
+    expect(await tagsOf(ws, browser)).toEqual(['buyer']);
+    const after = (await api('GET', `/api/v1/tag-rules/${rule.id}`, ws.auth)).json();
+    expect(after.lastRun).toMatchObject({ at: '2026-06-09T00:00:00.000Z', added: 0, removed: 1 });
+
+    // A new order brings it back on demand; the run answers with its counts.
+    await event(ws, buyer, 'order_placed');
+    const now = await api('POST', `/api/v1/tag-rules/${rule.id}/run`, ws.auth);
+    expect(now.statusCode).toBe(200);
+    expect(now.json().lastRun).toMatchObject({ added: 1, removed: 0 });
+    expect(await tagsOf(ws, buyer)).toEqual(['buyer']);
+
+    // A person who sets the tag the rule had added makes it theirs: the rule no longer removes it.
+    expect((await api('PUT', `/api/v1/contacts/${buyer}/tags/buyer`, ws.auth)).statusCode).toBe(200);
+    await passTime(8 * DAY);
+    expect(await tagsOf(ws, buyer)).toEqual(['buyer']);
+    await api('DELETE', `/api/v1/tag-rules/${rule.id}`, ws.auth);
+  });
+
+  it('follows a change of condition or tag, skips disabled rules, and deleting it removes only its tags', async () => {
+    const gold = await contact(ws, '+81 90-2000-0001');
+    const silver = await contact(ws, '+81 90-2000-0002');
+    await api('PATCH', `/api/v1/contacts/${gold}`, ws.auth, { attributes: { plan: 'gold' } });
+    await api('PATCH', `/api/v1/contacts/${silver}`, ws.auth, { attributes: { plan: 'silver' } });
+    await api('PUT', `/api/v1/contacts/${silver}/tags/premium`, ws.auth);
+    const rule = (
+      await api('POST', '/api/v1/tag-rules', ws.auth, {
+        tag: 'premium',
+        condition: 'contact.attributes.plan = "gold"',
+      })
+    ).json();
+    await runner.drain();
+    expect(await tagsOf(ws, gold)).toEqual(['premium']);
+
+    // The condition changes: a run is enqueued with the change.
+    const changed = await api('PATCH', `/api/v1/tag-rules/${rule.id}`, ws.auth, {
+      condition: { type: 'attr', key: 'plan', op: '=', value: 'silver' },
+    });
+    expect(changed.json()).toMatchObject({
+      conditionText: null,
+      condition: { type: 'attr', value: 'silver' },
+    });
+    expect(await runner.drain()).toBe(1);
+    expect(await tagsOf(ws, gold)).toEqual([]);
+    expect(await tagsOf(ws, silver)).toEqual(['premium']); // a person's tag: never the rule's
+
+    // A new tag name moves the rule's tags to it.
+    await api('PATCH', `/api/v1/tag-rules/${rule.id}`, ws.auth, {
+      condition: 'contact.attributes.plan exists',
+    });
+    await runner.drain();
+    expect(await tagsOf(ws, gold)).toEqual(['premium']);
+    await api('PATCH', `/api/v1/tag-rules/${rule.id}`, ws.auth, { tag: 'paying' });
+    await runner.drain();
+    expect(await tagsOf(ws, gold)).toEqual(['paying']);
+    expect(await tagsOf(ws, silver)).toEqual(['paying', 'premium']);
+
+    // Disabled: not run by the schedule nor on demand; its tags stay as they were.
+    await api('PATCH', `/api/v1/tag-rules/${rule.id}`, ws.auth, { enabled: false });
+    await api('PATCH', `/api/v1/contacts/${gold}`, ws.auth, { attributes: { plan: null } });
+    await passTime(15 * 60_000);
+    expect(await tagsOf(ws, gold)).toEqual(['paying']);
+    const refused = await api('POST', `/api/v1/tag-rules/${rule.id}/run`, ws.auth);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('conflict');
+    // Enabling runs it.
+    await api('PATCH', `/api/v1/tag-rules/${rule.id}`, ws.auth, { enabled: true });
+    await runner.drain();
+    expect(await tagsOf(ws, gold)).toEqual([]);
+
+    expect((await api('DELETE', `/api/v1/tag-rules/${rule.id}`, ws.auth)).statusCode).toBe(204);
+    expect(await tagsOf(ws, silver)).toEqual(['premium']);
+  });
+
+  it('never tags a contact merged into another', async () => {
+    const survivor = await contact(ws, '+81 90-3000-0001');
+    const merged = await contact(ws, '+81 90-3000-0002');
+    await api('PATCH', `/api/v1/contacts/${merged}`, ws.auth, { attributes: { tier: 'x' } });
+    const rule = (
+      await api('POST', '/api/v1/tag-rules', ws.auth, { tag: 'tiered', condition: 'attr.tier exists' })
+    ).json();
+    await runner.drain();
+    expect(await tagsOf(ws, merged)).toEqual(['tiered']);
+    const merge = await api('POST', `/api/v1/contacts/${survivor}/merge`, ws.auth, {
+      sourceContactId: merged,
+    });
+    expect(merge.statusCode).toBeLessThan(300);
+    const run = await api('POST', `/api/v1/tag-rules/${rule.id}/run`, ws.auth);
+    expect(run.statusCode).toBe(200);
+    const rows = await t.ctx.db
+      .selectFrom('contact_tags')
+      .select('contact_id')
+      .where('rule_id', '=', rule.id)
+      .execute();
+    expect(rows.map((r) => r.contact_id)).not.toContain(merged);
+    await api('DELETE', `/api/v1/tag-rules/${rule.id}`, ws.auth);
+  });
+
+  it('refuses bad conditions with stable codes and a second rule for one tag with 409', async () => {
+    const bad = await api('POST', '/api/v1/tag-rules', ws.auth, { tag: 'x', condition: 'contact.tags has' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatchObject({ code: 'invalid_condition', details: { position: 16 } });
+    const tree = await api('POST', '/api/v1/tag-rules', ws.auth, {
+      tag: 'x',
+      condition: { type: 'attr', key: 'plan', op: 'like', value: 'x' },
+    });
+    expect(tree.json().error.code).toBe('validation_failed');
+    const first = await api('POST', '/api/v1/tag-rules', ws.auth, { tag: 'dup', condition: 'tag:a' });
+    expect(first.statusCode).toBe(201);
+    const second = await api('POST', '/api/v1/tag-rules', ws.auth, { tag: 'dup', condition: 'tag:b' });
+    expect(second.statusCode).toBe(409);
+    const patch = await api('PATCH', `/api/v1/tag-rules/${first.json().id}`, ws.auth, { condition: 'tag:' });
+    expect(patch.json().error.code).toBe('invalid_condition');
+    await api('DELETE', `/api/v1/tag-rules/${first.json().id}`, ws.auth);
+  });
+
+  it('lets owners and admins manage and every other role read, as segments do', async () => {
+    const admin = await seedApiKey(t.ctx, ws.workspaceId, 'admin');
+    const agent = await seedApiKey(t.ctx, ws.workspaceId, 'agent');
+    const analyst = await seedApiKey(t.ctx, ws.workspaceId, 'analyst');
+    const created = await api('POST', '/api/v1/tag-rules', admin, { tag: 'roles', condition: 'tag:vip' });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id as string;
+    for (const reader of [agent, analyst]) {
+      expect(
+        (await api('GET', '/api/v1/tag-rules', reader)).json().data.map((r: { id: string }) => r.id),
+      ).toContain(id);
+      expect((await api('GET', `/api/v1/tag-rules/${id}`, reader)).statusCode).toBe(200);
+      expect(
+        (await api('POST', '/api/v1/tag-rules', reader, { tag: 'no', condition: 'tag:vip' })).statusCode,
+      ).toBe(403);
+      expect((await api('PATCH', `/api/v1/tag-rules/${id}`, reader, { enabled: false })).statusCode).toBe(
+        403,
+      );
+      expect((await api('POST', `/api/v1/tag-rules/${id}/run`, reader)).statusCode).toBe(403);
+      expect((await api('DELETE', `/api/v1/tag-rules/${id}`, reader)).statusCode).toBe(403);
+    }
+    expect((await api('POST', `/api/v1/tag-rules/${id}/run`, admin)).statusCode).toBe(200);
+    expect((await api('DELETE', `/api/v1/tag-rules/${id}`, admin)).statusCode).toBe(204);
+  });
+
+  it("answers 404 for another workspace's rule on every route, and its runs touch only its workspace", async () => {
+    const mine = await contact(ws, '+81 90-4000-0001');
+    const theirs = await contact(other, '+81 90-4000-0001');
+    for (const [w, id] of [
+      [ws, mine],
+      [other, theirs],
+    ] as const)
+      await api('PATCH', `/api/v1/contacts/${id}`, w.auth, { attributes: { city: 'Osaka' } });
+    // The other workspace set the same tag by hand on its own contact.
+    await api('PUT', `/api/v1/contacts/${theirs}/tags/osaka`, other.auth);
+    const rule = (
+      await api('POST', '/api/v1/tag-rules', ws.auth, { tag: 'osaka', condition: 'attr.city = "osaka"' })
+    ).json();
+    await runner.drain();
+    expect(await tagsOf(ws, mine)).toEqual(['osaka']);
+    await api('PATCH', `/api/v1/contacts/${mine}`, ws.auth, { attributes: { city: 'Kyoto' } });
+    await api('POST', `/api/v1/tag-rules/${rule.id}/run`, ws.auth);
+    expect(await tagsOf(ws, mine)).toEqual([]);
+    expect(await tagsOf(other, theirs)).toEqual(['osaka']);
+    const theirRows = await t.ctx.db
+      .selectFrom('contact_tags')
+      .select('rule_id')
+      .where('workspace_id', '=', other.workspaceId)
+      .execute();
+    expect(theirRows.every((r) => r.rule_id === null)).toBe(true);
+
+    const base = `/api/v1/tag-rules/${rule.id}`;
+    for (const [method, url, payload] of [
+      ['GET', base, undefined],
+      ['PATCH', base, { enabled: false }],
+      ['POST', `${base}/run`, undefined],
+      ['DELETE', base, undefined],
+    ] as const) {
+      const res = await api(method, url, other.auth, payload);
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
+      expect(res.json().error.code).toBe('not_found');
+    }
+    expect((await api('GET', '/api/v1/tag-rules', other.auth)).json().data).toEqual([]);
+    expect((await api('GET', base, ws.auth)).json().enabled).toBe(true);
+  });
+});
