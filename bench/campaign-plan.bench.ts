@@ -60,10 +60,15 @@ export async function runCampaignPlan(opts: {
           'TIER_UNLIMITED', ${NOW}, ${NOW}) RETURNING id`.execute(db);
       numbers.push(row.rows[0]!.id);
     }
-    await sql`INSERT INTO message_templates (workspace_id, waba_id, name, language, category, status, components,
-        synced_at) VALUES (${workspaceId}, 'waba-bench', 'summer_sale', 'ja', 'MARKETING', 'APPROVED', '[]', ${NOW})`.execute(
-      db,
-    );
+    // Variant A names the customer ({{1}}); variant B is a template without variables.
+    const bodies = [
+      ['summer_sale', [{ type: 'BODY', text: '{{1}}様、夏のセール開催中！' }]],
+      ['summer_sale_b', [{ type: 'BODY', text: '夏のセール開催中！' }]],
+    ] as const;
+    for (const [name, components] of bodies)
+      await sql`INSERT INTO message_templates (workspace_id, waba_id, name, language, category, status, components,
+          synced_at) VALUES (${workspaceId}, 'waba-bench', ${name}, 'ja', 'MARKETING', 'APPROVED',
+          ${JSON.stringify(components)}, ${NOW})`.execute(db);
     await sql`INSERT INTO contacts (id, workspace_id, wa_id, phone_e164, name, country, timezone, attributes,
         created_at, updated_at)
       SELECT (lpad(to_hex(i), 12, '0') || substr(md5(${workspaceId} || i), 1, 20))::uuid, ${workspaceId},
@@ -137,7 +142,7 @@ export async function runCampaignPlan(opts: {
           language: 'ja',
           variables: [{ source: { kind: 'field', field: 'name' }, fallback: 'お客様' }],
         },
-        variantB: { template: { name: 'summer_sale', language: 'ja', variables: [] }, splitPercent: 50 },
+        variantB: { template: { name: 'summer_sale_b', language: 'ja', variables: [] }, splitPercent: 50 },
         audience: { segmentId: everyone.id },
         exclusions: { segmentIds: [blocked.id], frequencyCap: { count: 1, days: 3 } },
         schedule: { kind: 'local', date: '2026-06-02', time: '09:00' },
@@ -190,7 +195,7 @@ export async function runCampaignPlan(opts: {
       targets: [atMost('plan 100k recipients', planSeconds, opts.targetSeconds, 's')],
       notes: [
         'In-process planCampaign against PostgreSQL (no HTTP); seeded set-based in SQL.',
-        'releaseTick: one campaign.release at 09:00 Tokyo (80 mps × 60 s per number, two numbers, no dispatcher running): each message goes through the messages module one by one.',
+        'releaseTick: one campaign.release at 09:00 Tokyo (80 mps × 60 s per number, two numbers, no dispatcher running): each batch of due rows becomes messages set-based through queueToContactsInTransaction of the messages module.',
         `Ledger rows must equal the audience (${opts.contacts}): ${ledgerRows === opts.contacts ? 'yes' : 'NO'}.`,
       ],
     };
