@@ -203,9 +203,18 @@ export class InboundIngestor {
     const applied = await applyStatuses(tx, clock, routed.statuses);
     events.push(...applied.events);
     const deadLetters = [...routed.deadLetters];
+    // Preferences are applied per workspace, in journal order, a few statements for the whole batch.
+    const preferencesOf = new Map<string, unknown[]>();
+    const workspacesOf = new Map<string, string[]>();
     for (const p of routed.preferences) {
-      const workspaceIds = await workspacesOfPreference(tx, p);
-      for (const workspaceId of workspaceIds) await applyUserPreferences(tx, clock, workspaceId, p.value);
+      const key = `${p.phoneNumberId ?? ''}|${p.wabaId ?? ''}`;
+      const workspaceIds = workspacesOf.get(key) ?? (await workspacesOfPreference(tx, p));
+      workspacesOf.set(key, workspaceIds);
+      for (const workspaceId of workspaceIds) {
+        const values = preferencesOf.get(workspaceId);
+        if (values) values.push(p.value);
+        else preferencesOf.set(workspaceId, [p.value]);
+      }
       if (workspaceIds.length === 0)
         deadLetters.push({
           workspace_id: null,
@@ -215,6 +224,8 @@ export class InboundIngestor {
           payload: p.value,
         });
     }
+    for (const [workspaceId, values] of preferencesOf)
+      await applyUserPreferences(tx, clock, workspaceId, values);
     for (const t of routed.templates) {
       const workspaceIds = await workspacesOfWaba(tx, t.wabaId);
       let applied = workspaceIds.length > 0;
