@@ -9,6 +9,10 @@ import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
 const WABA = '102290129355555';
 const CONTACTS = 500;
 const MESSAGES = 20;
+/** The server's ingest batch (main.ts). */
+const BATCH = 500;
+/** Past the journal claim of a batch (ingest.ts, `CLAIM_MS`). */
+const CLAIM_EXPIRED_MS = 16_000;
 const waId = (i: number) => `81903${String(i).padStart(7, '0')}`;
 
 /**
@@ -17,7 +21,8 @@ const waId = (i: number) => `81903${String(i).padStart(7, '0')}`;
  * Each preference cost seven statements in the ingest transaction (~3,500 for a batch); under load the batch
  * outlived its 15 s journal claim, the second ingest loop claimed the same rows again, waited on the first one's
  * `contact_consents` row locks (pg_stat_activity: Lock/transactionid) and applied the batch a second time (one
- * history entry twice). A batch of preferences now costs a constant number of statements.
+ * history entry twice). A batch of preferences now costs a constant number of statements, and a batch's
+ * transaction locks its journal rows, so a batch that outlives its claim is neither taken again nor applied twice.
  */
 describe('ingest: user_preferences opt-outs in bulk', () => {
   let s: RunningTsunagi;
@@ -38,12 +43,13 @@ describe('ingest: user_preferences opt-outs in bulk', () => {
   });
   afterAll(async () => s?.close());
 
-  /** An ingestor on the test's database whose statements are counted. */
-  function ingestor() {
+  /** An ingestor on the test's database whose statements are counted, and `onStatement` sees each one. */
+  function ingestor(onStatement: (sqlText: string) => void = () => undefined) {
     const counter = { statements: 0 };
     const counting: KyselyPlugin = {
       transformQuery: (args) => {
         counter.statements++;
+        onStatement(JSON.stringify(args.node));
         return args.node;
       },
       transformResult: async (args) => args.result,
@@ -102,5 +108,38 @@ describe('ingest: user_preferences opt-outs in bulk', () => {
     await customersSend('stop');
     await ingest.drain();
     expect((await consents()).every((r) => Number(r.events) === 1)).toBe(true);
+  });
+
+  it('a batch that outlives its journal claim is neither taken again by the other ingest loop nor applied twice', async () => {
+    await customersSend('resume');
+    const pending = Number(
+      (
+        await sql<{ n: string }>`select count(*) as n from webhook_events where processed_at is null`.execute(
+          s.t.ctx.db,
+        )
+      ).rows[0]?.n,
+    );
+    expect(pending).toBeGreaterThan(BATCH);
+    let other: Promise<number> | null = null;
+    const second = ingestor();
+    // The first loop is slow: while its transaction writes the consents, its claim expires and the second loop
+    // looks for work (on PGlite it waits for the one connection).
+    const first = ingestor((text) => {
+      if (other || !text.includes('"contact_consents"')) return;
+      s.clock.advance(CLAIM_EXPIRED_MS);
+      other = second.ingest.runOnce(BATCH);
+    });
+    const applied = await first.ingest.runOnce(BATCH);
+    expect(other).not.toBeNull();
+    const again = await other!;
+
+    expect(applied).toBe(BATCH);
+    // Before: the second loop took the first one's 500 rows again (and waited on its row locks).
+    expect(again, 'rows taken by both loops').toBe(pending - BATCH);
+    await first.ingest.drain();
+    const rows = await consents();
+    expect(rows.every((r) => r.state === 'opted_in' && r.source === 'whatsapp_preferences')).toBe(true);
+    expect(rows.every((r) => Number(r.events) === 2 && r.last_state === 'opted_out')).toBe(true);
+    expect(Number(await texts('resume'))).toBe(MESSAGES);
   });
 });

@@ -129,6 +129,11 @@ export class InboundIngestor {
     }
   }
 
+  /**
+   * Applies the rows in one transaction that first locks them, so a batch that outlives its claim (`CLAIM_MS`,
+   * e.g. on a loaded machine) is neither claimed by another worker meanwhile (its claim skips locked rows) nor
+   * applied twice: rows another worker processed in the meantime are left out.
+   */
   private async processRows(rows: JournalRow[]): Promise<void> {
     const { db } = this.deps;
     const parsed = rows.map((row) => ({ row, items: parseRawWebhook(Buffer.from(row.body)) }));
@@ -136,18 +141,19 @@ export class InboundIngestor {
       db,
       parsed.flatMap((p) => p.items),
     );
-    const routed = emptyRouted();
-    for (const { row, items } of parsed)
-      items.forEach((item, index) => routeItem(item, index, row.id, numbers, routed));
-    await db.transaction().execute(async (tx) => {
-      await this.apply(tx, routed);
-      await markProcessed(
+    const processed = await db.transaction().execute(async (tx) => {
+      const mine = await lockUnprocessed(
         tx,
-        this.deps.clock,
         rows.map((r) => r.id),
       );
+      const routed = emptyRouted();
+      for (const { row, items } of parsed)
+        if (mine.has(row.id)) items.forEach((item, index) => routeItem(item, index, row.id, numbers, routed));
+      await this.apply(tx, routed);
+      await markProcessed(tx, this.deps.clock, [...mine]);
+      return mine.size;
     });
-    this.deps.metrics.webhookEventsProcessed.inc(rows.length);
+    this.deps.metrics.webhookEventsProcessed.inc(processed);
   }
 
   /**
@@ -297,6 +303,14 @@ function isTransient(err: unknown): boolean {
   if (typeof code === 'string') return /^(08|40|53|57|58)[0-9A-Z]{3}$/.test(code) || /^E[A-Z]+$/.test(code);
   // The pg driver's own connection errors carry no code.
   return err instanceof Error && /connection|terminated|timeout/i.test(err.message);
+}
+
+/** Locks the journal rows of a batch that are still unprocessed, in id order; returns their ids. */
+async function lockUnprocessed(tx: DbOrTx, ids: number[]): Promise<Set<number>> {
+  const locked = await sql<{ id: number | string }>`
+    select id from webhook_events where id = any(${ids}::bigint[]) and processed_at is null
+    order by id for update`.execute(tx);
+  return new Set(locked.rows.map((r) => Number(r.id)));
 }
 
 async function markProcessed(db: DbOrTx, clock: Clock, ids: number[]): Promise<void> {
