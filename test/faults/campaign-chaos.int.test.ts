@@ -17,17 +17,19 @@ import { createChildDatabase, killAllProcesses, type ChildDatabase } from '../su
  * down arrive right after its restart, well inside the reconciliation timeout).
  *
  * Measured on a 2-core machine shared with other work (2026-12-06, load average 8–15): PGlite 149 s; PostgreSQL
- * 89 s once, then over 120 s and over 180 s. Two product stalls remain, not yet fixed:
- * - PostgreSQL: the ingest makes no progress for 45–150 s from the server's start while it applies the 500
- *   `user_preferences` (opt-out) webhooks the simulator sends (without them the lag stays under 16 s), and the
- *   reconciliation of sends on the wire at a kill waits for it;
- * - both: after a kill the release job in flight is gone (its job lease is 5 min), the next one comes from the
- *   minute tick and runs after every `campaign.message_status` job enqueued before it (one job loop, by run_at),
- *   so the send stops for up to ~40 s while thousands of them drain.
+ * 89 s once, then over 120 s and over 180 s. Two product stalls were found:
+ * - PostgreSQL, fixed: the ingest made no progress for 45–150 s from the server's start while it applied the 500
+ *   `user_preferences` (opt-out) webhooks the simulator sends — seven statements a preference in one batch
+ *   transaction, which outlived its journal claim, so the second ingest loop took the batch again and waited on
+ *   its row locks (test/pipeline/user-preferences-ingest.int.test.ts). After the fix, one run (load average ~6):
+ *   PostgreSQL 105 s, ingest lag under 1 s at the start and at most 16 s (around the kills);
+ * - both, not yet fixed: after a kill the release job in flight is gone (its job lease is 5 min), the next one
+ *   comes from the minute tick and runs after every `campaign.message_status` job enqueued before it (one job
+ *   loop, by run_at), so the send stops for up to ~40 s while thousands of them drain (in the run above: 30 s).
  * PGlite also restarts slowly (9–15 s a kill: process start and crash recovery) and sends at ~70 msg/s (one
  * connection shared by dispatch, ingest and jobs). Until those are fixed the timeout is 240 s on both.
  */
-// SKIPPED until the two stalls above are fixed: on PostgreSQL it fails more often than it passes on a loaded 2-core
+// SKIPPED until the second stall above is fixed: on PostgreSQL it fails more often than it passes on a loaded 2-core
 // machine, and at 150–240 s a database it does not fit the CI budget. The release bug that made it send nothing
 // (one send path per recipient inside the release transaction) is fixed, with its own test
 // (test/campaigns/campaign-release-cost.int.test.ts).

@@ -129,6 +129,11 @@ export class InboundIngestor {
     }
   }
 
+  /**
+   * Applies the rows in one transaction that first locks them, so a batch that outlives its claim (`CLAIM_MS`,
+   * e.g. on a loaded machine) is neither claimed by another worker meanwhile (its claim skips locked rows) nor
+   * applied twice: rows another worker processed in the meantime are left out.
+   */
   private async processRows(rows: JournalRow[]): Promise<void> {
     const { db } = this.deps;
     const parsed = rows.map((row) => ({ row, items: parseRawWebhook(Buffer.from(row.body)) }));
@@ -136,18 +141,19 @@ export class InboundIngestor {
       db,
       parsed.flatMap((p) => p.items),
     );
-    const routed = emptyRouted();
-    for (const { row, items } of parsed)
-      items.forEach((item, index) => routeItem(item, index, row.id, numbers, routed));
-    await db.transaction().execute(async (tx) => {
-      await this.apply(tx, routed);
-      await markProcessed(
+    const processed = await db.transaction().execute(async (tx) => {
+      const mine = await lockUnprocessed(
         tx,
-        this.deps.clock,
         rows.map((r) => r.id),
       );
+      const routed = emptyRouted();
+      for (const { row, items } of parsed)
+        if (mine.has(row.id)) items.forEach((item, index) => routeItem(item, index, row.id, numbers, routed));
+      await this.apply(tx, routed);
+      await markProcessed(tx, this.deps.clock, [...mine]);
+      return mine.size;
     });
-    this.deps.metrics.webhookEventsProcessed.inc(rows.length);
+    this.deps.metrics.webhookEventsProcessed.inc(processed);
   }
 
   /**
@@ -203,9 +209,18 @@ export class InboundIngestor {
     const applied = await applyStatuses(tx, clock, routed.statuses);
     events.push(...applied.events);
     const deadLetters = [...routed.deadLetters];
+    // Preferences are applied per workspace, in journal order, a few statements for the whole batch.
+    const preferencesOf = new Map<string, unknown[]>();
+    const workspacesOf = new Map<string, string[]>();
     for (const p of routed.preferences) {
-      const workspaceIds = await workspacesOfPreference(tx, p);
-      for (const workspaceId of workspaceIds) await applyUserPreferences(tx, clock, workspaceId, p.value);
+      const key = `${p.phoneNumberId ?? ''}|${p.wabaId ?? ''}`;
+      const workspaceIds = workspacesOf.get(key) ?? (await workspacesOfPreference(tx, p));
+      workspacesOf.set(key, workspaceIds);
+      for (const workspaceId of workspaceIds) {
+        const values = preferencesOf.get(workspaceId);
+        if (values) values.push(p.value);
+        else preferencesOf.set(workspaceId, [p.value]);
+      }
       if (workspaceIds.length === 0)
         deadLetters.push({
           workspace_id: null,
@@ -215,6 +230,8 @@ export class InboundIngestor {
           payload: p.value,
         });
     }
+    for (const [workspaceId, values] of preferencesOf)
+      await applyUserPreferences(tx, clock, workspaceId, values);
     for (const t of routed.templates) {
       const workspaceIds = await workspacesOfWaba(tx, t.wabaId);
       let applied = workspaceIds.length > 0;
@@ -286,6 +303,14 @@ function isTransient(err: unknown): boolean {
   if (typeof code === 'string') return /^(08|40|53|57|58)[0-9A-Z]{3}$/.test(code) || /^E[A-Z]+$/.test(code);
   // The pg driver's own connection errors carry no code.
   return err instanceof Error && /connection|terminated|timeout/i.test(err.message);
+}
+
+/** Locks the journal rows of a batch that are still unprocessed, in id order; returns their ids. */
+async function lockUnprocessed(tx: DbOrTx, ids: number[]): Promise<Set<number>> {
+  const locked = await sql<{ id: number | string }>`
+    select id from webhook_events where id = any(${ids}::bigint[]) and processed_at is null
+    order by id for update`.execute(tx);
+  return new Set(locked.rows.map((r) => Number(r.id)));
 }
 
 async function markProcessed(db: DbOrTx, clock: Clock, ids: number[]): Promise<void> {

@@ -47,8 +47,8 @@ export async function findConsentState(
 }
 
 /**
- * The states of one purpose for many contacts (`unknown` for those without a row); `forUpdate` locks the rows in
- * contact id order (the order every batch locks in, so two batches never deadlock).
+ * The states (and their sources) of one purpose for many contacts (those without a row are absent: `unknown`);
+ * `forUpdate` locks the rows in contact id order (the order every batch locks in, so two batches never deadlock).
  */
 export async function findConsentStates(
   db: DbOrTx,
@@ -56,18 +56,18 @@ export async function findConsentStates(
   purpose: ConsentPurpose,
   contactIds: readonly string[],
   opts: { forUpdate?: boolean } = {},
-): Promise<Map<string, ConsentState>> {
-  const out = new Map<string, ConsentState>();
+): Promise<Map<string, { state: ConsentState; source: ConsentSource }>> {
+  const out = new Map<string, { state: ConsentState; source: ConsentSource }>();
   if (contactIds.length === 0) return out;
   let q = db
     .selectFrom('contact_consents')
-    .select(['contact_id', 'state'])
+    .select(['contact_id', 'state', 'source'])
     .where('workspace_id', '=', workspaceId)
     .where('purpose', '=', purpose)
     .where('contact_id', 'in', [...contactIds])
     .orderBy('contact_id');
   if (opts.forUpdate) q = q.forUpdate();
-  for (const r of await q.execute()) out.set(r.contact_id, r.state);
+  for (const r of await q.execute()) out.set(r.contact_id, { state: r.state, source: r.source });
   return out;
 }
 

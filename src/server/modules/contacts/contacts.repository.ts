@@ -34,6 +34,25 @@ export function findContactByWaIds(
     .executeTakeFirst();
 }
 
+/**
+ * The ids of a workspace's contacts by wa_id, for any number of wa_ids in one statement (merged ones included,
+ * as `findContactByWaIds`): a map from wa_id to contact id, without the wa_ids no contact has.
+ */
+export async function findContactIdsByWaIds(
+  db: DbOrTx,
+  workspaceId: string,
+  waIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (waIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('contacts')
+    .select(['id', 'wa_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where('wa_id', 'in', [...new Set(waIds)])
+    .execute();
+  return new Map(rows.map((r) => [r.wa_id, r.id]));
+}
+
 /** The contacts of a workspace having any of the given wa_ids (merged ones left out). */
 export function findContactsByWaIds(
   db: DbOrTx,
