@@ -167,6 +167,15 @@ describe('campaigns: plan, release, outcomes, through the simulator', () => {
       .where('id', '=', contacts.gone!)
       .executeTakeFirstOrThrow();
     expect(gone.unreachable_at).not.toBeNull();
+    // The status webhooks of one ingest batch reach the campaign as one job per workspace, not one per status.
+    const statusJobs = await s.t.ctx.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('name', '=', 'campaign.message_status')
+      .execute();
+    const carried = statusJobs.flatMap((j) => (j.payload as { messageIds?: string[] }).messageIds ?? []);
+    expect(carried.length).toBeGreaterThanOrEqual(4);
+    expect(statusJobs.length).toBeLessThan(carried.length);
 
     // Tanaka answers: the reply is attributed to the campaign.
     s.t.simulator!.inbound({

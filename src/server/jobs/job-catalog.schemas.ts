@@ -58,10 +58,22 @@ export const JOB_PAYLOADS = {
   'campaign.release': z.object({ campaignId: z.uuid() }),
   /** Scheduled: one `campaign.release` (and `campaign.plan` while planning) per active campaign. */
   'campaigns.tick': z.object({ scheduledFor: z.iso.datetime() }),
-  /** Campaigns: a campaign message's status moved (ledger status, 131049 retry, 131026 hygiene). */
-  'campaign.message_status': z.object({ messageId: z.uuid() }),
-  /** Campaigns: a customer message may answer a campaign message of the last 72 h. */
-  'campaign.reply': z.object({ messageId: z.uuid() }),
+  /**
+   * Campaigns: campaign messages' statuses moved (ledger status, 131049 retry, 131026 hygiene). Batched per publish
+   * (`messageIds`); `messageId` is the form of older jobs.
+   */
+  'campaign.message_status': z.object({
+    messageId: z.uuid().optional(),
+    messageIds: z.array(z.uuid()).max(1000).optional(),
+  }),
+  /**
+   * Campaigns: customer messages may answer a campaign message of the last 72 h. Batched per publish
+   * (`messageIds`); `messageId` is the form of older jobs.
+   */
+  'campaign.reply': z.object({
+    messageId: z.uuid().optional(),
+    messageIds: z.array(z.uuid()).max(1000).optional(),
+  }),
   /** Re-evaluate one tag rule of the job's workspace (after a change, on schedule); a disabled rule is skipped. */
   'tag_rules.run': z.object({ ruleId: z.uuid() }),
   /** Scheduled: one `tag_rules.run` per enabled rule of every workspace. */

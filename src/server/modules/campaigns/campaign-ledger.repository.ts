@@ -195,6 +195,22 @@ export async function markRowsQueued(
       and r.workspace_id = ${key.workspaceId}`.execute(tx);
 }
 
+/** Which of these messages a ledger row of the workspace owns (one index probe each). */
+export async function findLedgerMessageIds(
+  db: DbOrTx,
+  workspaceId: string,
+  messageIds: readonly string[],
+): Promise<Set<string>> {
+  if (messageIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('campaign_recipients')
+    .select('message_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('message_id', 'in', messageIds)
+    .execute();
+  return new Set(rows.flatMap((r) => (r.message_id ? [r.message_id] : [])));
+}
+
 /** The ledger row that owns a message, locked. */
 export function findLedgerRowByMessage(
   tx: DbOrTx,

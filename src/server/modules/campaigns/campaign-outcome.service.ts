@@ -9,6 +9,7 @@ import { markContactUnreachable } from '../contacts/contacts.repository.ts';
 import { findMessage } from '../messages/messages.repository.ts';
 import {
   findLatestReplyable,
+  findLedgerMessageIds,
   findLedgerRowByMessage,
   updateLedgerRow,
 } from './campaign-ledger.repository.ts';
@@ -21,7 +22,24 @@ import { toCampaign, type CampaignsDeps } from './campaigns.service.ts';
 /** What a status job did (for tests and logs). */
 export type StatusOutcome = 'not_campaign' | 'unchanged' | 'advanced' | 'failed' | 'retry_planned';
 
-/** The `campaign.message_status` job. */
+/**
+ * The `campaign.message_status` job: the statuses of one publish. One look finds which messages are a campaign's
+ * (in a workspace with a campaign most status changes may still be an agent's); each of those is applied in its own
+ * transaction, so a retried job redoes only idempotent steps.
+ */
+export async function applyMessageStatuses(
+  deps: CampaignsDeps,
+  workspaceId: string,
+  messageIds: readonly string[],
+): Promise<StatusOutcome[]> {
+  const owned = await findLedgerMessageIds(deps.db, workspaceId, messageIds);
+  const outcomes: StatusOutcome[] = [];
+  for (const id of messageIds)
+    outcomes.push(owned.has(id) ? await applyMessageStatus(deps, workspaceId, id) : 'not_campaign');
+  return outcomes;
+}
+
+/** One campaign message's status, applied to its ledger row. */
 export async function applyMessageStatus(
   deps: CampaignsDeps,
   workspaceId: string,

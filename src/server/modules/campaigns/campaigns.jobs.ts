@@ -1,7 +1,7 @@
 import type { JobDefinition } from '../../jobs/queue.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import type { ScheduleDefinition } from '../../jobs/scheduler.service.ts';
-import { applyMessageStatus, attributeReply } from './campaign-outcome.service.ts';
+import { applyMessageStatuses, attributeReply } from './campaign-outcome.service.ts';
 import { planCampaign } from './campaign-plan.service.ts';
 import { releaseCampaign } from './campaign-release.service.ts';
 import { findActiveCampaigns } from './campaigns.repository.ts';
@@ -57,18 +57,23 @@ export function campaignsJobs(
   const status: JobDefinition<'campaign.message_status'> = {
     name: 'campaign.message_status',
     maxAttempts: 5,
-    async handle({ messageId }, { workspaceId }) {
-      if (workspaceId) await applyMessageStatus(deps, workspaceId, messageId);
+    async handle(payload, { workspaceId }) {
+      if (workspaceId) await applyMessageStatuses(deps, workspaceId, messageIdsOf(payload));
     },
   };
   const reply: JobDefinition<'campaign.reply'> = {
     name: 'campaign.reply',
     maxAttempts: 5,
-    async handle({ messageId }, { workspaceId }) {
-      if (workspaceId) await attributeReply(deps, workspaceId, messageId);
+    async handle(payload, { workspaceId }) {
+      if (workspaceId) for (const id of messageIdsOf(payload)) await attributeReply(deps, workspaceId, id);
     },
   };
   return [plan, release, tick, status, reply] as JobDefinition<
     'campaign.plan' | 'campaign.release' | 'campaigns.tick' | 'campaign.message_status' | 'campaign.reply'
   >[];
+}
+
+/** A batched job's message ids, or the single id of an older job. */
+function messageIdsOf(payload: { messageId?: string; messageIds?: string[] }): string[] {
+  return payload.messageIds ?? (payload.messageId ? [payload.messageId] : []);
 }
