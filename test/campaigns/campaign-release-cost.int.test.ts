@@ -91,4 +91,45 @@ describe('campaigns: release cost', () => {
     expect(new Set(accepted.map((r) => r.to)).size).toBe(AUDIENCE);
     expect(s.t.simulator!.violations()).toEqual([]);
   });
+
+  it('a release run stops after its batches and hands over to the next run at once, once per run', async () => {
+    const created = await s.api<CampaignDto>('POST', '/api/v1/campaigns', {
+      name: 'Spring sale, again',
+      phoneNumberIds: [numberId],
+      template: { name: 'spring_sale', language: 'ja', variables: [] },
+      exclusions: { segmentIds: [], requireOptIn: false },
+      audience: { contactIds: ids },
+    });
+    const campaignId = created.body.id;
+    expect((await s.api('POST', `/api/v1/campaigns/${campaignId}/launch`)).status).toBe(200);
+    await planCampaign({ db: s.t.ctx.db, clock: s.clock }, s.workspaceId, campaignId);
+    const deps = { db: s.t.ctx.db, clock: s.clock };
+    const run = { key: 'job-1', maxBatches: 2, batchSize: 40 };
+    // Two batches of 40, then the next run is enqueued; the same run done again (a crash before its job was
+    // marked done) releases the next 80 and hands over to the same next run, not to a second one.
+    expect(await releaseCampaign(deps, s.workspaceId, campaignId, run)).toEqual({
+      queued: 80,
+      skipped: 0,
+      deferred: 0,
+    });
+    expect((await releaseCampaign(deps, s.workspaceId, campaignId, run)).queued).toBe(70);
+    const next = await s.t.ctx.db
+      .selectFrom('jobs')
+      .select(['payload', 'run_at', 'dedupe_key'])
+      .where('name', '=', 'campaign.release')
+      .where('dedupe_key', 'like', `release:${campaignId}:after:%`)
+      .execute();
+    expect(next).toEqual([
+      { payload: { campaignId }, run_at: s.clock.now(), dedupe_key: `release:${campaignId}:after:job-1` },
+    ]);
+    await s.t.drain();
+    // The hand-over ran: every recipient left the ledger's `planned` state with one message of its own.
+    const ledger = await s.t.ctx.db
+      .selectFrom('campaign_recipients')
+      .select(['status', 'message_id'])
+      .where('campaign_id', '=', campaignId)
+      .execute();
+    expect(ledger.filter((r) => r.status === 'planned' || !r.message_id)).toEqual([]);
+    expect(new Set(ledger.map((r) => r.message_id)).size).toBe(AUDIENCE);
+  });
 });

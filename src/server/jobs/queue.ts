@@ -21,7 +21,21 @@ export interface JobDefinition<N extends JobName> {
   maxAttempts?: number;
   /** Backoff before retry `attempt` (1-based), in ms. Default: 1 s · 2^(attempt-1), at most 10 min. */
   backoffMs?: (attempt: number) => number;
+  /**
+   * How long a started run may take before another worker may take the job again (its worker counts as dead).
+   * Default 5 min. A short lease brings a job back soon after a crash; it must cover a live run (or the job must
+   * be safe to run twice at once).
+   */
+  leaseSeconds?: number;
 }
+
+/** Default lease of a started job. */
+const RUN_LEASE_SECONDS = 300;
+/**
+ * Lease of a claimed job not yet started: one claim takes several jobs and runs them one after the other, so a
+ * worker that dies gives back the ones it had not started after this, not after their run lease.
+ */
+const CLAIM_LEASE_SECONDS = 30;
 
 export interface EnqueueOptions {
   workspaceId?: string | null;
@@ -111,7 +125,7 @@ export class JobRunner {
   /** Claims up to `limit` due jobs and runs them. Returns how many ran. */
   async runOnce(limit = 20): Promise<number> {
     const now = this.clock.now();
-    const leaseUntil = new Date(now.getTime() + 5 * 60_000);
+    const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_SECONDS * 1000);
     const names = [...this.handlers.keys()];
     if (names.length === 0) return 0;
     const claimed = await this.db
@@ -143,8 +157,11 @@ export class JobRunner {
       )
       .returningAll()
       .execute();
-    for (const job of claimed) await this.runJob(job);
-    return claimed.length;
+    // UPDATE … RETURNING gives no order: run them in the order they were due.
+    claimed.sort((x, y) => x.run_at.getTime() - y.run_at.getTime() || (x.id < y.id ? -1 : 1));
+    let ran = 0;
+    for (const job of claimed) if (await this.start(job)) ran += (await this.runJob(job), 1);
+    return ran;
   }
 
   /** Runs jobs until none is due at the current clock time. */
@@ -156,6 +173,22 @@ export class JobRunner {
       if (n === 0) break;
     }
     return total;
+  }
+
+  /**
+   * Starts a claimed job: its lease becomes the run lease, if this worker still holds the claim (a claim that
+   * waited past its lease behind slower jobs may have been taken by another worker: then it is theirs).
+   */
+  private async start(job: { id: string; name: string }): Promise<boolean> {
+    const lease = this.handlers.get(job.name)?.leaseSeconds ?? RUN_LEASE_SECONDS;
+    const res = await this.db
+      .updateTable('jobs')
+      .set({ locked_until: new Date(this.clock.nowMs() + lease * 1000) })
+      .where('id', '=', job.id)
+      .where('status', '=', 'running')
+      .where('locked_by', '=', this.workerId)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
   }
 
   private async runJob(job: {

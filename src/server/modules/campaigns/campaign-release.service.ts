@@ -8,6 +8,7 @@
  * duplicate job, second worker or double-fired schedule can create a second message for a ledger row's attempt.
  */
 import type { CampaignStatus, DbOrTx } from '../../db/types.ts';
+import { enqueueJob } from '../../jobs/queue.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { queueToContactsInTransaction, type ContactSendResult } from '../messages/messages-batch.service.ts';
 import { findMessage } from '../messages/messages.repository.ts';
@@ -42,6 +43,14 @@ type SendingNumber = Awaited<ReturnType<typeof findSendingNumbers>>[number];
 
 /** Ledger rows per release transaction. */
 const RELEASE_BATCH = 200;
+/**
+ * Release transactions per job run (1,000 rows): a run then hands over to a new job at once. Runs stay a few
+ * seconds long, so the job's lease can be short (a run lost with a killed worker is taken again within it, not
+ * after the next minute's tick) and jobs queued meanwhile (statuses, replies) are not held up by one long run.
+ */
+export const RELEASE_BATCHES_PER_RUN = 5;
+/** The run lease of a `campaign.release` job (seconds): well above one run of `RELEASE_BATCHES_PER_RUN` batches. */
+export const RELEASE_LEASE_SECONDS = 30;
 const RELEASING: readonly CampaignStatus[] = ['scheduled', 'running'];
 
 /** What one release run did. */
@@ -51,13 +60,19 @@ export interface ReleaseResult {
   deferred: number;
 }
 
-/** The `campaign.release` job: releases what is due now on every number of the campaign, within budget. */
+/**
+ * Releases what is due now on every number of the campaign, within budget. As the `campaign.release` job (`run`
+ * given: its job id and `RELEASE_BATCHES_PER_RUN`), in at most `run.maxBatches` transactions; when more is due
+ * and within budget, the next run is enqueued at once (keyed by this run, so a run done twice hands over once).
+ */
 export async function releaseCampaign(
   deps: CampaignsDeps,
   workspaceId: string,
   campaignId: string,
+  run: { key: string; maxBatches: number; batchSize?: number } | null = null,
 ): Promise<ReleaseResult> {
   const total: ReleaseResult = { queued: 0, skipped: 0, deferred: 0 };
+  let batches = 0;
   const row = await findCampaignRow(deps.db, workspaceId, campaignId);
   if (!row || !RELEASING.includes(row.status)) return total;
   const c = toCampaign(row);
@@ -73,12 +88,24 @@ export async function releaseCampaign(
     for (;;) {
       const r = await deps.db
         .transaction()
-        .execute((tx) => releaseBatch(tx, deps, c, { number, requireOptIn }));
+        .execute((tx) =>
+          releaseBatch(tx, deps, c, { number, requireOptIn, batchSize: run?.batchSize ?? RELEASE_BATCH }),
+        );
       if (r === null) return total; // paused or cancelled meanwhile
       total.queued += r.queued;
       total.skipped += r.skipped;
       total.deferred += r.deferred;
       if (r.claimed === 0 || r.claimed < r.limit) break;
+      if (run && ++batches >= run.maxBatches) {
+        await enqueueJob(
+          deps.db,
+          deps.clock,
+          'campaign.release',
+          { campaignId },
+          { workspaceId, dedupeKey: `release:${campaignId}:after:${run.key}` },
+        );
+        return total;
+      }
     }
   }
   await afterRelease(deps, c);
@@ -110,7 +137,7 @@ async function releaseBatch(
   tx: DbOrTx,
   deps: CampaignsDeps,
   c: Campaign,
-  input: { number: SendingNumber; requireOptIn: boolean },
+  input: { number: SendingNumber; requireOptIn: boolean; batchSize: number },
 ): Promise<(ReleaseResult & { claimed: number; limit: number }) | null> {
   const ws = c.row.workspace_id;
   const locked = await findCampaignRow(tx, ws, c.row.id, 'share');
@@ -132,7 +159,7 @@ async function releaseBatch(
     RELEASE_TICK_SECONDS,
     now,
   );
-  const limit = Math.min(budget, RELEASE_BATCH);
+  const limit = Math.min(budget, input.batchSize);
   const rows =
     limit === 0
       ? []

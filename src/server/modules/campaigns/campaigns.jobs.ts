@@ -3,7 +3,11 @@ import { enqueueJobs } from '../../jobs/queue.ts';
 import type { ScheduleDefinition } from '../../jobs/scheduler.service.ts';
 import { applyMessageStatuses, attributeReply } from './campaign-outcome.service.ts';
 import { planCampaign } from './campaign-plan.service.ts';
-import { releaseCampaign } from './campaign-release.service.ts';
+import {
+  RELEASE_BATCHES_PER_RUN,
+  RELEASE_LEASE_SECONDS,
+  releaseCampaign,
+} from './campaign-release.service.ts';
 import { findActiveCampaigns } from './campaigns.repository.ts';
 import type { CampaignsDeps } from './campaigns.service.ts';
 
@@ -36,8 +40,13 @@ export function campaignsJobs(
   const release: JobDefinition<'campaign.release'> = {
     name: 'campaign.release',
     maxAttempts: 10,
-    async handle({ campaignId }, { workspaceId }) {
-      if (workspaceId) await releaseCampaign(deps, workspaceId, campaignId);
+    leaseSeconds: RELEASE_LEASE_SECONDS,
+    async handle({ campaignId }, { workspaceId, jobId }) {
+      if (workspaceId)
+        await releaseCampaign(deps, workspaceId, campaignId, {
+          key: jobId,
+          maxBatches: RELEASE_BATCHES_PER_RUN,
+        });
     },
   };
   const tick: JobDefinition<'campaigns.tick'> = {

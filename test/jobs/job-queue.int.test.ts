@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/lib/clock.ts';
+import type { DatabaseHandle } from '../../src/server/db/connect.ts';
+import { enqueueJob, JobRunner } from '../../src/server/jobs/queue.ts';
+import { createTestDatabase } from '../support/db.ts';
+
+/** A promise the test resolves: a job handler that is still running. */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open = () => undefined as void;
+  const wait = new Promise<void>((resolve) => (open = resolve));
+  return { wait, open };
+}
+
+/**
+ * Leases of the job queue (src/server/jobs/queue.ts): a worker claims several jobs and runs them one after the
+ * other; one that dies gives back the jobs it had not started after the claim lease (30 s), the one it was
+ * running after that job's run lease — so a crash delays a queue little, and a live run is not taken away.
+ */
+describe('job queue: claim and run leases', () => {
+  let database: DatabaseHandle;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  it('gives back claimed jobs a stuck worker has not started after 30 s, and never runs a job twice', async () => {
+    const db = database.db;
+    const clock = new FakeClock('2026-12-06T00:00:00.000Z');
+    const ran: string[] = [];
+    const stuck = gate();
+    const slow = new JobRunner(db, clock, 'worker-a');
+    slow.register({
+      name: 'maintenance.purge',
+      async handle({ scheduledFor }) {
+        ran.push(`a:${scheduledFor}`);
+        if (scheduledFor.startsWith('2026-01-01')) await stuck.wait;
+      },
+    });
+    const other = new JobRunner(db, clock, 'worker-b');
+    other.register({
+      name: 'maintenance.purge',
+      handle: async ({ scheduledFor }) => void ran.push(`b:${scheduledFor}`),
+    });
+    for (const day of ['2026-01-01', '2026-01-02', '2026-01-03'])
+      await enqueueJob(db, clock, 'maintenance.purge', { scheduledFor: `${day}T00:00:00.000Z` });
+
+    // Worker A claims all three and hangs in the first.
+    const a = slow.runOnce();
+    await expect.poll(() => ran.length).toBe(1);
+    // Within the claim lease nobody else may take the two it has not started.
+    clock.advance(29_000);
+    expect(await other.runOnce()).toBe(0);
+    // After it, worker B takes those two, but not the one A is running (its run lease is 5 minutes).
+    clock.advance(2_000);
+    expect(await other.runOnce()).toBe(2);
+    // A comes back: it finishes its job and does not run the two B took.
+    stuck.open();
+    expect(await a).toBe(1);
+    expect(ran.sort()).toEqual([
+      'a:2026-01-01T00:00:00.000Z',
+      'b:2026-01-02T00:00:00.000Z',
+      'b:2026-01-03T00:00:00.000Z',
+    ]);
+    const rows = await db.selectFrom('jobs').select(['status', 'attempts']).execute();
+    expect(rows.every((r) => r.status === 'done')).toBe(true);
+  });
+
+  it('a job with a short run lease is taken again soon after its worker stops answering', async () => {
+    const db = database.db;
+    await db.deleteFrom('jobs').execute();
+    const clock = new FakeClock('2026-12-06T01:00:00.000Z');
+    const stuck = gate();
+    let runs = 0;
+    const handle = async () => {
+      runs++;
+      if (runs === 1) await stuck.wait;
+    };
+    const a = new JobRunner(db, clock, 'worker-a');
+    a.register({ name: 'maintenance.purge', leaseSeconds: 20, handle });
+    const b = new JobRunner(db, clock, 'worker-b');
+    b.register({ name: 'maintenance.purge', leaseSeconds: 20, handle });
+    await enqueueJob(db, clock, 'maintenance.purge', { scheduledFor: '2026-02-01T00:00:00.000Z' });
+
+    const first = a.runOnce();
+    await expect.poll(() => runs).toBe(1);
+    clock.advance(19_000);
+    expect(await b.runOnce()).toBe(0);
+    clock.advance(2_000);
+    expect(await b.runOnce()).toBe(1);
+    expect(runs).toBe(2);
+    stuck.open();
+    await first;
+  });
+});
