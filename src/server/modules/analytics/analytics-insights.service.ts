@@ -203,7 +203,8 @@ export async function audienceAnalytics(
     q.compare ? audiencePeriod(deps, workspaceId, previousOf(p), q) : null,
     contactsByTier(deps.db, workspaceId, tierThresholds(now)),
     contactsByTierAt(deps.db, workspaceId, startAt, tierThresholds(startAt)),
-    contactsByTierAt(deps.db, workspaceId, endAt, tierThresholds(endAt)),
+    // A range that ends now (today's) ends with the tiers of now: the same figures, `tiers` below.
+    endAt < now ? contactsByTierAt(deps.db, workspaceId, endAt, tierThresholds(endAt)) : null,
     topTags(deps.db, workspaceId, TOP_TAGS),
     unreachableContactCount(deps.db, workspaceId),
   ]);
@@ -215,7 +216,7 @@ export async function audienceAnalytics(
     tiersOverRange: {
       startAt: startAt.toISOString(),
       endAt: endAt.toISOString(),
-      tiers: TIERS.map((tier) => ({ tier, atStart: atStart[tier], atEnd: atEnd[tier] })),
+      tiers: TIERS.map((tier) => ({ tier, atStart: atStart[tier], atEnd: (atEnd ?? tiers)[tier] })),
     },
     tags,
     unreachableContacts,
