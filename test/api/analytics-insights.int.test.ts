@@ -462,4 +462,52 @@ describe('analytics: campaigns, topics, audience', () => {
       expect((await get(`/api/v1/analytics/${name}?from=2026-03-10&to=2026-03-01`)).status).toBe(400);
     }
   });
+
+  // Last: it adds a message and a merge to the history above.
+  it('keeps the tiers at a past range start; a late customer message, a merge and a rebuild make them recomputed', async () => {
+    const db = s.t.ctx.db;
+    const startTiers = async () =>
+      (await get<AudienceAnalytics>(`/api/v1/analytics/audience?${RANGE}`)).body.tiersOverRange.tiers.map(
+        (t) => [t.tier, t.atStart],
+      );
+    const kept = () =>
+      db
+        .selectFrom('analytics_tier_snapshots')
+        .select(['at', 'active'])
+        .where('workspace_id', '=', s.workspaceId)
+        .execute();
+    /** Puts a figure no history gives into the kept row: reading it back proves the row is what is read. */
+    const mark = () =>
+      db
+        .updateTable('analytics_tier_snapshots')
+        .set({ active: 99 })
+        .where('workspace_id', '=', s.workspaceId)
+        .execute();
+    const atStart = { active: 3, lapsing: 1, dormant: 1, never: 0 };
+    expect(await startTiers()).toEqual(Object.entries(atStart));
+    // The range starts days ago (03-03 15:00 UTC): its tiers were computed once and kept. Its end is now: never kept.
+    expect(await kept()).toEqual([{ at: new Date('2026-03-03T15:00:00.000Z'), active: 3 }]);
+    await mark();
+    expect(await startTiers()).toContainEqual(['active', 99]);
+
+    // c6 (dormant) wrote on 02-20, a message that reaches Tsunagi only now: at the range's start c6 was active.
+    await inbound('c6', '819011110006', '在庫はありますか', '2026-02-20T01:00:00Z');
+    await s.t.drain();
+    expect(await startTiers()).toEqual(Object.entries({ ...atStart, active: 4, dormant: 0 }));
+
+    // A merge moves messages between contacts: kept tiers are recomputed (c5 merged into c6; both were active or
+    // lapsing at the start, one contact remains).
+    await mark();
+    const merged = await s.api('POST', `/api/v1/contacts/${contact.c6}/merge`, {
+      sourceContactId: contact.c5,
+    });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    expect(await startTiers()).not.toContainEqual(['active', 99]);
+
+    // A rebuild forgets every kept snapshot.
+    await mark();
+    await rebuildWorkspace({ db, clock: s.clock }, s.workspaceId);
+    expect(await kept()).toEqual([]);
+    expect(await startTiers()).not.toContainEqual(['active', 99]);
+  });
 });

@@ -637,6 +637,25 @@ export interface AnalyticsWatermarksTable {
   scanned_until: Timestamp;
 }
 
+/** Activity tiers at a past instant, valid while the workspace's tier epoch is `epoch`. */
+export interface AnalyticsTierSnapshotsTable {
+  workspace_id: string;
+  at: Timestamp;
+  epoch: number;
+  contacts: number;
+  active: number;
+  lapsing: number;
+  dormant: number;
+  never: number;
+  computed_at: Timestamp;
+}
+
+/** Moves on whenever the past tiers of a workspace may have changed. */
+export interface AnalyticsTierEpochsTable {
+  workspace_id: string;
+  epoch: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -692,6 +711,8 @@ export interface Database {
   analytics_dirty_days: AnalyticsDirtyDaysTable;
   analytics_dirty_conversations: AnalyticsDirtyConversationsTable;
   analytics_watermarks: AnalyticsWatermarksTable;
+  analytics_tier_snapshots: AnalyticsTierSnapshotsTable;
+  analytics_tier_epochs: AnalyticsTierEpochsTable;
   campaigns: CampaignsTable;
   campaign_recipients: CampaignRecipientsTable;
   campaign_prices: CampaignPricesTable;

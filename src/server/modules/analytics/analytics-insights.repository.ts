@@ -68,32 +68,6 @@ export async function contactsByTier(
   return r.rows[0] ?? { contacts: 0, active: 0, lapsing: 0, dormant: 0, never: 0 };
 }
 
-/**
- * Contacts per activity tier at a past instant `at`, derived from the message history: a contact counts when it
- * existed then (created by `at`, or wrote before it), by its latest customer message before `at` (one index
- * probe per contact on messages(contact_id, occurred_at) of inbound messages).
- */
-export async function contactsByTierAt(
-  db: DbOrTx,
-  workspaceId: string,
-  at: Date,
-  t: { activeSince: Date; lapsingSince: Date },
-): Promise<{ contacts: number; active: number; lapsing: number; dormant: number; never: number }> {
-  const r = await sql<{ contacts: number; active: number; lapsing: number; dormant: number; never: number }>`
-    select count(*)::int as contacts,
-      count(*) filter (where l.at >= ${t.activeSince})::int as active,
-      count(*) filter (where l.at < ${t.activeSince} and l.at >= ${t.lapsingSince})::int as lapsing,
-      count(*) filter (where l.at < ${t.lapsingSince})::int as dormant,
-      count(*) filter (where l.at is null)::int as never
-    from contacts c
-    left join lateral (
-      select max(m.occurred_at) as at from messages m
-      where m.contact_id = c.id and m.direction = 'inbound' and m.occurred_at < ${at}
-    ) l on true
-    where c.workspace_id = ${workspaceId} and (c.created_at <= ${at} or l.at is not null)`.execute(db);
-  return r.rows[0] ?? { contacts: 0, active: 0, lapsing: 0, dormant: 0, never: 0 };
-}
-
 /** The `limit` tags on the most contacts (ties by tag). */
 export async function topTags(
   db: DbOrTx,

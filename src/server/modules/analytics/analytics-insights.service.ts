@@ -16,7 +16,6 @@ import { hasJapanese } from '../automation/text-fold.rules.ts';
 import { campaignResultsInWindow } from '../campaigns/campaign-results.service.ts';
 import {
   contactsByTier,
-  contactsByTierAt,
   inboundCount,
   latestInboundTexts,
   marketingOptOuts,
@@ -32,6 +31,7 @@ import {
   type Period,
 } from './analytics-query.service.ts';
 import { rangeBounds } from './analytics-time.rules.ts';
+import { tiersAt } from './analytics-tiers.service.ts';
 import { optOutRate, tierThresholds, TIERS, UNREACHABLE_CODE, unreachableRate } from './audience.rules.ts';
 import { addFunnels, combineVariants, funnelRates, variantLift } from './campaign-earnings.rules.ts';
 import { countTerms, risingTerms, termsOf, topTerms, type Term } from './topics.rules.ts';
@@ -202,9 +202,9 @@ export async function audienceAnalytics(
     audiencePeriod(deps, workspaceId, p, q),
     q.compare ? audiencePeriod(deps, workspaceId, previousOf(p), q) : null,
     contactsByTier(deps.db, workspaceId, tierThresholds(now)),
-    contactsByTierAt(deps.db, workspaceId, startAt, tierThresholds(startAt)),
+    tiersAt(deps, workspaceId, startAt),
     // A range that ends now (today's) ends with the tiers of now: the same figures, `tiers` below.
-    endAt < now ? contactsByTierAt(deps.db, workspaceId, endAt, tierThresholds(endAt)) : null,
+    endAt < now ? tiersAt(deps, workspaceId, endAt) : null,
     topTags(deps.db, workspaceId, TOP_TAGS),
     unreachableContactCount(deps.db, workspaceId),
   ]);

@@ -26,6 +26,9 @@ import {
   type CaseRow,
 } from './analytics-rollup.repository.ts';
 import { localDate } from './analytics-time.rules.ts';
+import { advanceTierEpoch, deleteTierSnapshots } from './analytics-tiers.repository.ts';
+import { keepPresetTiers } from './analytics-tiers.service.ts';
+import { isLateMessage } from './audience.rules.ts';
 import { REPLY_WINDOW_MS } from './message-outcome.rules.ts';
 import { cutCases } from './service-cases.rules.ts';
 
@@ -51,12 +54,19 @@ export async function workspaceBusinessHours(db: DbOrTx, workspaceId: string): P
 /**
  * Marks what events touch: for a message, its local day (and, for a customer message, the day before, whose
  * messages it may be a reply to) and its conversation; for a conversation, the conversation. One read of the
- * messages and two set-based inserts, however many events the job carries.
+ * messages and two set-based inserts, however many events the job carries. A customer message that arrives late, a
+ * merge or an erasure (`tiersChanged`) may change past activity tiers: the tier epoch moves on.
  */
 export async function touch(
   deps: AnalyticsDeps,
   workspaceId: string,
-  target: { messageId?: string; conversationId?: string; messageIds?: string[]; conversationIds?: string[] },
+  target: {
+    messageId?: string;
+    conversationId?: string;
+    messageIds?: string[];
+    conversationIds?: string[];
+    tiersChanged?: boolean;
+  },
 ): Promise<void> {
   const { db } = deps;
   const messageIds = [...(target.messageId ? [target.messageId] : []), ...(target.messageIds ?? [])];
@@ -65,17 +75,22 @@ export async function touch(
     ...(target.conversationId ? [target.conversationId] : []),
     ...(target.conversationIds ?? []),
   ];
+  let tiersChanged = target.tiersChanged === true;
   if (messageIds.length > 0) {
     const timeZone = await workspaceTimeZone(db, workspaceId);
+    const now = deps.clock.now();
     for (const m of await messageTouchFacts(db, messageIds)) {
       if (m.workspaceId !== workspaceId) continue;
       days.push(localDate(m.occurredAt, timeZone));
-      if (m.direction === 'inbound')
+      if (m.direction === 'inbound') {
         days.push(localDate(new Date(m.occurredAt.getTime() - REPLY_WINDOW_MS), timeZone));
+        if (isLateMessage(m.occurredAt, now)) tiersChanged = true;
+      }
       conversations.push(m.conversationId);
     }
   }
   await markDirty(db, workspaceId, days, conversations);
+  if (tiersChanged) await advanceTierEpoch(db, workspaceId);
 }
 
 /** Recomputes the service cases of some conversations (all of the workspace's when null). */
@@ -167,6 +182,7 @@ async function rebuildInTransaction(
   now: Date,
 ): Promise<RefreshResult> {
   await takeDirty(tx, workspaceId);
+  await deleteTierSnapshots(tx, workspaceId);
   await recomputeMessageDays(tx, workspaceId, timeZone, null);
   await replaceCases(tx, workspaceId, null, []);
   const hours = await workspaceBusinessHours(tx, workspaceId);
@@ -193,13 +209,21 @@ export async function rebuildWorkspace(deps: AnalyticsDeps, workspaceId: string)
   });
 }
 
-/** Refreshes (or, with `rebuild`, rebuilds) every workspace, one transaction each. */
+/**
+ * Refreshes (or, with `rebuild`, rebuilds) every workspace, one transaction each; a refresh then keeps the tiers
+ * the dashboard's presets start with.
+ */
 export async function refreshAll(
   deps: AnalyticsDeps,
   opts: { rebuild?: boolean } = {},
 ): Promise<RefreshResult[]> {
   const out: RefreshResult[] = [];
-  for (const id of await allWorkspaceIds(deps.db))
-    out.push(opts.rebuild ? await rebuildWorkspace(deps, id) : await refreshWorkspace(deps, id));
+  for (const id of await allWorkspaceIds(deps.db)) {
+    if (opts.rebuild) out.push(await rebuildWorkspace(deps, id));
+    else {
+      out.push(await refreshWorkspace(deps, id));
+      await keepPresetTiers(deps, id);
+    }
+  }
   return out;
 }

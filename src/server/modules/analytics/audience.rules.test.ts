@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { activityTier, optOutRate, tierThresholds, unreachableRate } from './audience.rules.ts';
+import {
+  activityTier,
+  isLateMessage,
+  LATE_MESSAGE_MS,
+  optOutRate,
+  tierThresholds,
+  tiersKeepable,
+  unreachableRate,
+} from './audience.rules.ts';
 
 const now = new Date('2026-03-31T00:00:00Z');
 const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
@@ -16,6 +24,22 @@ describe('activity tiers', () => {
 
   it('gives the SQL the same boundaries', () => {
     expect(tierThresholds(now)).toEqual({ activeSince: daysAgo(30), lapsingSince: daysAgo(90) });
+  });
+});
+
+describe('kept tiers', () => {
+  it('are kept only for instants an hour old, and only a message late by more than that can change them', () => {
+    const hourAgo = new Date(now.getTime() - LATE_MESSAGE_MS);
+    expect(tiersKeepable(hourAgo, now)).toBe(true);
+    expect(tiersKeepable(new Date(hourAgo.getTime() + 1), now)).toBe(false);
+    expect(isLateMessage(hourAgo, now)).toBe(false);
+    expect(isLateMessage(new Date(hourAgo.getTime() - 1), now)).toBe(true);
+    // The pair is what makes kept tiers safe: a message that happened before a kept instant, seen after it was
+    // kept, is late.
+    const at = hourAgo;
+    const keptAt = now;
+    const occurred = new Date(at.getTime() - 1);
+    expect(tiersKeepable(at, keptAt) && !isLateMessage(occurred, keptAt)).toBe(false);
   });
 });
 

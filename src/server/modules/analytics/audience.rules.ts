@@ -32,6 +32,26 @@ export function activityTier(lastInboundAt: Date | null, now: Date): ActivityTie
   return 'dormant';
 }
 
+/**
+ * A customer message that reaches Tsunagi more than this long after it happened is late: it may change tiers at
+ * instants already kept, so it moves the workspace's tier epoch on. Tiers are kept only for instants at least this
+ * far in the past, so every message that could change a kept snapshot is a late one.
+ */
+export const LATE_MESSAGE_MS = 3_600_000;
+
+/** Whether the tiers at `at` may be kept (computed once, reused until the tier epoch moves). */
+export function tiersKeepable(at: Date, now: Date): boolean {
+  return at.getTime() <= now.getTime() - LATE_MESSAGE_MS;
+}
+
+/** Whether a customer message that happened at `occurredAt`, seen at `now`, may change kept tiers. */
+export function isLateMessage(occurredAt: Date, now: Date): boolean {
+  return occurredAt.getTime() < now.getTime() - LATE_MESSAGE_MS;
+}
+
+/** The dashboard's presets (the last 7, 30 or 90 local days): their first days are where tiers are kept ahead. */
+export const PRESET_DAYS: readonly number[] = [7, 30, 90];
+
 /** Opt-out rate: contacts opted in to marketing at the range's start who opted out in it, over those opted in. */
 export function optOutRate(optedOut: number, base: number): number | null {
   return rate(optedOut, base);

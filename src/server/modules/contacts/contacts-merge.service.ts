@@ -12,6 +12,7 @@ import { newId } from '../../../lib/ids.ts';
 import type { ConsentPurpose, ConsentState, Db, DbOrTx } from '../../db/types.ts';
 import { AppError, notFound } from '../../lib/app-error.ts';
 import { markDirty } from '../analytics/analytics-rollup.repository.ts';
+import { advanceTierEpoch } from '../analytics/analytics-tiers.repository.ts';
 import { record, type AuditActor } from '../audit/audit.service.ts';
 import { moveLedgerRowsBack, moveLedgerRowsToContact } from '../campaigns/campaign-ledger.repository.ts';
 import { moveLinksBack, moveLinksToContact } from '../campaigns/campaign-links.repository.ts';
@@ -195,8 +196,10 @@ export async function mergeContacts(
 }
 
 /**
- * After messages moved between two threads of a number: their last message and last inbound times, and the
- * analytics of both conversations (marked for the next refresh).
+ * After a merge or its undo: for messages moved between two threads of a number, their last message and last
+ * inbound times and the analytics of both conversations (marked for the next refresh); and, since two contacts
+ * became one or one became two again, the activity tiers kept for past instants no longer hold (the tier epoch
+ * moves on).
  */
 async function refreshFolded(
   tx: DbOrTx,
@@ -213,6 +216,7 @@ async function refreshFolded(
     [],
     folded.flatMap((f) => [f.from, f.into]),
   );
+  await advanceTierEpoch(tx, workspaceId);
 }
 
 async function moveLedger(tx: DbOrTx, workspaceId: string, fromId: string, toId: string) {

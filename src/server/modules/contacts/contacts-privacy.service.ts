@@ -2,6 +2,7 @@ import type { ContactPrivacyExportDto } from '../../../contracts/contact-imports
 import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
 import { notFound } from '../../lib/app-error.ts';
+import { advanceTierEpoch } from '../analytics/analytics-tiers.repository.ts';
 import { record, type AuditActor } from '../audit/audit.service.ts';
 import {
   deleteConversationsOfContact,
@@ -78,7 +79,8 @@ export async function exportContactData(
 /**
  * Erases a contact on request: their messages (through the messages module), conversations (through the
  * conversations module), then the contact with its tags, notes and events — one transaction, with an audit
- * entry `contact.erased` that holds only the contact's id and counts (no name, phone or text).
+ * entry `contact.erased` that holds only the contact's id and counts (no name, phone or text). The activity tiers
+ * analytics kept for past instants counted the contact: they no longer hold (the tier epoch moves on).
  */
 export async function eraseContact(
   deps: ContactsPrivacyDeps,
@@ -92,6 +94,7 @@ export async function eraseContact(
     const messages = await deleteMessagesOfContact(tx, workspaceId, contactId);
     const conversations = await deleteConversationsOfContact(tx, workspaceId, contactId);
     await deleteContactRow(tx, workspaceId, contactId);
+    await advanceTierEpoch(tx, workspaceId);
     await record(tx, deps.clock, {
       workspaceId,
       actor,
