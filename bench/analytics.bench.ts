@@ -9,7 +9,7 @@
  *    business hours), reporting p50/p95 per endpoint;
  * 4. times one incremental refresh after a new customer message (the listener's path).
  *
- * Writes bench/results/analytics-<kind>.json. Targets: every endpoint p95 ≤ 300 ms on PostgreSQL, ≤ 1.5 s on
+ * Writes bench/results/analytics-<kind>.json (`BENCH_ANALYTICS_KEEP=1` keeps the PostgreSQL database). Targets: every endpoint p95 ≤ 300 ms on PostgreSQL, ≤ 1.5 s on
  * PGlite; rebuild ≤ 2 minutes.
  */
 import { sql } from 'kysely';
@@ -156,7 +156,9 @@ async function main(): Promise<void> {
     }
   } finally {
     await database.close();
-    if (kind === 'postgres') await adminQuery(`drop database if exists ${dbName}`);
+    // BENCH_ANALYTICS_KEEP=1 keeps the PostgreSQL database to read query plans on (drop it yourself).
+    if (kind === 'postgres' && process.env.BENCH_ANALYTICS_KEEP) console.log(`kept database ${dbName}`);
+    else if (kind === 'postgres') await adminQuery(`drop database if exists ${dbName}`);
   }
 }
 

@@ -491,9 +491,19 @@ describe('analytics: campaigns, topics, audience', () => {
     expect(await startTiers()).toContainEqual(['active', 99]);
 
     // c6 (dormant) wrote on 02-20, a message that reaches Tsunagi only now: at the range's start c6 was active.
+    const nowBefore = (await get<AudienceAnalytics>(`/api/v1/analytics/audience?${RANGE}`)).body;
     await inbound('c6', '819011110006', '在庫はありますか', '2026-02-20T01:00:00Z');
     await s.t.drain();
     expect(await startTiers()).toEqual(Object.entries({ ...atStart, active: 4, dormant: 0 }));
+    // The tiers of now are the count kept at `asOf` (at most two minutes old; the minute's refresh recounts):
+    // c6 — active now too — shows once they are counted again.
+    const keptNow = (await get<AudienceAnalytics>(`/api/v1/analytics/audience?${RANGE}`)).body;
+    expect([keptNow.asOf, keptNow.tiers]).toEqual([nowBefore.asOf, nowBefore.tiers]);
+    s.clock.advance(121_000);
+    const recounted = (await get<AudienceAnalytics>(`/api/v1/analytics/audience?${RANGE}`)).body;
+    expect(recounted.asOf).toBe(s.clock.now().toISOString());
+    const active = (b: AudienceAnalytics) => b.tiers.find((t) => t.tier === 'active')?.contacts ?? 0;
+    expect(active(recounted)).toBe(active(nowBefore) + 1);
 
     // A merge moves messages between contacts: kept tiers are recomputed (c5 merged into c6; both were active or
     // lapsing at the start, one contact remains).

@@ -650,6 +650,17 @@ export interface AnalyticsTierSnapshotsTable {
   computed_at: Timestamp;
 }
 
+/** The tiers of the present as counted `at` (the minute's refresh, or a read). */
+export interface AnalyticsTiersNowTable {
+  workspace_id: string;
+  at: Timestamp;
+  contacts: number;
+  active: number;
+  lapsing: number;
+  dormant: number;
+  never: number;
+}
+
 /** Moves on whenever the past tiers of a workspace may have changed. */
 export interface AnalyticsTierEpochsTable {
   workspace_id: string;
@@ -713,6 +724,7 @@ export interface Database {
   analytics_watermarks: AnalyticsWatermarksTable;
   analytics_tier_snapshots: AnalyticsTierSnapshotsTable;
   analytics_tier_epochs: AnalyticsTierEpochsTable;
+  analytics_tiers_now: AnalyticsTiersNowTable;
   campaigns: CampaignsTable;
   campaign_recipients: CampaignRecipientsTable;
   campaign_prices: CampaignPricesTable;

@@ -47,27 +47,6 @@ export async function inboundCount(db: DbOrTx, s: RollupScope): Promise<number> 
   return r.rows[0]?.n ?? 0;
 }
 
-/** Contacts per activity tier: by their latest customer message in any conversation (`last_inbound_at`). */
-export async function contactsByTier(
-  db: DbOrTx,
-  workspaceId: string,
-  t: { activeSince: Date; lapsingSince: Date },
-): Promise<{ contacts: number; active: number; lapsing: number; dormant: number; never: number }> {
-  const r = await sql<{ contacts: number; active: number; lapsing: number; dormant: number; never: number }>`
-    with latest as (
-      select contact_id, max(last_inbound_at) as at from conversations
-      where workspace_id = ${workspaceId} group by contact_id
-    )
-    select count(*)::int as contacts,
-      count(*) filter (where l.at >= ${t.activeSince})::int as active,
-      count(*) filter (where l.at < ${t.activeSince} and l.at >= ${t.lapsingSince})::int as lapsing,
-      count(*) filter (where l.at < ${t.lapsingSince})::int as dormant,
-      count(*) filter (where l.at is null)::int as never
-    from contacts c left join latest l on l.contact_id = c.id
-    where c.workspace_id = ${workspaceId}`.execute(db);
-  return r.rows[0] ?? { contacts: 0, active: 0, lapsing: 0, dormant: 0, never: 0 };
-}
-
 /** The `limit` tags on the most contacts (ties by tag). */
 export async function topTags(
   db: DbOrTx,

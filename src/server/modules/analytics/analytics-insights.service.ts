@@ -15,7 +15,6 @@ import { loadJapaneseAnalyzer } from '../automation/japanese-analyzer.service.ts
 import { hasJapanese } from '../automation/text-fold.rules.ts';
 import { campaignResultsInWindow } from '../campaigns/campaign-results.service.ts';
 import {
-  contactsByTier,
   inboundCount,
   latestInboundTexts,
   marketingOptOuts,
@@ -31,8 +30,8 @@ import {
   type Period,
 } from './analytics-query.service.ts';
 import { rangeBounds } from './analytics-time.rules.ts';
-import { tiersAt } from './analytics-tiers.service.ts';
-import { optOutRate, tierThresholds, TIERS, UNREACHABLE_CODE, unreachableRate } from './audience.rules.ts';
+import { tiersAt, tiersNow } from './analytics-tiers.service.ts';
+import { optOutRate, TIERS, UNREACHABLE_CODE, unreachableRate } from './audience.rules.ts';
 import { addFunnels, combineVariants, funnelRates, variantLift } from './campaign-earnings.rules.ts';
 import { countTerms, risingTerms, termsOf, topTerms, type Term } from './topics.rules.ts';
 
@@ -193,21 +192,22 @@ export async function audienceAnalytics(
   workspaceId: string,
   q: AnalyticsQuery,
 ): Promise<AudienceAnalytics> {
-  const p = await resolvePeriod(deps, workspaceId, q);
-  const now = deps.clock.now();
+  const [p, present] = await Promise.all([resolvePeriod(deps, workspaceId, q), tiersNow(deps, workspaceId)]);
+  // The present is the instant the tiers of now were counted at (at most two minutes ago).
+  const now = present.at;
   const bounds = rangeBounds(p.from, p.to, p.timeZone);
   const startAt = bounds.start < now ? bounds.start : now;
   const endAt = bounds.end < now ? bounds.end : now;
-  const [current, previous, tiers, atStart, atEnd, tags, unreachableContacts] = await Promise.all([
+  const [current, previous, atStart, atEnd, tags, unreachableContacts] = await Promise.all([
     audiencePeriod(deps, workspaceId, p, q),
     q.compare ? audiencePeriod(deps, workspaceId, previousOf(p), q) : null,
-    contactsByTier(deps.db, workspaceId, tierThresholds(now)),
-    tiersAt(deps, workspaceId, startAt),
+    startAt < now ? tiersAt(deps, workspaceId, startAt) : null,
     // A range that ends now (today's) ends with the tiers of now: the same figures, `tiers` below.
     endAt < now ? tiersAt(deps, workspaceId, endAt) : null,
     topTags(deps.db, workspaceId, TOP_TAGS),
     unreachableContactCount(deps.db, workspaceId),
   ]);
+  const tiers = present.counts;
   return {
     ...current,
     asOf: now.toISOString(),
@@ -216,7 +216,11 @@ export async function audienceAnalytics(
     tiersOverRange: {
       startAt: startAt.toISOString(),
       endAt: endAt.toISOString(),
-      tiers: TIERS.map((tier) => ({ tier, atStart: atStart[tier], atEnd: (atEnd ?? tiers)[tier] })),
+      tiers: TIERS.map((tier) => ({
+        tier,
+        atStart: (atStart ?? tiers)[tier],
+        atEnd: (atEnd ?? tiers)[tier],
+      })),
     },
     tags,
     unreachableContacts,

@@ -27,7 +27,7 @@ import {
 } from './analytics-rollup.repository.ts';
 import { localDate } from './analytics-time.rules.ts';
 import { advanceTierEpoch, deleteTierSnapshots } from './analytics-tiers.repository.ts';
-import { keepPresetTiers } from './analytics-tiers.service.ts';
+import { keepTiers } from './analytics-tiers.service.ts';
 import { isLateMessage } from './audience.rules.ts';
 import { REPLY_WINDOW_MS } from './message-outcome.rules.ts';
 import { cutCases } from './service-cases.rules.ts';
@@ -210,8 +210,8 @@ export async function rebuildWorkspace(deps: AnalyticsDeps, workspaceId: string)
 }
 
 /**
- * Refreshes (or, with `rebuild`, rebuilds) every workspace, one transaction each; a refresh then keeps the tiers
- * the dashboard's presets start with.
+ * Refreshes (or, with `rebuild`, rebuilds) every workspace, one transaction each; a refresh then counts the
+ * activity tiers of the present and keeps those the dashboard's presets start with.
  */
 export async function refreshAll(
   deps: AnalyticsDeps,
@@ -222,7 +222,7 @@ export async function refreshAll(
     if (opts.rebuild) out.push(await rebuildWorkspace(deps, id));
     else {
       out.push(await refreshWorkspace(deps, id));
-      await keepPresetTiers(deps, id);
+      await keepTiers(deps, id);
     }
   }
   return out;

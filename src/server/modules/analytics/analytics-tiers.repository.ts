@@ -1,7 +1,8 @@
 /**
- * Activity tiers at past instants (docs/metrics.md § Audience): derived from the message history, and kept once
- * computed in `analytics_tier_snapshots` under the workspace's tier epoch (`analytics_tier_epochs`), which moves on
- * whenever the past may have changed. The only writer of both tables. Always scoped by workspace.
+ * Activity tiers (docs/metrics.md § Audience): of the present, from the conversations' latest customer message,
+ * kept in `analytics_tiers_now`; at past instants, derived from the message history and kept once computed in
+ * `analytics_tier_snapshots` under the workspace's tier epoch (`analytics_tier_epochs`), which moves on whenever the
+ * past may have changed. The only writer of the three tables. Always scoped by workspace.
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/types.ts';
@@ -24,8 +25,74 @@ export interface TierThresholds {
 const NONE: TierCounts = { contacts: 0, active: 0, lapsing: 0, dormant: 0, never: 0 };
 
 /**
+ * Contacts per activity tier now, by their latest customer message in any conversation (`last_inbound_at`):
+ * conversations grouped by contact, without joining the contacts (every conversation's contact is one of the
+ * workspace's; those without a customer message are `never`). Contacts merged into another are not counted.
+ */
+export async function contactsByTier(
+  db: DbOrTx,
+  workspaceId: string,
+  t: TierThresholds,
+): Promise<TierCounts> {
+  const r = await sql<TierCounts>`
+    with latest as (
+      select max(last_inbound_at) as at from conversations
+      where workspace_id = ${workspaceId} and last_inbound_at is not null group by contact_id
+    ),
+    counts as (
+      select (select count(*) from contacts where workspace_id = ${workspaceId} and merged_into_id is null)::int
+          as contacts,
+        count(*) filter (where at >= ${t.activeSince})::int as active,
+        count(*) filter (where at < ${t.activeSince} and at >= ${t.lapsingSince})::int as lapsing,
+        count(*) filter (where at < ${t.lapsingSince})::int as dormant
+      from latest
+    )
+    select contacts, active, lapsing, dormant, contacts - active - lapsing - dormant as never from counts`.execute(
+    db,
+  );
+  return r.rows[0] ?? NONE;
+}
+
+/** The tiers of the present last kept, with the instant they were counted at. */
+export async function keptTiersNow(
+  db: DbOrTx,
+  workspaceId: string,
+): Promise<{ at: Date; counts: TierCounts } | null> {
+  const row = await db
+    .selectFrom('analytics_tiers_now')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const { at, contacts, active, lapsing, dormant, never } = row;
+  return { at, counts: { contacts, active, lapsing, dormant, never } };
+}
+
+/** Keeps the tiers of the present counted at `at` (a later count replaces it; an earlier one never does). */
+export async function keepTiersNow(db: DbOrTx, workspaceId: string, at: Date, c: TierCounts): Promise<void> {
+  await db
+    .insertInto('analytics_tiers_now')
+    .values({ workspace_id: workspaceId, at, ...c })
+    .onConflict((oc) =>
+      oc
+        .column('workspace_id')
+        .doUpdateSet((eb) => ({
+          at: eb.ref('excluded.at'),
+          contacts: eb.ref('excluded.contacts'),
+          active: eb.ref('excluded.active'),
+          lapsing: eb.ref('excluded.lapsing'),
+          dormant: eb.ref('excluded.dormant'),
+          never: eb.ref('excluded.never'),
+        }))
+        .where('analytics_tiers_now.at', '<', at),
+    )
+    .execute();
+}
+
+/**
  * The tiers at `at`: a contact counts when it existed then (created by `at`, or wrote before it), in the tier of its
- * latest customer message before `at` (one index probe per contact on messages(contact_id, occurred_at)).
+ * latest customer message before `at` (one index probe per contact on messages(contact_id, occurred_at)). A contact
+ * merged into another is not counted: its messages are the survivor's now.
  */
 function tiersAtSql(workspaceId: string, at: Date, t: TierThresholds): RawBuilder<TierCounts> {
   return sql<TierCounts>`
@@ -39,7 +106,7 @@ function tiersAtSql(workspaceId: string, at: Date, t: TierThresholds): RawBuilde
       select max(m.occurred_at) as at from messages m
       where m.contact_id = c.id and m.direction = 'inbound' and m.occurred_at < ${at}
     ) l on true
-    where c.workspace_id = ${workspaceId} and (c.created_at <= ${at} or l.at is not null)`;
+    where c.workspace_id = ${workspaceId} and c.merged_into_id is null and (c.created_at <= ${at} or l.at is not null)`;
 }
 
 /** Contacts per activity tier at `at`, computed from the history now (nothing kept). */
