@@ -13,7 +13,9 @@
  * - numbers are compared as `numeric`; text counts as a number only when it matches `NUMERIC_TEXT`, tested before
  *   any cast (inside CASE, whose order PostgreSQL keeps), so no value can make the query fail;
  * - subqueries over contact_tags, contact_events, conversations and messages are correlated on the contact's id
- *   and its workspace, so each uses the per-contact indexes.
+ *   and its workspace, so each uses the per-contact indexes;
+ * - a count test reads no more rows than its answer needs: `>= 1` is EXISTS, `= 0` NOT EXISTS, `>= k` a count
+ *   over a `LIMIT k` subquery; `tags has all` is one EXISTS per tag. All are never NULL, so all can be joined.
  *
  * Every value is a bound parameter; the only raw SQL is from closed sets below (operators, column names) or the
  * caller's alias, which must be a plain identifier.
@@ -104,9 +106,9 @@ class Compiler {
   private leaf(node: Exclude<ConditionNode, { type: 'and' | 'or' | 'not' }>): Sql | NeverNull {
     switch (node.type) {
       case 'tag':
-        return this.tagCount([node.name], 'exists');
+        return this.hasTags([node.name], 'exists');
       case 'tags':
-        return this.tagCount(node.names, node.mode === 'all' ? 'all' : 'exists');
+        return this.hasTags(node.names, node.mode === 'all' ? 'all' : 'exists');
       case 'attr_exists':
         return sql`jsonb_typeof(${this.attr(node.key)}) <> 'null'`;
       case 'attr':
@@ -180,18 +182,51 @@ class Compiler {
   }
 
   /** Whether the contact has a tag among `names` (folded), or all of them. */
-  private tagCount(names: readonly string[], mode: 'exists' | 'all'): Sql | NeverNull {
+  private hasTags(names: readonly string[], mode: 'exists' | 'all'): NeverNull {
     const folded = [...new Set(names.map(fold))];
-    const filter = sql`${this.owned('t')} AND ${foldSql(sql.ref('t.tag'))} IN (${sql.join(folded)})`;
-    if (mode === 'exists') return new NeverNull(sql`EXISTS (SELECT 1 FROM contact_tags t WHERE ${filter})`);
-    return sql`(SELECT count(DISTINCT ${foldSql(sql.ref('t.tag'))}) FROM contact_tags t WHERE ${filter}) = ${folded.length}`;
+    const has = (tags: readonly string[]) =>
+      sql`EXISTS (SELECT 1 FROM contact_tags t WHERE ${this.owned('t')} AND ${foldSql(sql.ref('t.tag'))}
+        ${tags.length === 1 ? sql`= ${tags[0]}` : sql`IN (${sql.join(tags)})`})`;
+    // All of them: one semi-join per tag (each an index probe), not a count of the contact's matching tags.
+    if (mode === 'exists' || folded.length === 1) return new NeverNull(has(folded));
+    return new NeverNull(
+      sql`(${sql.join(
+        folded.map((tag) => has([tag])),
+        sql` AND `,
+      )})`,
+    );
   }
 
-  /** EXISTS when no count is asked, else `(SELECT count(*) …) op n`. */
+  /**
+   * A count test that stops counting as soon as the answer is known: `count op n` (n a whole number ≥ 0) becomes
+   * "at least k rows" or its negation, i.e. EXISTS / NOT EXISTS for k = 1, else a count over a `LIMIT k`
+   * subquery, so no contact's rows are read past the k-th (a correlated count of every row read them all).
+   */
   private counted(from: Sql, filters: Sql[], count: { op: Order; value: number } | null): Sql | NeverNull {
     const where = sql.join(filters, sql` AND `);
-    if (count === null) return new NeverNull(sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where})`);
-    return sql`(SELECT count(*) FROM ${from} WHERE ${where}) ${OPERATORS[count.op]} ${count.value}`;
+    /** How many rows there are, counted up to `k` at most. */
+    const capped = (k: number): Sql =>
+      sql`(SELECT count(*) FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${sql.lit(k)}) s)`;
+    const exists = sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where})`;
+    const atLeast = (k: number): Sql =>
+      k <= 0 ? sql`true` : k === 1 ? exists : sql`(${capped(k)} = ${sql.lit(k)})`;
+    if (count === null) return new NeverNull(exists);
+    const n = count.value;
+    if (!Number.isSafeInteger(n) || n < 0) throw new Error('a count is a whole number');
+    switch (count.op) {
+      case '>=':
+        return new NeverNull(atLeast(n));
+      case '>':
+        return new NeverNull(atLeast(n + 1));
+      case '<':
+        return new NeverNull(n === 0 ? FALSE : sql`(NOT ${atLeast(n)})`);
+      case '<=':
+        return new NeverNull(sql`(NOT ${atLeast(n + 1)})`);
+      case '=':
+        return new NeverNull(n === 0 ? sql`(NOT ${exists})` : sql`(${capped(n + 1)} = ${sql.lit(n)})`);
+      case '!=':
+        return new NeverNull(n === 0 ? exists : sql`(${capped(n + 1)} <> ${sql.lit(n)})`);
+    }
   }
 
   private textField(field: ContactTextField): Sql {
