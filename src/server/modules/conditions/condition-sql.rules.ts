@@ -14,8 +14,9 @@
  *   any cast (inside CASE, whose order PostgreSQL keeps), so no value can make the query fail;
  * - subqueries over contact_tags, contact_events, conversations and messages are correlated on the contact's id
  *   and its workspace, so each uses the per-contact indexes;
- * - a count test reads no more rows than its answer needs: `>= 1` is EXISTS, `= 0` NOT EXISTS, `>= k` a count
- *   over a `LIMIT k` subquery; `tags has all` is one EXISTS per tag. All are never NULL, so all can be joined.
+ * - a count test reads no more rows than its answer needs: `>= 1` is EXISTS, `= 0` NOT EXISTS, `>= k` EXISTS of a
+ *   row whose contact has k (a count over a `LIMIT k` subquery); `tags has all` is one EXISTS per tag. All are
+ *   never NULL and all are EXISTS, so all can be joined.
  *
  * Every value is a bound parameter; the only raw SQL is from closed sets below (operators, column names) or the
  * caller's alias, which must be a plain identifier.
@@ -114,10 +115,14 @@ class Compiler {
       case 'attr':
         return this.compareJson(this.attr(node.key), node.op, node.value);
       case 'event': {
-        const filters = [this.owned('e'), sql`e.occurred_at <= ${this.nowSql()}`];
-        if (node.withinMs !== null) filters.push(sql`e.occurred_at >= ${this.at(node.withinMs)}`);
-        if (node.name !== null) filters.push(sql`e.name = ${node.name}`);
-        return this.counted(sql`contact_events e`, filters, node.count);
+        const filters = (e: string) => {
+          const at = sql.ref(`${e}.occurred_at`);
+          const list = [sql`${at} <= ${this.nowSql()}`];
+          if (node.withinMs !== null) list.push(sql`${at} >= ${this.at(node.withinMs)}`);
+          if (node.name !== null) list.push(sql`${sql.ref(`${e}.name`)} = ${node.name}`);
+          return list;
+        };
+        return this.counted('contact_events', filters, node.count);
       }
       case 'field_exists':
         return sql`${this.textField(node.field)} IS NOT NULL`;
@@ -149,14 +154,15 @@ class Compiler {
         );
       }
       case 'activity': {
-        const [from, column] =
-          node.what === 'inbound'
-            ? [sql`messages m`, sql.ref('m.occurred_at')]
-            : [sql`conversations m`, sql.ref('m.last_message_at')];
-        const filters = [this.owned('m'), sql`${column} <= ${this.nowSql()}`];
-        if (node.what === 'inbound') filters.push(sql`m.direction = 'inbound'`);
-        if (node.withinMs !== null) filters.push(sql`${column} >= ${this.at(node.withinMs)}`);
-        return this.counted(from, filters, node.count);
+        const inbound = node.what === 'inbound';
+        const filters = (m: string) => {
+          const column = sql.ref(`${m}.${inbound ? 'occurred_at' : 'last_message_at'}`);
+          const list = [sql`${column} <= ${this.nowSql()}`];
+          if (inbound) list.push(sql`${sql.ref(`${m}.direction`)} = 'inbound'`);
+          if (node.withinMs !== null) list.push(sql`${column} >= ${this.at(node.withinMs)}`);
+          return list;
+        };
+        return this.counted(inbound ? 'messages' : 'conversations', filters, node.count);
       }
       case 'phone_number': {
         const digits = phoneDigits(node.value);
@@ -198,19 +204,33 @@ class Compiler {
   }
 
   /**
-   * A count test that stops counting as soon as the answer is known: `count op n` (n a whole number ≥ 0) becomes
-   * "at least k rows" or its negation, i.e. EXISTS / NOT EXISTS for k = 1, else a count over a `LIMIT k`
-   * subquery, so no contact's rows are read past the k-th (a correlated count of every row read them all).
+   * A count test that reads no more rows than its answer needs: `count op n` (n a whole number ≥ 0) becomes "at
+   * least k rows" or its negation. k = 1 is EXISTS. k ≥ 2 is EXISTS of a row whose contact has k of them, counted
+   * over a `LIMIT k` subquery correlated on that row, not on the contact: the EXISTS stays a semi-join (so only
+   * contacts with a row in the window are counted, from the rows' side), where a correlated count on the contact
+   * ran once for each of the workspace's contacts.
    */
-  private counted(from: Sql, filters: Sql[], count: { op: Order; value: number } | null): Sql | NeverNull {
-    const where = sql.join(filters, sql` AND `);
-    /** How many rows there are, counted up to `k` at most. */
-    const capped = (k: number): Sql =>
-      sql`(SELECT count(*) FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${sql.lit(k)}) s)`;
-    const exists = sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where})`;
+  private counted(
+    table: 'messages' | 'conversations' | 'contact_events',
+    filters: (alias: string) => Sql[],
+    count: { op: Order; value: number } | null,
+  ): NeverNull {
+    const from = sql.table(table);
+    const where = (x: string) => sql.join([this.owned(x), ...filters(x)], sql` AND `);
+    /** How many rows the contact of row `r` has, counted up to `k` at most. */
+    const capped = (k: number) =>
+      sql`(SELECT count(*) FROM (SELECT 1 FROM ${from} r2 WHERE ${sql.join(
+        [sql`r2.contact_id = r.contact_id AND r2.workspace_id = r.workspace_id`, ...filters('r2')],
+        sql` AND `,
+      )} LIMIT ${sql.lit(k)}) s)`;
+    const some = (extra: Sql | null) =>
+      sql`EXISTS (SELECT 1 FROM ${from} r WHERE ${where('r')}${extra === null ? sql`` : sql` AND ${extra}`})`;
+    /** At least k rows. */
     const atLeast = (k: number): Sql =>
-      k <= 0 ? sql`true` : k === 1 ? exists : sql`(${capped(k)} = ${sql.lit(k)})`;
-    if (count === null) return new NeverNull(exists);
+      k <= 0 ? sql`true` : k === 1 ? some(null) : some(sql`${capped(k)} = ${sql.lit(k)}`);
+    /** Exactly n ≥ 1 rows. */
+    const exactly = (n: number): Sql => some(sql`${capped(n + 1)} = ${sql.lit(n)}`);
+    if (count === null) return new NeverNull(atLeast(1));
     const n = count.value;
     if (!Number.isSafeInteger(n) || n < 0) throw new Error('a count is a whole number');
     switch (count.op) {
@@ -223,9 +243,9 @@ class Compiler {
       case '<=':
         return new NeverNull(sql`(NOT ${atLeast(n + 1)})`);
       case '=':
-        return new NeverNull(n === 0 ? sql`(NOT ${exists})` : sql`(${capped(n + 1)} = ${sql.lit(n)})`);
+        return new NeverNull(n === 0 ? sql`(NOT ${atLeast(1)})` : exactly(n));
       case '!=':
-        return new NeverNull(n === 0 ? exists : sql`(${capped(n + 1)} <> ${sql.lit(n)})`);
+        return new NeverNull(n === 0 ? atLeast(1) : sql`(NOT ${exactly(n)})`);
     }
   }
 
