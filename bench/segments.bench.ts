@@ -1,6 +1,8 @@
 /**
  * Segment benchmark: `node bin/run-ts.js bench/segments.bench.ts [postgres-url]` (PGlite in memory without a URL;
- * with one, a fresh database `bench_segments_<random>` is created there and dropped after).
+ * with one, a fresh database `bench_segments_<random>` is created there and dropped after;
+ * BENCH_SEGMENTS_KEEP=1 keeps it and prints its name, and BENCH_SEGMENTS_DB=<name> measures again on a kept one:
+ * it is migrated, not seeded again, and kept; drop it by hand when done).
  *
  * Seeds, set-based in SQL (minutes, not the ingest path of `tsunagi demo --size large`, which has the same shape):
  * BENCH_SEGMENT_CONTACTS contacts (default 1,000,000, the issue's size) in one workspace (5,000 in another), a
@@ -8,11 +10,13 @@
  * consent rows for 70 % (5 % of all opted out), one conversation each on one number with its last inbound over
  * 180 days, and 1,000,000 messages spread over them (half inbound, over 120 days).
  * Then, for a few typical conditions — first the issue's 「購入済み」 AND active in 7 days AND NOT opted out — times
- * the preview (count + newest 20, as `previewSegment` runs them) and keeps the plan of the count (EXPLAIN ANALYZE).
+ * the preview (count + newest 20, as `previewSegment` runs them), with the load average around the runs, and keeps
+ * the plan of the count (EXPLAIN ANALYZE, BUFFERS).
  *
  * Writes bench/results/segments-<pglite|postgres>.json. A missed target is reported, never a failure.
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -104,21 +108,29 @@ async function main(): Promise<void> {
   const url = process.argv[2] ?? null;
   let dropDatabase: (() => Promise<void>) | null = null;
   let databaseUrl: string | null = null;
+  const reuse = process.env.BENCH_SEGMENTS_DB ?? null;
+  const keep = reuse !== null || process.env.BENCH_SEGMENTS_KEEP === '1';
   if (url) {
-    const name = `bench_segments_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create database "${name}"`);
-    await admin.end();
+    const name = reuse ?? `bench_segments_${randomBytes(4).toString('hex')}`;
+    if (!/^bench_segments_[a-z0-9]+$/.test(name))
+      throw new Error('BENCH_SEGMENTS_DB must be a bench_segments_ name');
+    if (reuse === null) {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`create database "${name}"`);
+      await admin.end();
+    }
     const u = new URL(url);
     u.pathname = `/${name}`;
     databaseUrl = u.toString();
-    dropDatabase = async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists "${name}" with (force)`);
-      await c.end();
-    };
+    if (keep) console.log(`database ${name} is kept: drop it when done`);
+    else
+      dropDatabase = async () => {
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        await c.query(`drop database if exists "${name}" with (force)`);
+        await c.end();
+      };
   }
   const kind = url ? 'postgres' : 'pglite';
   const started = performance.now();
@@ -127,19 +139,34 @@ async function main(): Promise<void> {
     await migrate(handle.db);
     const clock = new FakeClock(NOW);
     const t0 = performance.now();
-    const workspaceId = await seed(handle, clock);
+    let workspaceId: string;
+    if (reuse === null) {
+      workspaceId = await seed(handle, clock);
+      console.log(
+        `seeded ${CONTACTS} contacts, ${CONTACTS * MESSAGES_PER_CONTACT} messages in ${round((performance.now() - t0) / 1000)} s`,
+      );
+    } else {
+      // Kept from an earlier run: new migrations may have added indexes, so statistics are taken again.
+      await sql`VACUUM ANALYZE`.execute(handle.db);
+      workspaceId = (
+        await sql<{ id: string }>`SELECT id FROM workspaces WHERE name = 'Segments bench'`.execute(handle.db)
+      ).rows[0]!.id;
+    }
     const seedSeconds = (performance.now() - t0) / 1000;
-    console.log(
-      `seeded ${CONTACTS} contacts, ${CONTACTS * MESSAGES_PER_CONTACT} messages in ${round(seedSeconds)} s`,
-    );
 
-    const measured: Record<string, unknown> = { seedSeconds: round(seedSeconds) };
+    const measured: Record<string, unknown> =
+      reuse === null
+        ? { seedSeconds: round(seedSeconds) }
+        : { reusedDatabase: true, vacuumSeconds: round(seedSeconds) };
+    // The machine is shared: the load around each condition's runs says what the times are worth.
+    const load = () => os.loadavg().map((x) => round(x));
     const targets = [];
     for (const text of CONDITIONS) {
       const parsed = parseCondition(text);
       if (!parsed.ok) throw new Error(`${text}: ${parsed.error.message}`);
       const deps = { db: handle.db, clock };
       const times: number[] = [];
+      const loadBefore = load();
       let count = 0;
       for (let i = 0; i < RUNS; i++) {
         const s = performance.now();
@@ -147,17 +174,18 @@ async function main(): Promise<void> {
         times.push(performance.now() - s);
       }
       const where = compileCondition(parsed.ast, { now: clock.now(), contactAlias: CONTACT_ALIAS });
-      const plan = await sql<Record<string, string>>`EXPLAIN (ANALYZE, COSTS OFF)
+      const plan = await sql<Record<string, string>>`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
         SELECT count(*) FROM contacts c WHERE c.workspace_id = ${workspaceId} AND ${where}`.execute(
         handle.db,
       );
       const summary = summarizeLatencies(times);
       console.log(
-        `${text}\n  count ${count}, preview p50 ${round(summary.p50)} ms, max ${round(summary.max)} ms`,
+        `${text}\n  count ${count}, preview p50 ${round(summary.p50)} ms, max ${round(summary.max)} ms, load ${load().join(' ')}`,
       );
       measured[text] = {
         count,
         previewMs: { p50: round(summary.p50), max: round(summary.max) },
+        loadAverage: { before: loadBefore, after: load() },
         countPlan: plan.rows.map((r) => Object.values(r)[0]),
       };
       targets.push(atMost(`preview p50: ${text}`, summary.p50, 500, 'ms'));

@@ -1,7 +1,18 @@
 import iconv from 'iconv-lite';
+import {
+  PostgresQueryCompiler,
+  sql,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbOrTx } from '../../src/server/db/types.ts';
 import { JobRunner } from '../../src/server/jobs/queue.ts';
+import { recordConsentChanges } from '../../src/server/modules/consent/consent.service.ts';
 import {
   contactImportJob,
   type ImportedConsent,
@@ -36,23 +47,52 @@ interface ContactOut {
   consentState: string;
 }
 
+/** Keeps the SQL of every statement the import job runs that writes a contact's consent mirror. */
+class ConsentMirrorWrites implements KyselyPlugin {
+  readonly statements: string[] = [];
+  private readonly compiler = new PostgresQueryCompiler();
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    const text = this.compiler.compileQuery(args.node, args.queryId).sql;
+    if (/update contacts/i.test(text) && /consent_state\s*=/i.test(text)) this.statements.push(text);
+    return args.node;
+  }
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
+}
+
 describe('CSV contact import and export', () => {
   let t: TestApp;
   const consents: ImportedConsent[] = [];
   let failConsentHook = false;
   let runner: JobRunner;
+  const mirrorWrites = new ConsentMirrorWrites();
   beforeAll(async () => {
     t = await createTestApp();
     runner = new JobRunner(t.ctx.db, t.ctx.clock, 'test-worker');
     runner.register(
       contactImportJob({
-        db: t.ctx.db,
+        db: t.ctx.db.withPlugin(mirrorWrites),
         clock: t.ctx.clock,
         batchRows: 3,
         sliceRows: 7,
-        onImportedConsent: async (_tx: DbOrTx, items: ImportedConsent[]) => {
+        // What main.ts wires: the consent module records each imported consent (history, state, mirror).
+        onImportedConsent: async (tx: DbOrTx, items: ImportedConsent[]) => {
           if (failConsentHook) throw new Error('injected crash');
           consents.push(...items);
+          await recordConsentChanges(
+            tx,
+            t.ctx.clock,
+            items.map((c) => ({
+              workspaceId: c.workspaceId,
+              contactId: c.contactId,
+              purpose: 'marketing' as const,
+              state: c.state,
+              source: 'import' as const,
+              actor: { type: 'system' as const, id: null },
+              evidence: { importId: c.importId, row: c.row },
+            })),
+          );
         },
       }),
     );
@@ -210,6 +250,37 @@ describe('CSV contact import and export', () => {
       name: 'Third',
       attributes: { note: 'a', other: 'x' },
     });
+  });
+
+  it('writes consent once per batch: one history row per contact, its state, and the mirror on the contact', async () => {
+    const ws = await seedWorkspace(t.ctx);
+    // Two batches of 3 rows; row 4 repeats row 2's contact (its last value wins), row 7 has no consent.
+    const csv =
+      'phone,name,consent\n' +
+      '+819011116001,A,opted_in\n' +
+      '+819011116002,B,opted_out\n' +
+      '+819011116001,A2,opted_out\n' +
+      '+819011116003,C,opted_in\n' +
+      '+819011116004,D,opted_out\n' +
+      '+819011116005,E,\n';
+    mirrorWrites.statements.length = 0;
+    expect(await importAndRun(ws, csv)).toMatchObject({ status: 'done', created: 5, updated: 1 });
+    // One statement writes consent_state per batch: the consent module's mirror, not also the import's update.
+    expect(mirrorWrites.statements).toHaveLength(2);
+    const rows = await sql<{ wa_id: string; mirror: string; state: string | null; events: number }>`
+      select c.wa_id, c.consent_state as mirror, k.state,
+        (select count(*)::int from consent_events e where e.workspace_id = c.workspace_id
+          and e.contact_id = c.id and e.source = 'import') as events
+      from contacts c left join contact_consents k on k.workspace_id = c.workspace_id and k.contact_id = c.id
+        and k.purpose = 'marketing'
+      where c.workspace_id = ${ws.workspaceId} order by c.wa_id`.execute(t.ctx.db);
+    expect(rows.rows.map((r) => [r.wa_id, r.mirror, r.state, r.events])).toEqual([
+      ['819011116001', 'opted_out', 'opted_out', 2], // two rows set it: two changes, the last one current
+      ['819011116002', 'opted_out', 'opted_out', 1],
+      ['819011116003', 'opted_in', 'opted_in', 1],
+      ['819011116004', 'opted_out', 'opted_out', 1],
+      ['819011116005', 'unknown', null, 0],
+    ]);
   });
 
   it('resumes from its checkpoint after a crash mid-import, without counting or creating anything twice', async () => {

@@ -13,7 +13,10 @@
  * - numbers are compared as `numeric`; text counts as a number only when it matches `NUMERIC_TEXT`, tested before
  *   any cast (inside CASE, whose order PostgreSQL keeps), so no value can make the query fail;
  * - subqueries over contact_tags, contact_events, conversations and messages are correlated on the contact's id
- *   and its workspace, so each uses the per-contact indexes.
+ *   and its workspace, so each uses the per-contact indexes;
+ * - a count test reads no more rows than its answer needs: `>= 1` is EXISTS, `= 0` NOT EXISTS, `>= k` EXISTS of a
+ *   row whose contact has k (a count over a `LIMIT k` subquery); `tags has all` is one EXISTS per tag. All are
+ *   never NULL and all are EXISTS, so all can be joined.
  *
  * Every value is a bound parameter; the only raw SQL is from closed sets below (operators, column names) or the
  * caller's alias, which must be a plain identifier.
@@ -104,18 +107,22 @@ class Compiler {
   private leaf(node: Exclude<ConditionNode, { type: 'and' | 'or' | 'not' }>): Sql | NeverNull {
     switch (node.type) {
       case 'tag':
-        return this.tagCount([node.name], 'exists');
+        return this.hasTags([node.name], 'exists');
       case 'tags':
-        return this.tagCount(node.names, node.mode === 'all' ? 'all' : 'exists');
+        return this.hasTags(node.names, node.mode === 'all' ? 'all' : 'exists');
       case 'attr_exists':
         return sql`jsonb_typeof(${this.attr(node.key)}) <> 'null'`;
       case 'attr':
         return this.compareJson(this.attr(node.key), node.op, node.value);
       case 'event': {
-        const filters = [this.owned('e'), sql`e.occurred_at <= ${this.nowSql()}`];
-        if (node.withinMs !== null) filters.push(sql`e.occurred_at >= ${this.at(node.withinMs)}`);
-        if (node.name !== null) filters.push(sql`e.name = ${node.name}`);
-        return this.counted(sql`contact_events e`, filters, node.count);
+        const filters = (e: string) => {
+          const at = sql.ref(`${e}.occurred_at`);
+          const list = [sql`${at} <= ${this.nowSql()}`];
+          if (node.withinMs !== null) list.push(sql`${at} >= ${this.at(node.withinMs)}`);
+          if (node.name !== null) list.push(sql`${sql.ref(`${e}.name`)} = ${node.name}`);
+          return list;
+        };
+        return this.counted('contact_events', filters, node.count);
       }
       case 'field_exists':
         return sql`${this.textField(node.field)} IS NOT NULL`;
@@ -147,14 +154,15 @@ class Compiler {
         );
       }
       case 'activity': {
-        const [from, column] =
-          node.what === 'inbound'
-            ? [sql`messages m`, sql.ref('m.occurred_at')]
-            : [sql`conversations m`, sql.ref('m.last_message_at')];
-        const filters = [this.owned('m'), sql`${column} <= ${this.nowSql()}`];
-        if (node.what === 'inbound') filters.push(sql`m.direction = 'inbound'`);
-        if (node.withinMs !== null) filters.push(sql`${column} >= ${this.at(node.withinMs)}`);
-        return this.counted(from, filters, node.count);
+        const inbound = node.what === 'inbound';
+        const filters = (m: string) => {
+          const column = sql.ref(`${m}.${inbound ? 'occurred_at' : 'last_message_at'}`);
+          const list = [sql`${column} <= ${this.nowSql()}`];
+          if (inbound) list.push(sql`${sql.ref(`${m}.direction`)} = 'inbound'`);
+          if (node.withinMs !== null) list.push(sql`${column} >= ${this.at(node.withinMs)}`);
+          return list;
+        };
+        return this.counted(inbound ? 'messages' : 'conversations', filters, node.count);
       }
       case 'phone_number': {
         const digits = phoneDigits(node.value);
@@ -180,18 +188,65 @@ class Compiler {
   }
 
   /** Whether the contact has a tag among `names` (folded), or all of them. */
-  private tagCount(names: readonly string[], mode: 'exists' | 'all'): Sql | NeverNull {
+  private hasTags(names: readonly string[], mode: 'exists' | 'all'): NeverNull {
     const folded = [...new Set(names.map(fold))];
-    const filter = sql`${this.owned('t')} AND ${foldSql(sql.ref('t.tag'))} IN (${sql.join(folded)})`;
-    if (mode === 'exists') return new NeverNull(sql`EXISTS (SELECT 1 FROM contact_tags t WHERE ${filter})`);
-    return sql`(SELECT count(DISTINCT ${foldSql(sql.ref('t.tag'))}) FROM contact_tags t WHERE ${filter}) = ${folded.length}`;
+    const has = (tags: readonly string[]) =>
+      sql`EXISTS (SELECT 1 FROM contact_tags t WHERE ${this.owned('t')} AND ${foldSql(sql.ref('t.tag'))}
+        ${tags.length === 1 ? sql`= ${tags[0]}` : sql`IN (${sql.join(tags)})`})`;
+    // All of them: one semi-join per tag (each an index probe), not a count of the contact's matching tags.
+    if (mode === 'exists' || folded.length === 1) return new NeverNull(has(folded));
+    return new NeverNull(
+      sql`(${sql.join(
+        folded.map((tag) => has([tag])),
+        sql` AND `,
+      )})`,
+    );
   }
 
-  /** EXISTS when no count is asked, else `(SELECT count(*) …) op n`. */
-  private counted(from: Sql, filters: Sql[], count: { op: Order; value: number } | null): Sql | NeverNull {
-    const where = sql.join(filters, sql` AND `);
-    if (count === null) return new NeverNull(sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where})`);
-    return sql`(SELECT count(*) FROM ${from} WHERE ${where}) ${OPERATORS[count.op]} ${count.value}`;
+  /**
+   * A count test that reads no more rows than its answer needs: `count op n` (n a whole number ≥ 0) becomes "at
+   * least k rows" or its negation. k = 1 is EXISTS. k ≥ 2 is EXISTS of a row whose contact has k of them, counted
+   * over a `LIMIT k` subquery correlated on that row, not on the contact: the EXISTS stays a semi-join (so only
+   * contacts with a row in the window are counted, from the rows' side), where a correlated count on the contact
+   * ran once for each of the workspace's contacts.
+   */
+  private counted(
+    table: 'messages' | 'conversations' | 'contact_events',
+    filters: (alias: string) => Sql[],
+    count: { op: Order; value: number } | null,
+  ): NeverNull {
+    const from = sql.table(table);
+    const where = (x: string) => sql.join([this.owned(x), ...filters(x)], sql` AND `);
+    /** How many rows the contact of row `r` has, counted up to `k` at most. */
+    const capped = (k: number) =>
+      sql`(SELECT count(*) FROM (SELECT 1 FROM ${from} r2 WHERE ${sql.join(
+        [sql`r2.contact_id = r.contact_id AND r2.workspace_id = r.workspace_id`, ...filters('r2')],
+        sql` AND `,
+      )} LIMIT ${sql.lit(k)}) s)`;
+    const some = (extra: Sql | null) =>
+      sql`EXISTS (SELECT 1 FROM ${from} r WHERE ${where('r')}${extra === null ? sql`` : sql` AND ${extra}`})`;
+    /** At least k rows. */
+    const atLeast = (k: number): Sql =>
+      k <= 0 ? sql`true` : k === 1 ? some(null) : some(sql`${capped(k)} = ${sql.lit(k)}`);
+    /** Exactly n ≥ 1 rows. */
+    const exactly = (n: number): Sql => some(sql`${capped(n + 1)} = ${sql.lit(n)}`);
+    if (count === null) return new NeverNull(atLeast(1));
+    const n = count.value;
+    if (!Number.isSafeInteger(n) || n < 0) throw new Error('a count is a whole number');
+    switch (count.op) {
+      case '>=':
+        return new NeverNull(atLeast(n));
+      case '>':
+        return new NeverNull(atLeast(n + 1));
+      case '<':
+        return new NeverNull(n === 0 ? FALSE : sql`(NOT ${atLeast(n)})`);
+      case '<=':
+        return new NeverNull(sql`(NOT ${atLeast(n + 1)})`);
+      case '=':
+        return new NeverNull(n === 0 ? sql`(NOT ${atLeast(1)})` : exactly(n));
+      case '!=':
+        return new NeverNull(n === 0 ? atLeast(1) : sql`(NOT ${exactly(n)})`);
+    }
   }
 
   private textField(field: ContactTextField): Sql {

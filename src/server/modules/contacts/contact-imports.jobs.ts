@@ -54,8 +54,11 @@ export interface ImportedConsent {
 export interface ContactImportDeps {
   db: Db;
   clock: Clock;
-  /** The consent module's recording of imported consent, called in each batch's transaction. */
-  onImportedConsent?: (tx: DbOrTx, consents: ImportedConsent[]) => Promise<void>;
+  /**
+   * The consent module's recording of imported consent, called in each batch's transaction: the only writer of
+   * consent in an import (its history, current state and the contact's mirror `consent_state`).
+   */
+  onImportedConsent: (tx: DbOrTx, consents: ImportedConsent[]) => Promise<void>;
   /** Overrides of the batch and slice sizes (tests). */
   batchRows?: number;
   sliceRows?: number;
@@ -242,7 +245,7 @@ async function failImport(deps: ContactImportDeps, importId: string, message: st
 /**
  * Writes a batch's valid rows: one contact per phone through `findOrCreateContacts`, then the imported fields of
  * the contacts to write (new ones, and existing ones when `onExisting` is `update`), their tags, and the consent
- * hook — each one set-based statement.
+ * hook (the only writer of consent, mirror included) — each one set-based statement.
  */
 async function writeRows(
   deps: ContactImportDeps,
@@ -267,8 +270,8 @@ async function writeRows(
     ws,
     now,
     list
-      .filter((w) => w.name !== null || w.consent !== null || Object.keys(w.attributes).length > 0)
-      .map((w) => ({ id: idOf(w.waId), name: w.name, attributes: w.attributes, consent: w.consent })),
+      .filter((w) => w.name !== null || Object.keys(w.attributes).length > 0)
+      .map((w) => ({ id: idOf(w.waId), name: w.name, attributes: w.attributes })),
   );
   await insertContactTags(
     tx,
@@ -276,22 +279,20 @@ async function writeRows(
     now,
     list.flatMap((w) => w.tags.map((tag) => ({ contactId: idOf(w.waId), tag }))),
   );
-  if (deps.onImportedConsent) {
-    const consents: ImportedConsent[] = [];
-    rows.forEach((r, i) => {
-      if (r.consent && outcomes[i] !== 'skipped') {
-        consents.push({
-          workspaceId: ws,
-          contactId: idOf(r.waId),
-          state: r.consent,
-          source: 'import',
-          importId: imp.id,
-          row: r.row,
-        });
-      }
-    });
-    if (consents.length > 0) await deps.onImportedConsent(tx, consents);
-  }
+  const consents: ImportedConsent[] = [];
+  rows.forEach((r, i) => {
+    if (r.consent && outcomes[i] !== 'skipped') {
+      consents.push({
+        workspaceId: ws,
+        contactId: idOf(r.waId),
+        state: r.consent,
+        source: 'import',
+        importId: imp.id,
+        row: r.row,
+      });
+    }
+  });
+  if (consents.length > 0) await deps.onImportedConsent(tx, consents);
   return {
     created: outcomes.filter((o) => o === 'created').length,
     updated: outcomes.filter((o) => o === 'updated').length,

@@ -171,18 +171,19 @@ export async function setMarketingConsentMirrors(
     where c.workspace_id = ${workspaceId}::uuid and c.id = t.id`.execute(db);
 }
 
-/** Fields an import writes on one contact (absent name/consent = leave as is; attributes are merged in). */
+/**
+ * Fields an import writes on one contact (absent name = leave as is; attributes are merged in). Not consent: the
+ * consent module records an imported consent and writes its mirror (`setMarketingConsentMirrors`), once.
+ */
 export interface ImportedContactFields {
   id: string;
   name: string | null;
   attributes: Record<string, unknown>;
-  consent: 'opted_in' | 'opted_out' | null;
 }
 
 /**
  * Writes imported fields on many contacts of a workspace in one statement: name when given, attributes merged
- * (`||`), consent when given (an opt-out records when; opting in clears it), as `updateContact` does for one;
- * then the search keys of the renamed ones in a second.
+ * (`||`), as `updateContact` does for one; then the search keys of the renamed ones in a second.
  */
 export async function applyImportedContactFields(
   db: DbOrTx,
@@ -195,15 +196,9 @@ export async function applyImportedContactFields(
     update contacts c set
       name = coalesce(t.name, c.name),
       attributes = c.attributes || t.attributes::jsonb,
-      consent_state = coalesce(t.consent, c.consent_state),
-      marketing_opted_out_at = case
-        when t.consent = 'opted_out' then coalesce(c.marketing_opted_out_at, ${now}::timestamptz)
-        when t.consent = 'opted_in' then null
-        else c.marketing_opted_out_at end,
       updated_at = ${now}::timestamptz
     from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.name)}::text[],
-      ${rows.map((r) => JSON.stringify(r.attributes))}::text[], ${rows.map((r) => r.consent)}::text[])
-      as t(id, name, attributes, consent)
+      ${rows.map((r) => JSON.stringify(r.attributes))}::text[]) as t(id, name, attributes)
     where c.workspace_id = ${workspaceId}::uuid and c.id = t.id
     returning c.id, case when t.name is not null then c.name end as name, c.profile_name, c.wa_id`.execute(
     db,
