@@ -41,6 +41,8 @@ export const VariableSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('literal'), value: z.string().min(1).max(1024) }),
   /** The recipient's short link to `url` (`<public origin>/r/<code>`): clicks are counted per recipient. */
   z.object({ kind: z.literal('link'), url: HttpUrlSchema }),
+  /** A column of the audience's CSV import (by its header), for campaigns whose audience is `{ importId }`. */
+  z.object({ kind: z.literal('csv'), column: z.string().trim().min(1).max(200) }),
 ]);
 /** One body variable: positional by its order, or named (`parameter_name`) when `name` is given. */
 export const TemplateVariableSchema = z.object({
@@ -74,9 +76,13 @@ export const CampaignVariantSchema = z.object({
   splitPercent: z.number().int().min(1).max(99).default(50),
 });
 
-/** Who the campaign is for: one of a segment, a condition (text or tree) or a list of contact ids. */
+/**
+ * Who the campaign is for: one of a segment, a condition (text or tree), a list of contact ids, or the valid rows
+ * of a CSV import started with `purpose=audience` (`POST /api/v1/contacts/imports?purpose=audience`).
+ */
 export const CampaignAudienceSchema = z.union([
   z.object({ segmentId: z.uuid() }).strict(),
+  z.object({ importId: z.uuid() }).strict(),
   z.object({ condition: z.union([z.string().trim().min(1).max(2000), ConditionNodeSchema]) }).strict(),
   z.object({ contactIds: z.array(z.uuid()).min(1).max(10_000) }).strict(),
 ]);

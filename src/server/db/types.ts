@@ -684,6 +684,7 @@ export interface Database {
   contact_imports: ContactImportsTable;
   contact_import_chunks: ContactImportChunksTable;
   contact_import_errors: ContactImportErrorsTable;
+  contact_import_rows: ContactImportRowsTable;
   analytics_settings: AnalyticsSettingsTable;
   analytics_message_days: AnalyticsMessageDaysTable;
   analytics_failure_days: AnalyticsFailureDaysTable;
@@ -771,6 +772,8 @@ export interface ContactImportsTable {
   status: ContactImportStatus;
   encoding: string | null;
   on_existing: 'update' | 'skip';
+  /** `audience`: the import also keeps its rows (contact + cells) for a campaign audience. */
+  purpose: ColumnType<'contacts' | 'audience', 'contacts' | 'audience' | undefined, 'contacts' | 'audience'>;
   mapping: ColumnType<Record<string, string> | null, string | null, string | null>;
   /** Country of phone numbers written without a country code. */
   country: string | null;
@@ -792,6 +795,14 @@ export interface ContactImportChunksTable {
   import_id: string;
   seq: number;
   data: Buffer | Uint8Array;
+}
+
+/** A valid row of an audience import: the contact it created or matched and its cells by header. */
+export interface ContactImportRowsTable {
+  import_id: string;
+  contact_id: string;
+  row: number;
+  columns: ColumnType<Record<string, string>, string, string>;
 }
 
 export interface ContactImportErrorsTable {

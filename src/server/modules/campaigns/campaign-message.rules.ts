@@ -1,6 +1,7 @@
 /**
  * The template message a recipient gets (pure): the campaign's template (or variant b) with each body variable
- * filled from the contact — a field, an attribute, a literal, or the recipient's short link — and the variable's
+ * filled from the contact — a field, an attribute, a literal, the recipient's short link, or a column of the
+ * recipient's row in the audience's CSV import — and the variable's
  * fallback when the contact has no value; tracked URL buttons get the recipient's link code as their suffix. Values are plain text (WhatsApp renders them; nothing is interpreted as markup here); newlines
  * and tabs are folded to spaces and runs of spaces shortened, as the Cloud API refuses them in parameters.
  */
@@ -14,6 +15,8 @@ export interface RecipientFields {
   phone: string | null;
   country: string | null;
   attributes: Record<string, unknown>;
+  /** The recipient's row of the audience's CSV import (cells by header), when the audience is one. */
+  csv?: Record<string, unknown> | null;
 }
 
 /** A recipient's link codes by destination URL, and the public origin of the redirect. */
@@ -37,6 +40,7 @@ export function variableValue(
     const code = links.codes.get(s.url);
     raw = code ? shortLink(links.origin, code) : undefined;
   } else if (s.kind === 'attribute') raw = c.attributes[s.key];
+  else if (s.kind === 'csv') raw = c.csv?.[s.column];
   else if (s.field === 'name') raw = c.name ?? c.profileName;
   else if (s.field === 'profile_name') raw = c.profileName;
   else if (s.field === 'phone') raw = c.phone;
@@ -123,4 +127,17 @@ export function variablesMismatch(
   return variables.length === placeholders.positional
     ? null
     : `the template's body has ${placeholders.positional} variable(s), the campaign gives ${variables.length}`;
+}
+
+/** Why the campaign's variables cannot be filled from CSV columns (its audience is not a CSV import), or null. */
+export function csvVariablesMisplaced(doc: {
+  audience: object;
+  template: CampaignTemplate;
+  variantB: { template: CampaignTemplate } | null;
+}): string | null {
+  if ('importId' in doc.audience) return null;
+  const templates = [doc.template, ...(doc.variantB ? [doc.variantB.template] : [])];
+  return templates.some((t) => t.variables.some((v) => v.source.kind === 'csv'))
+    ? 'a variable reads a CSV column but the audience is not a CSV import ({ importId })'
+    : null;
 }

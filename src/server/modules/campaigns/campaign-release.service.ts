@@ -169,6 +169,7 @@ async function releaseBatch(
           phoneNumberId: input.number.id,
           now,
           limit,
+          importId: 'importId' in c.audience ? c.audience.importId : null,
         });
   const result = { queued: 0, skipped: 0, deferred: 0, claimed: rows.length, limit };
   const links = await recipientLinks(tx, deps, c, rows, now);
@@ -260,6 +261,7 @@ async function queueRows(
         phone: r.phone_e164,
         country: r.country,
         attributes: r.attributes,
+        csv: r.csv,
       },
       links(r),
     ),

@@ -1568,6 +1568,7 @@ export const en = {
     previewFallbacks: 'Preview for a contact without the values',
     audience: 'Audience',
     audienceKinds: { segment: 'Saved segment', condition: 'Condition' },
+    audienceCsv: 'The valid rows of a CSV upload',
     audienceContacts_one: '{{value}} contact chosen through the API',
     audienceContacts_other: '{{value}} contacts chosen through the API',
     segment: 'Segment',

@@ -1573,6 +1573,7 @@ export const ja: Messages = {
     previewFallbacks: '値がない連絡先へのプレビュー',
     audience: '配信対象',
     audienceKinds: { segment: '保存済みセグメント', condition: '条件' },
+    audienceCsv: 'アップロードした CSV の有効な行',
     audienceContacts_one: 'API で指定した連絡先 {{value}} 件',
     audienceContacts_other: 'API で指定した連絡先 {{value}} 件',
     segment: 'セグメント',
