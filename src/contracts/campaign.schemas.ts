@@ -53,11 +53,30 @@ export const TemplateVariableSchema = z.object({
   source: VariableSourceSchema,
   fallback: z.string().min(1).max(1024),
 });
+/**
+ * The media of a template's IMAGE, VIDEO or DOCUMENT header: a file uploaded through `POST /api/v1/media` (the id
+ * it answered; uploaded again per sending number at send time) or a public https link.
+ */
+export const TemplateHeaderSchema = z
+  .object({
+    type: z.enum(['image', 'video', 'document']),
+    mediaId: z.string().trim().min(1).max(200).optional(),
+    link: HttpUrlSchema.refine((u) => u.startsWith('https://'), 'an https:// URL').optional(),
+  })
+  .strict()
+  .refine(
+    (h) => (h.mediaId === undefined) !== (h.link === undefined),
+    'give exactly one of mediaId and link',
+  );
+export type TemplateHeader = z.infer<typeof TemplateHeaderSchema>;
+
 /** The approved template a campaign sends, and how its body variables are filled per recipient. */
 export const CampaignTemplateSchema = z.object({
   name: z.string().min(1).max(512),
   language: z.string().min(2).max(15),
   variables: z.array(TemplateVariableSchema).max(20).default([]),
+  /** The media of the template's header, when its header is an image, a video or a document. */
+  header: TemplateHeaderSchema.optional(),
   /**
    * Tracked URL buttons: the template's URL button at `index` is `<public origin>/r/{{1}}`; each recipient's
    * suffix is their own code, and a tap is counted and redirected to `url`.

@@ -89,6 +89,15 @@ describe('campaigns: plan, release, outcomes, through the simulator', () => {
         { type: 'BODY', text: '{{1}}様、クーポン {{2}}', example: { body_text: [['田中', 'A1']] } },
       ],
     });
+    s.t.simulator!.addTemplate(WABA, {
+      name: 'promo_image',
+      language: 'ja',
+      category: 'MARKETING',
+      components: [
+        { type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::aW1hZ2U='] } },
+        { type: 'BODY', text: '春の新作が入荷しました' },
+      ],
+    });
     const number = await s.addNumber({ wabaId: WABA });
     numberId = number.id;
     cloudNumberId = number.phoneNumberId;
@@ -448,6 +457,53 @@ describe('campaigns: plan, release, outcomes, through the simulator', () => {
       [422, 'audience_import_invalid'],
       [400, 'validation_failed'],
     ]);
+  });
+
+  it('an image header: the uploaded file goes to the sending number and into the header parameter', async () => {
+    const form = new FormData();
+    form.set('file', new Blob([Buffer.from('fake-jpeg-bytes')], { type: 'image/jpeg' }), 'spring.jpg');
+    form.set('phoneNumberId', numberId);
+    const up = await fetch(`${s.t.url}/api/v1/media`, { method: 'POST', headers: s.auth, body: form });
+    expect(up.status).toBe(201);
+    const mediaId = ((await up.json()) as { id: string }).id;
+    const base = {
+      template: { name: 'promo_image', language: 'ja' },
+      audience: { contactIds: [contacts.tanaka] },
+    };
+    const missing = await s.api<Err>('POST', '/api/v1/campaigns', {
+      name: 'x',
+      phoneNumberIds: [numberId],
+      ...base,
+      template: { ...base.template, header: { type: 'image', mediaId: 'no-such-media' } },
+    });
+    expect(missing.status).toBe(404);
+    const c = await create({
+      ...base,
+      template: { ...base.template, header: { type: 'video', mediaId } },
+      exclusions: {},
+    });
+    const wrong = await act(c.id, 'launch');
+    expect([wrong.status, wrong.body.error.code]).toEqual([422, 'template_header_mismatch']);
+    const fixed = await s.api('PATCH', `/api/v1/campaigns/${c.id}`, {
+      template: { ...base.template, header: { type: 'image', mediaId } },
+    });
+    expect(fixed.status).toBe(200);
+    expect((await act(c.id, 'launch')).body.status).toBe('running');
+    await advance(0);
+    const upload = await s.t.ctx.db
+      .selectFrom('media_number_uploads')
+      .select('wa_media_id')
+      .where('phone_number_id', '=', numberId)
+      .executeTakeFirstOrThrow();
+    const received = s.t
+      .simulator!.sent({ to: wa.tanaka })
+      .filter((r) => r.type === 'template')
+      .map((r) => r.body as { template: { name: string; components?: unknown[] } })
+      .filter((b) => b.template.name === 'promo_image');
+    expect(received.map((b) => b.template.components)).toEqual([
+      [{ type: 'header', parameters: [{ type: 'image', image: { id: upload.wa_media_id } }] }],
+    ]);
+    expect((await ledger(c.id)).map((r) => r.status)).not.toContain('failed');
   });
 
   it('prices are editable; another workspace gets 404 on every campaign route', async () => {

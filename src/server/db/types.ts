@@ -300,6 +300,14 @@ export interface DeadLettersTable {
   created_at: Timestamp;
 }
 
+/** The Graph media id of a stored file for one phone number (ids are per number and live 30 days). */
+export interface MediaNumberUploadsTable {
+  media_id: string;
+  phone_number_id: string;
+  wa_media_id: string;
+  uploaded_at: Timestamp;
+}
+
 export interface MediaTable {
   id: string;
   workspace_id: string;
@@ -657,6 +665,7 @@ export interface Database {
   webhook_spool_state: WebhookSpoolStateTable;
   dead_letters: DeadLettersTable;
   media: MediaTable;
+  media_number_uploads: MediaNumberUploadsTable;
   jobs: JobsTable;
   schedules: SchedulesTable;
   dispatch_leases: DispatchLeasesTable;

@@ -26,10 +26,19 @@ import type { Principal } from '../auth/principal.rules.ts';
 import { templateCategory } from '../consent/consent-send.rules.ts';
 import { IdKeySchema, decodeCursor, toPage } from '../../lib/paging.rules.ts';
 import { assertAudienceImport } from '../contacts/contact-imports.service.ts';
+import { findUploadedMedia } from '../media/media.service.ts';
+import type { GraphClient } from '../../whatsapp/graph-client.ts';
+import type { SecretBox } from '../../lib/crypto.ts';
 import { getSegment, resolveCondition } from '../segments/segments.service.ts';
 import { launchNeedsApproval, launchedStatus, TRANSITIONS } from './campaign-access.rules.ts';
 import { DEFAULT_PRICES } from './campaign-estimate.rules.ts';
-import { bodyPlaceholders, csvVariablesMisplaced, variablesMismatch } from './campaign-message.rules.ts';
+import {
+  bodyPlaceholders,
+  csvVariablesMisplaced,
+  headerFormat,
+  headerMismatch,
+  variablesMismatch,
+} from './campaign-message.rules.ts';
 import { countLedger, countLedgers, pageLedger, skipPlannedRows } from './campaign-ledger.repository.ts';
 import { trackedButtonsMismatch } from './campaign-links.rules.ts';
 import { errorMeaning } from './campaign-outcome.rules.ts';
@@ -56,6 +65,9 @@ export interface CampaignsDeps {
    * launch or release a campaign with tracked links; without it, tracked buttons are not checked at launch.
    */
   publicOrigin?: () => string;
+  /** The Graph client and secrets, to upload header media for a sending number at release (jobs only). */
+  graph?: () => GraphClient;
+  secrets?: SecretBox;
 }
 
 /** A stored campaign with its documents parsed. */
@@ -162,6 +174,8 @@ async function assertAudience(
   if (input.audience && 'condition' in input.audience) resolveCondition(input.audience.condition);
   if (input.audience && 'importId' in input.audience)
     await assertAudienceImport(deps, workspaceId, input.audience.importId, { ready: false });
+  for (const t of [doc.template, ...(doc.variantB ? [doc.variantB.template] : [])])
+    if (t.header?.mediaId) await findUploadedMedia(deps.db, workspaceId, t.header.mediaId);
   const misplaced = csvVariablesMisplaced(doc);
   if (misplaced)
     throw new AppError('validation_failed', misplaced, {
@@ -317,6 +331,12 @@ export async function assertTemplatesApproved(deps: CampaignsDeps, c: Campaign):
       const mismatch =
         variablesMismatch(t.variables, bodyPlaceholders(row.components)) ??
         (deps.publicOrigin ? trackedButtonsMismatch(t.buttons, row.components, deps.publicOrigin()) : null);
+      const header = headerMismatch(t.header, headerFormat(row.components));
+      if (header)
+        throw new AppError('template_header_mismatch', `Template "${t.name}" (${t.language}): ${header}`, {
+          template: t.name,
+          language: t.language,
+        });
       if (mismatch)
         throw new AppError(
           'template_variables_mismatch',

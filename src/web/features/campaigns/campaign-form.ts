@@ -63,6 +63,8 @@ export interface CampaignForm {
   variantB: CampaignDto['variantB'];
   /** Tracked URL buttons, kept as saved (set through the API; the builder does not edit them yet). */
   buttons: CampaignDto['template']['buttons'];
+  /** The header media, kept as saved (set through the API; the builder does not edit it yet). */
+  header: CampaignDto['template']['header'];
 }
 
 /** The value of a template's option in the builder's select. */
@@ -124,6 +126,7 @@ export function emptyForm(opts: { phoneNumberId?: string; tomorrow: string }): C
     rampDays: '7',
     variantB: null,
     buttons: [],
+    header: undefined,
   };
 }
 
@@ -204,6 +207,7 @@ export function formOf(
     rampDays: String(c.limits.ramp?.days ?? 7),
     variantB: c.variantB,
     buttons: c.template.buttons,
+    header: c.template.header,
   };
 }
 
@@ -276,6 +280,7 @@ export function toInput(f: CampaignForm): CampaignInput {
         fallback: v.fallback.trim(),
       })),
       buttons: f.buttons,
+      ...(f.header ? { header: f.header } : {}),
     },
     variantB: f.variantB,
     audience:
