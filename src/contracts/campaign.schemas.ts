@@ -41,6 +41,8 @@ export const VariableSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('literal'), value: z.string().min(1).max(1024) }),
   /** The recipient's short link to `url` (`<public origin>/r/<code>`): clicks are counted per recipient. */
   z.object({ kind: z.literal('link'), url: HttpUrlSchema }),
+  /** A column of the audience's CSV import (by its header), for campaigns whose audience is `{ importId }`. */
+  z.object({ kind: z.literal('csv'), column: z.string().trim().min(1).max(200) }),
 ]);
 /** One body variable: positional by its order, or named (`parameter_name`) when `name` is given. */
 export const TemplateVariableSchema = z.object({
@@ -51,11 +53,30 @@ export const TemplateVariableSchema = z.object({
   source: VariableSourceSchema,
   fallback: z.string().min(1).max(1024),
 });
+/**
+ * The media of a template's IMAGE, VIDEO or DOCUMENT header: a file uploaded through `POST /api/v1/media` (the id
+ * it answered; uploaded again per sending number at send time) or a public https link.
+ */
+export const TemplateHeaderSchema = z
+  .object({
+    type: z.enum(['image', 'video', 'document']),
+    mediaId: z.string().trim().min(1).max(200).optional(),
+    link: HttpUrlSchema.refine((u) => u.startsWith('https://'), 'an https:// URL').optional(),
+  })
+  .strict()
+  .refine(
+    (h) => (h.mediaId === undefined) !== (h.link === undefined),
+    'give exactly one of mediaId and link',
+  );
+export type TemplateHeader = z.infer<typeof TemplateHeaderSchema>;
+
 /** The approved template a campaign sends, and how its body variables are filled per recipient. */
 export const CampaignTemplateSchema = z.object({
   name: z.string().min(1).max(512),
   language: z.string().min(2).max(15),
   variables: z.array(TemplateVariableSchema).max(20).default([]),
+  /** The media of the template's header, when its header is an image, a video or a document. */
+  header: TemplateHeaderSchema.optional(),
   /**
    * Tracked URL buttons: the template's URL button at `index` is `<public origin>/r/{{1}}`; each recipient's
    * suffix is their own code, and a tap is counted and redirected to `url`.
@@ -74,9 +95,13 @@ export const CampaignVariantSchema = z.object({
   splitPercent: z.number().int().min(1).max(99).default(50),
 });
 
-/** Who the campaign is for: one of a segment, a condition (text or tree) or a list of contact ids. */
+/**
+ * Who the campaign is for: one of a segment, a condition (text or tree), a list of contact ids, or the valid rows
+ * of a CSV import started with `purpose=audience` (`POST /api/v1/contacts/imports?purpose=audience`).
+ */
 export const CampaignAudienceSchema = z.union([
   z.object({ segmentId: z.uuid() }).strict(),
+  z.object({ importId: z.uuid() }).strict(),
   z.object({ condition: z.union([z.string().trim().min(1).max(2000), ConditionNodeSchema]) }).strict(),
   z.object({ contactIds: z.array(z.uuid()).min(1).max(10_000) }).strict(),
 ]);

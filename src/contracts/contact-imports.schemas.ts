@@ -23,6 +23,13 @@ export const ContactImportQuerySchema = z.object({
     .regex(/^[A-Z]{2}$/, 'an ISO 3166 country code such as JP')
     .optional()
     .describe('Country of phone numbers written without +country code (e.g. JP for 090-1234-5678)'),
+  purpose: z
+    .enum(['contacts', 'audience'])
+    .default('contacts')
+    .describe(
+      'audience: also keep each valid row (its contact and every cell by header) so a campaign can use the ' +
+        'import as its audience ({ "importId" }) and fill template variables from CSV columns',
+    ),
   mapping: z
     .string()
     .max(10_000)
@@ -47,6 +54,7 @@ export const ContactImportSchema = z.object({
   status: z.enum(['receiving', 'queued', 'running', 'done', 'failed']),
   encoding: z.string().nullable(),
   onExisting: z.enum(['update', 'skip']),
+  purpose: z.enum(['contacts', 'audience']),
   rows: z.number().describe('Data rows read so far'),
   created: z.number(),
   updated: z.number(),

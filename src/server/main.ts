@@ -271,7 +271,14 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     }),
   );
   for (const job of analyticsJobs({ db, clock })) jobs.register(job);
-  for (const job of campaignsJobs({ db, clock, publicOrigin: () => publicOrigin(ctx) })) jobs.register(job);
+  for (const job of campaignsJobs({
+    db,
+    clock,
+    publicOrigin: () => publicOrigin(ctx),
+    graph: () => ctx.graph,
+    secrets,
+  }))
+    jobs.register(job);
   jobs.register(activityTiersJob({ db, clock }));
   for (const job of tagRulesJobs({ db, clock })) jobs.register(job);
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.

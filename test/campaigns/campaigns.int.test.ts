@@ -81,6 +81,23 @@ describe('campaigns: plan, release, outcomes, through the simulator', () => {
       category: 'MARKETING',
       components: [{ type: 'BODY', text: '{{1}}様、春のセール開催中！', example: { body_text: [['田中']] } }],
     });
+    s.t.simulator!.addTemplate(WABA, {
+      name: 'csv_coupon',
+      language: 'ja',
+      category: 'MARKETING',
+      components: [
+        { type: 'BODY', text: '{{1}}様、クーポン {{2}}', example: { body_text: [['田中', 'A1']] } },
+      ],
+    });
+    s.t.simulator!.addTemplate(WABA, {
+      name: 'promo_image',
+      language: 'ja',
+      category: 'MARKETING',
+      components: [
+        { type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::aW1hZ2U='] } },
+        { type: 'BODY', text: '春の新作が入荷しました' },
+      ],
+    });
     const number = await s.addNumber({ wabaId: WABA });
     numberId = number.id;
     cloudNumberId = number.phoneNumberId;
@@ -343,6 +360,150 @@ describe('campaigns: plan, release, outcomes, through the simulator', () => {
     const approved = await act(c.id, 'approve');
     expect(approved.body).toMatchObject({ status: 'scheduled', approvedBy: null });
     expect((await act(c.id, 'cancel')).status).toBe(200);
+  });
+
+  it('a CSV audience: new numbers become contacts, bad rows are reported, variables read CSV columns', async () => {
+    const upload = async (csv: string, query: string, auth = s.auth) => {
+      const res = await fetch(`${s.t.url}/api/v1/contacts/imports${query}`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'text/csv' },
+        body: csv,
+      });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const sato = '819022220001';
+    const importId = await upload(
+      [
+        'phone,name,consent,coupon',
+        `+${wa.tanaka},,,TANAKA10`,
+        `+${wa.optedOut},,,OUT`,
+        `+${sato},佐藤,opted_in,`,
+        'not-a-phone,,,BAD',
+      ].join('\n'),
+      '?purpose=audience',
+    );
+    const template = {
+      name: 'csv_coupon',
+      language: 'ja',
+      variables: [
+        { source: { kind: 'field', field: 'name' }, fallback: 'お客様' },
+        { source: { kind: 'csv', column: 'coupon' }, fallback: 'WELCOME' },
+      ],
+    };
+    const c = await create({ name: 'CSV', template, audience: { importId }, exclusions: {} });
+    // The import has not been read yet: no launch until it is done.
+    const early = await act(c.id, 'launch');
+    expect([early.status, early.body.error.code]).toEqual([409, 'audience_import_not_ready']);
+    await s.t.drain();
+    const imp = await s.api<{
+      status: string;
+      created: number;
+      failed: number;
+      errors: { row: number; code: string }[];
+    }>('GET', `/api/v1/contacts/imports/${importId}`);
+    expect(imp.body).toMatchObject({
+      status: 'done',
+      created: 1,
+      failed: 1,
+      errors: [{ row: 5, code: 'phone_invalid' }],
+    });
+    const satoId = (
+      await s.t.ctx.db.selectFrom('contacts').select('id').where('wa_id', '=', sato).executeTakeFirstOrThrow()
+    ).id;
+    const consent = await s.t.ctx.db
+      .selectFrom('contact_consents')
+      .select(['state', 'source'])
+      .where('contact_id', '=', satoId)
+      .where('purpose', '=', 'marketing')
+      .executeTakeFirstOrThrow();
+    expect(consent).toEqual({ state: 'opted_in', source: 'import' });
+
+    const estimate = await s.api<CampaignEstimateDto>('POST', `/api/v1/campaigns/${c.id}/estimate`);
+    expect(estimate.body).toMatchObject({ audience: 3, eligible: 2, exclusions: { opted_out: 1 } });
+    expect((await act(c.id, 'launch')).body.status).toBe('running');
+    await advance(0);
+    const params = (to: string) =>
+      sentTemplates(to)
+        .filter((b) => b.template.name === 'csv_coupon')
+        .map((b) => b.template.components?.[0]?.parameters.map((p) => p.text));
+    expect(params(wa.tanaka)).toEqual([['田中', 'TANAKA10']]);
+    expect(params(sato)).toEqual([['佐藤', 'WELCOME']]);
+    expect(params(wa.optedOut)).toEqual([]);
+    const rows = await ledger(c.id);
+    expect(rows.map((r) => r.contact_id).sort()).toEqual([contacts.tanaka, contacts.optedOut, satoId].sort());
+    expect(rows.find((r) => r.contact_id === contacts.optedOut)).toMatchObject({ skip_reason: 'opted_out' });
+
+    // Another workspace's import is not found; a plain import is not an audience; CSV variables need a CSV audience.
+    const other = await createWorkspace(s.t.ctx.db, s.clock, { name: 'Other CSV' });
+    const foreign = await upload(`phone\n+${sato}\n`, '?purpose=audience', {
+      authorization: `Bearer ${other.apiKey}`,
+    });
+    const plain = await upload(`phone\n+${sato}\n`, '');
+    const attempt = (audience: unknown, t: unknown = template) =>
+      s.api<Err>('POST', '/api/v1/campaigns', {
+        name: 'x',
+        phoneNumberIds: [numberId],
+        template: t,
+        audience,
+      });
+    const refused = [
+      await attempt({ importId: foreign }),
+      await attempt({ importId: plain }),
+      await attempt({ segmentId: everyone }),
+    ];
+    expect(refused.map((r) => [r.status, r.body.error.code])).toEqual([
+      [404, 'not_found'],
+      [422, 'audience_import_invalid'],
+      [400, 'validation_failed'],
+    ]);
+  });
+
+  it('an image header: the uploaded file goes to the sending number and into the header parameter', async () => {
+    const form = new FormData();
+    form.set('file', new Blob([Buffer.from('fake-jpeg-bytes')], { type: 'image/jpeg' }), 'spring.jpg');
+    form.set('phoneNumberId', numberId);
+    const up = await fetch(`${s.t.url}/api/v1/media`, { method: 'POST', headers: s.auth, body: form });
+    expect(up.status).toBe(201);
+    const mediaId = ((await up.json()) as { id: string }).id;
+    const base = {
+      template: { name: 'promo_image', language: 'ja' },
+      audience: { contactIds: [contacts.tanaka] },
+    };
+    const missing = await s.api<Err>('POST', '/api/v1/campaigns', {
+      name: 'x',
+      phoneNumberIds: [numberId],
+      ...base,
+      template: { ...base.template, header: { type: 'image', mediaId: 'no-such-media' } },
+    });
+    expect(missing.status).toBe(404);
+    const c = await create({
+      ...base,
+      template: { ...base.template, header: { type: 'video', mediaId } },
+      exclusions: {},
+    });
+    const wrong = await act(c.id, 'launch');
+    expect([wrong.status, wrong.body.error.code]).toEqual([422, 'template_header_mismatch']);
+    const fixed = await s.api('PATCH', `/api/v1/campaigns/${c.id}`, {
+      template: { ...base.template, header: { type: 'image', mediaId } },
+    });
+    expect(fixed.status).toBe(200);
+    expect((await act(c.id, 'launch')).body.status).toBe('running');
+    await advance(0);
+    const upload = await s.t.ctx.db
+      .selectFrom('media_number_uploads')
+      .select('wa_media_id')
+      .where('phone_number_id', '=', numberId)
+      .executeTakeFirstOrThrow();
+    const received = s.t
+      .simulator!.sent({ to: wa.tanaka })
+      .filter((r) => r.type === 'template')
+      .map((r) => r.body as { template: { name: string; components?: unknown[] } })
+      .filter((b) => b.template.name === 'promo_image');
+    expect(received.map((b) => b.template.components)).toEqual([
+      [{ type: 'header', parameters: [{ type: 'image', image: { id: upload.wa_media_id } }] }],
+    ]);
+    expect((await ledger(c.id)).map((r) => r.status)).not.toContain('failed');
   });
 
   it('prices are editable; another workspace gets 404 on every campaign route', async () => {

@@ -125,6 +125,30 @@ describe('campaign builder form', () => {
     });
   });
 
+  it('round-trips a CSV audience, a CSV column variable and header media; a CSV column needs a CSV audience', () => {
+    const c = campaign({
+      template: {
+        name: 'winter',
+        language: 'ja',
+        variables: [
+          { source: { kind: 'field', field: 'name' }, fallback: 'お客様' },
+          { source: { kind: 'csv', column: 'coupon' }, fallback: 'WELCOME' },
+        ],
+        buttons: [],
+        header: { type: 'image', mediaId: 'wa-media-1' },
+      },
+      audience: { importId: '0190b6a4-0000-7000-8000-000000000009' },
+    });
+    const f = formOf(c, TEMPLATE, '2026-12-06');
+    expect(f.audienceKind).toBe('csv');
+    expect(formProblems(f)).toEqual({});
+    expect(toInput(f)).toMatchObject({ template: c.template, audience: c.audience });
+    expect(formProblems({ ...f, audienceKind: 'segment', segmentId: 's1' })).toEqual({
+      'variable:2': 'csvNeedsCsvAudience',
+    });
+    expect(formProblems({ ...f, importId: '' })).toEqual({ importId: 'uploadCsv' });
+  });
+
   it('offers the body variables of the chosen template, keeping what was set for the same placeholders', () => {
     const vars = variablesFor(TEMPLATE, []);
     expect(vars.map((v) => [v.placeholder, v.named, v.kind, v.example])).toEqual([

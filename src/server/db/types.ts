@@ -300,6 +300,14 @@ export interface DeadLettersTable {
   created_at: Timestamp;
 }
 
+/** The Graph media id of a stored file for one phone number (ids are per number and live 30 days). */
+export interface MediaNumberUploadsTable {
+  media_id: string;
+  phone_number_id: string;
+  wa_media_id: string;
+  uploaded_at: Timestamp;
+}
+
 export interface MediaTable {
   id: string;
   workspace_id: string;
@@ -687,6 +695,7 @@ export interface Database {
   webhook_spool_state: WebhookSpoolStateTable;
   dead_letters: DeadLettersTable;
   media: MediaTable;
+  media_number_uploads: MediaNumberUploadsTable;
   jobs: JobsTable;
   schedules: SchedulesTable;
   dispatch_leases: DispatchLeasesTable;
@@ -714,6 +723,7 @@ export interface Database {
   contact_imports: ContactImportsTable;
   contact_import_chunks: ContactImportChunksTable;
   contact_import_errors: ContactImportErrorsTable;
+  contact_import_rows: ContactImportRowsTable;
   analytics_settings: AnalyticsSettingsTable;
   analytics_message_days: AnalyticsMessageDaysTable;
   analytics_failure_days: AnalyticsFailureDaysTable;
@@ -804,6 +814,8 @@ export interface ContactImportsTable {
   status: ContactImportStatus;
   encoding: string | null;
   on_existing: 'update' | 'skip';
+  /** `audience`: the import also keeps its rows (contact + cells) for a campaign audience. */
+  purpose: ColumnType<'contacts' | 'audience', 'contacts' | 'audience' | undefined, 'contacts' | 'audience'>;
   mapping: ColumnType<Record<string, string> | null, string | null, string | null>;
   /** Country of phone numbers written without a country code. */
   country: string | null;
@@ -825,6 +837,14 @@ export interface ContactImportChunksTable {
   import_id: string;
   seq: number;
   data: Buffer | Uint8Array;
+}
+
+/** A valid row of an audience import: the contact it created or matched and its cells by header. */
+export interface ContactImportRowsTable {
+  import_id: string;
+  contact_id: string;
+  row: number;
+  columns: ColumnType<Record<string, string>, string, string>;
 }
 
 export interface ContactImportErrorsTable {

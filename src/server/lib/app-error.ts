@@ -69,6 +69,12 @@ export const ERROR_HTTP_STATUS = {
   template_not_approved: 422,
   /** Campaigns: the variables do not fit the template's body placeholders (every send would fail with 132000). */
   template_variables_mismatch: 422,
+  /** Campaigns: the header media does not fit the template's header format (image, video, document). */
+  template_header_mismatch: 422,
+  /** Campaigns: the audience's CSV import is still being received or read; launch when it is done. */
+  audience_import_not_ready: 409,
+  /** Campaigns: the audience's CSV import failed or was not started with `purpose=audience` (details.reason). */
+  audience_import_invalid: 422,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;

@@ -29,7 +29,8 @@ export function setUnauthenticatedHandler(fn: (() => void) | null): void {
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   body?: unknown;
-  form?: FormData;
+  /** Sent as is: multipart form data, or a file (a CSV upload). */
+  form?: FormData | Blob;
   signal?: AbortSignal;
   /** Don't treat 401 as "session ended" (the login form itself). */
   anonymous?: boolean;

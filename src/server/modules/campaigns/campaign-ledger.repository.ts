@@ -113,6 +113,8 @@ export interface DueRow {
   phone_e164: string | null;
   country: string | null;
   attributes: Record<string, unknown>;
+  /** The recipient's row of the audience's CSV import (null: not a CSV audience, or no row). */
+  csv: Record<string, unknown> | null;
   unreachable: boolean;
   marketing: ConsentState;
 }
@@ -123,14 +125,23 @@ export interface DueRow {
  */
 export async function claimDueRows(
   tx: DbOrTx,
-  input: { workspaceId: string; campaignId: string; phoneNumberId: string; now: Date; limit: number },
+  input: {
+    workspaceId: string;
+    campaignId: string;
+    phoneNumberId: string;
+    now: Date;
+    limit: number;
+    /** The audience's CSV import, whose row of each recipient is read for CSV variables. */
+    importId?: string | null;
+  },
 ): Promise<DueRow[]> {
   const res = await sql<DueRow>`
     select r.contact_id, r.variant, r.time_zone, r.attempt, r.retry_of_message_id,
       c.name, c.profile_name, c.phone_e164, c.country, c.attributes, c.unreachable_at is not null as unreachable,
-      coalesce(cc.state, 'unknown') as marketing
+      coalesce(cc.state, 'unknown') as marketing, ir.columns as csv
     from campaign_recipients r
     join contacts c on c.workspace_id = r.workspace_id and c.id = r.contact_id
+    left join contact_import_rows ir on ir.import_id = ${input.importId ?? null}::uuid and ir.contact_id = r.contact_id
     left join contact_consents cc
       on cc.workspace_id = r.workspace_id and cc.contact_id = r.contact_id and cc.purpose = 'marketing'
     where r.workspace_id = ${input.workspaceId} and r.campaign_id = ${input.campaignId}

@@ -1,10 +1,11 @@
 /**
  * The template message a recipient gets (pure): the campaign's template (or variant b) with each body variable
- * filled from the contact — a field, an attribute, a literal, or the recipient's short link — and the variable's
+ * filled from the contact — a field, an attribute, a literal, the recipient's short link, or a column of the
+ * recipient's row in the audience's CSV import — and the variable's
  * fallback when the contact has no value; tracked URL buttons get the recipient's link code as their suffix. Values are plain text (WhatsApp renders them; nothing is interpreted as markup here); newlines
  * and tabs are folded to spaces and runs of spaces shortened, as the Cloud API refuses them in parameters.
  */
-import type { CampaignTemplate } from '../../../contracts/campaign.schemas.ts';
+import type { CampaignTemplate, TemplateHeader } from '../../../contracts/campaign.schemas.ts';
 import { shortLink } from './campaign-links.rules.ts';
 
 /** The contact fields a variable may read. */
@@ -14,6 +15,8 @@ export interface RecipientFields {
   phone: string | null;
   country: string | null;
   attributes: Record<string, unknown>;
+  /** The recipient's row of the audience's CSV import (cells by header), when the audience is one. */
+  csv?: Record<string, unknown> | null;
 }
 
 /** A recipient's link codes by destination URL, and the public origin of the redirect. */
@@ -37,6 +40,7 @@ export function variableValue(
     const code = links.codes.get(s.url);
     raw = code ? shortLink(links.origin, code) : undefined;
   } else if (s.kind === 'attribute') raw = c.attributes[s.key];
+  else if (s.kind === 'csv') raw = c.csv?.[s.column];
   else if (s.field === 'name') raw = c.name ?? c.profileName;
   else if (s.field === 'profile_name') raw = c.profileName;
   else if (s.field === 'phone') raw = c.phone;
@@ -52,14 +56,37 @@ export function variableValue(
 
 /** A component of a template send: the body's parameters, or a tracked URL button's suffix. */
 export type TemplateSendComponent =
+  | { type: 'header'; parameters: HeaderParameter[] }
   | { type: 'body'; parameters: { type: 'text'; text: string; parameter_name?: string }[] }
   | { type: 'button'; sub_type: 'url'; index: string; parameters: { type: 'text'; text: string }[] };
 
-/** The send content (Cloud API shape) of a template for a recipient. */
+/** The media of a header as sent: the Graph media id for the sending number, or the link. */
+export type HeaderMedia = { id: string } | { link: string };
+type HeaderParameter =
+  | { type: 'image'; image: HeaderMedia }
+  | { type: 'video'; video: HeaderMedia }
+  | { type: 'document'; document: HeaderMedia };
+
+/** The header component of a template with a media header. */
+export function headerComponent(type: TemplateHeader['type'], media: HeaderMedia): TemplateSendComponent {
+  const parameter: HeaderParameter =
+    type === 'image'
+      ? { type, image: media }
+      : type === 'video'
+        ? { type, video: media }
+        : { type, document: media };
+  return { type: 'header', parameters: [parameter] };
+}
+
+/**
+ * The send content (Cloud API shape) of a template for a recipient; `header` is the media of the template's
+ * header resolved for the sending number (absent: no header component).
+ */
 export function templateContent(
   t: CampaignTemplate,
   c: RecipientFields,
   links: RecipientLinks = NO_LINKS,
+  header: HeaderMedia | null = null,
 ): {
   type: 'template';
   template: { name: string; language: { code: string }; components?: TemplateSendComponent[] };
@@ -70,6 +97,7 @@ export function templateContent(
     text: variableValue(v, c, links),
   }));
   const components: TemplateSendComponent[] = [
+    ...(t.header && header ? [headerComponent(t.header.type, header)] : []),
     ...(parameters.length > 0 ? [{ type: 'body' as const, parameters }] : []),
     ...t.buttons.flatMap((b) => {
       const code = links.codes.get(b.url);
@@ -123,4 +151,39 @@ export function variablesMismatch(
   return variables.length === placeholders.positional
     ? null
     : `the template's body has ${placeholders.positional} variable(s), the campaign gives ${variables.length}`;
+}
+
+/** Why the campaign's variables cannot be filled from CSV columns (its audience is not a CSV import), or null. */
+export function csvVariablesMisplaced(doc: {
+  audience: object;
+  template: CampaignTemplate;
+  variantB: { template: CampaignTemplate } | null;
+}): string | null {
+  if ('importId' in doc.audience) return null;
+  const templates = [doc.template, ...(doc.variantB ? [doc.variantB.template] : [])];
+  return templates.some((t) => t.variables.some((v) => v.source.kind === 'csv'))
+    ? 'a variable reads a CSV column but the audience is not a CSV import ({ importId })'
+    : null;
+}
+
+/** The header format of a cached template's components (`IMAGE`, `TEXT`…), or null without a header. */
+export function headerFormat(components: unknown): string | null {
+  const list = Array.isArray(components) ? (components as { type?: unknown; format?: unknown }[]) : [];
+  const header = list.find((c) => typeof c.type === 'string' && c.type.toUpperCase() === 'HEADER');
+  if (!header) return null;
+  return typeof header.format === 'string' ? header.format.toUpperCase() : 'TEXT';
+}
+
+/**
+ * Why a campaign's header media does not fit its template's header (WhatsApp would refuse every send with
+ * 132012), or null: an IMAGE, VIDEO or DOCUMENT header needs media of that type; other headers take none.
+ */
+export function headerMismatch(header: TemplateHeader | undefined, format: string | null): string | null {
+  const media = format === 'IMAGE' || format === 'VIDEO' || format === 'DOCUMENT';
+  if (media && !header) return `the template's header is ${format}: give template.header with its media`;
+  if (!media && header)
+    return `the template has ${format ? `a ${format} header` : 'no header'}: template.header is not used`;
+  if (header && header.type.toUpperCase() !== format)
+    return `the template's header is ${format}, the campaign gives a ${header.type}`;
+  return null;
 }

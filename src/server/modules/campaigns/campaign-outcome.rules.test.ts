@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { estimateCost, DEFAULT_PRICES } from './campaign-estimate.rules.ts';
-import { bodyPlaceholders, templateContent, variablesMismatch } from './campaign-message.rules.ts';
+import {
+  bodyPlaceholders,
+  headerFormat,
+  headerMismatch,
+  templateContent,
+  variablesMismatch,
+} from './campaign-message.rules.ts';
 import { errorMeaning, ledgerChange, type MessageOutcome } from './campaign-outcome.rules.ts';
 
 const now = new Date('2026-03-02T00:00:00Z');
@@ -74,7 +80,7 @@ describe('estimateCost and templateContent', () => {
       },
       { name: null, profileName: null, phone: '+81', country: 'JP', attributes: { tier: 'gold\nvip' } },
     );
-    expect(content.template.components?.[0]?.parameters.map((p) => p.text)).toEqual([
+    expect(content.template.components?.[0]?.parameters.map((p) => ('text' in p ? p.text : null))).toEqual([
       'お客様',
       'gold vip',
       'SPRING',
@@ -98,5 +104,32 @@ describe('variablesMismatch', () => {
     expect(variablesMismatch([v('first_name'), v('code')], named)).toBeNull();
     expect(variablesMismatch([v('first_name')], named)).toMatch(/named/);
     expect(variablesMismatch([], bodyPlaceholders([]))).toBeNull();
+  });
+});
+
+describe('media headers', () => {
+  it('puts the header media first and checks it against the template header format', () => {
+    const t = {
+      name: 'promo',
+      language: 'ja',
+      variables: [],
+      buttons: [],
+      header: { type: 'image' as const, mediaId: 'up-1' },
+    };
+    const fields = { name: null, profileName: null, phone: null, country: null, attributes: {} };
+    expect(templateContent(t, fields, undefined, { id: 'wa-9' }).template.components).toEqual([
+      { type: 'header', parameters: [{ type: 'image', image: { id: 'wa-9' } }] },
+    ]);
+    const image = headerFormat([
+      { type: 'HEADER', format: 'IMAGE' },
+      { type: 'BODY', text: 'x' },
+    ]);
+    expect(image).toBe('IMAGE');
+    expect(headerFormat([{ type: 'BODY', text: 'x' }])).toBeNull();
+    expect(headerMismatch(t.header, image)).toBeNull();
+    expect(headerMismatch({ type: 'video', link: 'https://x.test/a.mp4' }, image)).toMatch(/IMAGE/);
+    expect(headerMismatch(undefined, 'DOCUMENT')).toMatch(/DOCUMENT/);
+    expect(headerMismatch(t.header, null)).toMatch(/no header/);
+    expect(headerMismatch(undefined, 'TEXT')).toBeNull();
   });
 });

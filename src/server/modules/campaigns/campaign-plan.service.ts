@@ -12,6 +12,7 @@ import type { DbOrTx } from '../../db/types.ts';
 import { notFound } from '../../lib/app-error.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { compileCondition } from '../conditions/condition-sql.rules.ts';
+import { audienceImportMembership } from '../contacts/contact-imports.service.ts';
 import { resolveCondition, segmentMembership } from '../segments/segments.service.ts';
 import { estimateCost, DEFAULT_PRICES } from './campaign-estimate.rules.ts';
 import {
@@ -60,7 +61,9 @@ async function compileAudience(deps: CampaignsDeps, c: Campaign): Promise<Audien
             now: deps.clock.now(),
             contactAlias: AUDIENCE_ALIAS,
           })
-        : sql<SqlBool>`c.id = any(${a.contactIds}::uuid[])`;
+        : 'importId' in a
+          ? audienceImportMembership(a.importId, AUDIENCE_ALIAS)
+          : sql<SqlBool>`c.id = any(${a.contactIds}::uuid[])`;
   const segments = await Promise.all(
     c.exclusions.segmentIds.map((id) => segmentMembership(segDeps, ws, id, AUDIENCE_ALIAS)),
   );

@@ -12,7 +12,9 @@ import { enqueueJob } from '../../jobs/queue.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { queueToContactsInTransaction, type ContactSendResult } from '../messages/messages-batch.service.ts';
 import { findMessage } from '../messages/messages.repository.ts';
-import { templateContent, type RecipientLinks } from './campaign-message.rules.ts';
+import { mediaIdForNumber } from '../media/media.service.ts';
+import type { CampaignTemplate } from '../../../contracts/campaign.schemas.ts';
+import { templateContent, type HeaderMedia, type RecipientLinks } from './campaign-message.rules.ts';
 import { trackedDestinations } from './campaign-links.rules.ts';
 import { codesOf, linksForRecipients } from './campaign-links.service.ts';
 import { releaseBudget } from './campaign-pacing.rules.ts';
@@ -85,12 +87,20 @@ export async function releaseCampaign(
     numbers.map((n) => n.id),
   );
   for (const number of numbers) {
+    let headers: HeaderMedias | null = null;
     for (;;) {
-      const r = await deps.db
-        .transaction()
-        .execute((tx) =>
-          releaseBatch(tx, deps, c, { number, requireOptIn, batchSize: run?.batchSize ?? RELEASE_BATCH }),
-        );
+      // Header media is resolved (uploaded for this number when needed) before the first batch, outside its
+      // transaction: no Graph call holds the campaign row or the number's lock.
+      headers ??= await headerMedias(deps, c, number.id);
+      const h = headers;
+      const r = await deps.db.transaction().execute((tx) =>
+        releaseBatch(tx, deps, c, {
+          number,
+          requireOptIn,
+          batchSize: run?.batchSize ?? RELEASE_BATCH,
+          headers: h,
+        }),
+      );
       if (r === null) return total; // paused or cancelled meanwhile
       total.queued += r.queued;
       total.skipped += r.skipped;
@@ -110,6 +120,35 @@ export async function releaseCampaign(
   }
   await afterRelease(deps, c);
   return total;
+}
+
+/** The header media of the campaign's templates as sent from one number. */
+type HeaderMedias = Map<CampaignTemplate, HeaderMedia>;
+
+/**
+ * The header media of each template of the campaign for a sending number: the link as given, or the Graph media
+ * id of the uploaded file for that number (uploaded now when it has none younger than 25 days).
+ */
+async function headerMedias(deps: CampaignsDeps, c: Campaign, phoneNumberId: string): Promise<HeaderMedias> {
+  const out: HeaderMedias = new Map();
+  for (const t of [c.template, ...(c.variantB ? [c.variantB.template] : [])]) {
+    const h = t.header;
+    if (!h) continue;
+    if (h.link) {
+      out.set(t, { link: h.link });
+      continue;
+    }
+    if (!deps.graph || !deps.secrets)
+      throw new AppError('internal', 'A campaign with header media needs the Graph client to release');
+    const id = await mediaIdForNumber(
+      { db: deps.db, clock: deps.clock, graph: deps.graph, secrets: deps.secrets },
+      c.row.workspace_id,
+      h.mediaId as string,
+      phoneNumberId,
+    );
+    out.set(t, { id });
+  }
+  return out;
 }
 
 /**
@@ -137,7 +176,7 @@ async function releaseBatch(
   tx: DbOrTx,
   deps: CampaignsDeps,
   c: Campaign,
-  input: { number: SendingNumber; requireOptIn: boolean; batchSize: number },
+  input: { number: SendingNumber; requireOptIn: boolean; batchSize: number; headers: HeaderMedias },
 ): Promise<(ReleaseResult & { claimed: number; limit: number }) | null> {
   const ws = c.row.workspace_id;
   const locked = await findCampaignRow(tx, ws, c.row.id, 'share');
@@ -169,6 +208,7 @@ async function releaseBatch(
           phoneNumberId: input.number.id,
           now,
           limit,
+          importId: 'importId' in c.audience ? c.audience.importId : null,
         });
   const result = { queued: 0, skipped: 0, deferred: 0, claimed: rows.length, limit };
   const links = await recipientLinks(tx, deps, c, rows, now);
@@ -195,7 +235,7 @@ async function releaseBatch(
     }
     release.push(r);
   }
-  const queued = await queueRows(tx, deps, c, input.number, release, links);
+  const queued = await queueRows(tx, deps, c, input.number, release, links, input.headers);
   result.queued += queued.queued;
   result.skipped += queued.skipped;
   if (result.queued > 0 && locked.status === 'scheduled')
@@ -245,6 +285,7 @@ async function queueRows(
   number: SendingNumber,
   rows: DueRow[],
   links: (r: DueRow) => RecipientLinks,
+  headers: HeaderMedias,
 ): Promise<{ queued: number; skipped: number }> {
   if (rows.length === 0) return { queued: 0, skipped: 0 };
   const ws = c.row.workspace_id;
@@ -260,8 +301,10 @@ async function queueRows(
         phone: r.phone_e164,
         country: r.country,
         attributes: r.attributes,
+        csv: r.csv,
       },
       links(r),
+      headers.get(templateOf(c, r)) ?? null,
     ),
     idempotencyKey: `campaign:${c.row.id}:${r.contact_id}:${r.attempt}`,
     idempotencyHash: null,

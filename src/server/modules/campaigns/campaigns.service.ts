@@ -25,10 +25,20 @@ import { enqueueJob } from '../../jobs/queue.ts';
 import type { Principal } from '../auth/principal.rules.ts';
 import { templateCategory } from '../consent/consent-send.rules.ts';
 import { IdKeySchema, decodeCursor, toPage } from '../../lib/paging.rules.ts';
+import { assertAudienceImport } from '../contacts/contact-imports.service.ts';
+import { findUploadedMedia } from '../media/media.service.ts';
+import type { GraphClient } from '../../whatsapp/graph-client.ts';
+import type { SecretBox } from '../../lib/crypto.ts';
 import { getSegment, resolveCondition } from '../segments/segments.service.ts';
 import { launchNeedsApproval, launchedStatus, TRANSITIONS } from './campaign-access.rules.ts';
 import { DEFAULT_PRICES } from './campaign-estimate.rules.ts';
-import { bodyPlaceholders, variablesMismatch } from './campaign-message.rules.ts';
+import {
+  bodyPlaceholders,
+  csvVariablesMisplaced,
+  headerFormat,
+  headerMismatch,
+  variablesMismatch,
+} from './campaign-message.rules.ts';
 import { countLedger, countLedgers, pageLedger, skipPlannedRows } from './campaign-ledger.repository.ts';
 import { trackedButtonsMismatch } from './campaign-links.rules.ts';
 import { errorMeaning } from './campaign-outcome.rules.ts';
@@ -55,6 +65,9 @@ export interface CampaignsDeps {
    * launch or release a campaign with tracked links; without it, tracked buttons are not checked at launch.
    */
   publicOrigin?: () => string;
+  /** The Graph client and secrets, to upload header media for a sending number at release (jobs only). */
+  graph?: () => GraphClient;
+  secrets?: SecretBox;
 }
 
 /** A stored campaign with its documents parsed. */
@@ -142,13 +155,16 @@ async function assertNumbers(deps: CampaignsDeps, workspaceId: string, ids: stri
 }
 
 /**
- * The audience and exclusions must name the workspace's own segments (404 otherwise) and a condition must parse
- * (400 invalid_condition), so a draft that saves can be planned.
+ * The audience and exclusions must name the workspace's own segments and CSV import (404 otherwise; the import
+ * must be an audience import that did not fail, 422) and a condition must parse (400 invalid_condition), so a
+ * draft that saves can be planned. `doc` is the campaign as it will be: variables read from CSV columns need a CSV
+ * audience (400).
  */
 async function assertAudience(
   deps: CampaignsDeps,
   workspaceId: string,
   input: Pick<Partial<CampaignInput>, 'audience' | 'exclusions'>,
+  doc: Pick<CampaignInput, 'audience' | 'template' | 'variantB'>,
 ): Promise<void> {
   const segmentIds = [
     ...(input.audience && 'segmentId' in input.audience ? [input.audience.segmentId] : []),
@@ -156,6 +172,15 @@ async function assertAudience(
   ];
   for (const id of segmentIds) await getSegment(deps, workspaceId, id);
   if (input.audience && 'condition' in input.audience) resolveCondition(input.audience.condition);
+  if (input.audience && 'importId' in input.audience)
+    await assertAudienceImport(deps, workspaceId, input.audience.importId, { ready: false });
+  for (const t of [doc.template, ...(doc.variantB ? [doc.variantB.template] : [])])
+    if (t.header?.mediaId) await findUploadedMedia(deps.db, workspaceId, t.header.mediaId);
+  const misplaced = csvVariablesMisplaced(doc);
+  if (misplaced)
+    throw new AppError('validation_failed', misplaced, {
+      issues: [{ path: '/template/variables', message: misplaced }],
+    });
 }
 
 export async function createCampaign(
@@ -164,7 +189,7 @@ export async function createCampaign(
   input: CampaignInput,
 ): Promise<CampaignDto> {
   await assertNumbers(deps, p.workspaceId, input.phoneNumberIds);
-  await assertAudience(deps, p.workspaceId, input);
+  await assertAudience(deps, p.workspaceId, input, input);
   const row = await insertCampaignRow(deps.db, {
     ...(values(input) as CampaignValues),
     id: newId(),
@@ -264,7 +289,11 @@ export async function updateCampaign(
   const c = await load(deps, workspaceId, id);
   if (c.row.status !== 'draft') throw notDraft(c);
   if (input.phoneNumberIds) await assertNumbers(deps, workspaceId, input.phoneNumberIds);
-  await assertAudience(deps, workspaceId, input);
+  await assertAudience(deps, workspaceId, input, {
+    audience: input.audience ?? c.audience,
+    template: input.template ?? c.template,
+    variantB: input.variantB !== undefined ? input.variantB : c.variantB,
+  });
   const row = await updateCampaignRow(
     deps.db,
     workspaceId,
@@ -302,6 +331,12 @@ export async function assertTemplatesApproved(deps: CampaignsDeps, c: Campaign):
       const mismatch =
         variablesMismatch(t.variables, bodyPlaceholders(row.components)) ??
         (deps.publicOrigin ? trackedButtonsMismatch(t.buttons, row.components, deps.publicOrigin()) : null);
+      const header = headerMismatch(t.header, headerFormat(row.components));
+      if (header)
+        throw new AppError('template_header_mismatch', `Template "${t.name}" (${t.language}): ${header}`, {
+          template: t.name,
+          language: t.language,
+        });
       if (mismatch)
         throw new AppError(
           'template_variables_mismatch',
@@ -315,6 +350,12 @@ export async function assertTemplatesApproved(deps: CampaignsDeps, c: Campaign):
     }
   }
   return category;
+}
+
+/** A CSV audience must be a finished audience import to launch (409 while it runs, 422 when it failed). */
+async function assertAudienceReady(deps: CampaignsDeps, c: Campaign): Promise<void> {
+  if ('importId' in c.audience)
+    await assertAudienceImport(deps, c.row.workspace_id, c.audience.importId, { ready: true });
 }
 
 /** Moves a campaign from `from` to `to` under a row lock; 409 campaign_invalid_state otherwise. */
@@ -356,6 +397,7 @@ export async function launchCampaign(deps: CampaignsDeps, p: Principal, id: stri
   const c = await load(deps, p.workspaceId, id);
   if (c.row.status !== 'draft') throw notDraft(c);
   await assertTemplatesApproved(deps, c);
+  await assertAudienceReady(deps, c);
   const now = deps.clock.now();
   const set = launchNeedsApproval(p.role)
     ? { status: 'awaiting_approval' as const, updated_at: now }
@@ -372,6 +414,7 @@ export async function launchCampaign(deps: CampaignsDeps, p: Principal, id: stri
 export async function approveCampaign(deps: CampaignsDeps, p: Principal, id: string): Promise<CampaignDto> {
   const c = await load(deps, p.workspaceId, id);
   await assertTemplatesApproved(deps, c);
+  await assertAudienceReady(deps, c);
   const now = deps.clock.now();
   return toDto(
     await transition(deps, p.workspaceId, id, TRANSITIONS.approve, {

@@ -10,6 +10,7 @@ import {
   foldBatch,
   readRow,
   resolveColumns,
+  rowColumns,
   type ImportEncoding,
   type ImportRowError,
   type ImportedRow,
@@ -21,6 +22,7 @@ import {
   findImportById,
   findImportChunk,
   insertImportErrors,
+  insertImportRows,
   updateImport,
 } from './contact-imports.repository.ts';
 import { insertContactTags } from './contact-tags.repository.ts';
@@ -98,6 +100,9 @@ function recordsOf(db: Db, imp: ContactImportRow): Parser {
   return source.pipe(parser);
 }
 
+/** A valid row, with its cells by header when the import is a campaign audience. */
+type AudienceRow = ImportedRow & { columns?: Record<string, string> };
+
 interface Counters {
   rows: number;
   created: number;
@@ -139,7 +144,8 @@ export async function runImportSlice(
 
   let ctx: RowContext | null = null;
   let record = 0;
-  let valid: ImportedRow[] = [];
+  let valid: AudienceRow[] = [];
+  const audience = imp.purpose === 'audience';
   let errors: ImportRowError[] = [];
   let inBatch = 0;
   let readThisSlice = 0;
@@ -199,7 +205,8 @@ export async function runImportSlice(
       }
       if (record - 1 <= imp.checkpoint_row) continue;
       const read = readRow(cells, record, ctx);
-      if (read.ok) valid.push(read.value);
+      if (read.ok)
+        valid.push(audience ? { ...read.value, columns: rowColumns(cells, ctx.names) } : read.value);
       else errors.push(...read.errors);
       inBatch++;
       readThisSlice++;
@@ -244,14 +251,15 @@ async function failImport(deps: ContactImportDeps, importId: string, message: st
 
 /**
  * Writes a batch's valid rows: one contact per phone through `findOrCreateContacts`, then the imported fields of
- * the contacts to write (new ones, and existing ones when `onExisting` is `update`), their tags, and the consent
- * hook (the only writer of consent, mirror included) — each one set-based statement.
+ * the contacts to write (new ones, and existing ones when `onExisting` is `update`), their tags, the consent hook
+ * (the only writer of consent, mirror included), and for an audience import the rows kept for the campaign — each
+ * one set-based statement.
  */
 async function writeRows(
   deps: ContactImportDeps,
   tx: DbOrTx,
   imp: ContactImportRow,
-  rows: ImportedRow[],
+  rows: AudienceRow[],
 ): Promise<{ created: number; updated: number; skipped: number }> {
   if (rows.length === 0) return { created: 0, updated: 0, skipped: 0 };
   const ws = imp.workspace_id;
@@ -264,6 +272,20 @@ async function writeRows(
   const idOf = (waId: string) => ids.get(contactKey(ws, waId)) as string;
   const createdWaIds = new Set(rows.filter((r) => created.has(idOf(r.waId))).map((r) => r.waId));
   const { writes, outcomes } = foldBatch(rows, createdWaIds, imp.on_existing);
+  if (imp.purpose === 'audience') {
+    // Every valid row is in the audience, whether it created, updated or only matched (skip) its contact.
+    const seen = new Set<string>();
+    await insertImportRows(
+      tx,
+      imp.id,
+      rows.flatMap((r) => {
+        const contactId = idOf(r.waId);
+        if (seen.has(contactId)) return [];
+        seen.add(contactId);
+        return [{ contactId, row: r.row, columns: r.columns ?? {} }];
+      }),
+    );
+  }
   const list = [...writes.values()];
   await applyImportedContactFields(
     tx,

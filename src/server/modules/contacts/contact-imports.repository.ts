@@ -1,4 +1,4 @@
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type SqlBool } from 'kysely';
 import type { ContactImportRow, ContactImportsTable, DbOrTx } from '../../db/types.ts';
 import type { ImportRowError } from './contact-imports.rules.ts';
 
@@ -116,4 +116,28 @@ export function listImportErrors(
     .orderBy('col')
     .limit(limit)
     .execute();
+}
+
+/**
+ * Keeps an audience import's valid rows (contact, row number, cells by header) in one statement; a contact kept
+ * already (an earlier row of the same phone, or a rerun) keeps its first row.
+ */
+export async function insertImportRows(
+  db: DbOrTx,
+  importId: string,
+  rows: readonly { contactId: string; row: number; columns: Record<string, string> }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    insert into contact_import_rows (import_id, contact_id, row, columns)
+    select ${importId}::uuid, t.contact_id, t.row, t.columns::jsonb
+    from unnest(${rows.map((r) => r.contactId)}::uuid[], ${rows.map((r) => r.row)}::int[],
+      ${rows.map((r) => JSON.stringify(r.columns))}::text[]) as t(contact_id, row, columns)
+    on conflict (import_id, contact_id) do nothing`.execute(db);
+}
+
+/** SQL condition: the contact (alias `contactAlias`) is one of the import's kept rows. */
+export function importRowsMembership(importId: string, contactAlias: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from contact_import_rows ir
+    where ir.import_id = ${importId}::uuid and ir.contact_id = ${sql.ref(`${contactAlias}.id`)})`;
 }

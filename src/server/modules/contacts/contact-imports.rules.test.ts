@@ -5,6 +5,7 @@ import {
   foldBatch,
   readRow,
   resolveColumns,
+  rowColumns,
   type ImportedRow,
 } from './contact-imports.rules.ts';
 import { csvCell, csvLine, unneutraliseFormula } from './contacts-csv.rules.ts';
@@ -16,6 +17,14 @@ describe('import rules', () => {
     expect(detectEncoding(Uint8Array.from([0xfe, 0xff, 0, 0x61]), false)).toBe('utf-16be');
     expect(detectEncoding(Uint8Array.from([0x61]), true)).toBe('utf-8');
     expect(detectEncoding(Uint8Array.from([0x93, 0x64]), false)).toBe('shift_jis');
+  });
+
+  it('keeps an audience row’s cells by header: trimmed, formula quote undone, first of equal headers', () => {
+    expect(rowColumns([' +8190 ', "'=1+1", 'a', 'b', 'x'], ['phone', 'coupon', 'dup', 'dup', ''])).toEqual({
+      phone: '+8190',
+      coupon: '=1+1',
+      dup: 'a',
+    });
   });
 
   it('maps headers by name or mapping and needs exactly one phone column', () => {

@@ -189,6 +189,21 @@ export function readRow(
   return { ok: true, value: { ...out, waId: parsed.waId, e164: parsed.e164, country: parsed.country } };
 }
 
+/**
+ * A row's cells by header name (trimmed, formula quote undone, at most {@link MAX_CELL_CHARS} each; the first of
+ * two equal headers wins; unnamed columns are left out): what an audience import keeps for template variables.
+ */
+export function rowColumns(cells: readonly string[], names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  names.forEach((name, i) => {
+    if (name === '' || name in out) return;
+    out[name] = unneutraliseFormula(cells[i] ?? '')
+      .trim()
+      .slice(0, MAX_CELL_CHARS);
+  });
+  return out;
+}
+
 /** What happened to one valid row of a batch. */
 export type RowOutcome = 'created' | 'updated' | 'skipped';
 

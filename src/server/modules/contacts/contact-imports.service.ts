@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { RawBuilder, SqlBool } from 'kysely';
 import { z } from 'zod';
 import type {
   ContactImportDto,
@@ -16,6 +17,7 @@ import {
   countImportErrors,
   deleteImportChunks,
   findImport,
+  importRowsMembership,
   insertImport,
   insertImportChunk,
   listImportErrors,
@@ -78,6 +80,7 @@ export async function startImport(
     workspace_id: workspaceId,
     status: 'receiving',
     on_existing: query.onExisting,
+    purpose: query.purpose,
     mapping: mapping ? JSON.stringify(mapping) : null,
     country: query.country ?? null,
     created_at: now,
@@ -171,6 +174,7 @@ function toDto(row: ContactImportRow, errors: ImportErrorRow[], errorsStored: nu
     status: row.status,
     encoding: row.encoding,
     onExisting: row.on_existing,
+    purpose: row.purpose,
     rows: row.rows,
     created: row.created,
     updated: row.updated,
@@ -215,4 +219,39 @@ export async function importErrorsCsv(
   const lines = [csvLine(['row', 'column', 'code', 'message'])];
   for (const e of errors) lines.push(csvLine([String(e.row), e.col ?? '', e.code, e.message]));
   return '\uFEFF' + lines.join('');
+}
+
+/**
+ * A CSV import as a campaign audience: 404 for another workspace's import, 422 `audience_import_invalid` when it
+ * was not started with `purpose=audience` or failed, and with `ready: true` refused as
+ * 409 `audience_import_not_ready` while it is still received or read.
+ */
+export async function assertAudienceImport(
+  deps: Pick<ContactImportsDeps, 'db'>,
+  workspaceId: string,
+  id: string,
+  opts: { ready: boolean },
+): Promise<void> {
+  const row = await findImport(deps.db, workspaceId, id);
+  if (!row) throw notFound('Import');
+  if (row.purpose !== 'audience')
+    throw new AppError('audience_import_invalid', 'The import was not started with purpose=audience', {
+      importId: id,
+      reason: 'not_audience',
+    });
+  if (row.status === 'failed')
+    throw new AppError('audience_import_invalid', `The import failed: ${row.error_message ?? ''}`, {
+      importId: id,
+      reason: 'failed',
+    });
+  if (opts.ready && row.status !== 'done')
+    throw new AppError('audience_import_not_ready', `The import is ${row.status}: launch when it is done`, {
+      importId: id,
+      status: row.status,
+    });
+}
+
+/** SQL condition over contacts (alias `contactAlias`): the contact is one of an audience import's valid rows. */
+export function audienceImportMembership(importId: string, contactAlias: string): RawBuilder<SqlBool> {
+  return importRowsMembership(importId, contactAlias);
 }

@@ -23,10 +23,12 @@ import type { CampaignAbilities } from './campaign-view.ts';
 import { DraftActions } from './DraftActions.tsx';
 import {
   useApprovedTemplates,
+  useAudienceImport,
   useContactAttributes,
   usePreviewCondition,
   useSaveCampaign,
   useSegments,
+  useUploadAudienceCsv,
   useWorkspaceTimeZone,
 } from './queries.ts';
 
@@ -236,7 +238,9 @@ function BuilderForm(props: {
                                 field: value.slice(6) as VariableForm['field'],
                               });
                             else
-                              setVariable(v.placeholder, { kind: value as 'attribute' | 'literal' | 'link' });
+                              setVariable(v.placeholder, {
+                                kind: value as 'attribute' | 'literal' | 'link' | 'csv',
+                              });
                           }}
                         >
                           {CONTACT_FIELDS.map((field) => (
@@ -247,7 +251,16 @@ function BuilderForm(props: {
                           <option value="attribute">{t('campaigns.fields.attribute')}</option>
                           <option value="literal">{t('campaigns.fields.literal')}</option>
                           <option value="link">{t('campaigns.fields.link')}</option>
+                          <option value="csv">{t('campaigns.fields.csv')}</option>
                         </select>
+                        {v.kind === 'csv' && (
+                          <input
+                            aria-label={t('campaigns.columnOf', { variable: v.placeholder })}
+                            placeholder={t('campaigns.columnPlaceholder')}
+                            value={v.column}
+                            onChange={(e) => setVariable(v.placeholder, { column: e.target.value })}
+                          />
+                        )}
                         {v.kind === 'attribute' && (
                           <select
                             aria-label={t('campaigns.attributeOf', { variable: v.placeholder })}
@@ -305,7 +318,7 @@ function BuilderForm(props: {
 
           <Section title={t('campaigns.sections.audience')}>
             <div className="segmented-radios" role="radiogroup" aria-label={t('campaigns.audience')}>
-              {(['segment', 'condition'] as const).map((k) => (
+              {(['segment', 'condition', 'csv'] as const).map((k) => (
                 <label key={k} className="check">
                   <input
                     type="radio"
@@ -342,6 +355,11 @@ function BuilderForm(props: {
                 )}
                 {problem('segmentId')}
               </label>
+            )}
+            {f.audienceKind === 'csv' && (
+              <CsvAudience importId={f.importId} onImported={(id) => set('importId', id)}>
+                {problem('importId')}
+              </CsvAudience>
             )}
             {f.audienceKind === 'condition' && (
               <label className="field">
@@ -627,5 +645,46 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
       <legend>{title}</legend>
       {children}
     </fieldset>
+  );
+}
+
+/**
+ * The CSV audience: a file uploaded as a contacts import with `purpose=audience` (new numbers become contacts,
+ * consent columns are recorded), then its progress; the campaign's audience is the import's valid rows.
+ */
+function CsvAudience(props: { importId: string; onImported: (id: string) => void; children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const upload = useUploadAudienceCsv();
+  const imp = useAudienceImport(props.importId);
+  const locale = i18n.language;
+  const d = imp.data;
+  return (
+    <label className="field">
+      <span>{t('campaigns.csvFile')}</span>
+      <input
+        type="file"
+        name="audience-csv"
+        accept=".csv,text/csv"
+        disabled={upload.isPending}
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (file) upload.mutate(file, { onSuccess: (r) => props.onImported(r.id) });
+        }}
+      />
+      <span className="small muted" aria-live="polite">
+        {upload.isError
+          ? errorText(upload.error, t)
+          : d
+            ? d.status === 'failed'
+              ? t('campaigns.csvFailed', { message: d.message ?? '' })
+              : t(d.status === 'done' ? 'campaigns.csvDone' : 'campaigns.csvReading', {
+                  rows: formatCount(d.rows, locale),
+                  created: formatCount(d.created, locale),
+                  failed: formatCount(d.failed, locale),
+                })
+            : t('campaigns.csvHint')}
+      </span>
+      {props.children}
+    </label>
   );
 }

@@ -127,6 +127,8 @@ function CampaignLive({ campaign: c, can }: { campaign: CampaignDto; can: Campai
                   ? audience.condition
                   : t('campaigns.audienceKinds.condition')}
               </code>
+            ) : 'importId' in audience ? (
+              t('campaigns.audienceCsv')
             ) : (
               t('campaigns.audienceContacts', {
                 count: audience.contactIds.length,

@@ -17,8 +17,10 @@ export interface VariableForm {
   placeholder: string;
   named: boolean;
   /** `link`: the recipient's tracked short link to `url` (clicks are counted per recipient). */
-  kind: 'field' | 'attribute' | 'literal' | 'link';
+  /** `csv`: a column (`column`) of the recipient's row in the audience's CSV import. */
+  kind: 'field' | 'attribute' | 'literal' | 'link' | 'csv';
   field: ContactField;
+  column: string;
   url: string;
   attribute: string;
   literal: string;
@@ -33,8 +35,10 @@ export interface CampaignForm {
   /** `name|language` of the chosen approved template, or ''. */
   template: string;
   variables: VariableForm[];
-  audienceKind: 'segment' | 'condition' | 'contacts';
+  audienceKind: 'segment' | 'condition' | 'contacts' | 'csv';
   segmentId: string;
+  /** The CSV import (`purpose=audience`) whose valid rows are the audience. */
+  importId: string;
   condition: string;
   /** Kept from a campaign made through the API with a contact list (the builder does not edit it). */
   contactIds: string[];
@@ -59,6 +63,8 @@ export interface CampaignForm {
   variantB: CampaignDto['variantB'];
   /** Tracked URL buttons, kept as saved (set through the API; the builder does not edit them yet). */
   buttons: CampaignDto['template']['buttons'];
+  /** The header media, kept as saved (set through the API; the builder does not edit it yet). */
+  header: CampaignDto['template']['header'];
 }
 
 /** The value of a template's option in the builder's select. */
@@ -99,6 +105,7 @@ export function emptyForm(opts: { phoneNumberId?: string; tomorrow: string }): C
     variables: [],
     audienceKind: 'segment',
     segmentId: '',
+    importId: '',
     condition: '',
     contactIds: [],
     excludedSegmentIds: [],
@@ -119,6 +126,7 @@ export function emptyForm(opts: { phoneNumberId?: string; tomorrow: string }): C
     rampDays: '7',
     variantB: null,
     buttons: [],
+    header: undefined,
   };
 }
 
@@ -137,6 +145,7 @@ export function variablesFor(
         named: !/^\d+$/.test(v.name),
         kind: 'field',
         field: 'name',
+        column: '',
         attribute: '',
         literal: '',
         url: '',
@@ -158,6 +167,7 @@ export function formOf(
     named: v.name !== undefined,
     kind: v.source.kind,
     field: v.source.kind === 'field' ? v.source.field : 'name',
+    column: v.source.kind === 'csv' ? v.source.column : '',
     attribute: v.source.kind === 'attribute' ? v.source.key : '',
     literal: v.source.kind === 'literal' ? v.source.value : '',
     url: v.source.kind === 'link' ? v.source.url : '',
@@ -173,8 +183,10 @@ export function formOf(
     phoneNumberIds: c.phoneNumberIds,
     template: templateKey(c.template),
     variables: template ? variablesFor(template, saved) : saved,
-    audienceKind: 'segmentId' in a ? 'segment' : 'condition' in a ? 'condition' : 'contacts',
+    audienceKind:
+      'segmentId' in a ? 'segment' : 'condition' in a ? 'condition' : 'importId' in a ? 'csv' : 'contacts',
     segmentId: 'segmentId' in a ? a.segmentId : '',
+    importId: 'importId' in a ? a.importId : '',
     condition: 'condition' in a && typeof a.condition === 'string' ? a.condition : '',
     contactIds: 'contactIds' in a ? a.contactIds : [],
     excludedSegmentIds: e.segmentIds,
@@ -195,6 +207,7 @@ export function formOf(
     rampDays: String(c.limits.ramp?.days ?? 7),
     variantB: c.variantB,
     buttons: c.template.buttons,
+    header: c.template.header,
   };
 }
 
@@ -213,10 +226,13 @@ export function formProblems(f: CampaignForm): FormProblems {
     if (!v.fallback.trim()) p[`variable:${v.placeholder}`] = 'fallbackRequired';
     if (v.kind === 'attribute' && !v.attribute) p[`variable:${v.placeholder}`] = 'pickAttribute';
     if (v.kind === 'literal' && !v.literal.trim()) p[`variable:${v.placeholder}`] = 'required';
+    if (v.kind === 'csv' && !v.column.trim()) p[`variable:${v.placeholder}`] = 'required';
+    if (v.kind === 'csv' && f.audienceKind !== 'csv') p[`variable:${v.placeholder}`] = 'csvNeedsCsvAudience';
     if (v.kind === 'link' && !/^https?:\/\/\S+$/i.test(v.url.trim())) p[`variable:${v.placeholder}`] = 'url';
   }
   if (f.audienceKind === 'segment' && !f.segmentId) p.segmentId = 'pickSegment';
   if (f.audienceKind === 'condition' && !f.condition.trim()) p.condition = 'required';
+  if (f.audienceKind === 'csv' && !f.importId) p.importId = 'uploadCsv';
   if (f.frequencyCapOn) {
     const count = int(f.frequencyCapCount);
     const days = int(f.frequencyCapDays);
@@ -258,10 +274,13 @@ export function toInput(f: CampaignForm): CampaignInput {
               ? { kind: 'attribute', key: v.attribute }
               : v.kind === 'link'
                 ? { kind: 'link', url: v.url.trim() }
-                : { kind: 'literal', value: v.literal.trim() },
+                : v.kind === 'csv'
+                  ? { kind: 'csv', column: v.column.trim() }
+                  : { kind: 'literal', value: v.literal.trim() },
         fallback: v.fallback.trim(),
       })),
       buttons: f.buttons,
+      ...(f.header ? { header: f.header } : {}),
     },
     variantB: f.variantB,
     audience:
@@ -269,7 +288,9 @@ export function toInput(f: CampaignForm): CampaignInput {
         ? { segmentId: f.segmentId }
         : f.audienceKind === 'condition'
           ? { condition: f.condition.trim() }
-          : { contactIds: f.contactIds },
+          : f.audienceKind === 'csv'
+            ? { importId: f.importId }
+            : { contactIds: f.contactIds },
     exclusions: {
       segmentIds: f.excludedSegmentIds,
       frequencyCap: f.frequencyCapOn

@@ -212,3 +212,34 @@ export function useCampaignPriceSource() {
     staleTime: 5 * 60_000,
   });
 }
+
+/** A CSV import's progress (the builder's CSV audience). */
+export interface AudienceImport {
+  id: string;
+  status: 'receiving' | 'queued' | 'running' | 'done' | 'failed';
+  rows: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  message: string | null;
+}
+
+/** Uploads a CSV as a campaign audience (`purpose=audience`); resolves with the import's id. */
+export function useUploadAudienceCsv() {
+  return useMutation({
+    mutationFn: (file: File) =>
+      api<{ id: string }>('/contacts/imports?purpose=audience', { method: 'POST', form: file }),
+  });
+}
+
+/** An audience import's progress, refreshed every 2 s until it is done or failed. */
+export function useAudienceImport(id: string) {
+  return useQuery({
+    queryKey: ['contact-imports', id],
+    queryFn: () => api<AudienceImport>(`/contacts/imports/${id}`),
+    enabled: id !== '',
+    refetchInterval: (q) =>
+      q.state.data && (q.state.data.status === 'done' || q.state.data.status === 'failed') ? false : 2000,
+  });
+}
