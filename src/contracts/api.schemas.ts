@@ -322,9 +322,14 @@ export const SendHeadersSchema = z.looseObject({
     .min(1)
     .max(255)
     // Campaign releases key their messages `campaign:<campaign>:<contact>:<attempt>`; a client must not take one.
-    .refine((key) => !key.startsWith('campaign:'), 'Idempotency keys starting with "campaign:" are reserved')
+    .refine(
+      (key) => !key.startsWith('campaign:') && !key.startsWith('reminder:'),
+      'Idempotency keys starting with "campaign:" or "reminder:" are reserved',
+    )
     .optional()
-    .describe('Retries with the same key and body return the first result ("campaign:…" is reserved)'),
+    .describe(
+      'Retries with the same key and body return the first result ("campaign:…" and "reminder:…" are reserved)',
+    ),
 });
 
 const ERROR_MEANINGS = {

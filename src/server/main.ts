@@ -35,6 +35,7 @@ import { analyticsJobs, analyticsRefreshSchedule } from './modules/analytics/ana
 import { campaignsJobs, campaignsTickSchedule } from './modules/campaigns/campaigns.jobs.ts';
 import { activityTiersJob, activityTiersSchedule } from './modules/contacts/contacts-activity.jobs.ts';
 import { tagRulesJobs, tagRulesTickSchedule } from './modules/tag-rules/tag-rules.jobs.ts';
+import { remindersJobs, remindersTickSchedule } from './modules/reminders/reminders.jobs.ts';
 import { publicOrigin } from './http/links.ts';
 import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
 import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
@@ -274,6 +275,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   for (const job of campaignsJobs({ db, clock, publicOrigin: () => publicOrigin(ctx) })) jobs.register(job);
   jobs.register(activityTiersJob({ db, clock }));
   for (const job of tagRulesJobs({ db, clock })) jobs.register(job);
+  for (const job of remindersJobs({ db, clock })) jobs.register(job);
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.
   const scheduler = new Scheduler({ db, clock }, [
     wakeSnoozedSchedule,
@@ -284,6 +286,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     campaignsTickSchedule,
     activityTiersSchedule,
     tagRulesTickSchedule,
+    remindersTickSchedule,
   ]);
 
   const loops: WorkLoop[] = [];

@@ -24,6 +24,7 @@ import { simulatorAccessRoutes } from './simulator-access.routes.ts';
 import type { AppContext } from './context.ts';
 import { segmentsRoutes } from '../modules/segments/segments.routes.ts';
 import { tagRulesRoutes } from '../modules/tag-rules/tag-rules.routes.ts';
+import { remindersRoutes } from '../modules/reminders/reminders.routes.ts';
 import { consentRoutes } from '../modules/consent/consent.routes.ts';
 import { analyticsRoutes } from '../modules/analytics/analytics.routes.ts';
 import { campaignsRoutes } from '../modules/campaigns/campaigns.routes.ts';
@@ -54,6 +55,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await apiKeysRoutes(app, ctx);
   await segmentsRoutes(app, ctx);
   await tagRulesRoutes(app, ctx);
+  await remindersRoutes(app, ctx);
   await consentRoutes(app, ctx);
   await contactAttributesRoutes(app, ctx);
   await contactImportsRoutes(app, ctx);

@@ -78,6 +78,10 @@ export const JOB_PAYLOADS = {
   'tag_rules.run': z.object({ ruleId: z.uuid() }),
   /** Scheduled: one `tag_rules.run` per enabled rule of every workspace. */
   'tag_rules.tick': z.object({ scheduledFor: z.iso.datetime() }),
+  /** Send one reminder's due messages (modules/reminders); a disabled or deleted reminder is skipped. */
+  'reminders.run': z.object({ reminderId: z.uuid() }),
+  /** Scheduled: one `reminders.run` per enabled reminder of every workspace. */
+  'reminders.tick': z.object({ scheduledFor: z.iso.datetime() }),
   /** Scheduled: recompute every contact's activity tier (contacts-activity.rules.ts), set-based. */
   'contacts.activity_tiers': z.object({ scheduledFor: z.iso.datetime() }),
 } as const;
