@@ -122,6 +122,8 @@ export const ContactSchema = z.object({
   updatedAt: z.string(),
   /** Present when the contact was merged into another one (the survivor): such a contact is hidden from lists. */
   mergedIntoId: z.string().optional(),
+  /** When the contact was archived as inactive (absent when it is not). */
+  archivedAt: z.string().optional(),
 });
 export type ContactDto = z.infer<typeof ContactSchema>;
 
@@ -229,6 +231,11 @@ export const ContactListQuerySchema = PageQuerySchema.extend({
     .describe(
       'Every word matches the name or WhatsApp profile name by script or reading (山田, やまだ, ﾔﾏﾀﾞ, yamada), or the number in any format',
     ),
+  archived: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('true: only archived contacts (hidden from the default list)'),
 });
 export const ContactPageSchema = pageOf(ContactSchema);
 

@@ -36,6 +36,7 @@ import { campaignsJobs, campaignsTickSchedule } from './modules/campaigns/campai
 import { activityTiersJob, activityTiersSchedule } from './modules/contacts/contacts-activity.jobs.ts';
 import { tagRulesJobs, tagRulesTickSchedule } from './modules/tag-rules/tag-rules.jobs.ts';
 import { remindersJobs, remindersTickSchedule } from './modules/reminders/reminders.jobs.ts';
+import { archiveInactiveJob, archiveInactiveSchedule } from './modules/contacts/contacts-archive.jobs.ts';
 import { publicOrigin } from './http/links.ts';
 import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
 import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
@@ -276,6 +277,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   jobs.register(activityTiersJob({ db, clock }));
   for (const job of tagRulesJobs({ db, clock })) jobs.register(job);
   for (const job of remindersJobs({ db, clock })) jobs.register(job);
+  jobs.register(archiveInactiveJob({ db, clock }));
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.
   const scheduler = new Scheduler({ db, clock }, [
     wakeSnoozedSchedule,
@@ -287,6 +289,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     activityTiersSchedule,
     tagRulesTickSchedule,
     remindersTickSchedule,
+    archiveInactiveSchedule,
   ]);
 
   const loops: WorkLoop[] = [];

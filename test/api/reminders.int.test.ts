@@ -270,4 +270,65 @@ describe('lifecycle reminders', () => {
     expect((await s.api('DELETE', `/api/v1/reminders/${r.id}`)).status).toBe(204);
     expect((await s.api('GET', `/api/v1/reminders/${r.id}`)).status).toBe(404);
   });
+  it('archives contacts inactive for the workspace’s N months (off by default) and brings them back when active', async () => {
+    const DAY = 24 * HOUR;
+    expect((await s.api('GET', '/api/v1/workspace/settings')).body).toEqual({
+      archiveInactiveAfterMonths: null,
+    });
+    const agent = await seedApiKey(s.t.ctx, s.workspaceId, 'agent');
+    const setting = { archiveInactiveAfterMonths: 6 };
+    expect((await s.api('PATCH', '/api/v1/workspace/settings', setting, agent)).status).toBe(403);
+    expect((await s.api('PATCH', '/api/v1/workspace/settings', setting)).body).toEqual(setting);
+    const wa = { idle: '819055550001', talker: '819055550002', buyer: '819055550003', back: '819055550004' };
+    const idle = await contact(wa.idle, { attributes: { cohort: 'arch' } });
+    const talker = await contact(wa.talker, { attributes: { cohort: 'arch' } });
+    const buyer = await contact(wa.buyer, { attributes: { cohort: 'arch' } });
+    const back = await contact(wa.back, { attributes: { cohort: 'arch' } });
+    const theirs = await contact(wa.idle, {}, other.auth); // archiving is off there
+
+    // Activity within the 6 months: a message from one, an event of another.
+    await advance(90 * DAY);
+    s.t.simulator!.inbound({
+      phoneNumberId: cloudNumberId,
+      from: wa.talker,
+      message: { type: 'text', text: { body: 'はい' } },
+    });
+    await advance(30 * DAY);
+    await event(buyer, 'order_placed');
+    await advance(70 * DAY); // 190 days after creation: the daily job has run
+    const page = async (query: string, auth = s.auth) =>
+      (
+        await s.api<{ data: { id: string; archivedAt?: string }[] }>(
+          'GET',
+          `/api/v1/contacts?limit=100${query}`,
+          undefined,
+          auth,
+        )
+      ).body.data.map((c) => c.id);
+    expect(await page('')).toEqual(expect.arrayContaining([talker, buyer]));
+    expect(await page('')).not.toContain(idle);
+    expect(await page('&archived=true')).toEqual(expect.arrayContaining([idle, back]));
+    expect(await page('&archived=true')).not.toContain(talker);
+    expect(await page('', other.auth)).toContain(theirs);
+    // Hidden from segments (and so from campaign audiences, which read the same contacts).
+    const preview = await s.api<{ count: number }>('POST', '/api/v1/segments/preview', {
+      condition: 'contact.attributes.cohort = "arch"',
+    });
+    expect(preview.body.count).toBe(2);
+
+    // Written through the API, or writing again: back in the list.
+    const patched = await s.api<{ archivedAt?: string }>('PATCH', `/api/v1/contacts/${idle}`, {
+      name: '戻り',
+    });
+    expect(patched.body.archivedAt).toBeUndefined();
+    s.t.simulator!.inbound({
+      phoneNumberId: cloudNumberId,
+      from: wa.back,
+      message: { type: 'text', text: { body: 'また' } },
+    });
+    await advance(0);
+    expect(await page('')).toEqual(expect.arrayContaining([idle, back]));
+    expect(await page('&archived=true')).not.toContain(back);
+    await s.api('PATCH', '/api/v1/workspace/settings', { archiveInactiveAfterMonths: null });
+  });
 });

@@ -28,6 +28,8 @@ export interface WorkspacesTable {
   name: string;
   timezone: Generated<string>;
   created_at: Timestamp;
+  /** Contacts inactive this many months are archived by the daily job; NULL (the default) = never. */
+  archive_inactive_after_months: Generated<number | null>;
 }
 
 export interface UsersTable {
@@ -171,6 +173,8 @@ export interface ContactsTable {
   merged_at: NullableTimestamp;
   /** Activity tier (contacts-activity.rules.ts), recomputed hourly; NULL when none applies or not computed yet. */
   activity_tier: Generated<ActivityTier | null>;
+  /** Set by the archiving job (no message, event or write for N months); cleared when the contact is active again. */
+  archived_at: NullableTimestamp;
 }
 
 /** A contact's activity tier (see contacts-activity.rules.ts for the definitions). */

@@ -84,6 +84,8 @@ export const JOB_PAYLOADS = {
   'reminders.tick': z.object({ scheduledFor: z.iso.datetime() }),
   /** Scheduled: recompute every contact's activity tier (contacts-activity.rules.ts), set-based. */
   'contacts.activity_tiers': z.object({ scheduledFor: z.iso.datetime() }),
+  /** Scheduled: archive contacts inactive for their workspace's `archive_inactive_after_months` (batched). */
+  'contacts.archive_inactive': z.object({ scheduledFor: z.iso.datetime() }),
 } as const;
 
 /** The closed union of job names. */

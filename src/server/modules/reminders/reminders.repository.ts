@@ -158,7 +158,7 @@ export async function insertDueEventTriggers(
       where workspace_id = ${q.workspaceId} and name = ${q.event}
       order by contact_id, occurred_at desc, id desc
     ) e
-    join contacts c on c.workspace_id = ${q.workspaceId} and c.id = e.contact_id and c.merged_into_id is null
+    join contacts c on c.workspace_id = ${q.workspaceId} and c.id = e.contact_id and c.merged_into_id is null and c.archived_at is null
     where e.occurred_at + ${delay} <= ${q.now} and e.occurred_at + ${delay} >= ${q.since}
       and ${q.where ?? sql`true`}
     on conflict do nothing`.execute(tx);
@@ -177,7 +177,7 @@ export async function insertDueReadNoReplyTriggers(tx: DbOrTx, q: DueTriggerQuer
     select ${q.workspaceId}, ${q.reminderId}, r.contact_id, r.message_id::text, r.read_at, r.read_at + ${delay},
       'pending', ${q.now}, ${q.now}
     from campaign_recipients r
-    join contacts c on c.workspace_id = r.workspace_id and c.id = r.contact_id and c.merged_into_id is null
+    join contacts c on c.workspace_id = r.workspace_id and c.id = r.contact_id and c.merged_into_id is null and c.archived_at is null
     where r.workspace_id = ${q.workspaceId} and r.message_id is not null and r.read_at is not null
       and r.replied_at is null
       and r.read_at + ${delay} <= ${q.now} and r.read_at + ${delay} >= ${q.since}
