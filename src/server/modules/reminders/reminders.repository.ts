@@ -228,7 +228,10 @@ export async function claimDueSends(
   return res.rows;
 }
 
-/** Moves ledger rows of a reminder (queued with their message, skipped with a reason, or carried to a later time). */
+/**
+ * Moves ledger rows of a reminder in one statement: queued with their message, skipped with a reason, or carried to a
+ * later time (still pending). Only pending rows move, so a stale update is a no-op.
+ */
 export async function updateSends(
   tx: DbOrTx,
   key: { workspaceId: string; reminderId: string; now: Date },
@@ -238,23 +241,20 @@ export async function updateSends(
     set: { status: 'queued'; messageId: string } | { status: 'skipped'; reason: string } | { dueAt: Date };
   }>,
 ): Promise<void> {
-  for (const r of rows) {
-    const set =
-      'dueAt' in r.set
-        ? { due_at: r.set.dueAt }
-        : r.set.status === 'queued'
-          ? { status: 'queued' as const, message_id: r.set.messageId }
-          : { status: 'skipped' as const, skip_reason: r.set.reason };
-    await tx
-      .updateTable('reminder_sends')
-      .set({ ...set, updated_at: key.now })
-      .where('workspace_id', '=', key.workspaceId)
-      .where('reminder_id', '=', key.reminderId)
-      .where('contact_id', '=', r.contactId)
-      .where('trigger_key', '=', r.triggerKey)
-      .where('status', '=', 'pending')
-      .execute();
-  }
+  if (rows.length === 0) return;
+  const col = <T>(f: (set: (typeof rows)[number]['set']) => T | null) => rows.map((r) => f(r.set));
+  await sql`
+    update reminder_sends s set
+      status = coalesce(t.status, s.status), skip_reason = t.reason, message_id = t.message_id,
+      due_at = coalesce(t.due_at, s.due_at), updated_at = ${key.now}
+    from unnest(${rows.map((r) => r.contactId)}::uuid[], ${rows.map((r) => r.triggerKey)}::text[],
+      ${col((x) => ('status' in x ? x.status : null))}::text[],
+      ${col((x) => ('reason' in x ? x.reason : null))}::text[],
+      ${col((x) => ('messageId' in x ? x.messageId : null))}::uuid[],
+      ${col((x) => ('dueAt' in x ? x.dueAt.toISOString() : null))}::timestamptz[])
+      as t(contact_id, trigger_key, status, reason, message_id, due_at)
+    where s.workspace_id = ${key.workspaceId} and s.reminder_id = ${key.reminderId}
+      and s.contact_id = t.contact_id and s.trigger_key = t.trigger_key and s.status = 'pending'`.execute(tx);
 }
 
 /** Stores a run's counts on the reminder and adds them to its totals. */
