@@ -230,7 +230,13 @@ describe('lifecycle reminders', () => {
       expect((await s.api('GET', `/api/v1/reminders/${r.id}`, undefined, auth)).status).toBe(200);
       expect((await s.api('PATCH', `/api/v1/reminders/${r.id}`, { name: 'x' }, auth)).status).toBe(403);
       expect((await s.api('DELETE', `/api/v1/reminders/${r.id}`, undefined, auth)).status).toBe(403);
-      expect((await s.api('POST', '/api/v1/reminders', {}, auth)).status).toBeGreaterThanOrEqual(400);
+      const body = {
+        name: 'Mine',
+        trigger: { kind: 'event', event: 'x', delayHours: 1 },
+        phoneNumberId: numberId,
+        template: { name: 'restock', language: 'ja' },
+      };
+      expect((await s.api('POST', '/api/v1/reminders', body, auth)).status).toBe(403);
     }
     const renamed = await s.api<ReminderDto>(
       'PATCH',
