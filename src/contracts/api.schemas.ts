@@ -122,6 +122,8 @@ export const ContactSchema = z.object({
   updatedAt: z.string(),
   /** Present when the contact was merged into another one (the survivor): such a contact is hidden from lists. */
   mergedIntoId: z.string().optional(),
+  /** When the contact was archived as inactive (absent when it is not). */
+  archivedAt: z.string().optional(),
 });
 export type ContactDto = z.infer<typeof ContactSchema>;
 
@@ -229,6 +231,11 @@ export const ContactListQuerySchema = PageQuerySchema.extend({
     .describe(
       'Every word matches the name or WhatsApp profile name by script or reading (山田, やまだ, ﾔﾏﾀﾞ, yamada), or the number in any format',
     ),
+  archived: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('true: only archived contacts (hidden from the default list)'),
 });
 export const ContactPageSchema = pageOf(ContactSchema);
 
@@ -322,9 +329,14 @@ export const SendHeadersSchema = z.looseObject({
     .min(1)
     .max(255)
     // Campaign releases key their messages `campaign:<campaign>:<contact>:<attempt>`; a client must not take one.
-    .refine((key) => !key.startsWith('campaign:'), 'Idempotency keys starting with "campaign:" are reserved')
+    .refine(
+      (key) => !key.startsWith('campaign:') && !key.startsWith('reminder:'),
+      'Idempotency keys starting with "campaign:" or "reminder:" are reserved',
+    )
     .optional()
-    .describe('Retries with the same key and body return the first result ("campaign:…" is reserved)'),
+    .describe(
+      'Retries with the same key and body return the first result ("campaign:…" and "reminder:…" are reserved)',
+    ),
 });
 
 const ERROR_MEANINGS = {

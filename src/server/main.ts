@@ -35,6 +35,8 @@ import { analyticsJobs, analyticsRefreshSchedule } from './modules/analytics/ana
 import { campaignsJobs, campaignsTickSchedule } from './modules/campaigns/campaigns.jobs.ts';
 import { activityTiersJob, activityTiersSchedule } from './modules/contacts/contacts-activity.jobs.ts';
 import { tagRulesJobs, tagRulesTickSchedule } from './modules/tag-rules/tag-rules.jobs.ts';
+import { remindersJobs, remindersTickSchedule } from './modules/reminders/reminders.jobs.ts';
+import { archiveInactiveJob, archiveInactiveSchedule } from './modules/contacts/contacts-archive.jobs.ts';
 import { publicOrigin } from './http/links.ts';
 import { releaseClaimsAfterRestart } from './pipeline/outbox.repository.ts';
 import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
@@ -281,6 +283,8 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     jobs.register(job);
   jobs.register(activityTiersJob({ db, clock }));
   for (const job of tagRulesJobs({ db, clock })) jobs.register(job);
+  for (const job of remindersJobs({ db, clock })) jobs.register(job);
+  jobs.register(archiveInactiveJob({ db, clock }));
   // Recurring jobs: the scheduler role enqueues them when due; workers run them.
   const scheduler = new Scheduler({ db, clock }, [
     wakeSnoozedSchedule,
@@ -291,6 +295,8 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     campaignsTickSchedule,
     activityTiersSchedule,
     tagRulesTickSchedule,
+    remindersTickSchedule,
+    archiveInactiveSchedule,
   ]);
 
   const loops: WorkLoop[] = [];

@@ -28,6 +28,8 @@ export interface WorkspacesTable {
   name: string;
   timezone: Generated<string>;
   created_at: Timestamp;
+  /** Contacts inactive this many months are archived by the daily job; NULL (the default) = never. */
+  archive_inactive_after_months: Generated<number | null>;
 }
 
 export interface UsersTable {
@@ -171,6 +173,8 @@ export interface ContactsTable {
   merged_at: NullableTimestamp;
   /** Activity tier (contacts-activity.rules.ts), recomputed hourly; NULL when none applies or not computed yet. */
   activity_tier: Generated<ActivityTier | null>;
+  /** Set by the archiving job (no message, event or write for N months); cleared when the contact is active again. */
+  archived_at: NullableTimestamp;
 }
 
 /** A contact's activity tier (see contacts-activity.rules.ts for the definitions). */
@@ -714,6 +718,8 @@ export interface Database {
   contact_events: ContactEventsTable;
   segments: SegmentsTable;
   tag_rules: TagRulesTable;
+  reminders: RemindersTable;
+  reminder_sends: ReminderSendsTable;
   contact_consents: ContactConsentsTable;
   consent_events: ConsentEventsTable;
   consent_settings: ConsentSettingsTable;
@@ -775,6 +781,43 @@ export interface TagRulesTable {
   last_run_ms: number | null;
 }
 export type TagRuleRow = Selectable<TagRulesTable>;
+
+/** A lifecycle reminder (modules/reminders); documents are parsed by reminders.schemas.ts. */
+export interface RemindersTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  enabled: Generated<boolean>;
+  trigger: ColumnType<Record<string, unknown>, string, string>;
+  condition: ColumnType<ConditionNode | null, string | null, string | null>;
+  condition_text: string | null;
+  phone_number_id: string;
+  template: ColumnType<Record<string, unknown>, string, string>;
+  quiet_hours: ColumnType<Record<string, unknown>, string, string>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_run_at: NullableTimestamp;
+  last_run: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  sent_total: Generated<number>;
+  skipped_total: ColumnType<Record<string, number>, string | undefined, string>;
+}
+export type ReminderRow = Selectable<RemindersTable>;
+
+/** The reminders' exactly-once ledger: one row per (reminder, contact, trigger). */
+export interface ReminderSendsTable {
+  workspace_id: string;
+  reminder_id: string;
+  contact_id: string;
+  trigger_key: string;
+  triggered_at: Timestamp;
+  due_at: Timestamp;
+  status: 'pending' | 'queued' | 'skipped';
+  skip_reason: string | null;
+  message_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
 
 /** The typed query builder over the whole schema (a connection pool, or PGlite behind a mutex). */
 export type Db = Kysely<Database>;

@@ -24,6 +24,8 @@ import { simulatorAccessRoutes } from './simulator-access.routes.ts';
 import type { AppContext } from './context.ts';
 import { segmentsRoutes } from '../modules/segments/segments.routes.ts';
 import { tagRulesRoutes } from '../modules/tag-rules/tag-rules.routes.ts';
+import { remindersRoutes } from '../modules/reminders/reminders.routes.ts';
+import { workspaceSettingsRoutes } from '../modules/workspaces/workspace-settings.routes.ts';
 import { consentRoutes } from '../modules/consent/consent.routes.ts';
 import { analyticsRoutes } from '../modules/analytics/analytics.routes.ts';
 import { campaignsRoutes } from '../modules/campaigns/campaigns.routes.ts';
@@ -54,6 +56,8 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await apiKeysRoutes(app, ctx);
   await segmentsRoutes(app, ctx);
   await tagRulesRoutes(app, ctx);
+  await remindersRoutes(app, ctx);
+  await workspaceSettingsRoutes(app, ctx);
   await consentRoutes(app, ctx);
   await contactAttributesRoutes(app, ctx);
   await contactImportsRoutes(app, ctx);

@@ -78,8 +78,14 @@ export const JOB_PAYLOADS = {
   'tag_rules.run': z.object({ ruleId: z.uuid() }),
   /** Scheduled: one `tag_rules.run` per enabled rule of every workspace. */
   'tag_rules.tick': z.object({ scheduledFor: z.iso.datetime() }),
+  /** Send one reminder's due messages (modules/reminders); a disabled or deleted reminder is skipped. */
+  'reminders.run': z.object({ reminderId: z.uuid() }),
+  /** Scheduled: one `reminders.run` per enabled reminder of every workspace. */
+  'reminders.tick': z.object({ scheduledFor: z.iso.datetime() }),
   /** Scheduled: recompute every contact's activity tier (contacts-activity.rules.ts), set-based. */
   'contacts.activity_tiers': z.object({ scheduledFor: z.iso.datetime() }),
+  /** Scheduled: archive contacts inactive for their workspace's `archive_inactive_after_months` (batched). */
+  'contacts.archive_inactive': z.object({ scheduledFor: z.iso.datetime() }),
 } as const;
 
 /** The closed union of job names. */

@@ -5,6 +5,7 @@ import type { DbOrTx } from '../db/types.ts';
 import type { AnyDomainEvent } from '../domain-events/domain-events.schemas.ts';
 import { domainEvents } from '../domain-events/listeners.catalog.ts';
 import { enqueueJobs } from '../jobs/queue.ts';
+import { unarchiveContacts } from '../modules/contacts/contacts-archive.repository.ts';
 import { contactKey, findOrCreateContacts } from '../modules/contacts/contacts-resolve.repository.ts';
 import { normalizeWaId, parsePhone } from '../modules/contacts/contacts.rules.ts';
 import { conversationEvent } from '../modules/conversations/conversation-events.rules.ts';
@@ -52,6 +53,11 @@ export async function applyInboundMessages(
   );
   const contactOf = (i: InboundItem) =>
     contacts.ids.get(contactKey(i.number.workspace_id, normalizeWaId(i.from))) as string;
+  // A customer who writes again is active: an archived contact comes back (one statement per workspace).
+  const byWorkspace = new Map<string, string[]>();
+  for (const i of sorted)
+    byWorkspace.set(i.number.workspace_id, [...(byWorkspace.get(i.number.workspace_id) ?? []), contactOf(i)]);
+  for (const [workspaceId, ids] of byWorkspace) await unarchiveContacts(tx, workspaceId, ids);
   const conversations = await findOrCreateConversations(
     tx,
     now,

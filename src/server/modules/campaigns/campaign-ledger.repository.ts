@@ -58,7 +58,7 @@ export async function selectCandidates(
     from contacts c
     left join contact_consents cmp_cc
       on cmp_cc.workspace_id = c.workspace_id and cmp_cc.contact_id = c.id and cmp_cc.purpose = 'marketing'
-    where c.workspace_id = ${input.workspaceId} and c.merged_into_id is null
+    where c.workspace_id = ${input.workspaceId} and c.merged_into_id is null and c.archived_at is null
       and ${input.after ? sql`c.id > ${input.after}` : sql`true`}
       and ${input.audience}
     order by c.id

@@ -2,6 +2,7 @@ import type { Clock } from '../../../lib/clock.ts';
 import type { Db } from '../../db/types.ts';
 import { notFound } from '../../lib/app-error.ts';
 import { insertContactEvent, listContactEvents, type ContactEventRow } from './contact-events.repository.ts';
+import { unarchiveContacts } from './contacts-archive.repository.ts';
 import { findContact } from './contacts.repository.ts';
 
 /** How many events `GET /contacts/:id/events` returns (the newest). */
@@ -41,6 +42,8 @@ export async function recordContactEvent(
     properties: input.properties,
     now,
   });
+  // An event is activity: an archived contact comes back.
+  await unarchiveContacts(deps.db, workspaceId, [contactId]);
   return present(row);
 }
 

@@ -10,6 +10,7 @@ import {
   insertContactTag,
 } from './contact-tags.repository.ts';
 import { findContact } from './contacts.repository.ts';
+import { unarchiveContacts } from './contacts-archive.repository.ts';
 import { toContactDto } from './contacts.service.ts';
 
 /** What the tag and note functions use. */
@@ -30,8 +31,10 @@ export async function setContactTag(
   if (!contact) throw notFound('Contact');
   if (add) await insertContactTag(deps.db, { workspaceId, contactId, tag, at: deps.clock.now() });
   else await deleteContactTag(deps.db, workspaceId, contactId, tag);
+  // A write through the API: an archived contact comes back.
+  await unarchiveContacts(deps.db, workspaceId, [contactId]);
   const tags = await findTagsOfContacts(deps.db, workspaceId, [contactId]);
-  return toContactDto(contact, tags.get(contactId) ?? []);
+  return toContactDto({ ...contact, archived_at: null }, tags.get(contactId) ?? []);
 }
 
 export async function listTags(

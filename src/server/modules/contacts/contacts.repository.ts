@@ -84,19 +84,27 @@ export function findContactsByIds(
 }
 
 /**
- * A page of contacts (merged ones left out), newest first (UUIDv7 ids are time-ordered), optionally searched on the stored search key
+ * A page of contacts (merged ones left out; archived ones only when asked for), newest first (UUIDv7 ids are time-ordered), optionally searched on the stored search key
  * (name and profile name by script and reading, wa_id digits; see `parseSearchQuery`). Fetches `limit` rows
  * after `afterId`.
  */
 export function searchContacts(
   db: DbOrTx,
-  input: { workspaceId: string; search: SearchQuery | null; limit: number; afterId?: string },
+  input: {
+    workspaceId: string;
+    search: SearchQuery | null;
+    limit: number;
+    afterId?: string;
+    /** true: only archived contacts; otherwise (the default list) only those not archived. */
+    archived?: boolean;
+  },
 ): Promise<ContactRow[]> {
   let q = db
     .selectFrom('contacts')
     .selectAll()
     .where('workspace_id', '=', input.workspaceId)
-    .where('merged_into_id', 'is', null);
+    .where('merged_into_id', 'is', null)
+    .where('archived_at', input.archived ? 'is not' : 'is', null);
   if (input.search) q = q.where(matchesSearch('contacts.search_key', input.search));
   if (input.afterId) q = q.where('id', '<', input.afterId);
   return q.orderBy('id', 'desc').limit(input.limit).execute();

@@ -52,6 +52,7 @@ export function toContactDto(row: ContactRow, tags: string[] = []): ContactDto {
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     ...(row.merged_into_id ? { mergedIntoId: row.merged_into_id } : {}),
+    ...(row.archived_at ? { archivedAt: row.archived_at.toISOString() } : {}),
   };
 }
 
@@ -66,6 +67,7 @@ export async function listContacts(
     workspaceId,
     search: parseSearchQuery(query.q),
     limit: query.limit + 1,
+    archived: query.archived === true,
     ...(after ? { afterId: after.id } : {}),
   });
   const tags = await findTagsOfContacts(
@@ -196,6 +198,8 @@ export async function updateContact(
       ...(input.attributes !== undefined
         ? { attributes: JSON.stringify(mergeAttributes(current.attributes, input.attributes)) }
         : {}),
+      // A write through the API is activity: an archived contact comes back.
+      archived_at: null,
       updated_at: now,
     });
   });

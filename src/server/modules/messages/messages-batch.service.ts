@@ -53,8 +53,8 @@ export const BatchItemSchema = z.intersection(
       .min(1)
       .max(255)
       .refine(
-        (key) => !key.startsWith('campaign:'),
-        'Idempotency keys starting with "campaign:" are reserved',
+        (key) => !key.startsWith('campaign:') && !key.startsWith('reminder:'),
+        'Idempotency keys starting with "campaign:" or "reminder:" are reserved',
       ),
   }),
 );

@@ -97,6 +97,7 @@ export async function countMatchingContacts(
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('c.workspace_id', '=', workspaceId)
     .where('c.merged_into_id', 'is', null)
+    .where('c.archived_at', 'is', null)
     .where(where)
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -111,7 +112,8 @@ export function selectMatchingContacts(
     .selectFrom('contacts as c')
     .selectAll('c')
     .where('c.workspace_id', '=', input.workspaceId)
-    .where('c.merged_into_id', 'is', null);
+    .where('c.merged_into_id', 'is', null)
+    .where('c.archived_at', 'is', null);
   if (input.beforeId) q = q.where('c.id', '<', input.beforeId);
   return q.where(input.where).orderBy('c.id', 'desc').limit(input.limit).execute();
 }
