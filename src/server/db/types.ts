@@ -675,6 +675,7 @@ export interface Database {
   contact_events: ContactEventsTable;
   segments: SegmentsTable;
   tag_rules: TagRulesTable;
+  tag_conflicts: TagConflictsTable;
   contact_consents: ContactConsentsTable;
   consent_events: ConsentEventsTable;
   consent_settings: ConsentSettingsTable;
@@ -732,6 +733,17 @@ export interface TagRulesTable {
   last_run_ms: number | null;
 }
 export type TagRuleRow = Selectable<TagRulesTable>;
+
+/** A pair of tags a workspace declares conflicting (written by modules/tag-rules, `tag-hygiene.*`). */
+export interface TagConflictsTable {
+  workspace_id: string;
+  /** The pair in code-unit order: `tag_a` < `tag_b`. */
+  tag_a: string;
+  tag_b: string;
+  /** Which of the two stays when the conflict is resolved, or null: reported only. */
+  keep: 'a' | 'b' | null;
+  created_at: Timestamp;
+}
 
 /** The typed query builder over the whole schema (a connection pool, or PGlite behind a mutex). */
 export type Db = Kysely<Database>;

@@ -23,6 +23,7 @@ import { requireAuth } from './auth.ts';
 import { simulatorAccessRoutes } from './simulator-access.routes.ts';
 import type { AppContext } from './context.ts';
 import { segmentsRoutes } from '../modules/segments/segments.routes.ts';
+import { tagHygieneRoutes } from '../modules/tag-rules/tag-hygiene.routes.ts';
 import { tagRulesRoutes } from '../modules/tag-rules/tag-rules.routes.ts';
 import { consentRoutes } from '../modules/consent/consent.routes.ts';
 import { analyticsRoutes } from '../modules/analytics/analytics.routes.ts';
@@ -54,6 +55,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await apiKeysRoutes(app, ctx);
   await segmentsRoutes(app, ctx);
   await tagRulesRoutes(app, ctx);
+  await tagHygieneRoutes(app, ctx);
   await consentRoutes(app, ctx);
   await contactAttributesRoutes(app, ctx);
   await contactImportsRoutes(app, ctx);
