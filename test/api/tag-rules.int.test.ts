@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRunner } from '../../src/server/jobs/queue.ts';
 import { Scheduler } from '../../src/server/jobs/scheduler.service.ts';
+import { unusedBefore } from '../../src/server/modules/tag-rules/tag-hygiene.rules.ts';
 import { tagRulesJobs, tagRulesTickSchedule } from '../../src/server/modules/tag-rules/tag-rules.jobs.ts';
 import {
   createTestApp,
@@ -298,6 +299,13 @@ describe('tag rules', () => {
         .where('workspace_id', '=', w.workspaceId)
         .where('action', '=', action)
         .execute();
+
+    it('counts 6 calendar months back in UTC, clamped to the end of a shorter month', () => {
+      const at = (iso: string) => unusedBefore(new Date(iso)).toISOString();
+      expect(at('2026-12-15T10:30:00.000Z')).toBe('2026-06-15T10:30:00.000Z');
+      expect(at('2026-08-31T00:00:00.000Z')).toBe('2026-02-28T00:00:00.000Z');
+      expect(at('2026-03-31T23:59:59.000Z')).toBe('2025-09-30T23:59:59.000Z');
+    });
 
     it('lists a tag nobody got for 6 months and nothing references; not one used 5 months ago', async () => {
       const h = await seedWorkspace(t.ctx, 'Hygiene unused');
