@@ -8,7 +8,10 @@
  * - a rule `event.order_placed within 7d` → `recent-buyer`: its first run (adds), a run three days later (adds and
  *   removes), and a run that changes nothing;
  * - the activity tiers of every contact: the first computation (every row written) and one an hour later (only
- *   changed rows).
+ *   changed rows);
+ * - the tag hygiene report (unused, over-tagged, one declared conflict pair) over the tags those runs left plus
+ *   about 1.1 million more: a year-old tag on every contact (`legacy`, or `lapsed` on 1 in 10 — declared to
+ *   conflict with `recent-buyer`) and `spring-2025` on 1 in 10.
  *
  * Writes bench/results/<scenario>.json. A missed target is reported, never a failure.
  */
@@ -20,7 +23,9 @@ import pg from 'pg';
 import { FakeClock } from '../src/lib/clock.ts';
 import { openDatabase, type DatabaseHandle } from '../src/server/db/connect.ts';
 import { migrate } from '../src/server/db/migrate.ts';
+import { SYSTEM_ACTOR } from '../src/server/modules/audit/audit.service.ts';
 import { refreshActivityTiers } from '../src/server/modules/contacts/contacts-activity.service.ts';
+import { setTagConflicts, tagHygieneReport } from '../src/server/modules/tag-rules/tag-hygiene.service.ts';
 import { createTagRule, runTagRule } from '../src/server/modules/tag-rules/tag-rules.service.ts';
 import { createWorkspace } from '../src/server/modules/workspaces/workspaces.service.ts';
 import { machineInfo } from './lib/machine.ts';
@@ -130,6 +135,31 @@ export async function runTagRulesBench(opts: {
       distribution: Object.fromEntries(byTier.rows.map((r) => [r.tier ?? 'none', r.n])),
     };
     console.log('tiers', tiers);
+
+    // Hygiene material: an old tag on every contact (unused: a year old, referenced by nothing) and a tag that
+    // conflicts with the rule's on 1 in 10 — about 1.1 million more rows.
+    await sql`INSERT INTO contact_tags (workspace_id, contact_id, tag, created_at)
+      SELECT workspace_id, id, CASE WHEN abs(hashtext(id::text || 'l')) % 10 = 0 THEN 'lapsed' ELSE 'legacy' END,
+        ${NOW}::timestamptz - interval '1 year'
+      FROM contacts WHERE workspace_id = ${workspaceId}`.execute(db);
+    await sql`INSERT INTO contact_tags (workspace_id, contact_id, tag, created_at)
+      SELECT workspace_id, id, 'spring-2025', ${NOW}::timestamptz - interval '1 year'
+      FROM contacts WHERE workspace_id = ${workspaceId} AND abs(hashtext(id::text || 's')) % 10 = 0`.execute(
+      db,
+    );
+    await sql`ANALYZE contact_tags`.execute(db);
+    await setTagConflicts(deps, workspaceId, SYSTEM_ACTOR, [{ a: 'recent-buyer', b: 'lapsed', keep: 'a' }]);
+    const [report, hygieneSeconds] = await timed(() => tagHygieneReport(deps, workspaceId));
+    const tagRows = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM contact_tags WHERE workspace_id = ${workspaceId}`.execute(db);
+    const hygiene = {
+      seconds: round(hygieneSeconds),
+      contactTags: tagRows.rows[0]?.n ?? 0,
+      unused: report.unused.length,
+      overTagged: report.overTagged.count,
+      conflicts: report.conflicts.length,
+    };
+    console.log('hygiene', hygiene);
     const slowestRule = Math.max(firstSeconds, laterSeconds, noopSeconds);
     const slowestTiers = Math.max(tiersSeconds, tiersHourSeconds);
     return {
@@ -148,6 +178,7 @@ export async function runTagRulesBench(opts: {
         seedSeconds: round(seedSeconds),
         ruleRuns: runs,
         tiers,
+        hygiene,
         loadAverage: {
           before: loadBefore.map((n) => round(n, 2)),
           after: os.loadavg().map((n) => round(n, 2)),
@@ -156,6 +187,7 @@ export async function runTagRulesBench(opts: {
       targets: [
         atMost('slowest rule run', slowestRule, opts.targetSeconds, 's'),
         atMost('slowest tier recomputation', slowestTiers, opts.targetSeconds, 's'),
+        atMost('tag hygiene report', hygieneSeconds, 10, 's'),
       ],
       notes: [
         'In-process runTagRule and refreshActivityTiers against PostgreSQL (no HTTP); seeded set-based in SQL.',

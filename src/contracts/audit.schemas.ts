@@ -36,6 +36,10 @@ export const AUDIT_ACTIONS = [
   'template.created',
   'template.edited',
   'template.deleted',
+  'tag.deleted',
+  'tag.merged',
+  'tag.conflicts_changed',
+  'tag.conflicts_resolved',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

@@ -1,11 +1,13 @@
 /**
  * Rule-based tags on real SQL: a rule keeps its tag on exactly the contacts its condition selects as time passes
  * (fake clock; scheduled runs through the scheduler and a drained queue), never removes a tag a person set, never
- * touches another workspace, and its routes follow the segments' role policy and workspace scoping.
+ * touches another workspace, and its routes follow the segments' role policy and workspace scoping. Tag hygiene
+ * (report, conflicts, delete, merge) on the same harness: definitions with the fake clock, roles, isolation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRunner } from '../../src/server/jobs/queue.ts';
 import { Scheduler } from '../../src/server/jobs/scheduler.service.ts';
+import { unusedBefore } from '../../src/server/modules/tag-rules/tag-hygiene.rules.ts';
 import { tagRulesJobs, tagRulesTickSchedule } from '../../src/server/modules/tag-rules/tag-rules.jobs.ts';
 import {
   createTestApp,
@@ -279,5 +281,162 @@ describe('tag rules', () => {
     }
     expect((await api('GET', '/api/v1/tag-rules', other.auth)).json().data).toEqual([]);
     expect((await api('GET', base, ws.auth)).json().enabled).toBe(true);
+  });
+
+  describe('hygiene', () => {
+    const MONTH = 30 * DAY;
+    const hygiene = async (w: { authorization: string }) => {
+      const res = await api('GET', '/api/v1/tags/hygiene', w);
+      expect(res.statusCode).toBe(200);
+      return res.json();
+    };
+    const tag = async (w: SeededWorkspace, id: string, name: string) =>
+      expect((await api('PUT', `/api/v1/contacts/${id}/tags/${name}`, w.auth)).statusCode).toBe(200);
+    const audit = (w: SeededWorkspace, action: string) =>
+      t.ctx.db
+        .selectFrom('audit_log')
+        .select(['target_id', 'data'])
+        .where('workspace_id', '=', w.workspaceId)
+        .where('action', '=', action)
+        .execute();
+
+    it('counts 6 calendar months back in UTC, clamped to the end of a shorter month', () => {
+      const at = (iso: string) => unusedBefore(new Date(iso)).toISOString();
+      expect(at('2026-12-15T10:30:00.000Z')).toBe('2026-06-15T10:30:00.000Z');
+      expect(at('2026-08-31T00:00:00.000Z')).toBe('2026-02-28T00:00:00.000Z');
+      expect(at('2026-03-31T23:59:59.000Z')).toBe('2025-09-30T23:59:59.000Z');
+    });
+
+    it('lists a tag nobody got for 6 months and nothing references; not one used 5 months ago', async () => {
+      const h = await seedWorkspace(t.ctx, 'Hygiene unused');
+      const a = await contact(h, '+81 90-5000-0001');
+      const b = await contact(h, '+81 90-5000-0002');
+      const since = t.clock.now().toISOString();
+      await tag(h, a, 'old');
+      await tag(h, a, 'Segmented'); // referenced by a segment (tags compare case-insensitively)
+      await tag(h, a, 'ruled'); // kept by a (disabled) rule
+      await tag(other, await contact(other, '+81 90-5000-0001'), 'theirs');
+      await api('POST', '/api/v1/segments', h.auth, { name: 's', condition: 'contact.tags has segmented' });
+      await api('POST', '/api/v1/tag-rules', h.auth, { tag: 'ruled', condition: 'tag:x', enabled: false });
+      t.clock.advance(MONTH + DAY);
+      await tag(h, b, 'recent');
+      await tag(h, b, 'old'); // a second contact got "old" — its newest use is now
+      expect((await hygiene(h.auth)).unused).toEqual([]);
+      t.clock.advance(5 * MONTH + 10 * DAY); // "recent" and b's "old": 5⅓ months old; a's: 6⅓
+      expect((await hygiene(h.auth)).unused).toEqual([]);
+      await api('DELETE', `/api/v1/contacts/${b}/tags/old`, h.auth);
+      // Now "old"'s newest use is more than 6 calendar months ago; "recent" is not.
+      const report = await hygiene(h.auth);
+      expect(report.unused).toEqual([{ tag: 'old', contacts: 1, lastUsedAt: since }]);
+      // The other workspace's tag is as old, but not ours to report; theirs lists only their own.
+      expect((await hygiene(other.auth)).unused.map((u: { tag: string }) => u.tag)).not.toContain('old');
+    });
+
+    it('counts contacts with more than 15 tags and resolves declared conflicts by `keep`', async () => {
+      const h = await seedWorkspace(t.ctx, 'Hygiene over');
+      const many = await contact(h, '+81 90-6000-0001');
+      const fifteen = await contact(h, '+81 90-6000-0002');
+      for (let i = 1; i <= 16; i++) await tag(h, many, `t${String(i).padStart(2, '0')}`);
+      for (let i = 1; i <= 15; i++) await tag(h, fifteen, `t${String(i).padStart(2, '0')}`);
+      const over = (await hygiene(h.auth)).overTagged;
+      expect(over.count).toBe(1);
+      expect(over.sample).toHaveLength(1);
+      expect(over.sample[0]).toMatchObject({ contactId: many });
+      expect(over.sample[0].tags).toHaveLength(16);
+
+      // Declared in either order: stored sorted, `keep` follows the tag it named.
+      const put = await api('PUT', '/api/v1/tags/conflicts', h.auth, [
+        { a: 'wholesale', b: 'retail', keep: 'b' },
+        { a: 'lead', b: 'customer' },
+      ]);
+      expect(put.statusCode).toBe(200);
+      expect(put.json().data).toEqual([
+        { a: 'customer', b: 'lead', keep: null },
+        { a: 'retail', b: 'wholesale', keep: 'a' },
+      ]);
+      const same = await api('PUT', '/api/v1/tags/conflicts', h.auth, [{ a: 'x', b: 'x' }]);
+      expect(same.json().error.code).toBe('validation_failed');
+      const both = await contact(h, '+81 90-6000-0003');
+      const lead = await contact(h, '+81 90-6000-0004');
+      for (const name of ['retail', 'wholesale', 'lead', 'customer']) await tag(h, both, name);
+      await tag(h, lead, 'lead');
+      const theirs = await contact(other, '+81 90-6000-0003');
+      await tag(other, theirs, 'retail');
+      await tag(other, theirs, 'wholesale');
+      expect((await hygiene(h.auth)).conflicts).toEqual([
+        { tags: ['customer', 'lead'], keep: null, contacts: 1 },
+        { tags: ['retail', 'wholesale'], keep: 'a', contacts: 1 },
+      ]);
+      expect((await hygiene(other.auth)).conflicts).toEqual([]);
+
+      const analyst = await seedApiKey(t.ctx, h.workspaceId, 'analyst');
+      expect((await api('POST', '/api/v1/tags/conflicts/resolve', analyst)).statusCode).toBe(403);
+      const resolved = await api('POST', '/api/v1/tags/conflicts/resolve', h.auth);
+      expect(resolved.json()).toEqual({ removed: 1 });
+      // Only the pair with `keep` is resolved; the other workspace's contact keeps both.
+      expect(await tagsOf(h, both)).toEqual(['customer', 'lead', 'retail']);
+      expect(await tagsOf(other, theirs)).toEqual(['retail', 'wholesale']);
+      expect((await hygiene(h.auth)).conflicts).toEqual([
+        { tags: ['customer', 'lead'], keep: null, contacts: 1 },
+      ]);
+      expect(await audit(h, 'tag.conflicts_resolved')).toEqual([{ target_id: null, data: { removed: 1 } }]);
+    });
+
+    it('merges and deletes tags set-based in one workspace, audited, not a tag a rule keeps', async () => {
+      const h = await seedWorkspace(t.ctx, 'Hygiene merge');
+      const a = await contact(h, '+81 90-7000-0001');
+      const b = await contact(h, '+81 90-7000-0002');
+      const theirs = await contact(other, '+81 90-7000-0001');
+      await tag(h, a, 'Osaka-shi');
+      await tag(h, b, 'Osaka-shi');
+      await tag(h, b, 'osaka');
+      await tag(other, theirs, 'Osaka-shi');
+      await api('PUT', '/api/v1/tags/conflicts', h.auth, [{ a: 'Osaka-shi', b: 'kyoto', keep: 'a' }]);
+
+      const merged = await api('POST', '/api/v1/tags/merge', h.auth, { from: 'Osaka-shi', to: 'osaka' });
+      expect(merged.statusCode).toBe(200);
+      expect(merged.json()).toEqual({ contacts: 2 });
+      expect(await tagsOf(h, a)).toEqual(['osaka']);
+      expect(await tagsOf(h, b)).toEqual(['osaka']);
+      expect(await tagsOf(other, theirs)).toEqual(['Osaka-shi']);
+      // The pair naming the merged-away tag is forgotten.
+      expect((await api('GET', '/api/v1/tags/conflicts', h.auth)).json().data).toEqual([]);
+      expect(await audit(h, 'tag.merged')).toEqual([
+        { target_id: 'osaka', data: { from: 'Osaka-shi', to: 'osaka', contacts: 2 } },
+      ]);
+
+      // A tag a rule keeps would come back on its next run: refused.
+      await api('POST', '/api/v1/tag-rules', h.auth, {
+        tag: 'osaka',
+        condition: 'tag:never',
+        enabled: false,
+      });
+      for (const [url, body] of [
+        ['/api/v1/tags/osaka/delete', undefined],
+        ['/api/v1/tags/merge', { from: 'osaka', to: 'kansai' }],
+      ] as const) {
+        const res = await api('POST', url, h.auth, body);
+        expect(res.statusCode, url).toBe(409);
+        expect(res.json().error.code).toBe('conflict');
+      }
+      await tag(h, a, 'stale');
+      const admin = await seedApiKey(t.ctx, h.workspaceId, 'admin');
+      const agent = await seedApiKey(t.ctx, h.workspaceId, 'agent');
+      for (const role of [agent, await seedApiKey(t.ctx, h.workspaceId, 'analyst')]) {
+        expect((await api('POST', '/api/v1/tags/stale/delete', role)).statusCode).toBe(403);
+        expect((await api('POST', '/api/v1/tags/merge', role, { from: 'stale', to: 'x' })).statusCode).toBe(
+          403,
+        );
+        expect((await api('PUT', '/api/v1/tags/conflicts', role, [])).statusCode).toBe(403);
+      }
+      expect((await api('GET', '/api/v1/tags/hygiene', agent)).statusCode).toBe(403);
+      // Another workspace deleting "stale" touches nothing of ours.
+      expect((await api('POST', '/api/v1/tags/stale/delete', other.auth)).json()).toEqual({ contacts: 0 });
+      expect(await tagsOf(h, a)).toEqual(['osaka', 'stale']);
+      const deleted = await api('POST', '/api/v1/tags/stale/delete', admin);
+      expect(deleted.json()).toEqual({ contacts: 1 });
+      expect(await tagsOf(h, a)).toEqual(['osaka']);
+      expect(await audit(h, 'tag.deleted')).toEqual([{ target_id: 'stale', data: { contacts: 1 } }]);
+    });
   });
 });

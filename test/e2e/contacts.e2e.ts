@@ -15,7 +15,9 @@ const BULK = 300;
 
 /**
  * The contacts page in Chromium: a virtualized list of every contact (more than one page, only the visible rows
- * in the DOM), search, a contact's page, and starting a conversation from it; en 1440×900, ja 390×844.
+ * in the DOM), search, a contact's page, and starting a conversation from it; en 1440×900, ja 390×844. In ja, the
+ * tags panel: a tag rule made in the form (a parse error shown first), run now with its count, and the hygiene
+ * report opened.
  */
 describe('contacts in Chromium', () => {
   let e: E2E;
@@ -109,5 +111,69 @@ describe('contacts in Chromium', () => {
           )
           .toBe(1);
       });
+
+      if (lang === 'ja')
+        it('creates a tag rule in the form, runs it, sees its count and opens the hygiene report', async () => {
+          const db = e.t.ctx.db;
+          await page.goto('/contacts');
+          await page.getByRole('button', { name: L.contacts.tagsButton, exact: true }).click();
+          await page.getByRole('button', { name: L.contacts.tagRules.new }).click();
+          const form = page.getByRole('form', { name: L.contacts.tagRules.form });
+          await form.getByLabel(L.contacts.tagRules.tag, { exact: true }).fill('e2e-vip');
+          const condition = form.locator('textarea');
+          // Text that does not parse: the server's error, with its position, in the form.
+          await condition.fill('contact.tags has');
+          await form.getByRole('button', { name: L.contacts.tagRules.save }).click();
+          await form.getByRole('alert').getByText(L.errors.code.invalid_condition).waitFor();
+          await condition.fill('contact.tags has e2e-source');
+          await form.getByRole('button', { name: L.contacts.tagRules.save }).click();
+          const row = page.locator('tr[data-rule="e2e-vip"]');
+          await row.waitFor();
+          // The run enqueued on creation (nobody carries the source tag yet) happens first.
+          await expect
+            .poll(
+              async () => {
+                await e.advance(1_000);
+                const r = await db
+                  .selectFrom('tag_rules')
+                  .select('last_run_at')
+                  .where('workspace_id', '=', e.seed.workspaceId)
+                  .where('tag', '=', 'e2e-vip')
+                  .executeTakeFirst();
+                return r?.last_run_at != null;
+              },
+              { timeout: 15_000, interval: 200 },
+            )
+            .toBe(true);
+          const three = await db
+            .selectFrom('contacts')
+            .select('id')
+            .where('workspace_id', '=', e.seed.workspaceId)
+            .where('wa_id', 'like', '819087%')
+            .orderBy('wa_id')
+            .limit(3)
+            .execute();
+          await db
+            .insertInto('contact_tags')
+            .values(
+              three.map((c) => ({
+                workspace_id: e.seed.workspaceId,
+                contact_id: c.id,
+                tag: 'e2e-source',
+                created_at: e.clock.now(),
+              })),
+            )
+            .execute();
+          await row.getByRole('button', { name: L.contacts.tagRules.run }).click();
+          await row.getByText(/追加 3 件・削除 0 件/).waitFor();
+          expect(await englishSentences(page, ['Demo Owner'])).toEqual([]);
+
+          await page.getByRole('button', { name: L.contacts.hygiene.open }).click();
+          const report = page.getByRole('region', { name: L.contacts.hygiene.title });
+          await report.getByRole('heading', { name: L.contacts.hygiene.overTagged }).waitFor();
+          await report.getByText(L.contacts.hygiene.overTaggedCount.replace('{{count}}', '0')).waitFor();
+          expect(await englishSentences(page, ['Demo Owner'])).toEqual([]);
+          await e.screenshot(page, 'contacts-tags-ja');
+        });
     });
 });

@@ -720,6 +720,7 @@ export interface Database {
   tag_rules: TagRulesTable;
   reminders: RemindersTable;
   reminder_sends: ReminderSendsTable;
+  tag_conflicts: TagConflictsTable;
   contact_consents: ContactConsentsTable;
   consent_events: ConsentEventsTable;
   consent_settings: ConsentSettingsTable;
@@ -817,6 +818,17 @@ export interface ReminderSendsTable {
   message_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** A pair of tags a workspace declares conflicting (written by modules/tag-rules, `tag-hygiene.*`). */
+export interface TagConflictsTable {
+  workspace_id: string;
+  /** The pair in code-unit order: `tag_a` < `tag_b`. */
+  tag_a: string;
+  tag_b: string;
+  /** Which of the two stays when the conflict is resolved, or null: reported only. */
+  keep: 'a' | 'b' | null;
+  created_at: Timestamp;
 }
 
 /** The typed query builder over the whole schema (a connection pool, or PGlite behind a mutex). */

@@ -23,6 +23,7 @@ import { requireAuth } from './auth.ts';
 import { simulatorAccessRoutes } from './simulator-access.routes.ts';
 import type { AppContext } from './context.ts';
 import { segmentsRoutes } from '../modules/segments/segments.routes.ts';
+import { tagHygieneRoutes } from '../modules/tag-rules/tag-hygiene.routes.ts';
 import { tagRulesRoutes } from '../modules/tag-rules/tag-rules.routes.ts';
 import { remindersRoutes } from '../modules/reminders/reminders.routes.ts';
 import { workspaceSettingsRoutes } from '../modules/workspaces/workspace-settings.routes.ts';
@@ -58,6 +59,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await tagRulesRoutes(app, ctx);
   await remindersRoutes(app, ctx);
   await workspaceSettingsRoutes(app, ctx);
+  await tagHygieneRoutes(app, ctx);
   await consentRoutes(app, ctx);
   await contactAttributesRoutes(app, ctx);
   await contactImportsRoutes(app, ctx);

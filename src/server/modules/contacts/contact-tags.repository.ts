@@ -139,3 +139,48 @@ export async function deleteTagsOfRule(db: DbOrTx, workspaceId: string, ruleId: 
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** Removes a tag from every contact of a workspace (tag hygiene); returns how many lost it. */
+export async function deleteTagEverywhere(db: DbOrTx, workspaceId: string, tag: string): Promise<number> {
+  const r = await db
+    .deleteFrom('contact_tags')
+    .where('workspace_id', '=', workspaceId)
+    .where('tag', '=', tag)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/**
+ * Merges tag `from` into `to` over a workspace in two statements: every contact carrying `from` and lacking `to`
+ * gets `to` (as set by a person: `rule_id` NULL, `created_at` = `at`), then every `from` row goes. Returns how
+ * many contacts carried `from`. Run it in a transaction.
+ */
+export async function mergeTagRows(
+  db: DbOrTx,
+  workspaceId: string,
+  from: string,
+  to: string,
+  at: Date,
+): Promise<number> {
+  await sql`
+    INSERT INTO contact_tags (workspace_id, contact_id, tag, created_at)
+    SELECT workspace_id, contact_id, ${to}, ${at}::timestamptz FROM contact_tags
+    WHERE workspace_id = ${workspaceId} AND tag = ${from}
+    ON CONFLICT (contact_id, tag) DO NOTHING`.execute(db);
+  return deleteTagEverywhere(db, workspaceId, from);
+}
+
+/**
+ * Resolves the workspace's declared conflicts that name a tag to keep, in one DELETE: on each contact carrying
+ * both tags of such a pair, the other tag goes. Returns how many (contact, tag) rows were removed.
+ */
+export async function deleteConflictingTags(db: DbOrTx, workspaceId: string): Promise<number> {
+  const r = await sql`
+    DELETE FROM contact_tags t
+    USING tag_conflicts k, contact_tags o
+    WHERE k.workspace_id = ${workspaceId} AND k.keep IS NOT NULL
+      AND t.workspace_id = ${workspaceId} AND o.workspace_id = ${workspaceId} AND o.contact_id = t.contact_id
+      AND ((k.keep = 'a' AND o.tag = k.tag_a AND t.tag = k.tag_b)
+        OR (k.keep = 'b' AND o.tag = k.tag_b AND t.tag = k.tag_a))`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}

@@ -5,13 +5,14 @@ import { Link } from '../../app/router.tsx';
 import { ContactPage } from './ContactPage.tsx';
 import { useContactList, useSavedSegments } from './queries.ts';
 import { SegmentsPanel } from './SegmentBuilder.tsx';
+import { TagsPanel } from './TagsPanel.tsx';
 
 const ROW_HEIGHT = 56;
 
 /**
  * Contacts: every contact of the workspace in a virtualized, cursor-paged list with a search box (`q`) or filtered
- * by a saved segment, the segments panel (saved segments and the builder with its live count), and one contact's
- * page at `/contacts/{id}`.
+ * by a saved segment, the segments panel (saved segments and the builder with its live count), the tags panel (tag
+ * rules and the hygiene report), and one contact's page at `/contacts/{id}`.
  */
 export function ContactsPage({ contactId }: { contactId: string | null }) {
   if (contactId) return <ContactPage id={contactId} />;
@@ -23,6 +24,7 @@ function ContactList() {
   const [search, setSearch] = useState('');
   const [segmentId, setSegmentId] = useState<string | null>(null);
   const [showSegments, setShowSegments] = useState(false);
+  const [showTags, setShowTags] = useState(false);
   const segments = useSavedSegments();
   const q = useDeferredValue(search.trim());
   const list = useContactList(q, segmentId);
@@ -74,8 +76,12 @@ function ContactList() {
         >
           {t('contacts.segments')}
         </button>
+        <button type="button" className="btn" aria-expanded={showTags} onClick={() => setShowTags((v) => !v)}>
+          {t('contacts.tagsButton')}
+        </button>
       </header>
       {showSegments && <SegmentsPanel selected={segmentId} onSelect={setSegmentId} />}
+      {showTags && <TagsPanel />}
       {list.isSuccess && rows.length === 0 && <p className="list-status">{t('contacts.empty')}</p>}
       <div className="contacts-scroller" ref={scroller} role="list" aria-label={t('contacts.title')}>
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>

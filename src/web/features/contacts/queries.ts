@@ -9,6 +9,8 @@ import type { ContactDuplicatesDto } from '../../../contracts/api.schemas.ts';
 import type { ConditionNode } from '../../../contracts/condition.schemas.ts';
 import type { ContactMergeDto } from '../../../contracts/contact-merges.schemas.ts';
 import type { SegmentDto } from '../../../contracts/segments.schemas.ts';
+import type { TagHygieneDto } from '../../../contracts/tag-hygiene.schemas.ts';
+import type { TagRuleDto } from '../../../contracts/tag-rules.schemas.ts';
 import { api, qs } from '../../lib/api.ts';
 import type { Contact, ContactNote, Conversation, Message, Page } from '../../lib/types.ts';
 
@@ -164,5 +166,105 @@ export function useDeleteSegment() {
   return useMutation({
     mutationFn: (id: string) => api<null>(`/segments/${id}`, { method: 'DELETE' }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['segments'] }),
+  });
+}
+
+/** The workspace's tag rules, by tag. */
+export function useTagRules() {
+  return useQuery({
+    queryKey: ['tag-rules'],
+    queryFn: () => api<{ data: TagRuleDto[] }>('/tag-rules').then((r) => r.data),
+  });
+}
+
+/** Saves a tag rule (condition as text): creates one, or updates `id`. */
+export function useSaveTagRule() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { id: string | null; tag: string; condition: string; enabled: boolean }) =>
+      v.id
+        ? api<TagRuleDto>(`/tag-rules/${v.id}`, {
+            method: 'PATCH',
+            body: { tag: v.tag, condition: v.condition, enabled: v.enabled },
+          })
+        : api<TagRuleDto>('/tag-rules', { body: { tag: v.tag, condition: v.condition, enabled: v.enabled } }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['tag-rules'] }),
+  });
+}
+
+/** Runs a tag rule now; answers it with the run's counts. Rules, tags and contacts are refreshed. */
+export function useRunTagRule() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<TagRuleDto>(`/tag-rules/${id}/run`, { method: 'POST' }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['tag-rules'] });
+      void qc.invalidateQueries({ queryKey: ['contacts'] });
+    },
+  });
+}
+
+/** Deletes a tag rule (and the tags it added). */
+export function useDeleteTagRule() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<null>(`/tag-rules/${id}`, { method: 'DELETE' }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['tag-rules'] });
+      void qc.invalidateQueries({ queryKey: ['contacts'] });
+    },
+  });
+}
+
+/** The tag hygiene report (asked only once it is opened). */
+export function useTagHygiene(enabled: boolean) {
+  return useQuery({
+    queryKey: ['tags', 'hygiene'],
+    queryFn: () => api<TagHygieneDto>('/tags/hygiene'),
+    enabled,
+  });
+}
+
+/** A declared pair of conflicting tags, as stored. */
+export interface TagConflictPair {
+  a: string;
+  b: string;
+  keep: 'a' | 'b' | null;
+}
+
+/** The declared conflicting pairs. */
+export function useTagConflicts(enabled: boolean) {
+  return useQuery({
+    queryKey: ['tags', 'conflicts'],
+    queryFn: () => api<{ data: TagConflictPair[] }>('/tags/conflicts').then((r) => r.data),
+    enabled,
+  });
+}
+
+/**
+ * The hygiene actions: replace the conflict pairs, resolve conflicts, delete a tag, merge one into another. Each
+ * refreshes the report, the pairs and the contacts.
+ */
+export function useTagAction() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (
+      v:
+        | { kind: 'conflicts'; pairs: TagConflictPair[] }
+        | { kind: 'resolve' }
+        | { kind: 'delete'; tag: string }
+        | { kind: 'merge'; from: string; to: string },
+    ) =>
+      v.kind === 'conflicts'
+        ? api<unknown>('/tags/conflicts', { method: 'PUT', body: v.pairs })
+        : v.kind === 'resolve'
+          ? api<unknown>('/tags/conflicts/resolve', { method: 'POST' })
+          : v.kind === 'delete'
+            ? api<unknown>(`/tags/${encodeURIComponent(v.tag)}/delete`, { method: 'POST' })
+            : api<unknown>('/tags/merge', { body: { from: v.from, to: v.to } }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['tags'] });
+      void qc.invalidateQueries({ queryKey: ['contacts'] });
+    },
   });
 }
