@@ -32,7 +32,7 @@ import { automationJobs } from './modules/automation/automation.jobs.ts';
 import { consentKeywordJob } from './modules/consent/consent.jobs.ts';
 import { templatesJobs, templatesRefreshSchedule } from './modules/templates/templates.jobs.ts';
 import { analyticsJobs, analyticsRefreshSchedule } from './modules/analytics/analytics.jobs.ts';
-import { campaignsJobs, campaignsTickSchedule } from './modules/campaigns/campaigns.jobs.ts';
+import { campaignsJobs, campaignsTickSchedule, SENDING_JOBS } from './modules/campaigns/campaigns.jobs.ts';
 import { activityTiersJob, activityTiersSchedule } from './modules/contacts/contacts-activity.jobs.ts';
 import { tagRulesJobs, tagRulesTickSchedule } from './modules/tag-rules/tag-rules.jobs.ts';
 import { remindersJobs, remindersTickSchedule } from './modules/reminders/reminders.jobs.ts';
@@ -319,7 +319,12 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
       onError,
     });
     const jobLoop = new WorkLoop('jobs', () => jobs.runOnce(), { idleMs: 1000, onError });
-    loops.push(...ingestLoops, dispatchLoop, jobLoop);
+    // Campaign release never waits behind listener jobs (the shared loop takes them too, whichever is free).
+    const sendingLoop = new WorkLoop('jobs-sending', () => jobs.runOnce(5, SENDING_JOBS), {
+      idleMs: 1000,
+      onError,
+    });
+    loops.push(...ingestLoops, dispatchLoop, jobLoop, sendingLoop);
     unlisteners.push(
       await database.listen(WEBHOOKS_CHANNEL, () => ingestLoops.forEach((loop) => loop.wake())),
     );

@@ -93,4 +93,27 @@ describe('job queue: claim and run leases', () => {
     stuck.open();
     await first;
   });
+
+  it('a loop of its own takes a campaign release that is due behind a backlog of other jobs', async () => {
+    const db = database.db;
+    const clock = new FakeClock('2026-12-07T00:00:00.000Z');
+    const ran: string[] = [];
+    const runner = new JobRunner(db, clock, 'worker-c');
+    runner.register({ name: 'analytics.refresh', handle: async () => void ran.push('refresh') });
+    runner.register({ name: 'campaign.release', handle: async () => void ran.push('release') });
+    for (let i = 0; i < 30; i++)
+      await enqueueJob(db, clock, 'analytics.refresh', {
+        scheduledFor: `2026-12-07T00:00:${String(i).padStart(2, '0')}.000Z`,
+      });
+    clock.advance(1_000);
+    await enqueueJob(db, clock, 'campaign.release', { campaignId: crypto.randomUUID() });
+    // The shared loop takes jobs in the order they fell due: the release is not among the first 20.
+    expect(await runner.runOnce()).toBe(20);
+    expect(ran).not.toContain('release');
+    // The sending loop takes only the release, ahead of the 10 still waiting.
+    expect(await runner.runOnce(5, ['campaign.release'])).toBe(1);
+    expect(ran.at(-1)).toBe('release');
+    expect(await runner.runOnce(5, ['campaign.release'])).toBe(0);
+    expect(await runner.runOnce()).toBe(10);
+  });
 });

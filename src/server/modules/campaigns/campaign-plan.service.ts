@@ -17,6 +17,7 @@ import { resolveCondition, segmentMembership } from '../segments/segments.servic
 import { estimateCost, DEFAULT_PRICES } from './campaign-estimate.rules.ts';
 import {
   AUDIENCE_ALIAS,
+  analyzeLedger,
   insertLedgerRows,
   selectCandidates,
   type CandidateRow,
@@ -154,7 +155,10 @@ export async function planBatch(
       ...(done ? { planned_at: now } : {}),
       updated_at: now,
     });
-    if (done) await enqueueRelease(tx, deps, workspaceId, campaignId, now);
+    if (done) {
+      await analyzeLedger(tx);
+      await enqueueRelease(tx, deps, workspaceId, campaignId, now);
+    }
     return done;
   });
 }
