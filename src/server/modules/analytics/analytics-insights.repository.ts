@@ -1,7 +1,7 @@
 /**
  * Reads behind what customers ask and who they are (docs/metrics.md § Topics, § Audience): a bounded sample of the
- * latest customer texts of a range, contacts by activity tier, top tags, opt-outs from the consent history, and
- * 131026 failures from the message rollups. Always scoped by workspace.
+ * latest customer texts of a range, top tags, opt-outs from the consent history, and 131026 failures from the
+ * message rollups (activity tiers: analytics-tiers.repository.ts). Always scoped by workspace.
  */
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/types.ts';

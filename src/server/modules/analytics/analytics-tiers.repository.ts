@@ -6,6 +6,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/types.ts';
+import { tierThresholds } from './audience.rules.ts';
 
 /** Contacts per activity tier (`contacts` is their sum). */
 export interface TierCounts {
@@ -94,7 +95,8 @@ export async function keepTiersNow(db: DbOrTx, workspaceId: string, at: Date, c:
  * latest customer message before `at` (one index probe per contact on messages(contact_id, occurred_at)). A contact
  * merged into another is not counted: its messages are the survivor's now.
  */
-function tiersAtSql(workspaceId: string, at: Date, t: TierThresholds): RawBuilder<TierCounts> {
+function tiersAtSql(workspaceId: string, at: Date): RawBuilder<TierCounts> {
+  const t = tierThresholds(at);
   return sql<TierCounts>`
     select count(*)::int as contacts,
       count(*) filter (where l.at >= ${t.activeSince})::int as active,
@@ -110,13 +112,8 @@ function tiersAtSql(workspaceId: string, at: Date, t: TierThresholds): RawBuilde
 }
 
 /** Contacts per activity tier at `at`, computed from the history now (nothing kept). */
-export async function contactsByTierAt(
-  db: DbOrTx,
-  workspaceId: string,
-  at: Date,
-  t: TierThresholds,
-): Promise<TierCounts> {
-  return (await tiersAtSql(workspaceId, at, t).execute(db)).rows[0] ?? NONE;
+export async function contactsByTierAt(db: DbOrTx, workspaceId: string, at: Date): Promise<TierCounts> {
+  return (await tiersAtSql(workspaceId, at).execute(db)).rows[0] ?? NONE;
 }
 
 const currentEpoch = (workspaceId: string) =>
@@ -143,11 +140,10 @@ export async function snapshotTiersAt(
   db: DbOrTx,
   workspaceId: string,
   at: Date,
-  t: TierThresholds,
   now: Date,
 ): Promise<TierCounts> {
   const r = await sql<TierCounts>`
-    with e as (select ${currentEpoch(workspaceId)} as epoch), t as (${tiersAtSql(workspaceId, at, t)})
+    with e as (select ${currentEpoch(workspaceId)} as epoch), t as (${tiersAtSql(workspaceId, at)})
     insert into analytics_tier_snapshots
       (workspace_id, at, epoch, contacts, active, lapsing, dormant, never, computed_at)
     select ${workspaceId}, ${at}, e.epoch, t.contacts, t.active, t.lapsing, t.dormant, t.never, ${now}

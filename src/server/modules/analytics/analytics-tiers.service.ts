@@ -54,10 +54,10 @@ export async function tiersNow(
 /** Contacts per activity tier at `at` (at most now): kept tiers when they hold, else computed (and kept if old enough). */
 export async function tiersAt(deps: AnalyticsTiersDeps, workspaceId: string, at: Date): Promise<TierCounts> {
   const now = deps.clock.now();
-  if (!tiersKeepable(at, now)) return contactsByTierAt(deps.db, workspaceId, at, tierThresholds(at));
+  if (!tiersKeepable(at, now)) return contactsByTierAt(deps.db, workspaceId, at);
   return (
     (await validTierSnapshot(deps.db, workspaceId, at)) ??
-    (await snapshotTiersAt(deps.db, workspaceId, at, tierThresholds(at), now))
+    (await snapshotTiersAt(deps.db, workspaceId, at, now))
   );
 }
 
