@@ -47,12 +47,14 @@ interface ContactOut {
   consentState: string;
 }
 
-/** Keeps the SQL of every statement the import job runs that writes a contact's consent mirror. */
+/** Keeps the SQL of every statement the import job runs that updates contacts (and those writing the consent mirror). */
 class ConsentMirrorWrites implements KyselyPlugin {
   readonly statements: string[] = [];
+  readonly contactUpdates: string[] = [];
   private readonly compiler = new PostgresQueryCompiler();
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     const text = this.compiler.compileQuery(args.node, args.queryId).sql;
+    if (/update contacts/i.test(text)) this.contactUpdates.push(text);
     if (/update contacts/i.test(text) && /consent_state\s*=/i.test(text)) this.statements.push(text);
     return args.node;
   }
@@ -264,9 +266,13 @@ describe('CSV contact import and export', () => {
       '+819011116004,D,opted_out\n' +
       '+819011116005,E,\n';
     mirrorWrites.statements.length = 0;
+    mirrorWrites.contactUpdates.length = 0;
     expect(await importAndRun(ws, csv)).toMatchObject({ status: 'done', created: 5, updated: 1 });
     // One statement writes consent_state per batch: the consent module's mirror, not also the import's update.
     expect(mirrorWrites.statements).toHaveLength(2);
+    // Every contact is new: each is written by its insert with name, consent mirror and search key, and updated by
+    // no other statement (the mirror statements find the mirror already set).
+    expect(mirrorWrites.contactUpdates).toEqual(mirrorWrites.statements);
     const rows = await sql<{ wa_id: string; mirror: string; state: string | null; events: number }>`
       select c.wa_id, c.consent_state as mirror, k.state,
         (select count(*)::int from consent_events e where e.workspace_id = c.workspace_id

@@ -26,7 +26,12 @@ import {
   updateImport,
 } from './contact-imports.repository.ts';
 import { insertContactTags } from './contact-tags.repository.ts';
-import { contactKey, findOrCreateContacts } from './contacts-resolve.repository.ts';
+import { contactSearchKeys } from '../search/search-keys.service.ts';
+import {
+  contactKey,
+  findOrCreateContacts,
+  type InitialContactFields,
+} from './contacts-resolve.repository.ts';
 import { applyImportedContactFields } from './contacts.repository.ts';
 
 /** Rows written per transaction (one checkpoint each). */
@@ -103,6 +108,27 @@ function recordsOf(db: Db, imp: ContactImportRow): Parser {
 /** A valid row, with its cells by header when the import is a campaign audience. */
 type AudienceRow = ImportedRow & { columns?: Record<string, string> };
 
+/**
+ * What each phone's contact of a batch starts with if the batch creates it: the rows folded as for a new contact,
+ * with the search key of the name. Computed before the batch's transaction, while the batch before it is being
+ * written: the name's reading is most of a row's cost.
+ */
+async function initialFieldsOf(
+  rows: readonly AudienceRow[],
+  onExisting: 'update' | 'skip',
+): Promise<Map<string, InitialContactFields>> {
+  const writes = [...foldBatch(rows, new Set(rows.map((r) => r.waId)), onExisting).writes.values()];
+  const keys = await contactSearchKeys(
+    writes.map((w) => ({ name: w.name, profileName: null, waId: w.waId })),
+  );
+  return new Map(
+    writes.map((w, i) => [
+      w.waId,
+      { name: w.name, attributes: w.attributes, marketingConsent: w.consent, searchKey: keys[i] as string },
+    ]),
+  );
+}
+
 interface Counters {
   rows: number;
   created: number;
@@ -150,9 +176,20 @@ export async function runImportSlice(
   let inBatch = 0;
   let readThisSlice = 0;
 
-  const flush = async (last: 'more' | 'slice_end' | 'done') => {
-    const target = checkpoint + inBatch;
-    const storable = errors.slice(0, Math.max(0, MAX_STORED_ERRORS - errorsStored));
+  // One batch is written while the parser reads the next (the database and the parsing overlap); batches commit
+  // in file order, each after the one before.
+  let writing: Promise<void> = Promise.resolve();
+  const write = async (
+    batch: {
+      valid: AudienceRow[];
+      errors: ImportRowError[];
+      inBatch: number;
+      initial: Map<string, InitialContactFields>;
+    },
+    last: 'more' | 'slice_end' | 'done',
+  ) => {
+    const target = checkpoint + batch.inBatch;
+    const storable = batch.errors.slice(0, Math.max(0, MAX_STORED_ERRORS - errorsStored));
     await deps.db.transaction().execute(async (tx) => {
       const locked = await tx
         .selectFrom('contact_imports')
@@ -162,12 +199,12 @@ export async function runImportSlice(
         .executeTakeFirst();
       if (locked?.checkpoint_row !== checkpoint)
         throw new Error(`import ${imp.id}: checkpoint moved (another run)`);
-      const outcome = await writeRows(deps, tx, imp, valid);
-      counters.rows += inBatch;
+      const outcome = await writeRows(deps, tx, imp, batch.valid, batch.initial);
+      counters.rows += batch.inBatch;
       counters.created += outcome.created;
       counters.updated += outcome.updated;
       counters.skipped += outcome.skipped;
-      counters.failed += inBatch - valid.length;
+      counters.failed += batch.inBatch - batch.valid.length;
       await insertImportErrors(tx, imp.id, storable);
       const now = deps.clock.now();
       await updateImport(tx, imp.id, {
@@ -189,9 +226,18 @@ export async function runImportSlice(
     });
     errorsStored += storable.length;
     checkpoint = target;
+  };
+  /** Hands the batch read so far to the writer, after the batch before it has committed. */
+  const flush = async (last: 'more' | 'slice_end' | 'done') => {
+    const batch = { valid, errors, inBatch, initial: await initialFieldsOf(valid, imp.on_existing) };
     valid = [];
     errors = [];
     inBatch = 0;
+    await writing;
+    writing = write(batch, last);
+    // A failed write is thrown where the next flush (or the end) waits for it; until then it is not unhandled.
+    writing.catch(() => undefined);
+    if (last !== 'more') await writing;
   };
 
   try {
@@ -221,6 +267,7 @@ export async function runImportSlice(
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('CSV_')) {
       if (inBatch > 0) await flush('more');
+      await writing;
       return await failImport(
         deps,
         imp.id,
@@ -229,6 +276,8 @@ export async function runImportSlice(
           : `The file is not valid CSV after row ${record}: ${(err as Error).message}`,
       );
     }
+    // The run fails (and is retried) only once no write of it is still in flight.
+    await writing.catch(() => undefined);
     throw err;
   }
   if (!ctx) return await failImport(deps, imp.id, 'The file is empty');
@@ -250,8 +299,9 @@ async function failImport(deps: ContactImportDeps, importId: string, message: st
 }
 
 /**
- * Writes a batch's valid rows: one contact per phone through `findOrCreateContacts`, then the imported fields of
- * the contacts to write (new ones, and existing ones when `onExisting` is `update`), their tags, the consent hook
+ * Writes a batch's valid rows: one contact per phone through `findOrCreateContacts` (a new contact is inserted
+ * with its name, attributes and consent mirror: one row version), then the imported fields of existing contacts
+ * when `onExisting` is `update`, the tags, the consent hook
  * (the only writer of consent, mirror included), and for an audience import the rows kept for the campaign — each
  * one set-based statement.
  */
@@ -260,6 +310,7 @@ async function writeRows(
   tx: DbOrTx,
   imp: ContactImportRow,
   rows: AudienceRow[],
+  initial: ReadonlyMap<string, InitialContactFields>,
 ): Promise<{ created: number; updated: number; skipped: number }> {
   if (rows.length === 0) return { created: 0, updated: 0, skipped: 0 };
   const ws = imp.workspace_id;
@@ -267,7 +318,13 @@ async function writeRows(
   const { ids, created } = await findOrCreateContacts(
     tx,
     now,
-    rows.map((r) => ({ workspaceId: ws, waId: r.waId, e164: r.e164, country: r.country })),
+    rows.map((r) => ({
+      workspaceId: ws,
+      waId: r.waId,
+      e164: r.e164,
+      country: r.country,
+      initial: initial.get(r.waId),
+    })),
   );
   const idOf = (waId: string) => ids.get(contactKey(ws, waId)) as string;
   const createdWaIds = new Set(rows.filter((r) => created.has(idOf(r.waId))).map((r) => r.waId));
@@ -287,11 +344,13 @@ async function writeRows(
     );
   }
   const list = [...writes.values()];
+  // Contacts this batch created already hold their fields; existing ones are updated.
   await applyImportedContactFields(
     tx,
     ws,
     now,
     list
+      .filter((w) => !createdWaIds.has(w.waId))
       .filter((w) => w.name !== null || Object.keys(w.attributes).length > 0)
       .map((w) => ({ id: idOf(w.waId), name: w.name, attributes: w.attributes })),
   );

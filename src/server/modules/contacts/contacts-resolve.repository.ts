@@ -13,6 +13,21 @@ export interface WantedContact {
   country: string | null;
   /** The WhatsApp profile name a webhook carried; a changed one is recorded. */
   profileName?: string | null;
+  /**
+   * Fields a new contact starts with (an import's row): written by the insert itself, so a new contact is one row
+   * version, not an insert and then updates. Ignored for a contact that already exists.
+   */
+  initial?: InitialContactFields;
+}
+
+/** What a contact created by `findOrCreateContacts` starts with besides its number. */
+export interface InitialContactFields {
+  name: string | null;
+  attributes: Record<string, unknown>;
+  /** The marketing consent mirror (`consent_state`); the consent module records the change itself. */
+  marketingConsent: 'opted_in' | 'opted_out' | null;
+  /** The search key of this name and number, when the caller computed it ahead (outside its transaction). */
+  searchKey?: string;
 }
 
 /** Key of a contact in `findOrCreateContacts`'s answer. */
@@ -92,19 +107,28 @@ export async function findOrCreateContacts(
       const country = c.country ?? region.country;
       return { country, timezone: timeZoneOfCountry(country) ?? region.timezone };
     });
-    const keys = await contactSearchKeys(
-      missing.map((c) => ({ name: null, profileName: c.profileName ?? null, waId: c.waId })),
+    const toKey = missing.filter((c) => c.initial?.searchKey === undefined);
+    const computed = await contactSearchKeys(
+      toKey.map((c) => ({ name: c.initial?.name ?? null, profileName: c.profileName ?? null, waId: c.waId })),
     );
+    const keyOf = new Map(toKey.map((c, i) => [c, computed[i] as string]));
+    const keys = missing.map((c) => c.initial?.searchKey ?? (keyOf.get(c) as string));
+    const consent = missing.map((c) => c.initial?.marketingConsent ?? 'unknown');
     // `do update` (a no-op) rather than `do nothing` so a row a concurrent transaction just inserted is returned.
     const rows = await sql<{ id: string; workspace_id: string; wa_id: string }>`
       insert into contacts (id, workspace_id, wa_id, phone_e164, country, timezone, profile_name, search_key,
-        created_at, updated_at)
-      select t.id, t.workspace_id, t.wa_id, t.e164, t.country, t.timezone, t.name, t.search_key,
+        name, attributes, consent_state, marketing_opted_out_at, created_at, updated_at)
+      select t.id, t.workspace_id, t.wa_id, t.e164, t.country, t.timezone, t.profile_name, t.search_key,
+        t.name, t.attributes::jsonb, t.consent_state,
+        case when t.consent_state = 'opted_out' then ${now}::timestamptz end,
         ${now}::timestamptz, ${now}::timestamptz
       from unnest(${fresh}::uuid[], ${missing.map((c) => c.workspaceId)}::uuid[], ${missing.map((c) => c.waId)}::text[],
         ${missing.map((c) => c.e164)}::text[], ${regions.map((r) => r.country)}::text[],
         ${regions.map((r) => r.timezone)}::text[], ${missing.map((c) => c.profileName ?? null)}::text[],
-        ${keys}::text[]) as t(id, workspace_id, wa_id, e164, country, timezone, name, search_key)
+        ${keys}::text[], ${missing.map((c) => c.initial?.name ?? null)}::text[],
+        ${missing.map((c) => JSON.stringify(c.initial?.attributes ?? {}))}::text[], ${consent}::text[])
+        as t(id, workspace_id, wa_id, e164, country, timezone, profile_name, search_key, name, attributes,
+          consent_state)
       on conflict (workspace_id, wa_id) do update set workspace_id = excluded.workspace_id
       returning id, workspace_id, wa_id`.execute(tx);
     const freshIds = new Set(fresh);

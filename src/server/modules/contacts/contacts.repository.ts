@@ -162,7 +162,10 @@ export async function setMarketingConsentMirror(
   await setMarketingConsentMirrors(db, workspaceId, [{ id, state }], at);
 }
 
-/** The marketing consent mirror of many contacts of a workspace, in one statement. */
+/**
+ * The marketing consent mirror of many contacts of a workspace, in one statement. A contact whose mirror already
+ * says the state (a contact an import created with it) is not written again.
+ */
 export async function setMarketingConsentMirrors(
   db: DbOrTx,
   workspaceId: string,
@@ -176,7 +179,9 @@ export async function setMarketingConsentMirrors(
       marketing_opted_out_at = case when t.state = 'opted_out' then coalesce(c.marketing_opted_out_at, ${at}::timestamptz) end,
       updated_at = ${at}::timestamptz
     from unnest(${changes.map((x) => x.id)}::uuid[], ${changes.map((x) => x.state)}::text[]) as t(id, state)
-    where c.workspace_id = ${workspaceId}::uuid and c.id = t.id`.execute(db);
+    where c.workspace_id = ${workspaceId}::uuid and c.id = t.id and c.consent_state is distinct from t.state`.execute(
+    db,
+  );
 }
 
 /**
