@@ -44,6 +44,9 @@ import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
 import { loadSecretKey, loadSimulatorControlToken, webhookSecrets } from './secrets-setup.ts';
 import { createGraphClient } from './whatsapp/graph-client.ts';
 
+/** Jobs the shared job loop claims at a time. */
+const JOB_CLAIM = 50;
+
 /** Journal rows an ingest worker takes per transaction. */
 const INGEST_BATCH = 500;
 /** Ingest loops per process on PostgreSQL (their batches are disjoint: `FOR UPDATE SKIP LOCKED`). */
@@ -318,7 +321,8 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
       idleMs: 250,
       onError,
     });
-    const jobLoop = new WorkLoop('jobs', () => jobs.runOnce(), { idleMs: 1000, onError });
+    // A claim of 50: listener jobs of one workspace among them run together (a broadcast's status backlog).
+    const jobLoop = new WorkLoop('jobs', () => jobs.runOnce(JOB_CLAIM), { idleMs: 1000, onError });
     // Campaign release never waits behind listener jobs (the shared loop takes them too, whichever is free).
     const sendingLoop = new WorkLoop('jobs-sending', () => jobs.runOnce(5, SENDING_JOBS), {
       idleMs: 1000,

@@ -116,4 +116,77 @@ describe('job queue: claim and run leases', () => {
     expect(await runner.runOnce(5, ['campaign.release'])).toBe(0);
     expect(await runner.runOnce()).toBe(10);
   });
+
+  it('runs jobs of one name and workspace together through handleMany, and one by one when that fails', async () => {
+    const db = database.db;
+    const clock = new FakeClock('2026-12-08T00:00:00.000Z');
+    const [wsA, wsB] = [crypto.randomUUID(), crypto.randomUUID()];
+    for (const id of [wsA, wsB])
+      await db.insertInto('workspaces').values({ id, name: id, created_at: clock.now() }).execute();
+    const calls: string[][] = [];
+    const alone: string[] = [];
+    let failTogether = false;
+    const runner = new JobRunner(db, clock, 'worker-d');
+    runner.register({
+      name: 'campaign.message_status',
+      async handle({ messageIds = [] }) {
+        if (messageIds.includes(poison)) throw new Error('poison');
+        alone.push(...messageIds);
+      },
+      async handleMany(payloads, { workspaceId }) {
+        if (failTogether) throw new Error('together failed');
+        calls.push([String(workspaceId), ...payloads.flatMap((p) => p.messageIds ?? [])]);
+      },
+    });
+    const poison = crypto.randomUUID();
+    const ids = Array.from({ length: 7 }, () => crypto.randomUUID());
+    // Five publishes of workspace A, two of B, interleaved.
+    const order = [wsA, wsB, wsA, wsA, wsB, wsA, wsA];
+    for (const [i, ws] of order.entries())
+      await enqueueJob(
+        db,
+        clock,
+        'campaign.message_status',
+        { messageIds: [ids[i] as string] },
+        { workspaceId: ws },
+      );
+    expect(await runner.runOnce()).toBe(7);
+    expect(calls).toEqual([
+      [wsA, ids[0], ids[2], ids[3], ids[5], ids[6]],
+      [wsB, ids[1], ids[4]],
+    ]);
+    const done = await db
+      .selectFrom('jobs')
+      .select('status')
+      .where('name', '=', 'campaign.message_status')
+      .execute();
+    expect(done.map((j) => j.status)).toEqual(Array(7).fill('done'));
+
+    // When running them together fails, each runs alone: the good ones are done, the bad one alone is retried.
+    failTogether = true;
+    await enqueueJob(
+      db,
+      clock,
+      'campaign.message_status',
+      { messageIds: [ids[0] as string] },
+      { workspaceId: wsA },
+    );
+    await enqueueJob(db, clock, 'campaign.message_status', { messageIds: [poison] }, { workspaceId: wsA });
+    await enqueueJob(
+      db,
+      clock,
+      'campaign.message_status',
+      { messageIds: [ids[1] as string] },
+      { workspaceId: wsA },
+    );
+    expect(await runner.runOnce()).toBe(3);
+    expect(alone).toEqual([ids[0], ids[1]]);
+    const after = await db
+      .selectFrom('jobs')
+      .select(['status', 'attempts', 'last_error'])
+      .where('name', '=', 'campaign.message_status')
+      .where('status', '!=', 'done')
+      .execute();
+    expect(after).toEqual([{ status: 'pending', attempts: 1, last_error: 'poison' }]);
+  });
 });

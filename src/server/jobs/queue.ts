@@ -18,6 +18,13 @@ export interface JobDefinition<N extends JobName> {
     payload: JobPayload<N>,
     ctx: { attempt: number; jobId: string; workspaceId: string | null },
   ): Promise<void>;
+  /**
+   * Runs several due jobs of this name and one workspace at once, when a claim takes more than one: for listener
+   * jobs whose payloads add up (the message ids of many publishes), so a backlog is worked off in a few runs, not
+   * one run per publish. Idempotent like `handle`. If it fails, each of the jobs runs alone through `handle` (its
+   * own attempts and backoff).
+   */
+  handleMany?(payloads: JobPayload<N>[], ctx: { workspaceId: string | null }): Promise<void>;
   maxAttempts?: number;
   /** Backoff before retry `attempt` (1-based), in ms. Default: 1 s · 2^(attempt-1), at most 10 min. */
   backoffMs?: (attempt: number) => number;
@@ -107,6 +114,17 @@ export async function enqueueJobs<N extends JobName>(
 
 type AnyJob = JobDefinition<JobName>;
 
+/** A job row as a claim returns it. */
+interface ClaimedJob {
+  id: string;
+  name: string;
+  payload: unknown;
+  attempts: number;
+  max_attempts: number;
+  workspace_id: string | null;
+  run_at: Date;
+}
+
 /** Runs registered jobs. `drain()` processes everything due now (tests); `runOnce()` one batch (the loop). */
 export class JobRunner {
   private readonly handlers = new Map<string, AnyJob>();
@@ -162,9 +180,70 @@ export class JobRunner {
       .execute();
     // UPDATE … RETURNING gives no order: run them in the order they were due.
     claimed.sort((x, y) => x.run_at.getTime() - y.run_at.getTime() || (x.id < y.id ? -1 : 1));
+    // Jobs of a name with `handleMany` and one workspace run together, at the place of the first of them.
+    const runs: ClaimedJob[][] = [];
+    const together = new Map<string, ClaimedJob[]>();
+    for (const job of claimed) {
+      const key = this.handlers.get(job.name)?.handleMany ? `${job.name}|${job.workspace_id}` : null;
+      const group = key ? together.get(key) : undefined;
+      if (group) group.push(job);
+      else {
+        runs.push([job]);
+        if (key) together.set(key, runs[runs.length - 1] as ClaimedJob[]);
+      }
+    }
     let ran = 0;
-    for (const job of claimed) if (await this.start(job)) ran += (await this.runJob(job), 1);
+    for (const run of runs) {
+      if (run.length > 1) ran += await this.runTogether(run);
+      else if (await this.start(run[0] as ClaimedJob)) ran += (await this.runJob(run[0] as ClaimedJob), 1);
+    }
     return ran;
+  }
+
+  /**
+   * Runs claimed jobs of one name and workspace through `handleMany` (those whose claim this worker still holds),
+   * marking them done together; when it fails, each runs alone.
+   */
+  private async runTogether(jobs: ClaimedJob[]): Promise<number> {
+    const first = jobs[0] as ClaimedJob;
+    const def = this.handlers.get(first.name);
+    if (!def?.handleMany) return 0;
+    const lease = def.leaseSeconds ?? RUN_LEASE_SECONDS;
+    const startedIds = new Set(
+      (
+        await this.db
+          .updateTable('jobs')
+          .set({ locked_until: new Date(this.clock.nowMs() + lease * 1000) })
+          .where(
+            'id',
+            'in',
+            jobs.map((j) => j.id),
+          )
+          .where('status', '=', 'running')
+          .where('locked_by', '=', this.workerId)
+          .returning('id')
+          .execute()
+      ).map((r) => r.id),
+    );
+    const started = jobs.filter((j) => startedIds.has(j.id));
+    if (started.length === 0) return 0;
+    try {
+      const payloads = started.map((j) => JOB_PAYLOADS[def.name].parse(j.payload) as JobPayload<JobName>);
+      await def.handleMany(payloads, { workspaceId: first.workspace_id });
+      await this.db
+        .updateTable('jobs')
+        .set({ status: 'done', finished_at: this.clock.now(), locked_until: null })
+        .where(
+          'id',
+          'in',
+          started.map((j) => j.id),
+        )
+        .execute();
+    } catch (err) {
+      this.onError(err, first);
+      for (const job of started) await this.runJob(job);
+    }
+    return started.length;
   }
 
   /** Runs jobs until none is due at the current clock time. */

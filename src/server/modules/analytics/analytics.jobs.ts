@@ -22,6 +22,28 @@ export function analyticsJobs(
       async handle(payload, { workspaceId }) {
         if (workspaceId) await touch(deps, workspaceId, payload);
       },
+      // The touches of many publishes (a broadcast's statuses) mark their days and conversations in a few passes.
+      async handleMany(payloads, { workspaceId }) {
+        if (!workspaceId) return;
+        const messageIds = [
+          ...new Set(
+            payloads.flatMap((p) => [...(p.messageId ? [p.messageId] : []), ...(p.messageIds ?? [])]),
+          ),
+        ];
+        const conversationIds = [
+          ...new Set(
+            payloads.flatMap((p) => [
+              ...(p.conversationId ? [p.conversationId] : []),
+              ...(p.conversationIds ?? []),
+            ]),
+          ),
+        ];
+        for (let i = 0; i < Math.max(messageIds.length, conversationIds.length); i += 1000)
+          await touch(deps, workspaceId, {
+            messageIds: messageIds.slice(i, i + 1000),
+            conversationIds: conversationIds.slice(i, i + 1000),
+          });
+      },
     },
     {
       name: 'analytics.refresh',

@@ -232,19 +232,56 @@ export async function findLedgerMessageIds(
   return new Set(rows.flatMap((r) => (r.message_id ? [r.message_id] : [])));
 }
 
-/** The ledger row that owns a message, locked. */
-export function findLedgerRowByMessage(
+/**
+ * The ledger rows that own these messages, locked in key order (two runs over overlapping messages wait for each
+ * other instead of deadlocking).
+ */
+export function findLedgerRowsByMessages(
   tx: DbOrTx,
   workspaceId: string,
-  messageId: string,
-): Promise<CampaignRecipientRow | undefined> {
+  messageIds: readonly string[],
+): Promise<CampaignRecipientRow[]> {
+  if (messageIds.length === 0) return Promise.resolve([]);
   return tx
     .selectFrom('campaign_recipients')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
-    .where('message_id', '=', messageId)
+    .where('message_id', 'in', messageIds)
+    .orderBy('campaign_id')
+    .orderBy('contact_id')
     .forUpdate()
-    .executeTakeFirst();
+    .execute();
+}
+
+/**
+ * Moves many ledger rows forward to `sent`, `delivered` or `read` in one statement, each only while it still
+ * holds the message it was judged by.
+ */
+export async function advanceLedgerRows(
+  tx: DbOrTx,
+  workspaceId: string,
+  now: Date,
+  rows: ReadonlyArray<{
+    campaignId: string;
+    contactId: string;
+    messageId: string;
+    status: 'sent' | 'delivered' | 'read';
+    at: Date;
+  }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    update campaign_recipients r set
+      status = t.status,
+      sent_at = case when t.status = 'sent' then t.at else r.sent_at end,
+      delivered_at = case when t.status = 'delivered' then t.at else r.delivered_at end,
+      read_at = case when t.status = 'read' then t.at else r.read_at end,
+      updated_at = ${now}::timestamptz
+    from unnest(${rows.map((r) => r.campaignId)}::uuid[], ${rows.map((r) => r.contactId)}::uuid[],
+      ${rows.map((r) => r.messageId)}::uuid[], ${rows.map((r) => r.status)}::text[],
+      ${rows.map((r) => r.at)}::timestamptz[]) as t(campaign_id, contact_id, message_id, status, at)
+    where r.workspace_id = ${workspaceId}::uuid and r.campaign_id = t.campaign_id and r.contact_id = t.contact_id
+      and r.message_id = t.message_id`.execute(tx);
 }
 
 /** The contact's latest campaign ledger row queued in [from, to] whose message may have been answered, locked. */

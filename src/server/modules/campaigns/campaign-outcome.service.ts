@@ -6,11 +6,12 @@
  */
 import type { DbOrTx } from '../../db/types.ts';
 import { markContactUnreachable } from '../contacts/contacts.repository.ts';
-import { findMessage } from '../messages/messages.repository.ts';
+import { findMessage, findMessageOutcomes } from '../messages/messages.repository.ts';
 import {
+  advanceLedgerRows,
   findLatestReplyable,
   findLedgerMessageIds,
-  findLedgerRowByMessage,
+  findLedgerRowsByMessages,
   updateLedgerRow,
 } from './campaign-ledger.repository.ts';
 import { ledgerChange, REPLY_WINDOW_MS, REPLYABLE } from './campaign-outcome.rules.ts';
@@ -23,9 +24,11 @@ import { toCampaign, type CampaignsDeps } from './campaigns.service.ts';
 export type StatusOutcome = 'not_campaign' | 'unchanged' | 'advanced' | 'failed' | 'retry_planned';
 
 /**
- * The `campaign.message_status` job: the statuses of one publish. One look finds which messages are a campaign's
- * (in a workspace with a campaign most status changes may still be an agent's); each of those is applied in its own
- * transaction, so a retried job redoes only idempotent steps.
+ * The `campaign.message_status` job: the statuses of one publish or more (jobs of one workspace run together). One
+ * transaction: the ledger rows owning these messages are locked, each row's change is decided from its message
+ * (the truth, so late, repeated or reordered webhooks converge), the forward moves are written in one statement, and
+ * the rare failures and 131049 retries row by row. Rerunning it changes nothing more (every step is idempotent).
+ * Returns, per message id given, what happened.
  */
 export async function applyMessageStatuses(
   deps: CampaignsDeps,
@@ -33,76 +36,74 @@ export async function applyMessageStatuses(
   messageIds: readonly string[],
 ): Promise<StatusOutcome[]> {
   const owned = await findLedgerMessageIds(deps.db, workspaceId, messageIds);
-  const outcomes: StatusOutcome[] = [];
-  for (const id of messageIds)
-    outcomes.push(owned.has(id) ? await applyMessageStatus(deps, workspaceId, id) : 'not_campaign');
-  return outcomes;
+  const outcomeOf = new Map<string, StatusOutcome>();
+  const ownedIds = [...owned];
+  for (let i = 0; i < ownedIds.length; i += STATUS_CHUNK) {
+    const chunk = ownedIds.slice(i, i + STATUS_CHUNK);
+    await deps.db.transaction().execute(async (tx) => {
+      const rows = await findLedgerRowsByMessages(tx, workspaceId, chunk);
+      const messages = await findMessageOutcomes(tx, workspaceId, chunk);
+      const now = deps.clock.now();
+      const advances: Parameters<typeof advanceLedgerRows>[3][number][] = [];
+      for (const row of rows) {
+        const messageId = row.message_id as string;
+        const m = messages.get(messageId);
+        if (!m) {
+          outcomeOf.set(messageId, 'unchanged');
+          continue;
+        }
+        const change = ledgerChange(
+          row.status,
+          row.attempt,
+          {
+            status: m.status,
+            errorCode: m.error_code,
+            sentAt: m.sent_at,
+            deliveredAt: m.delivered_at,
+            readAt: m.read_at,
+            failedAt: m.failed_at,
+          },
+          now,
+        );
+        const key = { workspaceId, campaignId: row.campaign_id, contactId: row.contact_id };
+        switch (change.kind) {
+          case 'none':
+            outcomeOf.set(messageId, 'unchanged');
+            break;
+          case 'advance':
+            advances.push({ ...key, messageId, status: change.status, at: change.at });
+            outcomeOf.set(messageId, 'advanced');
+            break;
+          case 'fail':
+            await updateLedgerRow(
+              tx,
+              key,
+              { status: 'failed', error_code: change.errorCode, failed_at: change.at, updated_at: now },
+              { messageId },
+            );
+            if (change.markUnreachable) await markContactUnreachable(tx, workspaceId, row.contact_id, now);
+            outcomeOf.set(messageId, 'failed');
+            break;
+          case 'retry':
+            await planRetry(tx, deps, key, {
+              messageId,
+              attempt: row.attempt + 1,
+              errorCode: change.errorCode,
+              dueAt: change.dueAt,
+              timeZone: row.time_zone,
+            });
+            outcomeOf.set(messageId, 'retry_planned');
+            break;
+        }
+      }
+      await advanceLedgerRows(tx, workspaceId, now, advances);
+    });
+  }
+  return messageIds.map((id) => outcomeOf.get(id) ?? 'not_campaign');
 }
 
-/** One campaign message's status, applied to its ledger row. */
-export async function applyMessageStatus(
-  deps: CampaignsDeps,
-  workspaceId: string,
-  messageId: string,
-): Promise<StatusOutcome> {
-  return deps.db.transaction().execute(async (tx) => {
-    const row = await findLedgerRowByMessage(tx, workspaceId, messageId);
-    if (!row) return 'not_campaign';
-    const m = await findMessage(tx, workspaceId, messageId);
-    if (!m) return 'unchanged';
-    const now = deps.clock.now();
-    const change = ledgerChange(
-      row.status,
-      row.attempt,
-      {
-        status: m.status,
-        errorCode: m.error_code,
-        sentAt: m.sent_at,
-        deliveredAt: m.delivered_at,
-        readAt: m.read_at,
-        failedAt: m.failed_at,
-      },
-      now,
-    );
-    const key = { workspaceId, campaignId: row.campaign_id, contactId: row.contact_id };
-    const guard = { messageId };
-    switch (change.kind) {
-      case 'none':
-        return 'unchanged';
-      case 'advance':
-        await updateLedgerRow(
-          tx,
-          key,
-          { status: change.status, [`${change.status}_at`]: change.at, updated_at: now },
-          guard,
-        );
-        return 'advanced';
-      case 'fail':
-        await updateLedgerRow(
-          tx,
-          key,
-          { status: 'failed', error_code: change.errorCode, failed_at: change.at, updated_at: now },
-          guard,
-        );
-        if (change.markUnreachable) await markContactUnreachable(tx, workspaceId, row.contact_id, now);
-        return 'failed';
-      case 'retry':
-        await planRetry(
-          tx,
-          deps,
-          { workspaceId, campaignId: row.campaign_id, contactId: row.contact_id },
-          {
-            messageId,
-            attempt: row.attempt + 1,
-            errorCode: change.errorCode,
-            dueAt: change.dueAt,
-            timeZone: row.time_zone,
-          },
-        );
-        return 'retry_planned';
-    }
-  });
-}
+/** Ledger rows locked and written per transaction of `applyMessageStatuses`. */
+const STATUS_CHUNK = 500;
 
 /**
  * A 131049 retry: the same ledger row planned again as the next attempt (the failed message stays linked as

@@ -76,12 +76,22 @@ export function campaignsJobs(
     async handle(payload, { workspaceId }) {
       if (workspaceId) await applyMessageStatuses(deps, workspaceId, messageIdsOf(payload));
     },
+    // A broadcast's status webhooks come as many small publishes: their jobs are applied together.
+    async handleMany(payloads, { workspaceId }) {
+      if (!workspaceId) return;
+      for (const ids of chunksOf([...new Set(payloads.flatMap(messageIdsOf))], 1000))
+        await applyMessageStatuses(deps, workspaceId, ids);
+    },
   };
   const reply: JobDefinition<'campaign.reply'> = {
     name: 'campaign.reply',
     maxAttempts: 5,
     async handle(payload, { workspaceId }) {
       if (workspaceId) for (const id of messageIdsOf(payload)) await attributeReply(deps, workspaceId, id);
+    },
+    async handleMany(payloads, { workspaceId }) {
+      if (!workspaceId) return;
+      for (const id of new Set(payloads.flatMap(messageIdsOf))) await attributeReply(deps, workspaceId, id);
     },
   };
   return [plan, release, tick, status, reply] as JobDefinition<
@@ -90,6 +100,13 @@ export function campaignsJobs(
 }
 
 /** A batched job's message ids, or the single id of an older job. */
+/** `items` in slices of at most `size`. */
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 function messageIdsOf(payload: { messageId?: string; messageIds?: string[] }): string[] {
   return payload.messageIds ?? (payload.messageId ? [payload.messageId] : []);
 }

@@ -14,6 +14,27 @@ export function findMessage(db: DbOrTx, workspaceId: string, id: string): Promis
     .executeTakeFirst();
 }
 
+/** The outcome fields (status and its times, error code) of many messages of a workspace, by id. */
+export async function findMessageOutcomes(
+  db: DbOrTx,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<
+  Map<
+    string,
+    Pick<MessageRow, 'status' | 'error_code' | 'sent_at' | 'delivered_at' | 'read_at' | 'failed_at'>
+  >
+> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('messages')
+    .select(['id', 'status', 'error_code', 'sent_at', 'delivered_at', 'read_at', 'failed_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', ids)
+    .execute();
+  return new Map(rows.map(({ id, ...outcome }) => [id, outcome]));
+}
+
 export function findByIdempotencyKey(
   db: DbOrTx,
   workspaceId: string,
