@@ -153,6 +153,13 @@ export const en = {
     notRows: 'This segment’s condition cannot be shown as rows; saving replaces it.',
     closeBuilder: 'Close',
     tagsButton: 'Tags',
+    archivedFilter: 'Archived',
+    archivedHint:
+      'Contacts archived after months without activity (Settings → Workspace). They are left out of segments, campaigns and reminders until they message you, get an event or are edited.',
+    archivedEmpty: 'No archived contacts.',
+    archivedOn: 'Archived {{date}}',
+    archivedBanner:
+      'Archived as inactive on {{date}}: left out of segments, campaigns and reminders until they message you, get an event or are edited.',
     tagRules: {
       title: 'Tags',
       intro:
@@ -459,9 +466,19 @@ export const en = {
       teams: 'Teams',
       quickReplies: 'Quick replies',
       profile: 'Business profile',
+      workspace: 'Workspace',
       apiKeys: 'API keys',
       account: 'My account',
       audit: 'Audit log',
+    },
+    workspace: {
+      archive: 'Archive inactive contacts',
+      archiveOn: 'Archive contacts inactive for the number of months below',
+      months: 'Months without activity',
+      monthsRange: 'Whole months from {{min}} to {{max}}.',
+      archiveExplain:
+        'Every night, contacts with no message (in either direction), no event and no change for this many months are archived. Archived contacts are hidden from the contact list, segments, campaign audiences and reminders; nothing is deleted. A contact comes back by itself as soon as they message you, an event is recorded for them, or they are edited (in the console or through the API).',
+      archiveFind: 'Archived contacts are listed under Contacts → Archived. Off by default.',
     },
     numbers: {
       add: 'Add number',
