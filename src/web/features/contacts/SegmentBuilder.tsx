@@ -246,8 +246,11 @@ function SegmentBuilder({
   );
 }
 
-/** One row: NOT, field, attribute key or event name where needed, operator, value. */
-function RowEditor({
+/**
+ * One row: NOT, field, attribute key or event name where needed, operator, value. Also the condition rows of the
+ * reminder form.
+ */
+export function RowEditor({
   row,
   index,
   onChange,

@@ -12,11 +12,13 @@ import { TagHygiene } from './TagHygiene.tsx';
 /**
  * Tags on the Contacts page: the tag rules (tag, condition text, enabled, last run; create, edit, run now, delete
  * after confirming) and the hygiene report with its actions. Only owners and admins get the buttons that change
- * anything: the API refuses the other roles (`manage`).
+ * anything: the API refuses the other roles (`manage`). Agents, whom the API refuses the hygiene report, do not see
+ * it; analysts read it without its actions.
  */
 export function TagsPanel() {
   const { t, i18n } = useTranslation();
-  const canManage = isAdmin(useSession().role);
+  const role = useSession().role;
+  const canManage = isAdmin(role);
   const rules = useTagRules();
   const run = useRunTagRule();
   const remove = useDeleteTagRule();
@@ -130,7 +132,7 @@ export function TagsPanel() {
           onClose={() => setEditing(null)}
         />
       )}
-      <TagHygiene canManage={canManage} />
+      {role !== 'agent' && <TagHygiene canManage={canManage} />}
     </section>
   );
 }
