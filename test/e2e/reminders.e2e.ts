@@ -193,6 +193,7 @@ describe('reminders and retention in Chromium (ja)', () => {
     expect(await form.getByLabel(L.settings.workspace.archiveOn).isChecked()).toBe(true);
     expect(await form.getByLabel(L.settings.workspace.months).inputValue()).toBe('6');
     expect(await englishSentences(page, NAMES)).toEqual([]);
+    await e.screenshot(page, 'settings-workspace-ja');
 
     // A contact the daily job archived: hidden from the list, shown under Archived.
     const archived = await e.t.ctx.db
