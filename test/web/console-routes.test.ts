@@ -37,6 +37,8 @@ describe('console routes', () => {
       '/analytics',
       '/campaigns',
       '/campaigns/new',
+      '/campaigns/reminders',
+      '/settings/workspace',
       '/campaigns/0190b6a4-0000-7000-8000-000000000000',
       '/login',
     ]) {

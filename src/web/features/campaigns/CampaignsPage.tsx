@@ -9,15 +9,18 @@ import { abilitiesOf, type CampaignAbilities } from './campaign-view.ts';
 import { scheduleText } from './format.ts';
 import { funnelStages } from './funnel.ts';
 import { useCampaignList } from './queries.ts';
-import { StatusChip } from './parts.tsx';
+import { CampaignTabs, StatusChip } from './parts.tsx';
+import { RemindersPage } from '../reminders/RemindersPage.tsx';
 
 /**
- * Campaigns (`/campaigns`, its own chunk): the list, the builder of a new campaign (`/campaigns/new`) and one
+ * Campaigns (`/campaigns`, its own chunk): the list, the builder of a new campaign (`/campaigns/new`), one
  * campaign's page (`/campaigns/{id}`: a draft's builder and estimate, or the live counters, recipients and
- * funnel). Owners and admins manage; agents build drafts whose launch waits for approval; analysts read.
+ * funnel), and the lifecycle reminders (`/campaigns/reminders`). Owners and admins manage; agents build drafts whose
+ * launch waits for approval; analysts read. Reminders: owners and admins manage, every other role reads.
  */
 export default function CampaignsPage({ pathname, role }: { pathname: string; role: Role }) {
   const can = abilitiesOf(role);
+  if (pathname === '/campaigns/reminders') return <RemindersPage role={role} />;
   if (pathname === '/campaigns/new' && can.edit) return <CampaignBuilder campaign={null} can={can} />;
   const one = matchPath('/campaigns/:id', pathname);
   if (one?.id && one.id !== 'new') return <CampaignPage id={one.id} can={can} />;
@@ -47,6 +50,7 @@ function CampaignList({ can }: { can: CampaignAbilities }) {
           </Link>
         )}
       </header>
+      <CampaignTabs current="campaigns" />
       <p className="small muted">{can.edit ? t('campaigns.intro') : t('campaigns.introReadOnly')}</p>
       {list.isError && (
         <p className="form-error" role="alert">

@@ -2,6 +2,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CampaignStatus } from '../../../contracts/campaign.schemas.ts';
+import { Link } from '../../app/router.tsx';
 import { formatCount, formatRate } from '../analytics/format.ts';
 import { LazyChart } from '../analytics/parts.tsx';
 import type { FunnelExtras, FunnelStage } from './funnel.ts';
@@ -98,5 +99,28 @@ export function Funnel({ stages, extras }: { stages: FunnelStage[]; extras: Funn
       )}
       <p className="small muted">{t('campaigns.funnel.hint')}</p>
     </section>
+  );
+}
+
+/** The tabs above the campaign list and the reminders: both send approved templates outside the 24 h window. */
+export function CampaignTabs({ current }: { current: 'campaigns' | 'reminders' }) {
+  const { t } = useTranslation();
+  const tabs = [
+    ['campaigns', '/campaigns', t('campaigns.tabs.campaigns')],
+    ['reminders', '/campaigns/reminders', t('campaigns.tabs.reminders')],
+  ] as const;
+  return (
+    <nav className="automation-tabs campaign-tabs" aria-label={t('campaigns.tabs.label')}>
+      {tabs.map(([key, href, label]) => (
+        <Link
+          key={key}
+          href={href}
+          className={`tab ${current === key ? 'active' : ''}`}
+          aria-current={current === key ? 'page' : undefined}
+        >
+          {label}
+        </Link>
+      ))}
+    </nav>
   );
 }

@@ -35,6 +35,11 @@ export function ContactPage({ id }: { id: string }) {
         <Link href="/contacts">← {t('contacts.title')}</Link>
       </p>
       <h1 className="contact-name">{c.name ?? c.profileName ?? c.phone ?? c.waId}</h1>
+      {c.archivedAt && (
+        <p className="banner" role="status">
+          {t('contacts.archivedBanner', { date: formatDateTime(c.archivedAt, i18n.language) })}
+        </p>
+      )}
       {c.mergedIntoId && (
         <p className="banner" role="status">
           {t('contacts.mergedInto')}{' '}

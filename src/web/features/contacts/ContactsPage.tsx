@@ -11,7 +11,7 @@ const ROW_HEIGHT = 56;
 
 /**
  * Contacts: every contact of the workspace in a virtualized, cursor-paged list with a search box (`q`) or filtered
- * by a saved segment, the segments panel (saved segments and the builder with its live count), the tags panel (tag
+ * by a saved segment, or the contacts archived as inactive (a toggle; segments never hold them), the segments panel (saved segments and the builder with its live count), the tags panel (tag
  * rules and the hygiene report), and one contact's page at `/contacts/{id}`.
  */
 export function ContactsPage({ contactId }: { contactId: string | null }) {
@@ -20,14 +20,15 @@ export function ContactsPage({ contactId }: { contactId: string | null }) {
 }
 
 function ContactList() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [search, setSearch] = useState('');
   const [segmentId, setSegmentId] = useState<string | null>(null);
+  const [archived, setArchived] = useState(false);
   const [showSegments, setShowSegments] = useState(false);
   const [showTags, setShowTags] = useState(false);
   const segments = useSavedSegments();
   const q = useDeferredValue(search.trim());
-  const list = useContactList(q, segmentId);
+  const list = useContactList(q, archived ? null : segmentId, archived);
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
@@ -53,12 +54,13 @@ function ContactList() {
           aria-label={t('contacts.search')}
           placeholder={t('contacts.search')}
           value={search}
-          disabled={segmentId !== null}
+          disabled={segmentId !== null && !archived}
           onChange={(e) => setSearch(e.target.value)}
         />
         <select
           aria-label={t('contacts.segmentFilter')}
           value={segmentId ?? ''}
+          disabled={archived}
           onChange={(e) => setSegmentId(e.target.value || null)}
         >
           <option value="">{t('contacts.allContacts')}</option>
@@ -68,6 +70,14 @@ function ContactList() {
             </option>
           ))}
         </select>
+        <button
+          type="button"
+          className={`btn ${archived ? 'primary' : ''}`}
+          aria-pressed={archived}
+          onClick={() => setArchived((v) => !v)}
+        >
+          {t('contacts.archivedFilter')}
+        </button>
         <button
           type="button"
           className="btn"
@@ -82,7 +92,10 @@ function ContactList() {
       </header>
       {showSegments && <SegmentsPanel selected={segmentId} onSelect={setSegmentId} />}
       {showTags && <TagsPanel />}
-      {list.isSuccess && rows.length === 0 && <p className="list-status">{t('contacts.empty')}</p>}
+      {archived && <p className="small muted">{t('contacts.archivedHint')}</p>}
+      {list.isSuccess && rows.length === 0 && (
+        <p className="list-status">{archived ? t('contacts.archivedEmpty') : t('contacts.empty')}</p>
+      )}
       <div className="contacts-scroller" ref={scroller} role="list" aria-label={t('contacts.title')}>
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
@@ -104,6 +117,15 @@ function ContactList() {
                 <Link href={`/contacts/${c.id}`} className="contact-link">
                   <span className="contact-name">{c.name ?? c.profileName ?? c.phone ?? c.waId}</span>
                   <span className="small muted mono">{c.phone ?? `+${c.waId}`}</span>
+                  {c.archivedAt && (
+                    <span className="chip archived-chip">
+                      {t('contacts.archivedOn', {
+                        date: new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(
+                          new Date(c.archivedAt),
+                        ),
+                      })}
+                    </span>
+                  )}
                   <span className="contact-tags">
                     {c.tags.map((tag) => (
                       <span key={tag} className="chip" data-content>

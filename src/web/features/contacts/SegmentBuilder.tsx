@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConditionNode } from '../../../contracts/condition.schemas.ts';
 import type { SegmentDto } from '../../../contracts/segments.schemas.ts';
+import { isAdmin, useSession } from '../../app/session.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
 import { contactLabel } from './ContactMerge.tsx';
 import { useDeleteSegment, useSaveSegment, useSavedSegments, useSegmentPreview } from './queries.ts';
@@ -31,7 +32,8 @@ function useDebounced<T>(value: T, ms: number): T {
 /**
  * Saved segments (pick one to filter the contacts list, edit, delete) and the builder: rows of field, operator
  * and value (each may be negated), joined by AND or OR, with the live count and the first 20 contacts while
- * editing, saved under a name.
+ * editing, saved under a name. Only owners and admins get the buttons that change segments (the API refuses the
+ * other roles); everyone may filter the list by one.
  */
 export function SegmentsPanel({
   selected,
@@ -41,6 +43,7 @@ export function SegmentsPanel({
   onSelect: (id: string | null) => void;
 }) {
   const { t } = useTranslation();
+  const canManage = isAdmin(useSession().role);
   const segments = useSavedSegments();
   const remove = useDeleteSegment();
   const [editing, setEditing] = useState<SegmentDto | 'new' | null>(null);
@@ -49,9 +52,11 @@ export function SegmentsPanel({
     <section className="card segments-panel" aria-label={t('contacts.segments')}>
       <header className="segments-head">
         <h2>{t('contacts.segments')}</h2>
-        <button type="button" className="btn" onClick={() => setEditing('new')}>
-          {t('contacts.newSegment')}
-        </button>
+        {canManage && (
+          <button type="button" className="btn" onClick={() => setEditing('new')}>
+            {t('contacts.newSegment')}
+          </button>
+        )}
       </header>
       {segments.isSuccess && segments.data.length === 0 && (
         <p className="small muted">{t('contacts.noSegments')}</p>
@@ -66,13 +71,18 @@ export function SegmentsPanel({
               onClick={() => onSelect(s.id === selected ? null : s.id)}
             >
               <span data-content>{s.name}</span>
-            </button>{' '}
-            <button type="button" className="btn" onClick={() => setEditing(s)}>
-              {t('contacts.edit')}
-            </button>{' '}
-            <button type="button" className="btn" onClick={() => setDeleting(s)}>
-              {t('contacts.delete')}
             </button>
+            {canManage && (
+              <>
+                {' '}
+                <button type="button" className="btn" onClick={() => setEditing(s)}>
+                  {t('contacts.edit')}
+                </button>{' '}
+                <button type="button" className="btn" onClick={() => setDeleting(s)}>
+                  {t('contacts.delete')}
+                </button>
+              </>
+            )}
           </li>
         ))}
       </ul>
@@ -236,8 +246,11 @@ function SegmentBuilder({
   );
 }
 
-/** One row: NOT, field, attribute key or event name where needed, operator, value. */
-function RowEditor({
+/**
+ * One row: NOT, field, attribute key or event name where needed, operator, value. Also the condition rows of the
+ * reminder form.
+ */
+export function RowEditor({
   row,
   index,
   onChange,

@@ -10,9 +10,10 @@ type Confirming = { kind: 'delete'; tag: string } | { kind: 'merge'; from: strin
 /**
  * The tag hygiene report, opened on demand: tags unused for 6 months (delete each), contacts with more than 15
  * tags, declared conflicting tags found together (resolve by each pair's kept tag), the declared pairs (add,
- * remove), and merging one tag into another. Deletes and merges are confirmed in a dialog.
+ * remove), and merging one tag into another. Deletes and merges are confirmed in a dialog. Without `canManage`
+ * (agents and analysts, whom the API refuses) the report is read only: no delete, resolve, pair or merge controls.
  */
-export function TagHygiene() {
+export function TagHygiene({ canManage }: { canManage: boolean }) {
   const { t, i18n } = useTranslation();
   const [open, setOpen] = useState(false);
   const report = useTagHygiene(open);
@@ -70,13 +71,15 @@ export function TagHygiene() {
                     contacts: u.contacts,
                     at: formatDateTime(u.lastUsedAt, i18n.language),
                   })}{' '}
-                  <button
-                    type="button"
-                    className="btn"
-                    onClick={() => setConfirming({ kind: 'delete', tag: u.tag })}
-                  >
-                    {t('contacts.delete')}
-                  </button>
+                  {canManage && (
+                    <button
+                      type="button"
+                      className="btn"
+                      onClick={() => setConfirming({ kind: 'delete', tag: u.tag })}
+                    >
+                      {t('contacts.delete')}
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>
@@ -115,14 +118,16 @@ export function TagHygiene() {
               ))}
             </ul>
           )}
-          <button
-            type="button"
-            className="btn"
-            disabled={action.isPending || !data.conflicts.some((c) => c.keep)}
-            onClick={() => action.mutate({ kind: 'resolve' })}
-          >
-            {t('contacts.hygiene.resolve')}
-          </button>
+          {canManage && (
+            <button
+              type="button"
+              className="btn"
+              disabled={action.isPending || !data.conflicts.some((c) => c.keep)}
+              onClick={() => action.mutate({ kind: 'resolve' })}
+            >
+              {t('contacts.hygiene.resolve')}
+            </button>
+          )}
         </>
       )}
 
@@ -136,68 +141,90 @@ export function TagHygiene() {
                 {t('contacts.hygiene.keeps', { tag: p.keep === 'a' ? p.a : p.b })}
               </span>
             )}{' '}
-            <button
-              type="button"
-              className="btn"
-              disabled={action.isPending}
-              onClick={() => setPairs(declared.filter((x) => x !== p))}
-            >
-              {t('contacts.removeRow')}
-            </button>
+            {canManage && (
+              <button
+                type="button"
+                className="btn"
+                disabled={action.isPending}
+                onClick={() => setPairs(declared.filter((x) => x !== p))}
+              >
+                {t('contacts.removeRow')}
+              </button>
+            )}
           </li>
         ))}
       </ul>
-      <form className="hygiene-form" onSubmit={addPair}>
-        <label className="field compact">
-          <span>{t('contacts.hygiene.tagA')}</span>
-          <input value={pair.a} onChange={(e) => setPair({ ...pair, a: e.target.value })} maxLength={50} />
-        </label>
-        <label className="field compact">
-          <span>{t('contacts.hygiene.tagB')}</span>
-          <input value={pair.b} onChange={(e) => setPair({ ...pair, b: e.target.value })} maxLength={50} />
-        </label>
-        <label className="field compact">
-          <span>{t('contacts.hygiene.keep')}</span>
-          <select
-            value={pair.keep ?? ''}
-            onChange={(e) =>
-              setPair({ ...pair, keep: e.target.value === '' ? null : (e.target.value as 'a' | 'b') })
-            }
-          >
-            <option value="">{t('contacts.hygiene.keepNone')}</option>
-            <option value="a">{t('contacts.hygiene.tagA')}</option>
-            <option value="b">{t('contacts.hygiene.tagB')}</option>
-          </select>
-        </label>
-        <button type="submit" className="btn" disabled={action.isPending || !pair.a.trim() || !pair.b.trim()}>
-          {t('contacts.hygiene.addPair')}
-        </button>
-      </form>
+      {pairs.isSuccess && declared.length === 0 && (
+        <p className="small muted">{t('contacts.hygiene.none')}</p>
+      )}
+      {canManage && (
+        <>
+          <form className="hygiene-form" onSubmit={addPair}>
+            <label className="field compact">
+              <span>{t('contacts.hygiene.tagA')}</span>
+              <input
+                value={pair.a}
+                onChange={(e) => setPair({ ...pair, a: e.target.value })}
+                maxLength={50}
+              />
+            </label>
+            <label className="field compact">
+              <span>{t('contacts.hygiene.tagB')}</span>
+              <input
+                value={pair.b}
+                onChange={(e) => setPair({ ...pair, b: e.target.value })}
+                maxLength={50}
+              />
+            </label>
+            <label className="field compact">
+              <span>{t('contacts.hygiene.keep')}</span>
+              <select
+                value={pair.keep ?? ''}
+                onChange={(e) =>
+                  setPair({ ...pair, keep: e.target.value === '' ? null : (e.target.value as 'a' | 'b') })
+                }
+              >
+                <option value="">{t('contacts.hygiene.keepNone')}</option>
+                <option value="a">{t('contacts.hygiene.tagA')}</option>
+                <option value="b">{t('contacts.hygiene.tagB')}</option>
+              </select>
+            </label>
+            <button
+              type="submit"
+              className="btn"
+              disabled={action.isPending || !pair.a.trim() || !pair.b.trim()}
+            >
+              {t('contacts.hygiene.addPair')}
+            </button>
+          </form>
 
-      <h3>{t('contacts.hygiene.merge')}</h3>
-      <form
-        className="hygiene-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (from.trim() && to.trim()) setConfirming({ kind: 'merge', from: from.trim(), to: to.trim() });
-        }}
-      >
-        <label className="field compact">
-          <span>{t('contacts.hygiene.from')}</span>
-          <input value={from} onChange={(e) => setFrom(e.target.value)} maxLength={50} />
-        </label>
-        <label className="field compact">
-          <span>{t('contacts.hygiene.to')}</span>
-          <input value={to} onChange={(e) => setTo(e.target.value)} maxLength={50} />
-        </label>
-        <button
-          type="submit"
-          className="btn"
-          disabled={!from.trim() || !to.trim() || from.trim() === to.trim()}
-        >
-          {t('contacts.hygiene.mergeAction')}
-        </button>
-      </form>
+          <h3>{t('contacts.hygiene.merge')}</h3>
+          <form
+            className="hygiene-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (from.trim() && to.trim())
+                setConfirming({ kind: 'merge', from: from.trim(), to: to.trim() });
+            }}
+          >
+            <label className="field compact">
+              <span>{t('contacts.hygiene.from')}</span>
+              <input value={from} onChange={(e) => setFrom(e.target.value)} maxLength={50} />
+            </label>
+            <label className="field compact">
+              <span>{t('contacts.hygiene.to')}</span>
+              <input value={to} onChange={(e) => setTo(e.target.value)} maxLength={50} />
+            </label>
+            <button
+              type="submit"
+              className="btn"
+              disabled={!from.trim() || !to.trim() || from.trim() === to.trim()}
+            >
+              {t('contacts.hygiene.mergeAction')}
+            </button>
+          </form>
+        </>
+      )}
 
       {confirming && (
         <Dialog title={t('contacts.hygiene.title')} onClose={() => setConfirming(null)}>

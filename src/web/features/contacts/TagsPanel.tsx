@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TagRuleDto } from '../../../contracts/tag-rules.schemas.ts';
+import { isAdmin, useSession } from '../../app/session.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ApiError } from '../../lib/api.ts';
 import { errorText } from '../../lib/errors.ts';
@@ -10,10 +11,14 @@ import { TagHygiene } from './TagHygiene.tsx';
 
 /**
  * Tags on the Contacts page: the tag rules (tag, condition text, enabled, last run; create, edit, run now, delete
- * after confirming) and the hygiene report with its actions.
+ * after confirming) and the hygiene report with its actions. Only owners and admins get the buttons that change
+ * anything: the API refuses the other roles (`manage`). Agents, whom the API refuses the hygiene report, do not see
+ * it; analysts read it without its actions.
  */
 export function TagsPanel() {
   const { t, i18n } = useTranslation();
+  const role = useSession().role;
+  const canManage = isAdmin(role);
   const rules = useTagRules();
   const run = useRunTagRule();
   const remove = useDeleteTagRule();
@@ -23,9 +28,11 @@ export function TagsPanel() {
     <section className="card segments-panel tags-panel" aria-label={t('contacts.tagRules.title')}>
       <header className="segments-head">
         <h2>{t('contacts.tagRules.title')}</h2>
-        <button type="button" className="btn" onClick={() => setEditing('new')}>
-          {t('contacts.tagRules.new')}
-        </button>
+        {canManage && (
+          <button type="button" className="btn" onClick={() => setEditing('new')}>
+            {t('contacts.tagRules.new')}
+          </button>
+        )}
       </header>
       <p className="small muted">{t('contacts.tagRules.intro')}</p>
       {rules.isSuccess && rules.data.length === 0 && (
@@ -39,7 +46,7 @@ export function TagsPanel() {
               <th>{t('contacts.tagRules.condition')}</th>
               <th>{t('contacts.tagRules.state')}</th>
               <th>{t('contacts.tagRules.lastRun')}</th>
-              <th />
+              {canManage && <th />}
             </tr>
           </thead>
           <tbody>
@@ -67,22 +74,24 @@ export function TagsPanel() {
                       })
                     : t('contacts.tagRules.never')}
                 </td>
-                <td className="tag-rule-actions">
-                  <button
-                    type="button"
-                    className="btn"
-                    disabled={!r.enabled || run.isPending}
-                    onClick={() => run.mutate(r.id)}
-                  >
-                    {t('contacts.tagRules.run')}
-                  </button>{' '}
-                  <button type="button" className="btn" onClick={() => setEditing(r)}>
-                    {t('contacts.edit')}
-                  </button>{' '}
-                  <button type="button" className="btn" onClick={() => setDeleting(r)}>
-                    {t('contacts.delete')}
-                  </button>
-                </td>
+                {canManage && (
+                  <td className="tag-rule-actions">
+                    <button
+                      type="button"
+                      className="btn"
+                      disabled={!r.enabled || run.isPending}
+                      onClick={() => run.mutate(r.id)}
+                    >
+                      {t('contacts.tagRules.run')}
+                    </button>{' '}
+                    <button type="button" className="btn" onClick={() => setEditing(r)}>
+                      {t('contacts.edit')}
+                    </button>{' '}
+                    <button type="button" className="btn" onClick={() => setDeleting(r)}>
+                      {t('contacts.delete')}
+                    </button>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
@@ -123,7 +132,7 @@ export function TagsPanel() {
           onClose={() => setEditing(null)}
         />
       )}
-      <TagHygiene />
+      {role !== 'agent' && <TagHygiene canManage={canManage} />}
     </section>
   );
 }

@@ -24,18 +24,24 @@ export interface ContactEventItem {
 
 /**
  * Every contact of the workspace, 100 a page (cursor), filtered by `q` (name, profile name, phone, wa_id), or the
- * contacts of a saved segment (`segmentId`; the search does not apply then).
+ * contacts of a saved segment (`segmentId`; the search does not apply then). `archived`: only the contacts archived
+ * as inactive (hidden from the default list and from segments), searched by `q` too.
  */
-export function useContactList(q: string, segmentId: string | null = null) {
+export function useContactList(q: string, segmentId: string | null = null, archived = false) {
   return useInfiniteQuery({
-    queryKey: ['contacts', 'list', segmentId ? { segmentId } : q],
+    queryKey: ['contacts', 'list', segmentId ? { segmentId } : q, archived],
     queryFn: ({ pageParam }) =>
       segmentId
         ? api<Page<Contact>>(
             `/segments/${segmentId}/contacts${qs({ limit: 100, cursor: pageParam ?? undefined })}`,
           )
         : api<Page<Contact>>(
-            `/contacts${qs({ limit: 100, q: q || undefined, cursor: pageParam ?? undefined })}`,
+            `/contacts${qs({
+              limit: 100,
+              q: q || undefined,
+              archived: archived || undefined,
+              cursor: pageParam ?? undefined,
+            })}`,
           ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,

@@ -9,12 +9,22 @@ import { ProfileSettings } from './ProfileSettings.tsx';
 import { QuickRepliesSettings } from './QuickRepliesSettings.tsx';
 import { TeamsSettings } from './TeamsSettings.tsx';
 import { UsersSettings } from './UsersSettings.tsx';
+import { WorkspaceSettings } from './WorkspaceSettings.tsx';
 
-const ADMIN_SECTIONS = ['numbers', 'users', 'teams', 'quickReplies', 'profile', 'apiKeys', 'audit'] as const;
+const ADMIN_SECTIONS = [
+  'numbers',
+  'users',
+  'teams',
+  'quickReplies',
+  'profile',
+  'workspace',
+  'apiKeys',
+  'audit',
+] as const;
 
 /**
- * Settings: admins manage numbers, users, teams, quick replies, the business profile and API keys and read the
- * audit log; everyone their account and password.
+ * Settings: admins manage numbers, users, teams, quick replies, the business profile, the workspace's own settings
+ * (archiving inactive contacts) and API keys and read the audit log; everyone their account and password.
  */
 export function SettingsPage({ section }: { section: string }) {
   const { t } = useTranslation();
@@ -45,6 +55,7 @@ export function SettingsPage({ section }: { section: string }) {
         {current === 'teams' && <TeamsSettings />}
         {current === 'quickReplies' && <QuickRepliesSettings />}
         {current === 'profile' && <ProfileSettings />}
+        {current === 'workspace' && <WorkspaceSettings />}
         {current === 'audit' && <AuditSettings />}
         {current === 'apiKeys' && <ApiKeysSettings />}
         {current === 'account' && <AccountSettings />}

@@ -1,0 +1,197 @@
+import type { z } from 'zod';
+import type { ConditionNode } from '../../../contracts/condition.schemas.ts';
+import type {
+  ReminderDto,
+  ReminderInputSchema,
+  ReminderUpdateSchema,
+} from '../../../contracts/reminders.schemas.ts';
+import type { TemplateDto } from '../../../contracts/template.schemas.ts';
+import {
+  splitTemplateKey,
+  templateKey,
+  variablesFor,
+  type VariableForm,
+} from '../campaigns/campaign-form.ts';
+import { conditionToRows, newRow, rowsToCondition, type SegmentRow } from '../contacts/segment-rows.ts';
+
+/*
+ * The reminder form (pure): what its inputs hold, how a saved reminder fills them, what is missing before a round
+ * trip, and the API body they make. The server validates again (reminders.schemas.ts).
+ */
+
+/** `POST /api/v1/reminders` body. */
+export type ReminderInput = z.input<typeof ReminderInputSchema>;
+/** `PATCH /api/v1/reminders/{id}` body. */
+export type ReminderUpdate = z.input<typeof ReminderUpdateSchema>;
+
+/** The delay the API accepts, in hours (`DelayHoursSchema`: 1 hour to 90 days; a test keeps them equal). */
+export const DELAY_HOURS = { min: 1, max: 90 * 24 } as const;
+
+/** The variable sources a reminder offers (no tracked links, no CSV: reminders have neither). */
+export const REMINDER_SOURCES = ['field', 'attribute', 'literal'] as const;
+
+/** Event names as the API accepts them. */
+const EVENT_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** What the form's inputs hold. */
+export interface ReminderForm {
+  name: string;
+  enabled: boolean;
+  triggerKind: 'event' | 'campaign_read_no_reply';
+  event: string;
+  delay: string;
+  delayUnit: 'hours' | 'days';
+  phoneNumberId: string;
+  /** `name|language` of the chosen approved template, or ''. */
+  template: string;
+  variables: VariableForm[];
+  /**
+   * `none`: every contact; `rows`: the rows below; `kept`: a saved condition the rows cannot show (typed through
+   * the API) — left as it is unless replaced.
+   */
+  conditionKind: 'none' | 'rows' | 'kept';
+  rows: SegmentRow[];
+  join: 'and' | 'or';
+  sendFrom: string;
+  sendUntil: string;
+  /** The template's header media as saved (set through the API; the form does not edit it). */
+  header: ReminderDto['template']['header'];
+}
+
+/** A new reminder: on, after an event, one day, the first number, sending 08:00–22:00. */
+export function emptyReminderForm(phoneNumberId = ''): ReminderForm {
+  return {
+    name: '',
+    enabled: true,
+    triggerKind: 'event',
+    event: '',
+    delay: '1',
+    delayUnit: 'days',
+    phoneNumberId,
+    template: '',
+    variables: [],
+    conditionKind: 'none',
+    rows: [newRow(1)],
+    join: 'and',
+    sendFrom: '08:00',
+    sendUntil: '22:00',
+    header: undefined,
+  };
+}
+
+/** A delay in hours as the form shows it: whole days when it is some, else hours. */
+export function delayParts(hours: number): { value: number; unit: 'hours' | 'days' } {
+  return hours % 24 === 0 ? { value: hours / 24, unit: 'days' } : { value: hours, unit: 'hours' };
+}
+
+/** The form's delay in hours, or NaN when it is not a whole number. */
+export function delayHoursOf(f: Pick<ReminderForm, 'delay' | 'delayUnit'>): number {
+  const n = /^\d+$/.test(f.delay.trim()) ? Number(f.delay.trim()) : NaN;
+  return f.delayUnit === 'days' ? n * 24 : n;
+}
+
+/** The form of a saved reminder; `template` is its approved template's components when known. */
+export function formOfReminder(
+  r: ReminderDto,
+  template: Pick<TemplateDto, 'components'> | undefined,
+): ReminderForm {
+  const saved: VariableForm[] = r.template.variables.map((v, i) => ({
+    placeholder: v.name ?? String(i + 1),
+    named: v.name !== undefined,
+    kind: v.source.kind,
+    field: v.source.kind === 'field' ? v.source.field : 'name',
+    column: '',
+    attribute: v.source.kind === 'attribute' ? v.source.key : '',
+    literal: v.source.kind === 'literal' ? v.source.value : '',
+    url: '',
+    fallback: v.fallback,
+    example: null,
+  }));
+  const delay = delayParts(r.trigger.delayHours);
+  const rows = r.condition ? conditionToRows(r.condition) : null;
+  return {
+    name: r.name,
+    enabled: r.enabled,
+    triggerKind: r.trigger.kind,
+    event: r.trigger.kind === 'event' ? r.trigger.event : '',
+    delay: String(delay.value),
+    delayUnit: delay.unit,
+    phoneNumberId: r.phoneNumberId,
+    template: templateKey(r.template),
+    variables: template ? variablesFor(template, saved) : saved,
+    conditionKind: r.condition === null ? 'none' : rows ? 'rows' : 'kept',
+    rows: rows?.rows ?? [newRow(1)],
+    join: rows?.join ?? 'and',
+    sendFrom: r.quietHours.start,
+    sendUntil: r.quietHours.end,
+    header: r.template.header,
+  };
+}
+
+/** Fields the form refuses to save, by the key they belong to, with the problem's locale key. */
+export type ReminderProblems = Partial<Record<keyof ReminderForm | `variable:${string}`, string>>;
+
+/** The condition of the rows, or null while no row is complete. */
+export function formCondition(f: Pick<ReminderForm, 'rows' | 'join'>): ConditionNode | null {
+  return rowsToCondition(f.rows, f.join);
+}
+
+/** What is missing or wrong before asking the server (empty: the form can be saved). */
+export function reminderProblems(f: ReminderForm): ReminderProblems {
+  const p: ReminderProblems = {};
+  if (!f.name.trim()) p.name = 'required';
+  if (f.triggerKind === 'event' && !EVENT_NAME.test(f.event.trim())) p.event = 'eventName';
+  const hours = delayHoursOf(f);
+  if (!(hours >= DELAY_HOURS.min && hours <= DELAY_HOURS.max)) p.delay = 'delayRange';
+  if (!f.phoneNumberId) p.phoneNumberId = 'pickNumber';
+  if (!splitTemplateKey(f.template)) p.template = 'pickTemplate';
+  for (const v of f.variables) {
+    const k = `variable:${v.placeholder}` as const;
+    if (!v.fallback.trim()) p[k] = 'fallbackRequired';
+    if (v.kind === 'attribute' && !v.attribute) p[k] = 'pickAttribute';
+    if (v.kind === 'literal' && !v.literal.trim()) p[k] = 'required';
+    if (!(REMINDER_SOURCES as readonly string[]).includes(v.kind)) p[k] = 'source';
+  }
+  if (f.conditionKind === 'rows' && !formCondition(f)) p.rows = 'conditionIncomplete';
+  if (!HHMM.test(f.sendFrom)) p.sendFrom = 'required';
+  if (!HHMM.test(f.sendUntil)) p.sendUntil = 'required';
+  return p;
+}
+
+/** The API body of a form without problems ({@link reminderProblems}): every field, for a create. */
+export function toReminderInput(f: ReminderForm): ReminderInput {
+  const template = splitTemplateKey(f.template) ?? { name: '', language: '' };
+  const delayHours = delayHoursOf(f);
+  return {
+    name: f.name.trim(),
+    enabled: f.enabled,
+    trigger:
+      f.triggerKind === 'event'
+        ? { kind: 'event', event: f.event.trim(), delayHours }
+        : { kind: 'campaign_read_no_reply', delayHours },
+    condition: f.conditionKind === 'rows' ? formCondition(f) : null,
+    phoneNumberId: f.phoneNumberId,
+    template: {
+      ...template,
+      variables: f.variables.map((v) => ({
+        ...(v.named ? { name: v.placeholder } : {}),
+        source:
+          v.kind === 'field'
+            ? { kind: 'field' as const, field: v.field }
+            : v.kind === 'attribute'
+              ? { kind: 'attribute' as const, key: v.attribute }
+              : { kind: 'literal' as const, value: v.literal.trim() },
+        fallback: v.fallback.trim(),
+      })),
+      ...(f.header ? { header: f.header } : {}),
+    },
+    quietHours: { start: f.sendFrom, end: f.sendUntil },
+  };
+}
+
+/** The API body of an edit: every field, except a kept condition the form could not show (left as saved). */
+export function toReminderUpdate(f: ReminderForm): ReminderUpdate {
+  const { condition, ...rest } = toReminderInput(f);
+  return f.conditionKind === 'kept' ? rest : { ...rest, condition };
+}
