@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import { Readable } from 'node:stream';
+import iconv from 'iconv-lite';
 import { Deployment, postgresVersion } from './lib/deployment.ts';
 import { machineInfo, scratchDir, serverNodeFlags, sleep } from './lib/machine.ts';
 import { atLeast, atMost, round, type ScenarioResult } from './lib/results.ts';
@@ -15,6 +16,8 @@ import { MetricsWatcher } from './lib/watch.ts';
 export interface ContactsImportOptions {
   scenario: string;
   rows: number;
+  /** How the file is encoded (Japanese Excel writes Shift_JIS); UTF-8 by default. */
+  encoding?: 'utf-8' | 'shift_jis';
   targetRowsPerSecond: number;
   targetPeakRssMiB: number;
 }
@@ -37,7 +40,12 @@ function* csvLines(rows: number): Generator<string> {
   if (lines.length > 0) yield lines.join('');
 }
 
-function upload(port: number, apiKey: string, rows: number): Promise<{ id: string }> {
+function upload(
+  port: number,
+  apiKey: string,
+  rows: number,
+  encoding: 'utf-8' | 'shift_jis',
+): Promise<{ id: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -59,7 +67,14 @@ function upload(port: number, apiKey: string, rows: number): Promise<{ id: strin
       },
     );
     req.on('error', reject);
-    Readable.from(csvLines(rows)).pipe(req);
+    const lines = csvLines(rows);
+    const chunks =
+      encoding === 'shift_jis'
+        ? (function* () {
+            for (const text of lines) yield iconv.encode(text, 'Shift_JIS');
+          })()
+        : lines;
+    Readable.from(chunks).pipe(req);
   });
 }
 
@@ -86,7 +101,8 @@ export async function runContactsImport(opts: ContactsImportOptions): Promise<Sc
     await watcher.read();
     const stop = watcher.background(250);
     const t0 = performance.now();
-    const { id } = await upload(deployment.port, deployment.apiKey, opts.rows);
+    const encoding = opts.encoding ?? 'utf-8';
+    const { id } = await upload(deployment.port, deployment.apiKey, opts.rows, encoding);
     const uploadedAt = performance.now();
     let status: ImportStatus;
     let runningAt: number | null = null;
@@ -99,6 +115,15 @@ export async function runContactsImport(opts: ContactsImportOptions): Promise<Sc
     const doneAt = performance.now();
     await stop();
     const contacts = await deployment.query<{ n: string }>('select count(*) as n from contacts');
+    const report = await checkErrorReport(deployment, id, opts.rows);
+    const expected = expectedCounts(opts.rows);
+    const countsMatch =
+      status.rows === opts.rows &&
+      status.created === expected.created &&
+      status.updated === expected.updated &&
+      status.failed === expected.failed;
+    if (!countsMatch) notes.push(`counts differ from the file's: expected ${JSON.stringify(expected)}`);
+    if (report.problems.length > 0) notes.push(`error report: ${report.problems.slice(0, 5).join('; ')}`);
     const totalSeconds = (doneAt - t0) / 1000;
     const jobSeconds = (doneAt - uploadedAt) / 1000;
     const rowsPerSecond = opts.rows / totalSeconds;
@@ -110,11 +135,14 @@ export async function runContactsImport(opts: ContactsImportOptions): Promise<Sc
       date: new Date().toISOString(),
       durationSeconds: Math.round((Date.now() - began) / 1000),
       machine: machineInfo(await postgresVersion()),
-      parameters: { rows: opts.rows, duplicatesEvery: 50, badPhoneEvery: 100 },
+      parameters: { rows: opts.rows, encoding, duplicatesEvery: 50, badPhoneEvery: 100 },
       measured: {
         // The counts; the first 1,000 row errors the status carries would only bloat the result file.
         status: { ...status, errors: undefined },
         contactsInDatabase: Number(contacts[0]?.n ?? 0),
+        expectedCounts: expected,
+        countsMatch,
+        errorReport: { lines: report.lines, problems: report.problems.length },
         uploadSeconds: round((uploadedAt - t0) / 1000),
         jobSeconds: round(jobSeconds),
         totalSeconds: round(totalSeconds),
@@ -123,6 +151,13 @@ export async function runContactsImport(opts: ContactsImportOptions): Promise<Sc
         peakServerMemoryMiB: watcher.peaks,
       },
       targets: [
+        {
+          name: 'counts and the per-row error report match the file',
+          target: 'every bad row reported (row, phone_invalid), nothing else: 0 problems',
+          actual: report.problems.length + (countsMatch ? 0 : 1),
+          unit: 'problems',
+          pass: countsMatch && report.problems.length === 0,
+        },
         atLeast('rows per second (upload start → done)', rowsPerSecond, opts.targetRowsPerSecond, 'rows/s'),
         atMost('peak server RSS', watcher.peaks.rss, opts.targetPeakRssMiB, 'MiB'),
       ],
@@ -135,4 +170,43 @@ export async function runContactsImport(opts: ContactsImportOptions): Promise<Sc
   } finally {
     await deployment.close();
   }
+}
+
+/** What the generated file must give: 1 row in 100 a bad phone, 1 in 100 a repeat of the row before (an update). */
+function expectedCounts(rows: number): { created: number; updated: number; failed: number } {
+  let updated = 0;
+  let failed = 0;
+  for (let i = 0; i < rows; i++) {
+    if (i % 100 === 99) failed++;
+    else if (i % 50 === 49) updated++;
+  }
+  return { created: rows - updated - failed, updated, failed };
+}
+
+/**
+ * Downloads the import's error report (CSV) and checks it row by row: exactly the bad-phone rows of the file
+ * (spreadsheet row = index + 2), each with column `phone` and code `phone_invalid`.
+ */
+async function checkErrorReport(
+  deployment: Deployment,
+  id: string,
+  rows: number,
+): Promise<{ lines: number; problems: string[] }> {
+  const res = await fetch(`http://127.0.0.1:${deployment.port}/api/v1/contacts/imports/${id}/errors.csv`, {
+    headers: { authorization: `Bearer ${deployment.apiKey}` },
+  });
+  const text = (await res.text()).replace(/^\uFEFF/, '');
+  const lines = text.split(/\r?\n/).filter((l) => l !== '');
+  const problems: string[] = [];
+  if (res.status !== 200) problems.push(`errors.csv answered ${res.status}`);
+  const seen = new Set<number>();
+  for (const line of lines.slice(1)) {
+    const [row, column, code] = line.split(',');
+    const n = Number(row);
+    if (!Number.isInteger(n) || (n - 2) % 100 !== 99 || column !== 'phone' || code !== 'phone_invalid')
+      problems.push(`unexpected: ${line.slice(0, 80)}`);
+    seen.add(n);
+  }
+  for (let i = 99; i < rows; i += 100) if (!seen.has(i + 2)) problems.push(`row ${i + 2} not reported`);
+  return { lines: lines.length - 1, problems };
 }

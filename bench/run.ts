@@ -86,6 +86,14 @@ EXTRA['contacts-import-pg'] = () =>
     targetRowsPerSecond: 20_000,
     targetPeakRssMiB: 300,
   });
+EXTRA['contacts-import-pg-sjis'] = () =>
+  runContactsImport({
+    scenario: 'contacts-import-pg-sjis',
+    rows: 1_000_000,
+    encoding: 'shift_jis',
+    targetRowsPerSecond: 20_000,
+    targetPeakRssMiB: 300,
+  });
 EXTRA['contacts-import-pg-200k'] = () =>
   runContactsImport({
     scenario: 'contacts-import-pg-200k',
