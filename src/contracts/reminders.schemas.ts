@@ -5,7 +5,7 @@
  * marketing to an opted-out contact. Each trigger yields at most one reminder per contact.
  */
 import { z } from 'zod';
-import { CampaignTemplateSchema, QuietHoursSchema } from './campaign.schemas.ts';
+import { CampaignTemplateSchema, QuietHoursSchema, trackedButtons } from './campaign.schemas.ts';
 import { ConditionNodeSchema } from './condition.schemas.ts';
 import { SegmentConditionInputSchema } from './segments.schemas.ts';
 
@@ -33,10 +33,17 @@ export const ReminderTriggerSchema = z.discriminatedUnion('kind', [
 ]);
 export type ReminderTrigger = z.infer<typeof ReminderTriggerSchema>;
 
-/** The template of a reminder: a campaign template without tracked links (reminders carry no short links). */
+/**
+ * The template of a reminder: a campaign template without tracked links (reminders carry no short links) and whose
+ * header media, if any, is a link (an uploaded file is resolved per sending number only by campaign releases).
+ * Text header variables, URL suffixes and quick-reply payloads are filled as in campaigns.
+ */
 export const ReminderTemplateSchema = CampaignTemplateSchema.refine(
-  (t) => t.buttons.length === 0 && t.variables.every((v) => v.source.kind !== 'link'),
-  'tracked links (link variables, buttons) are not available in reminders',
+  (t) => trackedButtons(t).length === 0 && t.variables.every((v) => v.source.kind !== 'link'),
+  'tracked links (link variables, tracked buttons) are not available in reminders',
+).refine(
+  (t) => !(t.header && 'mediaId' in t.header && t.header.mediaId !== undefined),
+  'header media in reminders is a link (template.header.link), not an uploaded mediaId',
 );
 
 /** Why a due reminder was not sent to a contact. */
