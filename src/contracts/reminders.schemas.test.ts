@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReminderTemplateSchema } from './reminders.schemas.ts';
+import { ReminderTemplateInputSchema, ReminderTemplateSchema } from './reminders.schemas.ts';
 
 describe('ReminderTemplateSchema', () => {
   const base = { name: 'refill', language: 'ja' };
@@ -13,10 +13,12 @@ describe('ReminderTemplateSchema', () => {
         { index: 1, suffix: value },
       ],
     };
-    expect(ReminderTemplateSchema.safeParse(t).success).toBe(true);
+    expect(ReminderTemplateInputSchema.safeParse(t).success).toBe(true);
     expect(
-      ReminderTemplateSchema.safeParse({ ...base, header: { type: 'image', link: 'https://x.test/a.jpg' } })
-        .success,
+      ReminderTemplateInputSchema.safeParse({
+        ...base,
+        header: { type: 'image', link: 'https://x.test/a.jpg' },
+      }).success,
     ).toBe(true);
   });
   it('refuses tracked links and uploaded header files (resolved per number only by campaigns)', () => {
@@ -25,6 +27,12 @@ describe('ReminderTemplateSchema', () => {
       { ...base, variables: [{ source: { kind: 'link', url: 'https://shop.example/' }, fallback: 'x' }] },
       { ...base, header: { type: 'image', mediaId: 'up-1' } },
     ];
-    expect(refused.map((t) => ReminderTemplateSchema.safeParse(t).success)).toEqual([false, false, false]);
+    expect(refused.map((t) => ReminderTemplateInputSchema.safeParse(t).success)).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    // A reminder saved before uploaded files were refused still reads.
+    expect(ReminderTemplateSchema.safeParse(refused[2]).success).toBe(true);
   });
 });
