@@ -8,10 +8,12 @@ import {
   splitTemplateKey,
   templateKey,
   toInput,
+} from '../../src/web/features/campaigns/campaign-form.ts';
+import {
   buttonsFor,
   headerFor,
   variablesFor,
-} from '../../src/web/features/campaigns/campaign-form.ts';
+} from '../../src/web/features/campaigns/template-values-form.ts';
 import {
   abilitiesOf,
   liveRefreshMs,

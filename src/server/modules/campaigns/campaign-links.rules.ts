@@ -1,7 +1,8 @@
 /**
  * Click tracking (pure): which destinations of a campaign template get a per-recipient short link, what the
  * public redirect looks like, and whether a request to it counts as a click (whether a template's URL buttons
- * point at the redirect is campaign-template-check.rules.ts). Codes themselves are random (campaign-links.service.ts); nothing here does I/O.
+ * point at the redirect is campaign-template-check.rules.ts). Codes themselves are random
+ * (campaign-links.service.ts); nothing here does I/O.
  */
 import { trackedButtons, type CampaignTemplate } from '../../../contracts/campaign.schemas.ts';
 

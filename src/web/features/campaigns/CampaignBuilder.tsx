@@ -7,21 +7,23 @@ import { usePhoneNumbers } from '../../lib/queries.ts';
 import { fillText } from '../../lib/template.ts';
 import { formatCount } from '../analytics/format.ts';
 import {
-  buttonsFor,
   emptyForm,
   formOf,
   formProblems,
-  headerFor,
   localDate,
   templateKey,
   toInput,
-  variablesFor,
-  type ButtonForm,
   type CampaignForm,
   type FormProblems,
+} from './campaign-form.ts';
+import {
+  buttonsFor,
+  headerFor,
+  variablesFor,
+  type ButtonForm,
   type HeaderMediaForm,
   type VariableForm,
-} from './campaign-form.ts';
+} from './template-values-form.ts';
 import { HeaderMediaInput, TemplateValuesTable } from './TemplateValues.tsx';
 import type { CampaignAbilities } from './campaign-view.ts';
 import { DraftActions } from './DraftActions.tsx';

@@ -5,10 +5,10 @@ import { errorText } from '../../lib/errors.ts';
 import {
   CONTACT_FIELDS,
   type ButtonForm,
-  type CampaignForm,
   type HeaderMediaForm,
+  type TemplateValuesForm,
   type VariableForm,
-} from './campaign-form.ts';
+} from './template-values-form.ts';
 import { useUploadHeaderMedia } from './queries.ts';
 
 /*
@@ -33,7 +33,7 @@ const KINDS: Record<'header' | 'body' | 'url' | 'quick_reply', Kind[]> = {
 
 /** The table of values: header variable, body variables, then buttons; nothing when the template has none. */
 export function TemplateValuesTable(props: {
-  f: CampaignForm;
+  f: TemplateValuesForm;
   attributes: AttributeDefinitionDto[];
   problem: (key: `variable:${string}`) => ReactNode;
   setVariable: (placeholder: string, patch: Partial<VariableForm>) => void;
