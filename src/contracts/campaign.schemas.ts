@@ -26,23 +26,35 @@ export const HttpUrlSchema = z
   .max(2000)
   .refine(isHttpUrl, 'must be an absolute http:// or https:// URL');
 
-/** A URL button of the template whose taps are tracked (see docs/campaigns.md#clicks). */
-export const TrackedButtonSchema = z.object({
-  /** 0-based position of the URL button in the template. */
-  index: z.number().int().min(0).max(9),
-  /** Where the recipient's tap is redirected to. */
-  url: HttpUrlSchema,
+const FieldSource = z.object({
+  kind: z.literal('field'),
+  field: z.enum(['name', 'profile_name', 'phone', 'country']),
 });
+const AttributeSource = z.object({ kind: z.literal('attribute'), key: z.string().min(1).max(100) });
+const LiteralSource = z.object({ kind: z.literal('literal'), value: z.string().min(1).max(1024) });
+/** The recipient's short link to `url` (`<public origin>/r/<code>`): clicks are counted per recipient. */
+const LinkSource = z.object({ kind: z.literal('link'), url: HttpUrlSchema });
+/** A column of the audience's CSV import (by its header), for campaigns whose audience is `{ importId }`. */
+const CsvSource = z.object({ kind: z.literal('csv'), column: z.string().trim().min(1).max(200) });
 
 /** Where a template variable's value comes from, with the text used when the contact has none. */
 export const VariableSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('field'), field: z.enum(['name', 'profile_name', 'phone', 'country']) }),
-  z.object({ kind: z.literal('attribute'), key: z.string().min(1).max(100) }),
-  z.object({ kind: z.literal('literal'), value: z.string().min(1).max(1024) }),
-  /** The recipient's short link to `url` (`<public origin>/r/<code>`): clicks are counted per recipient. */
-  z.object({ kind: z.literal('link'), url: HttpUrlSchema }),
-  /** A column of the audience's CSV import (by its header), for campaigns whose audience is `{ importId }`. */
-  z.object({ kind: z.literal('csv'), column: z.string().trim().min(1).max(200) }),
+  FieldSource,
+  AttributeSource,
+  LiteralSource,
+  LinkSource,
+  CsvSource,
+]);
+export type VariableSource = z.infer<typeof VariableSourceSchema>;
+/**
+ * Where a header text variable, a URL button's suffix or a quick-reply payload comes from: any source but a
+ * tracked link (a tracked URL button is `{ index, url }`; a short link in a header or a payload is not a link).
+ */
+export const PlainSourceSchema = z.discriminatedUnion('kind', [
+  FieldSource,
+  AttributeSource,
+  LiteralSource,
+  CsvSource,
 ]);
 /** One body variable: positional by its order, or named (`parameter_name`) when `name` is given. */
 export const TemplateVariableSchema = z.object({
@@ -53,41 +65,101 @@ export const TemplateVariableSchema = z.object({
   source: VariableSourceSchema,
   fallback: z.string().min(1).max(1024),
 });
+/** A value filled per recipient from a source, with the text used when the contact has none. */
+export const SourcedValueSchema = z.object({
+  source: PlainSourceSchema,
+  fallback: z.string().min(1).max(1024),
+});
+
 /**
  * The media of a template's IMAGE, VIDEO or DOCUMENT header: a file uploaded through `POST /api/v1/media` (the id
- * it answered; uploaded again per sending number at send time) or a public https link.
+ * it answered; uploaded again per sending number at send time) or a public https link. `filename` is the file's
+ * name as uploaded: the console shows it, and a document header is sent with it (the name the recipient sees).
  */
-export const TemplateHeaderSchema = z
+export const TemplateMediaHeaderSchema = z
   .object({
     type: z.enum(['image', 'video', 'document']),
     mediaId: z.string().trim().min(1).max(200).optional(),
     link: HttpUrlSchema.refine((u) => u.startsWith('https://'), 'an https:// URL').optional(),
+    filename: z.string().trim().min(1).max(240).optional(),
   })
   .strict()
   .refine(
     (h) => (h.mediaId === undefined) !== (h.link === undefined),
     'give exactly one of mediaId and link',
   );
+/**
+ * The variable of a template's TEXT header (`Our {{1}} is on!`; at most one per header): filled per recipient like
+ * a body variable, at most 60 characters. `variable.name` is the placeholder's name for named templates.
+ */
+export const TemplateTextHeaderSchema = z
+  .object({
+    type: z.literal('text'),
+    variable: SourcedValueSchema.extend({ name: TemplateVariableSchema.shape.name }),
+  })
+  .strict();
+/** A campaign template's header: media for an IMAGE, VIDEO or DOCUMENT header, or a TEXT header's variable. */
+export const TemplateHeaderSchema = z.union([TemplateMediaHeaderSchema, TemplateTextHeaderSchema]);
 export type TemplateHeader = z.infer<typeof TemplateHeaderSchema>;
+export type TemplateMediaHeader = z.infer<typeof TemplateMediaHeaderSchema>;
 
-/** The approved template a campaign sends, and how its body variables are filled per recipient. */
+const ButtonIndex = z.number().int().min(0).max(9).describe('0-based position of the button in the template');
+
+/** A URL button of the template whose taps are tracked (see docs/campaigns.md#clicks). */
+export const TrackedButtonSchema = z
+  .object({
+    index: ButtonIndex,
+    /** Where the recipient's tap is redirected to. */
+    url: HttpUrlSchema,
+  })
+  .strict();
+/** A URL button whose URL ends in `{{1}}`: the suffix is filled per recipient (appended as given, not encoded). */
+export const SuffixButtonSchema = z.object({ index: ButtonIndex, suffix: SourcedValueSchema }).strict();
+/**
+ * A quick-reply button's payload, filled per recipient: WhatsApp returns it with the tap (the inbound `button`
+ * message), which also names the campaign message replied to.
+ */
+export const PayloadButtonSchema = z.object({ index: ButtonIndex, payload: SourcedValueSchema }).strict();
+/** One button of the template with a value per recipient: tracked (`url`), a URL suffix, or a payload. */
+export const CampaignButtonSchema = z.union([TrackedButtonSchema, SuffixButtonSchema, PayloadButtonSchema]);
+export type CampaignButton = z.infer<typeof CampaignButtonSchema>;
+
+/** The approved template a campaign sends, and how its variables are filled per recipient. */
 export const CampaignTemplateSchema = z.object({
   name: z.string().min(1).max(512),
   language: z.string().min(2).max(15),
+  /** The body's variables. */
   variables: z.array(TemplateVariableSchema).max(20).default([]),
-  /** The media of the template's header, when its header is an image, a video or a document. */
+  /** The media of an image, video or document header, or the variable of a text header. */
   header: TemplateHeaderSchema.optional(),
   /**
-   * Tracked URL buttons: the template's URL button at `index` is `<public origin>/r/{{1}}`; each recipient's
-   * suffix is their own code, and a tap is counted and redirected to `url`.
+   * The buttons that take a value per recipient: a tracked URL button (`{index, url}`: the template's URL is
+   * `<public origin>/r/{{1}}`, each recipient's suffix is their own code, a tap is counted and redirected to
+   * `url`), a URL button's suffix from a variable (`{index, suffix}`), or a quick-reply payload (`{index, payload}`).
    */
   buttons: z
-    .array(TrackedButtonSchema)
+    .array(CampaignButtonSchema)
     .max(10)
     .default([])
     .refine((b) => new Set(b.map((x) => x.index)).size === b.length, 'each button index once'),
 });
 export type CampaignTemplate = z.infer<typeof CampaignTemplateSchema>;
+
+/** The tracked URL buttons of a template (`{ index, url }`). */
+export function trackedButtons(t: Pick<CampaignTemplate, 'buttons'>): z.infer<typeof TrackedButtonSchema>[] {
+  return t.buttons.flatMap((b) => ('url' in b ? [b] : []));
+}
+
+/** Every value of a template filled from a source: body variables, the header's and the buttons'. */
+export function templateSources(t: CampaignTemplate): z.infer<typeof VariableSourceSchema>[] {
+  return [
+    ...t.variables.map((v) => v.source),
+    ...(t.header?.type === 'text' ? [t.header.variable.source] : []),
+    ...t.buttons.flatMap((b) =>
+      'suffix' in b ? [b.suffix.source] : 'payload' in b ? [b.payload.source] : [],
+    ),
+  ];
+}
 
 /** A second template for an A/B test: `splitPercent` % of recipients get variant a (the main template). */
 export const CampaignVariantSchema = z.object({

@@ -5,7 +5,7 @@
  * marketing to an opted-out contact. Each trigger yields at most one reminder per contact.
  */
 import { z } from 'zod';
-import { CampaignTemplateSchema, QuietHoursSchema } from './campaign.schemas.ts';
+import { CampaignTemplateSchema, QuietHoursSchema, trackedButtons } from './campaign.schemas.ts';
 import { ConditionNodeSchema } from './condition.schemas.ts';
 import { SegmentConditionInputSchema } from './segments.schemas.ts';
 
@@ -33,10 +33,21 @@ export const ReminderTriggerSchema = z.discriminatedUnion('kind', [
 ]);
 export type ReminderTrigger = z.infer<typeof ReminderTriggerSchema>;
 
-/** The template of a reminder: a campaign template without tracked links (reminders carry no short links). */
+/**
+ * The template of a reminder as stored: a campaign template without tracked links (reminders carry no short links).
+ * Text header variables, URL suffixes and quick-reply payloads are filled as in campaigns.
+ */
 export const ReminderTemplateSchema = CampaignTemplateSchema.refine(
-  (t) => t.buttons.length === 0 && t.variables.every((v) => v.source.kind !== 'link'),
-  'tracked links (link variables, buttons) are not available in reminders',
+  (t) => trackedButtons(t).length === 0 && t.variables.every((v) => v.source.kind !== 'link'),
+  'tracked links (link variables, tracked buttons) are not available in reminders',
+);
+/**
+ * The template of a reminder as given: also, header media is a link (an uploaded file is resolved per sending number
+ * only by campaign releases). Reminders saved before this rule still read with {@link ReminderTemplateSchema}.
+ */
+export const ReminderTemplateInputSchema = ReminderTemplateSchema.refine(
+  (t) => !(t.header && 'mediaId' in t.header && t.header.mediaId !== undefined),
+  'header media in reminders is a link (template.header.link), not an uploaded mediaId',
 );
 
 /** Why a due reminder was not sent to a contact. */
@@ -51,7 +62,7 @@ export const ReminderInputSchema = z.object({
   /** Only contacts the condition selects when the reminder is due (condition language, text or tree). */
   condition: SegmentConditionInputSchema.nullable().default(null),
   phoneNumberId: z.uuid().describe('The number that sends the reminder'),
-  template: ReminderTemplateSchema,
+  template: ReminderTemplateInputSchema,
   /** Sending hours in the contact's time zone: a reminder due outside them waits for the next start. */
   quietHours: QuietHoursSchema.default({ start: '08:00', end: '22:00' }),
 });
@@ -62,7 +73,7 @@ export const ReminderUpdateSchema = z.object({
   trigger: ReminderTriggerSchema.optional(),
   condition: SegmentConditionInputSchema.nullable().optional(),
   phoneNumberId: z.uuid().optional(),
-  template: ReminderTemplateSchema.optional(),
+  template: ReminderTemplateInputSchema.optional(),
   quietHours: QuietHoursSchema.optional(),
 });
 

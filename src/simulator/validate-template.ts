@@ -98,6 +98,13 @@ function checkHeader(def: TemplateDef, params: TemplateSendParameter[]): void {
     );
   }
   if (format === 'TEXT') {
+    const name = placeholders(header?.text)[0];
+    if (def.parameter_format === 'NAMED' && p.parameter_name !== name) {
+      throw new GraphError(
+        132000,
+        `header: parameter_name '${String(p.parameter_name)}' does not match the variable of the template header`,
+      );
+    }
     const text = paramText('header', p);
     if (text.length > 60)
       throw new GraphError(132005, `header: text parameter is too long (${text.length} > 60)`);

@@ -221,6 +221,55 @@ describe('lifecycle reminders', () => {
     expect((await get(r.id)).totals).toEqual({ sent: 1, skipped: {} });
   });
 
+  it('fills a text header variable and a quick-reply payload through the campaigns’ renderer', async () => {
+    s.t.simulator!.addTemplate(WABA, {
+      name: 'refill_header',
+      language: 'ja',
+      category: 'UTILITY',
+      components: [
+        { type: 'HEADER', format: 'TEXT', text: '{{1}}様へ' },
+        { type: 'BODY', text: '補充の時期です' },
+        { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: '注文する' }] },
+      ],
+    });
+    const template = {
+      name: 'refill_header',
+      language: 'ja',
+      header: { type: 'text', variable: { source: { kind: 'field', field: 'name' }, fallback: 'お客様' } },
+      buttons: [
+        { index: 0, payload: { source: { kind: 'literal', value: 'REORDER' }, fallback: 'REORDER' } },
+      ],
+    };
+    const refused = await s.api<{ error: { code: string } }>('POST', '/api/v1/reminders', {
+      name: 'Uploaded header',
+      phoneNumberId: numberId,
+      trigger: { kind: 'event', event: 'refill_due', delayHours: 1 },
+      template: { ...template, header: { type: 'image', mediaId: 'up-1' } },
+    });
+    expect([refused.status, refused.body.error.code]).toEqual([400, 'validation_failed']);
+    const r = await create({
+      name: 'Refill',
+      trigger: { kind: 'event', event: 'refill_due', delayHours: 1 },
+      template,
+      quietHours: { start: '00:00', end: '23:59' },
+    });
+    const waId = '819066660001';
+    await event(await contact(waId, { name: '佐藤' }), 'refill_due');
+    await advance(HOUR + 5 * MINUTE);
+    expect(sentTemplates(waId, 'refill_header').map((x) => x.template.components)).toEqual([
+      [
+        { type: 'header', parameters: [{ type: 'text', text: '佐藤' }] },
+        {
+          type: 'button',
+          sub_type: 'quick_reply',
+          index: '0',
+          parameters: [{ type: 'payload', payload: 'REORDER' }],
+        },
+      ],
+    ]);
+    await s.api('PATCH', `/api/v1/reminders/${r.id}`, { enabled: false });
+  });
+
   it('keeps reminders to their workspace, lets every role read and only owners and admins write', async () => {
     const r = await create({ name: 'Roles', trigger: { kind: 'event', event: 'x', delayHours: 1 } });
     const agent = await seedApiKey(s.t.ctx, s.workspaceId, 'agent');

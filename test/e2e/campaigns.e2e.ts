@@ -337,6 +337,100 @@ describe('campaigns in Chromium', () => {
     });
   });
 
+  describe('ja: header media and a header variable', () => {
+    let page: Page;
+    const L = ja;
+    beforeAll(async () => {
+      // Two approved templates at "Meta": an image header, and a text header with a variable.
+      const waba = '209000000000001';
+      e.t.simulator!.addTemplate(waba, {
+        name: 'spring_photo',
+        language: 'ja',
+        category: 'MARKETING',
+        components: [
+          { type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::aW1hZ2U='] } },
+          { type: 'BODY', text: '{{1}}様、春の新作をご覧ください', example: { body_text: [['山田']] } },
+        ],
+      });
+      e.t.simulator!.addTemplate(waba, {
+        name: 'spring_notice',
+        language: 'ja',
+        category: 'MARKETING',
+        components: [
+          { type: 'HEADER', format: 'TEXT', text: '{{1}}様へのお知らせ', example: { header_text: ['山田'] } },
+          { type: 'BODY', text: '春のセールを開催します' },
+        ],
+      });
+      await call('POST', '/templates/sync', {});
+      const ctx = await e.newContext('ja-JP');
+      page = await ctx.newPage();
+      page.setDefaultTimeout(20_000);
+      await signIn(page, e.seed.email, e.seed.password);
+      watch(page);
+      problems.length = 0;
+    });
+    afterAll(async () => page?.context().close());
+
+    it('uploads the header image, shows its name, then maps a text header’s variable', async () => {
+      await page.goto('/campaigns/new');
+      const form = page.locator('.campaign-form');
+      await form.locator('input[name="name"]').fill('春の写真');
+      await form.locator('select[name="template"]').selectOption('spring_photo|ja');
+      const media = form.locator('fieldset[data-header-media="image"]');
+      await media.waitFor();
+      // Saving without the media says what is missing.
+      await form.getByRole('button', { name: L.campaigns.saveDraft }).click();
+      await media.getByText(L.campaigns.problems.pickMedia).waitFor();
+      await media.locator('input[name="header-file"]').setInputFiles({
+        name: 'spring.jpg',
+        mimeType: 'image/jpeg',
+        buffer: Buffer.from('fake-jpeg-bytes'),
+      });
+      const chosen = L.campaigns.headerMedia.chosen.replace('{{name}}', 'spring.jpg');
+      await media.getByText(chosen).waitFor();
+      await form.getByLabel(L.campaigns.fallbackOf.replace('{{variable}}', '1')).fill('お客様');
+      await form.locator('select[name="segment"]').selectOption({ label: SEGMENT });
+      expect(await englishSentences(page, NAMES)).toEqual([]);
+      await form.getByRole('button', { name: L.campaigns.saveDraft }).click();
+      await expect
+        .poll(() => new URL(page.url()).pathname, { timeout: 10_000 })
+        .toMatch(/^\/campaigns\/[0-9a-f-]{36}$/);
+      const id = new URL(page.url()).pathname.split('/')[2]!;
+      const saved = await call<CampaignDto>('GET', `/campaigns/${id}`);
+      expect(saved.template.header).toEqual({
+        type: 'image',
+        mediaId: expect.any(String),
+        filename: 'spring.jpg',
+      });
+      // The saved draft shows the file it sends.
+      await page.locator('fieldset[data-header-media="image"]').getByText(chosen).waitFor();
+      await e.screenshot(page, 'campaigns-ja-header-media');
+
+      // Another template: its text header's {{1}} reads the contact's name, with a fallback.
+      await form.locator('select[name="template"]').selectOption('spring_notice|ja');
+      expect(await page.locator('fieldset[data-header-media]').count()).toBe(0);
+      const header = form.locator('tr[data-variable="header"]');
+      await header.waitFor();
+      const name = L.campaigns.headerName.replace('{{name}}', '1');
+      expect(await header.getByLabel(L.campaigns.sourceOf.replace('{{variable}}', name)).inputValue()).toBe(
+        'field:name',
+      );
+      await header.getByLabel(L.campaigns.fallbackOf.replace('{{variable}}', name)).fill('お客様');
+      expect(await form.locator('.campaign-preview .template-header').innerText()).toBe(
+        'お客様様へのお知らせ',
+      );
+      expect(await englishSentences(page, NAMES)).toEqual([]);
+      await form.getByRole('button', { name: L.campaigns.saveDraft }).click();
+      await page.getByText(L.campaigns.saved).waitFor();
+      const edited = await call<CampaignDto>('GET', `/campaigns/${id}`);
+      expect(edited.template).toMatchObject({
+        name: 'spring_notice',
+        header: { type: 'text', variable: { source: { kind: 'field', field: 'name' }, fallback: 'お客様' } },
+      });
+      expect(problems).toEqual([]);
+    });
+  });
+
   describe('en: the list and the campaign page', () => {
     let page: Page;
     const L = en;

@@ -30,6 +30,16 @@ beforeAll(async () => {
       components: [{ type: 'BODY', text: '{{first_name}}様、クーポン {{code}}' }],
     },
     {
+      name: 'season_named',
+      language: 'ja',
+      category: 'MARKETING',
+      parameter_format: 'NAMED',
+      components: [
+        { type: 'HEADER', format: 'TEXT', text: '{{season}}のセール' },
+        { type: 'BODY', text: 'ご来店お待ちしています' },
+      ],
+    },
+    {
       name: 'pic_header',
       language: 'en_US',
       category: 'UTILITY',
@@ -388,6 +398,33 @@ const rejected: [string, Record<string, unknown>, number, string, number?][] = [
   ],
   ['missing header param', orderUpdate([body3, url1]), 132000, 'header'],
   [
+    'named header parameter without its name',
+    template({
+      name: 'season_named',
+      language: { code: 'ja' },
+      components: [{ type: 'header', parameters: [{ type: 'text', text: '春' }] }],
+    }),
+    132000,
+    "header: parameter_name 'undefined'",
+  ],
+  [
+    'header text parameter > 60',
+    orderUpdate([{ type: 'header', parameters: [{ type: 'text', text: s(61) }] }, body3, url1]),
+    132005,
+    'header',
+  ],
+  [
+    'quick reply with a text parameter',
+    orderUpdate([
+      header1,
+      body3,
+      { type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'text', text: 'x' }] },
+      url1,
+    ]),
+    132012,
+    'button at index 0',
+  ],
+  [
     'params for hello_world',
     template({
       name: 'hello_world',
@@ -593,6 +630,16 @@ describe('request validation', () => {
               { type: 'text', parameter_name: 'first_name', text: '花子' },
             ],
           },
+        ],
+      }),
+    ],
+    [
+      'named header parameter',
+      template({
+        name: 'season_named',
+        language: { code: 'ja' },
+        components: [
+          { type: 'header', parameters: [{ type: 'text', parameter_name: 'season', text: '春' }] },
         ],
       }),
     ],

@@ -8,8 +8,12 @@ import {
   splitTemplateKey,
   templateKey,
   toInput,
-  variablesFor,
 } from '../../src/web/features/campaigns/campaign-form.ts';
+import {
+  buttonsFor,
+  headerFor,
+  variablesFor,
+} from '../../src/web/features/campaigns/template-values-form.ts';
 import {
   abilitiesOf,
   liveRefreshMs,
@@ -35,6 +39,22 @@ const counters = {
 const TEMPLATE = {
   components: [
     { type: 'BODY', text: 'こんにちは {{1}} 様、{{2}} まで', example: { body_text: [['山田', '12/31']] } },
+  ],
+};
+const IMAGE_TEMPLATE = { components: [{ type: 'HEADER', format: 'IMAGE' }, ...TEMPLATE.components] };
+/** A text header with a variable, a quick reply, a URL button ending in {{1}} and a plain URL button. */
+const RICH_TEMPLATE = {
+  components: [
+    { type: 'HEADER', format: 'TEXT', text: '{{1}}様へ', example: { header_text: ['田中'] } },
+    ...TEMPLATE.components,
+    {
+      type: 'BUTTONS',
+      buttons: [
+        { type: 'QUICK_REPLY', text: '相談する' },
+        { type: 'URL', text: '注文', url: 'https://shop.example/o/{{1}}' },
+        { type: 'URL', text: 'Home', url: 'https://shop.example/' },
+      ],
+    },
   ],
 };
 
@@ -139,7 +159,7 @@ describe('campaign builder form', () => {
       },
       audience: { importId: '0190b6a4-0000-7000-8000-000000000009' },
     });
-    const f = formOf(c, TEMPLATE, '2026-12-06');
+    const f = formOf(c, IMAGE_TEMPLATE, '2026-12-06');
     expect(f.audienceKind).toBe('csv');
     expect(formProblems(f)).toEqual({});
     expect(toInput(f)).toMatchObject({ template: c.template, audience: c.audience });
@@ -147,6 +167,64 @@ describe('campaign builder form', () => {
       'variable:2': 'csvNeedsCsvAudience',
     });
     expect(formProblems({ ...f, importId: '' })).toEqual({ importId: 'uploadCsv' });
+  });
+
+  it('round-trips a text header variable, a URL suffix, a tracked button and a payload', () => {
+    const c = campaign({
+      template: {
+        ...campaign().template,
+        header: { type: 'text', variable: { source: { kind: 'field', field: 'name' }, fallback: 'お客様' } },
+        buttons: [
+          { index: 0, payload: { source: { kind: 'literal', value: 'TALK' }, fallback: 'x' } },
+          { index: 1, suffix: { source: { kind: 'attribute', key: 'order' }, fallback: 'latest' } },
+        ],
+      },
+    });
+    const f = formOf(c, RICH_TEMPLATE, '2026-12-06');
+    expect(f.buttons.map((b) => [b.index, b.button, b.label, b.kind])).toEqual([
+      [0, 'quick_reply', '相談する', 'literal'],
+      [1, 'url', '注文', 'attribute'],
+    ]);
+    expect(formProblems(f)).toEqual({});
+    expect(toInput(f).template).toEqual(c.template);
+    // A tracked button needs no fallback; a quick reply without payload is left out.
+    const tracked = {
+      ...f,
+      buttons: [
+        { ...f.buttons[0]!, kind: 'none' as const },
+        { ...f.buttons[1]!, kind: 'link' as const, url: 'https://shop.example/sale', fallback: '' },
+      ],
+    };
+    expect(formProblems(tracked)).toEqual({});
+    expect(toInput(tracked).template.buttons).toEqual([{ index: 1, url: 'https://shop.example/sale' }]);
+    expect(
+      formProblems({ ...f, headerVariable: { ...f.headerVariable!, fallback: '' } })['variable:header'],
+    ).toBe('fallbackRequired');
+  });
+
+  it('asks for the header media of a media header: an uploaded file (with its name) or an https link', () => {
+    const { headerMedia } = headerFor(IMAGE_TEMPLATE, { headerMedia: null, headerVariable: null });
+    expect(headerMedia).toEqual({ type: 'image', mode: 'upload', mediaId: '', filename: '', link: '' });
+    const f = { ...formOf(campaign(), IMAGE_TEMPLATE, '2026-12-06'), headerMedia };
+    expect(formProblems(f).headerMedia).toBe('pickMedia');
+    const uploaded = { ...f, headerMedia: { ...headerMedia!, mediaId: 'wa-1', filename: 'spring.jpg' } };
+    expect(formProblems(uploaded)).toEqual({});
+    expect(toInput(uploaded).template.header).toEqual({
+      type: 'image',
+      mediaId: 'wa-1',
+      filename: 'spring.jpg',
+    });
+    const link = {
+      ...f,
+      headerMedia: { ...headerMedia!, mode: 'link' as const, link: 'http://x.test/a.jpg' },
+    };
+    expect(formProblems(link).headerMedia).toBe('httpsUrl');
+    // Another template: the header follows it (a text header's variable, no media).
+    expect(headerFor(RICH_TEMPLATE, uploaded)).toMatchObject({
+      headerMedia: null,
+      headerVariable: { placeholder: '1', example: '田中' },
+    });
+    expect(buttonsFor(TEMPLATE, [])).toEqual([]);
   });
 
   it('offers the body variables of the chosen template, keeping what was set for the same placeholders', () => {

@@ -44,8 +44,10 @@ export function templateVariables(components: Obj[]): TemplateVariable[] {
       media: format.toLowerCase() as 'image',
     });
   } else if (header) {
+    const examples = obj(header.example).header_text;
+    const ex = Array.isArray(examples) ? str(examples[0]) : undefined;
     for (const n of namesIn(str(header.text)))
-      vars.push({ key: `header:${n}`, component: 'header', name: n });
+      vars.push({ key: `header:${n}`, component: 'header', name: n, ...(ex ? { example: ex } : {}) });
   }
   const body = componentOf(components, 'BODY');
   const examples = obj(body?.example).body_text;

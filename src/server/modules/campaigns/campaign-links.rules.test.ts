@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  countsAsClick,
-  isLinkPreview,
-  shortLink,
-  trackedButtonsMismatch,
-  trackedDestinations,
-} from './campaign-links.rules.ts';
+import { countsAsClick, isLinkPreview, shortLink, trackedDestinations } from './campaign-links.rules.ts';
 import { templateContent } from './campaign-message.rules.ts';
+import { buttonsMismatch } from './campaign-template-check.rules.ts';
 
 const ORIGIN = 'https://tsunagi.example';
 const buttons = (url: string, type = 'URL') => [{ type: 'BUTTONS', buttons: [{ type, text: 'Shop', url }] }];
@@ -59,16 +54,16 @@ describe('campaign link rules', () => {
 
   it('checks that tracked buttons point at the redirect and that no variable URL button is left out', () => {
     const tracked = [{ index: 0, url: 'https://shop.example/' }];
-    expect(trackedButtonsMismatch(tracked, buttons(`${ORIGIN}/r/{{1}}`), ORIGIN)).toBeNull();
-    expect(trackedButtonsMismatch(tracked, buttons('https://shop.example/{{1}}'), ORIGIN)).toMatch(
+    expect(buttonsMismatch(tracked, buttons(`${ORIGIN}/r/{{1}}`), ORIGIN)).toBeNull();
+    expect(buttonsMismatch(tracked, buttons('https://shop.example/{{1}}'), ORIGIN)?.message).toMatch(
       /must have the URL/,
     );
-    expect(trackedButtonsMismatch(tracked, buttons('x', 'QUICK_REPLY'), ORIGIN)).toMatch(/no URL button/);
-    expect(trackedButtonsMismatch([], buttons('https://shop.example/{{1}}'), ORIGIN)).toMatch(
+    expect(buttonsMismatch(tracked, buttons('x', 'QUICK_REPLY'), ORIGIN)?.message).toMatch(/no URL button/);
+    expect(buttonsMismatch([], buttons('https://shop.example/{{1}}'), ORIGIN)?.message).toMatch(
       /variable suffix/,
     );
-    expect(trackedButtonsMismatch([], buttons('https://shop.example/'), ORIGIN)).toBeNull();
-    expect(trackedButtonsMismatch([], undefined, ORIGIN)).toBeNull();
+    expect(buttonsMismatch([], buttons('https://shop.example/'), ORIGIN)).toBeNull();
+    expect(buttonsMismatch([], undefined, ORIGIN)).toBeNull();
   });
 
   it('fills link variables with the short link and tracked buttons with the code', () => {

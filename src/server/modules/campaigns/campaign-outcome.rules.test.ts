@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { estimateCost, DEFAULT_PRICES } from './campaign-estimate.rules.ts';
-import {
-  bodyPlaceholders,
-  headerFormat,
-  headerMismatch,
-  templateContent,
-  variablesMismatch,
-} from './campaign-message.rules.ts';
+import { templateContent } from './campaign-message.rules.ts';
 import { errorMeaning, ledgerChange, type MessageOutcome } from './campaign-outcome.rules.ts';
 
 const now = new Date('2026-03-02T00:00:00Z');
@@ -85,51 +79,5 @@ describe('estimateCost and templateContent', () => {
       'gold vip',
       'SPRING',
     ]);
-  });
-});
-
-describe('variablesMismatch', () => {
-  const v = (name?: string) => ({
-    ...(name ? { name } : {}),
-    source: { kind: 'literal' as const, value: 'x' },
-    fallback: 'y',
-  });
-  it('counts positional placeholders and compares named ones', () => {
-    const positional = bodyPlaceholders([{ type: 'BODY', text: '{{1}}様、{{2}}までセール。{{1}}' }]);
-    expect(positional).toEqual({ positional: 2, named: [] });
-    expect(variablesMismatch([v(), v()], positional)).toBeNull();
-    expect(variablesMismatch([v()], positional)).toMatch(/has 2 variable/);
-    const named = bodyPlaceholders([{ type: 'body', text: '{{first_name}}様 {{ code }}' }]);
-    expect(named).toEqual({ positional: 0, named: ['code', 'first_name'] });
-    expect(variablesMismatch([v('first_name'), v('code')], named)).toBeNull();
-    expect(variablesMismatch([v('first_name')], named)).toMatch(/named/);
-    expect(variablesMismatch([], bodyPlaceholders([]))).toBeNull();
-  });
-});
-
-describe('media headers', () => {
-  it('puts the header media first and checks it against the template header format', () => {
-    const t = {
-      name: 'promo',
-      language: 'ja',
-      variables: [],
-      buttons: [],
-      header: { type: 'image' as const, mediaId: 'up-1' },
-    };
-    const fields = { name: null, profileName: null, phone: null, country: null, attributes: {} };
-    expect(templateContent(t, fields, undefined, { id: 'wa-9' }).template.components).toEqual([
-      { type: 'header', parameters: [{ type: 'image', image: { id: 'wa-9' } }] },
-    ]);
-    const image = headerFormat([
-      { type: 'HEADER', format: 'IMAGE' },
-      { type: 'BODY', text: 'x' },
-    ]);
-    expect(image).toBe('IMAGE');
-    expect(headerFormat([{ type: 'BODY', text: 'x' }])).toBeNull();
-    expect(headerMismatch(t.header, image)).toBeNull();
-    expect(headerMismatch({ type: 'video', link: 'https://x.test/a.mp4' }, image)).toMatch(/IMAGE/);
-    expect(headerMismatch(undefined, 'DOCUMENT')).toMatch(/DOCUMENT/);
-    expect(headerMismatch(t.header, null)).toMatch(/no header/);
-    expect(headerMismatch(undefined, 'TEXT')).toBeNull();
   });
 });

@@ -1,12 +1,12 @@
 /**
  * Outcomes, driven by domain events (as idempotent jobs): a campaign message's status moves its ledger row
  * (campaign-outcome.rules.ts decides; the messages row is read as the truth, so late, repeated or reordered
- * webhooks converge), and a customer's message is attributed as the reply to the latest campaign message sent to
- * them within 72 h.
+ * webhooks converge), and a customer's message is attributed as the reply to the campaign message it quotes (a
+ * quick-reply tap does), else the latest campaign message sent to them, within 72 h.
  */
-import type { DbOrTx } from '../../db/types.ts';
+import type { DbOrTx, MessageRow } from '../../db/types.ts';
 import { markContactUnreachable } from '../contacts/contacts.repository.ts';
-import { findMessage, findMessageOutcomes } from '../messages/messages.repository.ts';
+import { findIdByWamid, findMessage, findMessageOutcomes } from '../messages/messages.repository.ts';
 import {
   advanceLedgerRows,
   findLatestReplyable,
@@ -144,7 +144,11 @@ async function planRetry(
   await enqueueRelease(tx, deps, key.workspaceId, key.campaignId, due);
 }
 
-/** The `campaign.reply` job: attributes a customer message to the latest campaign message of the last 72 h. */
+/**
+ * The `campaign.reply` job: attributes a customer message to the campaign message it answers — the one it quotes
+ * (`context.id`: a quick-reply tap or a swiped reply names the message it answers) when that is a campaign message
+ * of the last 72 h, else the latest campaign message of the last 72 h.
+ */
 export async function attributeReply(
   deps: CampaignsDeps,
   workspaceId: string,
@@ -153,12 +157,12 @@ export async function attributeReply(
   return deps.db.transaction().execute(async (tx) => {
     const m = await findMessage(tx, workspaceId, messageId);
     if (!m || m.direction !== 'inbound') return false;
-    const row = await findLatestReplyable(tx, {
-      workspaceId,
-      contactId: m.contact_id,
-      from: new Date(m.occurred_at.getTime() - REPLY_WINDOW_MS),
-      to: m.occurred_at,
-    });
+    const window = { from: new Date(m.occurred_at.getTime() - REPLY_WINDOW_MS), to: m.occurred_at };
+    const quoted = await quotedLedgerRow(tx, m);
+    const row =
+      quoted && quoted.queued_at !== null && quoted.queued_at >= window.from
+        ? quoted
+        : await findLatestReplyable(tx, { workspaceId, contactId: m.contact_id, ...window });
     if (!row || !REPLYABLE.includes(row.status) || row.replied_at) return false;
     await updateLedgerRow(
       tx,
@@ -167,4 +171,16 @@ export async function attributeReply(
     );
     return true;
   });
+}
+
+/** The ledger row of the campaign message an inbound message quotes (`context.id`), locked; none without one. */
+async function quotedLedgerRow(tx: DbOrTx, m: MessageRow) {
+  const context = m.content.context as { id?: unknown } | undefined;
+  if (typeof context?.id !== 'string') return undefined;
+  const id = await findIdByWamid(tx, {
+    workspaceId: m.workspace_id,
+    phoneNumberId: m.phone_number_id,
+    wamid: context.id,
+  });
+  return id ? (await findLedgerRowsByMessages(tx, m.workspace_id, [id]))[0] : undefined;
 }

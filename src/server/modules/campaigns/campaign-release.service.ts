@@ -126,24 +126,21 @@ export async function releaseCampaign(
 type HeaderMedias = Map<CampaignTemplate, HeaderMedia>;
 
 /**
- * The header media of each template of the campaign for a sending number: the link as given, or the Graph media
- * id of the uploaded file for that number (uploaded now when it has none younger than 25 days).
+ * The header media of each template of the campaign whose header is an uploaded file, for a sending number: the
+ * Graph media id of the file for that number (uploaded now when it has none younger than 25 days).
  */
 async function headerMedias(deps: CampaignsDeps, c: Campaign, phoneNumberId: string): Promise<HeaderMedias> {
   const out: HeaderMedias = new Map();
   for (const t of [c.template, ...(c.variantB ? [c.variantB.template] : [])]) {
     const h = t.header;
-    if (!h) continue;
-    if (h.link) {
-      out.set(t, { link: h.link });
-      continue;
-    }
+    // A text header is filled per recipient, and a link goes as given (templateContent): only files resolve here.
+    if (!h || h.type === 'text' || !h.mediaId) continue;
     if (!deps.graph || !deps.secrets)
       throw new AppError('internal', 'A campaign with header media needs the Graph client to release');
     const id = await mediaIdForNumber(
       { db: deps.db, clock: deps.clock, graph: deps.graph, secrets: deps.secrets },
       c.row.workspace_id,
-      h.mediaId as string,
+      h.mediaId,
       phoneNumberId,
     );
     out.set(t, { id });

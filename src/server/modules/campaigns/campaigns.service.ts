@@ -32,15 +32,8 @@ import type { SecretBox } from '../../lib/crypto.ts';
 import { getSegment, resolveCondition } from '../segments/segments.service.ts';
 import { launchNeedsApproval, launchedStatus, TRANSITIONS } from './campaign-access.rules.ts';
 import { DEFAULT_PRICES } from './campaign-estimate.rules.ts';
-import {
-  bodyPlaceholders,
-  csvVariablesMisplaced,
-  headerFormat,
-  headerMismatch,
-  variablesMismatch,
-} from './campaign-message.rules.ts';
+import { csvVariablesMisplaced, templateMismatch } from './campaign-template-check.rules.ts';
 import { countLedger, countLedgers, pageLedger, skipPlannedRows } from './campaign-ledger.repository.ts';
-import { trackedButtonsMismatch } from './campaign-links.rules.ts';
 import { errorMeaning } from './campaign-outcome.rules.ts';
 import { countEngagement, countEngagements } from './campaign-results.repository.ts';
 import {
@@ -175,7 +168,8 @@ async function assertAudience(
   if (input.audience && 'importId' in input.audience)
     await assertAudienceImport(deps, workspaceId, input.audience.importId, { ready: false });
   for (const t of [doc.template, ...(doc.variantB ? [doc.variantB.template] : [])])
-    if (t.header?.mediaId) await findUploadedMedia(deps.db, workspaceId, t.header.mediaId);
+    if (t.header && 'mediaId' in t.header && t.header.mediaId)
+      await findUploadedMedia(deps.db, workspaceId, t.header.mediaId);
   const misplaced = csvVariablesMisplaced(doc);
   if (misplaced)
     throw new AppError('validation_failed', misplaced, {
@@ -312,8 +306,9 @@ export async function deleteCampaign(deps: CampaignsDeps, workspaceId: string, i
 
 /**
  * The campaign's template (and variant b) must be approved, in its language, on the WABA of every sending
- * number, and its variables must fit the template's body placeholders; returns the category of the main template
- * (null when unknown).
+ * number, and its header, variables and buttons must fit the template's (422 `template_header_mismatch` or
+ * `template_variables_mismatch`, details naming the component and a button's index); returns the category of the
+ * main template (null when unknown).
  */
 export async function assertTemplatesApproved(deps: CampaignsDeps, c: Campaign): Promise<string | null> {
   const numbers = await assertNumbers(deps, c.row.workspace_id, c.numbers);
@@ -328,24 +323,14 @@ export async function assertTemplatesApproved(deps: CampaignsDeps, c: Campaign):
           `Template "${t.name}" (${t.language}) is not approved on WhatsApp Business account ${waba}`,
           { template: t.name, language: t.language, wabaId: waba, status: row?.status ?? null },
         );
-      const mismatch =
-        variablesMismatch(t.variables, bodyPlaceholders(row.components)) ??
-        (deps.publicOrigin ? trackedButtonsMismatch(t.buttons, row.components, deps.publicOrigin()) : null);
-      const header = headerMismatch(t.header, headerFormat(row.components));
-      if (header)
-        throw new AppError('template_header_mismatch', `Template "${t.name}" (${t.language}): ${header}`, {
+      const mismatch = templateMismatch(t, row.components, deps.publicOrigin ? deps.publicOrigin() : null);
+      if (mismatch)
+        throw new AppError(mismatch.code, `Template "${t.name}" (${t.language}): ${mismatch.message}`, {
           template: t.name,
           language: t.language,
+          component: mismatch.component,
+          ...(mismatch.index !== undefined ? { index: mismatch.index } : {}),
         });
-      if (mismatch)
-        throw new AppError(
-          'template_variables_mismatch',
-          `Template "${t.name}" (${t.language}): ${mismatch}`,
-          {
-            template: t.name,
-            language: t.language,
-          },
-        );
       if (t === c.template) category ??= templateCategory(rows, t.language);
     }
   }

@@ -35,6 +35,21 @@ export async function findMessageOutcomes(
   return new Map(rows.map(({ id, ...outcome }) => [id, outcome]));
 }
 
+/** The id of a number's message with a WhatsApp id (what an inbound reply's `context.id` names), if any. */
+export async function findIdByWamid(
+  db: DbOrTx,
+  input: { workspaceId: string; phoneNumberId: string; wamid: string },
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('workspace_id', '=', input.workspaceId)
+    .where('phone_number_id', '=', input.phoneNumberId)
+    .where('wamid', '=', input.wamid)
+    .executeTakeFirst();
+  return row?.id;
+}
+
 export function findByIdempotencyKey(
   db: DbOrTx,
   workspaceId: string,

@@ -7,18 +7,24 @@ import { usePhoneNumbers } from '../../lib/queries.ts';
 import { fillText } from '../../lib/template.ts';
 import { formatCount } from '../analytics/format.ts';
 import {
-  CONTACT_FIELDS,
   emptyForm,
   formOf,
   formProblems,
   localDate,
   templateKey,
   toInput,
-  variablesFor,
   type CampaignForm,
   type FormProblems,
-  type VariableForm,
 } from './campaign-form.ts';
+import {
+  buttonsFor,
+  headerFor,
+  variablesFor,
+  type ButtonForm,
+  type HeaderMediaForm,
+  type VariableForm,
+} from './template-values-form.ts';
+import { HeaderMediaInput, TemplateValuesTable } from './TemplateValues.tsx';
 import type { CampaignAbilities } from './campaign-view.ts';
 import { DraftActions } from './DraftActions.tsx';
 import {
@@ -34,7 +40,8 @@ import {
 
 /**
  * The campaign builder: a new campaign (`campaign` null) or a saved draft. Name and sending numbers, an approved
- * template with its body variables mapped to contact fields or attributes (each with a fallback), the audience (a
+ * template with its header media (a file or a link) and its values — body and header variables, URL button suffixes,
+ * quick-reply payloads — mapped to contact fields, attributes and more (each with a fallback), the audience (a
  * saved segment or a condition), exclusions, when to send (now, at a time, or at a local time in each recipient's
  * zone) within decent hours, and limits. Saving makes or updates the draft; a saved draft shows its estimate and
  * the launch beside the form.
@@ -108,6 +115,8 @@ function BuilderForm(props: {
   const chosen = options.find((x) => templateKey(x) === f.template);
   const body = chosen?.components.find((c) => String(c.type).toUpperCase() === 'BODY');
   const bodyText = typeof body?.text === 'string' ? body.text : '';
+  const header = chosen?.components.find((c) => String(c.type).toUpperCase() === 'HEADER');
+  const headerText = typeof header?.text === 'string' && !f.headerMedia ? header.text : '';
   const problem = (k: keyof FormProblems) =>
     shown[k] ? (
       <span className="field-hint-error small" role="alert">
@@ -116,19 +125,27 @@ function BuilderForm(props: {
     ) : null;
 
   const chooseTemplate = (key: string) =>
-    setF((x) => ({
-      ...x,
-      template: key,
-      variables: variablesFor(
-        options.find((o) => templateKey(o) === key),
-        x.variables,
-      ),
-    }));
+    setF((x) => {
+      const tpl = options.find((o) => templateKey(o) === key);
+      return {
+        ...x,
+        template: key,
+        variables: variablesFor(tpl, x.variables),
+        ...headerFor(tpl, x),
+        buttons: buttonsFor(tpl, x.buttons),
+      };
+    });
   const setVariable = (placeholder: string, patch: Partial<VariableForm>) =>
     setF((x) => ({
       ...x,
       variables: x.variables.map((v) => (v.placeholder === placeholder ? { ...v, ...patch } : v)),
     }));
+  const setHeaderVariable = (patch: Partial<VariableForm>) =>
+    setF((x) => ({ ...x, headerVariable: x.headerVariable ? { ...x.headerVariable, ...patch } : null }));
+  const setHeaderMedia = (patch: Partial<HeaderMediaForm>) =>
+    setF((x) => ({ ...x, headerMedia: x.headerMedia ? { ...x.headerMedia, ...patch } : null }));
+  const setButton = (index: number, patch: Partial<ButtonForm>) =>
+    setF((x) => ({ ...x, buttons: x.buttons.map((b) => (b.index === index ? { ...b, ...patch } : b)) }));
   const toggle = (list: string[], id: string, on: boolean) =>
     on ? [...new Set([...list, id])] : list.filter((x) => x !== id);
 
@@ -210,106 +227,40 @@ function BuilderForm(props: {
               <span className="small muted">{t('campaigns.templateHint')}</span>
               {problem('template')}
             </label>
-            {f.variables.length > 0 && (
-              <table className="table campaign-variables">
-                <caption className="visually-hidden">{t('campaigns.variables')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('campaigns.variable')}</th>
-                    <th scope="col">{t('campaigns.source')}</th>
-                    <th scope="col">{t('campaigns.fallback')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {f.variables.map((v) => (
-                    <tr key={v.placeholder} data-variable={v.placeholder}>
-                      <td>
-                        <code>{`{{${v.placeholder}}}`}</code>
-                      </td>
-                      <td className="variable-source">
-                        <select
-                          aria-label={t('campaigns.sourceOf', { variable: v.placeholder })}
-                          value={v.kind === 'field' ? `field:${v.field}` : v.kind}
-                          onChange={(e) => {
-                            const value = e.target.value;
-                            if (value.startsWith('field:'))
-                              setVariable(v.placeholder, {
-                                kind: 'field',
-                                field: value.slice(6) as VariableForm['field'],
-                              });
-                            else
-                              setVariable(v.placeholder, {
-                                kind: value as 'attribute' | 'literal' | 'link' | 'csv',
-                              });
-                          }}
-                        >
-                          {CONTACT_FIELDS.map((field) => (
-                            <option key={field} value={`field:${field}`}>
-                              {t(`campaigns.fields.${field}`)}
-                            </option>
-                          ))}
-                          <option value="attribute">{t('campaigns.fields.attribute')}</option>
-                          <option value="literal">{t('campaigns.fields.literal')}</option>
-                          <option value="link">{t('campaigns.fields.link')}</option>
-                          <option value="csv">{t('campaigns.fields.csv')}</option>
-                        </select>
-                        {v.kind === 'csv' && (
-                          <input
-                            aria-label={t('campaigns.columnOf', { variable: v.placeholder })}
-                            placeholder={t('campaigns.columnPlaceholder')}
-                            value={v.column}
-                            onChange={(e) => setVariable(v.placeholder, { column: e.target.value })}
-                          />
-                        )}
-                        {v.kind === 'attribute' && (
-                          <select
-                            aria-label={t('campaigns.attributeOf', { variable: v.placeholder })}
-                            value={v.attribute}
-                            onChange={(e) => setVariable(v.placeholder, { attribute: e.target.value })}
-                          >
-                            <option value="">{t('campaigns.pickAttribute')}</option>
-                            {attributes.map((a) => (
-                              <option key={a.key} value={a.key}>
-                                {a.label} ({a.key})
-                              </option>
-                            ))}
-                          </select>
-                        )}
-                        {v.kind === 'link' && (
-                          <input
-                            type="url"
-                            aria-label={t('campaigns.linkOf', { variable: v.placeholder })}
-                            placeholder="https://"
-                            value={v.url}
-                            onChange={(e) => setVariable(v.placeholder, { url: e.target.value })}
-                          />
-                        )}
-                        {v.kind === 'literal' && (
-                          <input
-                            aria-label={t('campaigns.literalOf', { variable: v.placeholder })}
-                            value={v.literal}
-                            onChange={(e) => setVariable(v.placeholder, { literal: e.target.value })}
-                          />
-                        )}
-                      </td>
-                      <td>
-                        <input
-                          aria-label={t('campaigns.fallbackOf', { variable: v.placeholder })}
-                          value={v.fallback}
-                          placeholder={v.example ?? ''}
-                          onChange={(e) => setVariable(v.placeholder, { fallback: e.target.value })}
-                        />
-                        {problem(`variable:${v.placeholder}`)}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+            {f.headerMedia && (
+              <HeaderMediaInput
+                media={f.headerMedia}
+                phoneNumberId={f.phoneNumberIds[0]}
+                onChange={setHeaderMedia}
+              >
+                {problem('headerMedia')}
+              </HeaderMediaInput>
             )}
+            <TemplateValuesTable
+              f={f}
+              attributes={attributes}
+              problem={problem}
+              setVariable={setVariable}
+              setHeaderVariable={setHeaderVariable}
+              setButton={setButton}
+            />
             {bodyText && (
               <div className="campaign-preview">
                 <span className="small muted">{t('campaigns.previewFallbacks')}</span>
                 <p className="template-body" data-content>
+                  {f.headerMedia && (
+                    <span className="template-header small muted">
+                      {t('campaigns.headerMedia.preview', {
+                        type: t(`campaigns.headerMedia.types.${f.headerMedia.type}`),
+                        name: f.headerMedia.mode === 'link' ? f.headerMedia.link : f.headerMedia.filename,
+                      })}
+                    </span>
+                  )}
+                  {headerText && (
+                    <strong className="template-header">
+                      {fillText(headerText, () => f.headerVariable?.fallback)}
+                    </strong>
+                  )}
                   {fillText(bodyText, (name) => f.variables.find((v) => v.placeholder === name)?.fallback)}
                 </p>
               </div>

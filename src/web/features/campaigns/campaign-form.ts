@@ -1,40 +1,18 @@
 import type { CampaignDto, CampaignInput } from '../../../contracts/campaign.schemas.ts';
 import type { TemplateDto } from '../../../contracts/template.schemas.ts';
-import { templateVariables } from '../../lib/template.ts';
+import { valuesInput, valuesOf, valuesProblems, type TemplateValuesForm } from './template-values-form.ts';
 
 /*
  * The campaign builder's form (pure): what the inputs hold, how a saved campaign fills them, and the API body they
  * make. The server validates again; these checks only say what is missing before a round trip.
  */
 
-/** The contact fields a variable may read (as `VariableSourceSchema` names them). */
-export const CONTACT_FIELDS = ['name', 'profile_name', 'phone', 'country'] as const;
-export type ContactField = (typeof CONTACT_FIELDS)[number];
-
-/** One body variable of the template and where its value comes from. */
-export interface VariableForm {
-  /** The placeholder: `1`, `2`… (positional) or its name (named parameters). */
-  placeholder: string;
-  named: boolean;
-  /** `link`: the recipient's tracked short link to `url` (clicks are counted per recipient). */
-  /** `csv`: a column (`column`) of the recipient's row in the audience's CSV import. */
-  kind: 'field' | 'attribute' | 'literal' | 'link' | 'csv';
-  field: ContactField;
-  column: string;
-  url: string;
-  attribute: string;
-  literal: string;
-  fallback: string;
-  example: string | null;
-}
-
 /** What the builder's inputs hold. */
-export interface CampaignForm {
+export interface CampaignForm extends TemplateValuesForm {
   name: string;
   phoneNumberIds: string[];
   /** `name|language` of the chosen approved template, or ''. */
   template: string;
-  variables: VariableForm[];
   audienceKind: 'segment' | 'condition' | 'contacts' | 'csv';
   segmentId: string;
   /** The CSV import (`purpose=audience`) whose valid rows are the audience. */
@@ -61,10 +39,6 @@ export interface CampaignForm {
   rampDays: string;
   /** Kept as saved (the builder does not edit A/B tests yet). */
   variantB: CampaignDto['variantB'];
-  /** Tracked URL buttons, kept as saved (set through the API; the builder does not edit them yet). */
-  buttons: CampaignDto['template']['buttons'];
-  /** The header media, kept as saved (set through the API; the builder does not edit it yet). */
-  header: CampaignDto['template']['header'];
 }
 
 /** The value of a template's option in the builder's select. */
@@ -125,35 +99,10 @@ export function emptyForm(opts: { phoneNumberId?: string; tomorrow: string }): C
     rampGrowth: '2',
     rampDays: '7',
     variantB: null,
+    headerMedia: null,
+    headerVariable: null,
     buttons: [],
-    header: undefined,
   };
-}
-
-/** The body variables of a template, keeping what `previous` said for the same placeholders. */
-export function variablesFor(
-  template: Pick<TemplateDto, 'components'> | undefined,
-  previous: VariableForm[],
-): VariableForm[] {
-  if (!template) return [];
-  const vars = templateVariables(template.components).filter((v) => v.component === 'body');
-  return vars.map((v) => {
-    const kept = previous.find((p) => p.placeholder === v.name);
-    return (
-      kept ?? {
-        placeholder: v.name,
-        named: !/^\d+$/.test(v.name),
-        kind: 'field',
-        field: 'name',
-        column: '',
-        attribute: '',
-        literal: '',
-        url: '',
-        fallback: '',
-        example: v.example ?? null,
-      }
-    );
-  });
 }
 
 /** The form of a saved campaign; `template` is its approved template's components when known. */
@@ -162,18 +111,6 @@ export function formOf(
   template: Pick<TemplateDto, 'components'> | undefined,
   tomorrow: string,
 ): CampaignForm {
-  const saved: VariableForm[] = c.template.variables.map((v, i) => ({
-    placeholder: v.name ?? String(i + 1),
-    named: v.name !== undefined,
-    kind: v.source.kind,
-    field: v.source.kind === 'field' ? v.source.field : 'name',
-    column: v.source.kind === 'csv' ? v.source.column : '',
-    attribute: v.source.kind === 'attribute' ? v.source.key : '',
-    literal: v.source.kind === 'literal' ? v.source.value : '',
-    url: v.source.kind === 'link' ? v.source.url : '',
-    fallback: v.fallback,
-    example: null,
-  }));
   const a = c.audience;
   const e = c.exclusions;
   const s = c.schedule;
@@ -182,7 +119,7 @@ export function formOf(
     name: c.name,
     phoneNumberIds: c.phoneNumberIds,
     template: templateKey(c.template),
-    variables: template ? variablesFor(template, saved) : saved,
+    ...valuesOf(c.template, template),
     audienceKind:
       'segmentId' in a ? 'segment' : 'condition' in a ? 'condition' : 'importId' in a ? 'csv' : 'contacts',
     segmentId: 'segmentId' in a ? a.segmentId : '',
@@ -206,8 +143,6 @@ export function formOf(
     rampGrowth: String(c.limits.ramp?.growth ?? 2),
     rampDays: String(c.limits.ramp?.days ?? 7),
     variantB: c.variantB,
-    buttons: c.template.buttons,
-    header: c.template.header,
   };
 }
 
@@ -222,14 +157,7 @@ export function formProblems(f: CampaignForm): FormProblems {
   if (!f.name.trim()) p.name = 'required';
   if (f.phoneNumberIds.length === 0) p.phoneNumberIds = 'pickNumber';
   if (!splitTemplateKey(f.template)) p.template = 'pickTemplate';
-  for (const v of f.variables) {
-    if (!v.fallback.trim()) p[`variable:${v.placeholder}`] = 'fallbackRequired';
-    if (v.kind === 'attribute' && !v.attribute) p[`variable:${v.placeholder}`] = 'pickAttribute';
-    if (v.kind === 'literal' && !v.literal.trim()) p[`variable:${v.placeholder}`] = 'required';
-    if (v.kind === 'csv' && !v.column.trim()) p[`variable:${v.placeholder}`] = 'required';
-    if (v.kind === 'csv' && f.audienceKind !== 'csv') p[`variable:${v.placeholder}`] = 'csvNeedsCsvAudience';
-    if (v.kind === 'link' && !/^https?:\/\/\S+$/i.test(v.url.trim())) p[`variable:${v.placeholder}`] = 'url';
-  }
+  Object.assign(p, valuesProblems(f, f.audienceKind === 'csv'));
   if (f.audienceKind === 'segment' && !f.segmentId) p.segmentId = 'pickSegment';
   if (f.audienceKind === 'condition' && !f.condition.trim()) p.condition = 'required';
   if (f.audienceKind === 'csv' && !f.importId) p.importId = 'uploadCsv';
@@ -263,25 +191,7 @@ export function toInput(f: CampaignForm): CampaignInput {
   return {
     name: f.name.trim(),
     phoneNumberIds: f.phoneNumberIds,
-    template: {
-      ...template,
-      variables: f.variables.map((v) => ({
-        ...(v.named ? { name: v.placeholder } : {}),
-        source:
-          v.kind === 'field'
-            ? { kind: 'field', field: v.field }
-            : v.kind === 'attribute'
-              ? { kind: 'attribute', key: v.attribute }
-              : v.kind === 'link'
-                ? { kind: 'link', url: v.url.trim() }
-                : v.kind === 'csv'
-                  ? { kind: 'csv', column: v.column.trim() }
-                  : { kind: 'literal', value: v.literal.trim() },
-        fallback: v.fallback.trim(),
-      })),
-      buttons: f.buttons,
-      ...(f.header ? { header: f.header } : {}),
-    },
+    template: { ...template, ...valuesInput(f) },
     variantB: f.variantB,
     audience:
       f.audienceKind === 'segment'

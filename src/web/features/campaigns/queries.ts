@@ -10,13 +10,13 @@ import type { AttributeDefinitionDto } from '../../../contracts/contact-attribut
 import type { SegmentDto } from '../../../contracts/segments.schemas.ts';
 import type { TemplateDto } from '../../../contracts/template.schemas.ts';
 import { api, ApiError, qs } from '../../lib/api.ts';
-import type { Me, Page } from '../../lib/types.ts';
+import type { MediaUpload, Me, Page } from '../../lib/types.ts';
 import { liveRefreshMs } from './campaign-view.ts';
 import { parseFunnelExtras, type FunnelExtras } from './funnel.ts';
 
 /*
  * Every request of the Campaigns pages (`/api/v1/campaigns`, docs/campaigns.md), with the segments, approved
- * templates and contact attributes the builder offers.
+ * templates and contact attributes the builder offers, and the upload of a header's media.
  */
 
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
@@ -241,5 +241,20 @@ export function useAudienceImport(id: string) {
     enabled: id !== '',
     refetchInterval: (q) =>
       q.state.data && (q.state.data.status === 'done' || q.state.data.status === 'failed') ? false : 2000,
+  });
+}
+
+/**
+ * Uploads the file of a template's media header (`POST /media`, for the first sending number; the server uploads
+ * it again for each other number at send time); resolves with its id and name.
+ */
+export function useUploadHeaderMedia() {
+  return useMutation({
+    mutationFn: (v: { file: File; phoneNumberId: string }) => {
+      const form = new FormData();
+      form.set('phoneNumberId', v.phoneNumberId);
+      form.set('file', v.file, v.file.name);
+      return api<MediaUpload>('/media', { form });
+    },
   });
 }

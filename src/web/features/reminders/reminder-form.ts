@@ -6,12 +6,8 @@ import type {
   ReminderUpdateSchema,
 } from '../../../contracts/reminders.schemas.ts';
 import type { TemplateDto } from '../../../contracts/template.schemas.ts';
-import {
-  splitTemplateKey,
-  templateKey,
-  variablesFor,
-  type VariableForm,
-} from '../campaigns/campaign-form.ts';
+import { splitTemplateKey, templateKey } from '../campaigns/campaign-form.ts';
+import { variablesFor, type VariableForm } from '../campaigns/template-values-form.ts';
 import { conditionToRows, newRow, rowsToCondition, type SegmentRow } from '../contacts/segment-rows.ts';
 
 /*
