@@ -55,8 +55,11 @@ export async function applyInboundMessages(
     contacts.ids.get(contactKey(i.number.workspace_id, normalizeWaId(i.from))) as string;
   // A customer who writes again is active: an archived contact comes back (one statement per workspace).
   const byWorkspace = new Map<string, string[]>();
-  for (const i of sorted)
-    byWorkspace.set(i.number.workspace_id, [...(byWorkspace.get(i.number.workspace_id) ?? []), contactOf(i)]);
+  for (const i of sorted) {
+    const ids = byWorkspace.get(i.number.workspace_id);
+    if (ids) ids.push(contactOf(i));
+    else byWorkspace.set(i.number.workspace_id, [contactOf(i)]);
+  }
   for (const [workspaceId, ids] of byWorkspace) await unarchiveContacts(tx, workspaceId, ids);
   const conversations = await findOrCreateConversations(
     tx,
