@@ -10,7 +10,7 @@ import { listMigrations, migrate } from './db/migrate.ts';
 import { createHttpApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { RealtimeHub } from './http/realtime.ts';
-import { purgeJob, purgeSchedule } from './jobs/maintenance.jobs.ts';
+import { analyzeJob, analyzeSchedule, purgeJob, purgeSchedule } from './jobs/maintenance.jobs.ts';
 import { Scheduler } from './jobs/scheduler.service.ts';
 import { wakeSnoozedJob, wakeSnoozedSchedule } from './modules/conversations/conversations.jobs.ts';
 import { searchBackfillJob, searchBackfillSchedule } from './modules/search/search-backfill.jobs.ts';
@@ -249,6 +249,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   jobs.register(unread);
   jobs.register(wakeSnoozedJob({ db, clock }));
   jobs.register(purgeJob({ db, clock }));
+  jobs.register(analyzeJob({ db }));
   jobs.register(consentKeywordJob({ db, clock }));
   const [syncTemplates, refreshTemplates] = templatesJobs({ db, clock, graph: ctx.graph, secrets });
   jobs.register(syncTemplates);
@@ -300,6 +301,8 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     tagRulesTickSchedule,
     remindersTickSchedule,
     archiveInactiveSchedule,
+    // PGlite runs no autovacuum: Tsunagi gathers planner statistics itself.
+    ...(database.kind === 'pglite' ? [analyzeSchedule] : []),
   ]);
 
   const loops: WorkLoop[] = [];

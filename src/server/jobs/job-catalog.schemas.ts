@@ -24,6 +24,8 @@ export const JOB_PAYLOADS = {
   'conversations.wake_snoozed': z.object({ scheduledFor: z.iso.datetime() }),
   /** Scheduled: purge what has outlived its use (sessions, journal rows, finished jobs, …). */
   'maintenance.purge': z.object({ scheduledFor: z.iso.datetime() }),
+  /** Scheduled (embedded PGlite only, which has no autovacuum): gather planner statistics of tables that grew. */
+  'maintenance.analyze': z.object({ scheduledFor: z.iso.datetime() }),
   /**
    * Customer messages that may be consent keywords (STOP, 配信停止, …): record each and confirm once. Batched per
    * ingest batch (`messageIds`); `messageId` is the one-message form of jobs queued before batching.
