@@ -18,7 +18,7 @@ import { useUploadHeaderMedia } from './queries.ts';
  * CSV column, with a fallback.
  */
 
-type Kind = VariableForm['kind'];
+export type Kind = VariableForm['kind'];
 
 /**
  * Which sources besides contact fields a value may read, by where it goes: a tracked link only in the body and on
@@ -44,6 +44,67 @@ export function TemplateValuesTable(props: {
   const { f } = props;
   if (f.variables.length === 0 && !f.headerVariable && f.buttons.length === 0) return null;
   return (
+    <ValuesTable>
+      {f.headerVariable && (
+        <ValueRow
+          id="header"
+          v={f.headerVariable}
+          name={t('campaigns.headerName', { name: f.headerVariable.placeholder })}
+          label={
+            <>
+              <span className="small muted">{t('campaigns.header')}</span>{' '}
+              <code>{`{{${f.headerVariable.placeholder}}}`}</code>
+            </>
+          }
+          kinds={KINDS.header}
+          attributes={props.attributes}
+          onChange={props.setHeaderVariable}
+          problem={props.problem('variable:header')}
+        />
+      )}
+      {f.variables.map((v) => (
+        <ValueRow
+          key={v.placeholder}
+          id={v.placeholder}
+          v={v}
+          name={v.placeholder}
+          label={<code>{`{{${v.placeholder}}}`}</code>}
+          kinds={KINDS.body}
+          attributes={props.attributes}
+          onChange={(patch) => props.setVariable(v.placeholder, patch)}
+          problem={props.problem(`variable:${v.placeholder}`)}
+        />
+      ))}
+      {f.buttons.map((b) => (
+        <ValueRow
+          key={b.index}
+          id={`button:${b.index}`}
+          v={b}
+          name={t('campaigns.buttonName', { label: b.label || String(b.index + 1) })}
+          label={
+            <>
+              <span className="small muted">
+                {t(b.button === 'url' ? 'campaigns.urlButton' : 'campaigns.quickReplyButton')}
+              </span>{' '}
+              <span data-content>{b.label}</span>
+            </>
+          }
+          kinds={KINDS[b.button]}
+          attributes={props.attributes}
+          onChange={(patch) => props.setButton(b.index, patch)}
+          problem={props.problem(`variable:button:${b.index}`)}
+          // A tracked button's suffix is the recipient's own code; a quick reply may go without a payload.
+          fallback={b.kind !== 'link' && b.kind !== 'none'}
+        />
+      ))}
+    </ValuesTable>
+  );
+}
+
+/** The frame of a table of template values (variable, source, fallback); its rows are `ValueRow`s. */
+export function ValuesTable(props: { children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
     <table className="table campaign-variables">
       <caption className="visually-hidden">{t('campaigns.variables')}</caption>
       <thead>
@@ -53,65 +114,16 @@ export function TemplateValuesTable(props: {
           <th scope="col">{t('campaigns.fallback')}</th>
         </tr>
       </thead>
-      <tbody>
-        {f.headerVariable && (
-          <ValueRow
-            id="header"
-            v={f.headerVariable}
-            name={t('campaigns.headerName', { name: f.headerVariable.placeholder })}
-            label={
-              <>
-                <span className="small muted">{t('campaigns.header')}</span>{' '}
-                <code>{`{{${f.headerVariable.placeholder}}}`}</code>
-              </>
-            }
-            kinds={KINDS.header}
-            attributes={props.attributes}
-            onChange={props.setHeaderVariable}
-            problem={props.problem('variable:header')}
-          />
-        )}
-        {f.variables.map((v) => (
-          <ValueRow
-            key={v.placeholder}
-            id={v.placeholder}
-            v={v}
-            name={v.placeholder}
-            label={<code>{`{{${v.placeholder}}}`}</code>}
-            kinds={KINDS.body}
-            attributes={props.attributes}
-            onChange={(patch) => props.setVariable(v.placeholder, patch)}
-            problem={props.problem(`variable:${v.placeholder}`)}
-          />
-        ))}
-        {f.buttons.map((b) => (
-          <ValueRow
-            key={b.index}
-            id={`button:${b.index}`}
-            v={b}
-            name={t('campaigns.buttonName', { label: b.label || String(b.index + 1) })}
-            label={
-              <>
-                <span className="small muted">
-                  {t(b.button === 'url' ? 'campaigns.urlButton' : 'campaigns.quickReplyButton')}
-                </span>{' '}
-                <span data-content>{b.label}</span>
-              </>
-            }
-            kinds={KINDS[b.button]}
-            attributes={props.attributes}
-            onChange={(patch) => props.setButton(b.index, patch)}
-            problem={props.problem(`variable:button:${b.index}`)}
-            // A tracked button's suffix is the recipient's own code; a quick reply may go without a payload.
-            fallback={b.kind !== 'link' && b.kind !== 'none'}
-          />
-        ))}
-      </tbody>
+      <tbody>{props.children}</tbody>
     </table>
   );
 }
 
-function ValueRow(props: {
+/**
+ * One value of a template: where it is read from (a contact field, or one of `kinds`), the input that source
+ * needs, and its fallback.
+ */
+export function ValueRow(props: {
   id: string;
   v: VariableForm;
   /** How the value is named in the inputs' labels. */

@@ -6,7 +6,8 @@ import { errorText } from '../../lib/errors.ts';
 import { usePhoneNumbers } from '../../lib/queries.ts';
 import { fillText } from '../../lib/template.ts';
 import { templateKey } from '../campaigns/campaign-form.ts';
-import { CONTACT_FIELDS, variablesFor, type VariableForm } from '../campaigns/template-values-form.ts';
+import { variablesFor, type VariableForm } from '../campaigns/template-values-form.ts';
+import { ValueRow, ValuesTable, type Kind } from '../campaigns/TemplateValues.tsx';
 import { useContactAttributes } from '../campaigns/queries.ts';
 import { RowEditor } from '../contacts/SegmentBuilder.tsx';
 import { newRow } from '../contacts/segment-rows.ts';
@@ -18,8 +19,12 @@ import {
   toReminderUpdate,
   type ReminderForm as Form,
   type ReminderProblems,
+  REMINDER_SOURCES,
 } from './reminder-form.ts';
 import { useApprovedTemplatesOf, useSaveReminder } from './queries.ts';
+
+/** The sources a reminder's variable may read besides contact fields (no tracked links, no CSV columns). */
+const REMINDER_KINDS: Kind[] = REMINDER_SOURCES.filter((k) => k !== 'field');
 
 /**
  * The form of one reminder (new when `reminder` is null): name and on/off; the trigger (the latest event of a name,
@@ -208,78 +213,21 @@ function FormBody(props: { reminder: ReminderDto | null; initial: Form; onClose:
           {problem('template')}
         </label>
         {f.variables.length > 0 && (
-          <table className="table campaign-variables">
-            <caption className="visually-hidden">{t('campaigns.variables')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('campaigns.variable')}</th>
-                <th scope="col">{t('campaigns.source')}</th>
-                <th scope="col">{t('campaigns.fallback')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {f.variables.map((v) => (
-                <tr key={v.placeholder} data-variable={v.placeholder}>
-                  <td>
-                    <code>{`{{${v.placeholder}}}`}</code>
-                  </td>
-                  <td className="variable-source">
-                    <select
-                      aria-label={t('campaigns.sourceOf', { variable: v.placeholder })}
-                      value={v.kind === 'field' ? `field:${v.field}` : v.kind}
-                      onChange={(e) => {
-                        const value = e.target.value;
-                        if (value.startsWith('field:'))
-                          setVariable(v.placeholder, {
-                            kind: 'field',
-                            field: value.slice(6) as VariableForm['field'],
-                          });
-                        else setVariable(v.placeholder, { kind: value as 'attribute' | 'literal' });
-                      }}
-                    >
-                      {CONTACT_FIELDS.map((field) => (
-                        <option key={field} value={`field:${field}`}>
-                          {t(`campaigns.fields.${field}`)}
-                        </option>
-                      ))}
-                      <option value="attribute">{t('campaigns.fields.attribute')}</option>
-                      <option value="literal">{t('campaigns.fields.literal')}</option>
-                    </select>
-                    {v.kind === 'attribute' && (
-                      <select
-                        aria-label={t('campaigns.attributeOf', { variable: v.placeholder })}
-                        value={v.attribute}
-                        onChange={(e) => setVariable(v.placeholder, { attribute: e.target.value })}
-                      >
-                        <option value="">{t('campaigns.pickAttribute')}</option>
-                        {attributes.map((a) => (
-                          <option key={a.key} value={a.key}>
-                            {a.label} ({a.key})
-                          </option>
-                        ))}
-                      </select>
-                    )}
-                    {v.kind === 'literal' && (
-                      <input
-                        aria-label={t('campaigns.literalOf', { variable: v.placeholder })}
-                        value={v.literal}
-                        onChange={(e) => setVariable(v.placeholder, { literal: e.target.value })}
-                      />
-                    )}
-                  </td>
-                  <td>
-                    <input
-                      aria-label={t('campaigns.fallbackOf', { variable: v.placeholder })}
-                      value={v.fallback}
-                      placeholder={v.example ?? ''}
-                      onChange={(e) => setVariable(v.placeholder, { fallback: e.target.value })}
-                    />
-                    {problem(`variable:${v.placeholder}`)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ValuesTable>
+            {f.variables.map((v) => (
+              <ValueRow
+                key={v.placeholder}
+                id={v.placeholder}
+                v={v}
+                name={v.placeholder}
+                label={<code>{`{{${v.placeholder}}}`}</code>}
+                kinds={REMINDER_KINDS}
+                attributes={attributes}
+                onChange={(patch) => setVariable(v.placeholder, patch)}
+                problem={problem(`variable:${v.placeholder}`)}
+              />
+            ))}
+          </ValuesTable>
         )}
         {bodyText && (
           <div className="campaign-preview">
