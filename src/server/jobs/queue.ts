@@ -194,56 +194,30 @@ export class JobRunner {
     }
     let ran = 0;
     for (const run of runs) {
-      if (run.length > 1) ran += await this.runTogether(run);
-      else if (await this.start(run[0] as ClaimedJob)) ran += (await this.runJob(run[0] as ClaimedJob), 1);
+      const started = await this.start(run);
+      if (started.length > 1) await this.runTogether(started);
+      else for (const job of started) await this.runJob(job);
+      ran += started.length;
     }
     return ran;
   }
 
   /**
-   * Runs claimed jobs of one name and workspace through `handleMany` (those whose claim this worker still holds),
-   * marking them done together; when it fails, each runs alone.
+   * Runs started jobs of one name and workspace through `handleMany`, marking them done together; when it fails,
+   * each runs alone.
    */
-  private async runTogether(jobs: ClaimedJob[]): Promise<number> {
+  private async runTogether(jobs: ClaimedJob[]): Promise<void> {
     const first = jobs[0] as ClaimedJob;
     const def = this.handlers.get(first.name);
-    if (!def?.handleMany) return 0;
-    const lease = def.leaseSeconds ?? RUN_LEASE_SECONDS;
-    const startedIds = new Set(
-      (
-        await this.db
-          .updateTable('jobs')
-          .set({ locked_until: new Date(this.clock.nowMs() + lease * 1000) })
-          .where(
-            'id',
-            'in',
-            jobs.map((j) => j.id),
-          )
-          .where('status', '=', 'running')
-          .where('locked_by', '=', this.workerId)
-          .returning('id')
-          .execute()
-      ).map((r) => r.id),
-    );
-    const started = jobs.filter((j) => startedIds.has(j.id));
-    if (started.length === 0) return 0;
+    if (!def?.handleMany) return;
     try {
-      const payloads = started.map((j) => JOB_PAYLOADS[def.name].parse(j.payload) as JobPayload<JobName>);
+      const payloads = jobs.map((j) => JOB_PAYLOADS[def.name].parse(j.payload) as JobPayload<JobName>);
       await def.handleMany(payloads, { workspaceId: first.workspace_id });
-      await this.db
-        .updateTable('jobs')
-        .set({ status: 'done', finished_at: this.clock.now(), locked_until: null })
-        .where(
-          'id',
-          'in',
-          started.map((j) => j.id),
-        )
-        .execute();
+      await this.markDone(jobs);
     } catch (err) {
       this.onError(err, first);
-      for (const job of started) await this.runJob(job);
+      for (const job of jobs) await this.runJob(job);
     }
-    return started.length;
   }
 
   /** Runs jobs until none is due at the current clock time. */
@@ -258,39 +232,48 @@ export class JobRunner {
   }
 
   /**
-   * Starts a claimed job: its lease becomes the run lease, if this worker still holds the claim (a claim that
-   * waited past its lease behind slower jobs may have been taken by another worker: then it is theirs).
+   * Starts claimed jobs of one name: their lease becomes the run lease, for those whose claim this worker still
+   * holds (a claim that waited past its lease behind slower jobs may have been taken by another worker: then it is
+   * theirs). Returns the jobs started, in the order given.
    */
-  private async start(job: { id: string; name: string }): Promise<boolean> {
-    const lease = this.handlers.get(job.name)?.leaseSeconds ?? RUN_LEASE_SECONDS;
-    const res = await this.db
+  private async start(jobs: ClaimedJob[]): Promise<ClaimedJob[]> {
+    const lease = this.handlers.get((jobs[0] as ClaimedJob).name)?.leaseSeconds ?? RUN_LEASE_SECONDS;
+    const held = await this.db
       .updateTable('jobs')
       .set({ locked_until: new Date(this.clock.nowMs() + lease * 1000) })
-      .where('id', '=', job.id)
+      .where(
+        'id',
+        'in',
+        jobs.map((j) => j.id),
+      )
       .where('status', '=', 'running')
       .where('locked_by', '=', this.workerId)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+      .returning('id')
+      .execute();
+    const ids = new Set(held.map((r) => r.id));
+    return jobs.filter((j) => ids.has(j.id));
   }
 
-  private async runJob(job: {
-    id: string;
-    name: string;
-    payload: unknown;
-    attempts: number;
-    max_attempts: number;
-    workspace_id: string | null;
-  }): Promise<void> {
+  /** Marks finished jobs done. */
+  private async markDone(jobs: ClaimedJob[]): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ status: 'done', finished_at: this.clock.now(), locked_until: null })
+      .where(
+        'id',
+        'in',
+        jobs.map((j) => j.id),
+      )
+      .execute();
+  }
+
+  private async runJob(job: ClaimedJob): Promise<void> {
     const def = this.handlers.get(job.name);
     if (!def) return;
     try {
       const payload = JOB_PAYLOADS[def.name].parse(job.payload) as JobPayload<JobName>;
       await def.handle(payload, { attempt: job.attempts, jobId: job.id, workspaceId: job.workspace_id });
-      await this.db
-        .updateTable('jobs')
-        .set({ status: 'done', finished_at: this.clock.now(), locked_until: null })
-        .where('id', '=', job.id)
-        .execute();
+      await this.markDone([job]);
     } catch (err) {
       this.onError(err, job);
       const message = err instanceof Error ? err.message : String(err);
