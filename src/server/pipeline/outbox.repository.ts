@@ -170,12 +170,16 @@ export async function recordOutcomes(
   return res.rows;
 }
 
-/** Phone numbers (Tsunagi ids) that have messages due now. */
+/** Phone numbers (Tsunagi ids, not deleted) that have messages due now. */
 export async function numbersWithDueMessages(db: DbOrTx, now: Date): Promise<string[]> {
-  const res = await sql<{ phone_number_id: string }>`
-    select distinct phone_number_id from messages
-    where status = 'queued' and (next_attempt_at is null or next_attempt_at <= ${now})`.execute(db);
-  return res.rows.map((r) => r.phone_number_id);
+  // One short probe of the outbox index per number, instead of reading every queued message on each tick.
+  const res = await sql<{ id: string }>`
+    select p.id from phone_numbers p
+    where p.deleted_at is null and exists (
+      select 1 from messages m
+      where m.phone_number_id = p.id and m.status = 'queued'
+        and (m.next_attempt_at is null or m.next_attempt_at <= ${now}))`.execute(db);
+  return res.rows.map((r) => r.id);
 }
 
 /**
