@@ -10,18 +10,21 @@
  *    that started while the other `mps` still counted here — which this rule forbids. So bunched sends after a
  *    stall can never exceed the limit in any one-second window as Meta counts it. The cost is the answer's latency
  *    per window (a few ms locally: ≥ 99 % of the rate; about 10 % at 100 ms of latency).
- * 2. Smooth emission (GCRA): sends are spaced `windowMs / mps` apart with a tolerance of half an interval
- *    (20 ms at high rates), so a backlog does not leave in one burst that would bunch acceptance times at the
- *    far end, while a timer that fires late or a short stall of the event loop is made up for instead of lost
- *    for good.
+ * 2. Smooth emission (GCRA): sends are scheduled `windowMs / mps` apart. A number that fell behind its schedule
+ *    (a timer that fired late, a stall of the event loop, the pause between two claimed batches) makes up for
+ *    up to 100 ms of it, at four times its rate at most, so that what the loop lost is not lost for good while
+ *    a backlog still does not leave in one burst that would bunch acceptance times at the far end. At high
+ *    rates (intervals under 5 ms, finer than timers fire) up to 20 ms are made up for at once instead.
  *
  * The caller waits `delay(now)` (again and again, until it is 0), calls `start(now)` at the instant the request
  * really goes out and `finish(now)` when its answer (or error, or timeout) arrives. Recording actual times, not
  * planned ones, matters: timers fire late when the event loop is busy, and sends planned 20 ms apart that fire
  * together must count as a burst.
  */
-/** The longest stall of the sending loop that pacing makes up for (see `setWindow`). */
-const CATCH_UP_MS = 20;
+/** How far behind its schedule a number may fall and still make it up (see `setWindow`). */
+const CATCH_UP_MS = 100;
+/** The same at high rates, where a catch-up goes out in one bunch (timers do not fire finer than 1 ms). */
+const CATCH_UP_HIGH_RATE_MS = 20;
 
 export class SendPacer {
   /** Requests started and not answered yet: each counts until its answer arrives, and a window after. */
@@ -32,8 +35,11 @@ export class SendPacer {
   /** GCRA theoretical arrival time. */
   private tat = 0;
   private interval = 0;
-  /** How early a send may go relative to its theoretical time: absorbs timer lateness, allows no bursts. */
+  /** How early a send may go relative to its theoretical time: how much lost time is made up for. */
   private toleranceMs = 0;
+  /** The least time between two starts: a catch-up goes at four times the rate, not in one burst. */
+  private spacingMs = 0;
+  private lastStart = -Infinity;
 
   constructor(
     readonly mps: number,
@@ -46,11 +52,14 @@ export class SendPacer {
   private setWindow(windowMs: number): void {
     this.windowMs = windowMs;
     this.interval = windowMs / this.mps;
-    // Half an interval: a timer that fires late is made up for by letting the next send go a little early.
-    // At high rates (intervals of a few ms) a pause of the event loop (GC, a burst of webhooks) is longer than
-    // that, so up to 20 ms are made up for (a catch-up of 20 sends at 1,000 mps); the sliding window above
-    // still caps every window. At low rates a catch-up would only bunch sends for no gain.
-    this.toleranceMs = Math.max(this.interval / 2, 2, this.interval < 5 ? CATCH_UP_MS : 0);
+    // Timers fire late whenever the event loop is busy (a few ms typically, tens of ms now and then), and each
+    // millisecond beyond the tolerance would be lost for good: 100 ms of lateness are made up for, at four times
+    // the rate (at twice, a loop late by more than half an interval on every wait could not catch up). Above
+    // 200 mps the interval is finer than a timer, so up to 20 ms are made up for in one bunch. The sliding
+    // window (rule 1) caps every window whatever is made up for.
+    const highRate = this.interval < 5;
+    this.toleranceMs = Math.max(this.interval / 2, highRate ? CATCH_UP_HIGH_RATE_MS : CATCH_UP_MS);
+    this.spacingMs = highRate ? 0 : this.interval / 4;
   }
 
   /**
@@ -77,7 +86,7 @@ export class SendPacer {
    * unanswered, only an answer can free a slot: the result is one interval, to ask again then.
    */
   delay(now: number): number {
-    const gcra = Math.max(0, this.tat - this.toleranceMs - now);
+    const gcra = Math.max(0, this.tat - this.toleranceMs - now, this.lastStart + this.spacingMs - now);
     const recent = this.recentAnswers(now);
     const excess = this.inFlight + recent - this.mps + 1;
     if (excess <= 0) return gcra;
@@ -90,6 +99,7 @@ export class SendPacer {
   /** Records a request starting at `now` (call only when `delay(now)` is 0); `finish` must follow. */
   start(now: number): void {
     this.tat = Math.max(this.tat, now) + this.interval;
+    this.lastStart = now;
     this.inFlight++;
   }
 
