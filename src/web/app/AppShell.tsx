@@ -262,7 +262,10 @@ export function AppShell({ session }: { session: Session }) {
             <AnalyticsPage />
           </Suspense>
         ) : contacts ? (
-          <ContactsPage contactId={pathname.split('/')[2] || null} />
+          <ContactsPage
+            contactId={pathname.split('/')[2] || null}
+            importId={pathname.split('/')[3] || null}
+          />
         ) : settings ? (
           <SettingsPage section={pathname.split('/')[2] ?? 'numbers'} />
         ) : (

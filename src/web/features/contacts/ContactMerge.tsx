@@ -7,6 +7,7 @@ import { Dialog } from '../../components/Dialog.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import type { Contact } from '../../lib/types.ts';
 import { useContactDuplicates, useContactMerges, useMergeContacts, useUndoMerge } from './queries.ts';
+import { errorText } from '../../lib/errors.ts';
 
 /** How a contact is named in the console. */
 export function contactLabel(c: Pick<Contact, 'name' | 'profileName' | 'phone' | 'waId'>): string {
@@ -157,7 +158,7 @@ export function MergeHistorySection({ contact }: { contact: Contact }) {
       </ul>
       {undo.error && (
         <p className="form-error" role="alert">
-          {undo.error.message}
+          {errorText(undo.error, t)}
         </p>
       )}
     </section>

@@ -1,9 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, navigate } from '../../app/router.tsx';
+import { isAdmin, useSession } from '../../app/session.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { usePhoneNumbers, useTemplates, useUsers, userName } from '../../lib/queries.ts';
 import { DuplicatesSection, MergeHistorySection } from './ContactMerge.tsx';
+import { ConsentSection, ContactAuditSection, PrivacySection } from './ContactPrivacy.tsx';
 import {
   useContact,
   useContactConversations,
@@ -11,10 +13,12 @@ import {
   useContactNotes,
   useStartConversation,
 } from './queries.ts';
+import { errorText } from '../../lib/errors.ts';
 
 /**
- * One contact: profile, every conversation across numbers, tags, attributes, events, notes, and starting a
- * conversation with an approved template. Each part is its own section so more (consent, segments) can be added.
+ * One contact: profile, every conversation across numbers, tags, attributes, consent with its history, events,
+ * duplicates and merges, notes, and starting a conversation with an approved template; for admins also the audit
+ * entries about the contact and their data rights (export as JSON, erase).
  */
 export function ContactPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
@@ -24,17 +28,20 @@ export function ContactPage({ id }: { id: string }) {
   const notes = useContactNotes(id);
   const numbers = usePhoneNumbers();
   const users = useUsers();
+  const role = useSession().role;
+  const admin = isAdmin(role);
   const c = contact.data;
   if (!c)
     return <div className="list-status">{contact.isError ? t('contacts.notFound') : t('app.loading')}</div>;
   const attributes = Object.entries(c.attributes);
+  const label = c.name ?? c.profileName ?? c.phone ?? c.waId;
 
   return (
     <div className="contact-page">
       <p>
         <Link href="/contacts">← {t('contacts.title')}</Link>
       </p>
-      <h1 className="contact-name">{c.name ?? c.profileName ?? c.phone ?? c.waId}</h1>
+      <h1 className="contact-name">{label}</h1>
       {c.archivedAt && (
         <p className="banner" role="status">
           {t('contacts.archivedBanner', { date: formatDateTime(c.archivedAt, i18n.language) })}
@@ -111,6 +118,7 @@ export function ContactPage({ id }: { id: string }) {
           </dl>
         )}
       </section>
+      <ConsentSection contact={c} canChange={role !== 'analyst' && !c.mergedIntoId} />
       <section className="card contact-section">
         <h2>{t('contacts.events')}</h2>
         {(events.data ?? []).length === 0 && <p className="small muted">—</p>}
@@ -140,6 +148,8 @@ export function ContactPage({ id }: { id: string }) {
           ))}
         </ul>
       </section>
+      {admin && <ContactAuditSection contactId={c.id} />}
+      {admin && !c.mergedIntoId && <PrivacySection contact={c} label={label} />}
     </div>
   );
 }
@@ -196,7 +206,7 @@ function StartConversation({ to }: { to: string }) {
       </button>
       {start.error && (
         <p className="form-error" role="alert">
-          {start.error.message}
+          {errorText(start.error, t)}
         </p>
       )}
     </form>

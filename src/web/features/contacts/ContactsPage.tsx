@@ -1,7 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from '../../app/router.tsx';
+import { Dialog } from '../../components/Dialog.tsx';
+import { Link, useLocation } from '../../app/router.tsx';
+import { isAdmin, useSession } from '../../app/session.tsx';
+import { ContactImport } from './ContactImport.tsx';
 import { ContactPage } from './ContactPage.tsx';
 import { useContactList, useSavedSegments } from './queries.ts';
 import { SegmentsPanel } from './SegmentBuilder.tsx';
@@ -12,9 +15,17 @@ const ROW_HEIGHT = 56;
 /**
  * Contacts: every contact of the workspace in a virtualized, cursor-paged list with a search box (`q`) or filtered
  * by a saved segment, or the contacts archived as inactive (a toggle; segments never hold them), the segments panel (saved segments and the builder with its live count), the tags panel (tag
- * rules and the hygiene report), and one contact's page at `/contacts/{id}`.
+ * rules and the hygiene report), and one contact's page at `/contacts/{id}`. Admins also import a CSV
+ * (`/contacts/import`) and export the list, or the chosen segment, as CSV for Excel (UTF-8 or Shift_JIS).
  */
-export function ContactsPage({ contactId }: { contactId: string | null }) {
+export function ContactsPage({
+  contactId,
+  importId,
+}: {
+  contactId: string | null;
+  importId?: string | null;
+}) {
+  if (contactId === 'import') return <ContactImport importId={importId ?? null} />;
   if (contactId) return <ContactPage id={contactId} />;
   return <ContactList />;
 }
@@ -26,6 +37,9 @@ function ContactList() {
   const [archived, setArchived] = useState(false);
   const [showSegments, setShowSegments] = useState(false);
   const [showTags, setShowTags] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const admin = isAdmin(useSession().role);
+  const erased = /[?&]erased=(\d+)-(\d+)/.exec(useLocation().search);
   const segments = useSavedSegments();
   const q = useDeferredValue(search.trim());
   const list = useContactList(q, archived ? null : segmentId, archived);
@@ -89,7 +103,28 @@ function ContactList() {
         <button type="button" className="btn" aria-expanded={showTags} onClick={() => setShowTags((v) => !v)}>
           {t('contacts.tagsButton')}
         </button>
+        {admin && (
+          <>
+            <Link href="/contacts/import" className="btn">
+              {t('contacts.import.open')}
+            </Link>
+            <button type="button" className="btn" onClick={() => setExporting(true)}>
+              {t('contacts.export.open')}
+            </button>
+          </>
+        )}
       </header>
+      {erased && (
+        <p className="banner" role="status">
+          {t('contacts.privacy.erased', { conversations: Number(erased[1]), messages: Number(erased[2]) })}
+        </p>
+      )}
+      {exporting && (
+        <ExportDialog
+          segment={(segments.data ?? []).find((s) => s.id === segmentId) ?? null}
+          onClose={() => setExporting(false)}
+        />
+      )}
       {showSegments && <SegmentsPanel selected={segmentId} onSelect={setSegmentId} />}
       {showTags && <TagsPanel />}
       {archived && <p className="small muted">{t('contacts.archivedHint')}</p>}
@@ -141,5 +176,35 @@ function ContactList() {
       </div>
       {list.isFetchingNextPage && <p className="list-status">{t('app.loading')}</p>}
     </div>
+  );
+}
+
+/**
+ * Export as CSV: the chosen segment, or every contact, in UTF-8 with a BOM (Excel, Numbers, Google Sheets) or
+ * Shift_JIS (older Japanese Excel). Plain download links: the server streams the file.
+ */
+function ExportDialog({
+  segment,
+  onClose,
+}: {
+  segment: { id: string; name: string } | null;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const href = (encoding: 'utf-8' | 'shift_jis') =>
+    `/api/v1/contacts/export?${new URLSearchParams({ encoding, ...(segment ? { segmentId: segment.id } : {}) })}`;
+  return (
+    <Dialog title={t('contacts.export.title')} onClose={onClose}>
+      <p>{segment ? t('contacts.export.segment', { name: segment.name }) : t('contacts.export.all')}</p>
+      <p className="small muted">{t('contacts.export.help')}</p>
+      <div className="form-actions">
+        <a className="btn primary" href={href('utf-8')} download="contacts.csv" onClick={onClose}>
+          {t('contacts.export.utf8')}
+        </a>
+        <a className="btn" href={href('shift_jis')} download="contacts-sjis.csv" onClick={onClose}>
+          {t('contacts.export.sjis')}
+        </a>
+      </div>
+    </Dialog>
   );
 }

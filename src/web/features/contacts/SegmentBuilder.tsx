@@ -15,6 +15,7 @@ import {
   type RowField,
   type SegmentRow,
 } from './segment-rows.ts';
+import { errorText } from '../../lib/errors.ts';
 
 /** How long the builder waits after the last edit before it asks for the live count. */
 const PREVIEW_DEBOUNCE_MS = 300;
@@ -91,7 +92,7 @@ export function SegmentsPanel({
           <p>{t('contacts.deleteConfirm', { name: deleting.name })}</p>
           {remove.error && (
             <p className="form-error" role="alert">
-              {remove.error.message}
+              {errorText(remove.error, t)}
             </p>
           )}
           <div className="form-actions">
@@ -206,7 +207,7 @@ function SegmentBuilder({
           <p className="small muted">{t('contacts.incomplete')}</p>
         ) : preview.error ? (
           <p className="form-error" role="alert">
-            {preview.error.message}
+            {errorText(preview.error, t)}
           </p>
         ) : preview.data ? (
           <>
@@ -231,7 +232,7 @@ function SegmentBuilder({
       </div>
       {save.error && (
         <p className="form-error" role="alert">
-          {save.error.message}
+          {errorText(save.error, t)}
         </p>
       )}
       <div className="form-actions">

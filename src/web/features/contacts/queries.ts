@@ -6,12 +6,16 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import type { ContactDuplicatesDto } from '../../../contracts/api.schemas.ts';
+import type { AuditEntryDto } from '../../../contracts/audit.schemas.ts';
 import type { ConditionNode } from '../../../contracts/condition.schemas.ts';
+import type { ContactConsentView } from '../../../contracts/consent.schemas.ts';
+import type { ContactImportDto } from '../../../contracts/contact-imports.schemas.ts';
 import type { ContactMergeDto } from '../../../contracts/contact-merges.schemas.ts';
 import type { SegmentDto } from '../../../contracts/segments.schemas.ts';
 import type { TagHygieneDto } from '../../../contracts/tag-hygiene.schemas.ts';
 import type { TagRuleDto } from '../../../contracts/tag-rules.schemas.ts';
 import { api, qs } from '../../lib/api.ts';
+import { keys } from '../../lib/queries.ts';
 import type { Contact, ContactNote, Conversation, Message, Page } from '../../lib/types.ts';
 
 /** A contact event recorded by an integration (`GET /contacts/{id}/events`). */
@@ -129,6 +133,94 @@ export function useUndoMerge() {
     mutationFn: (mergeId: string) =>
       api<ContactMergeDto>(`/contacts/merges/${mergeId}/undo`, { method: 'POST' }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['contacts'] }),
+  });
+}
+
+/** What an import is told besides its file: the `POST /contacts/imports` query. */
+export interface ImportOptions {
+  onExisting: 'update' | 'skip';
+  encoding: 'auto' | 'utf-8' | 'utf-16le' | 'utf-16be' | 'shift_jis';
+  /** Country of numbers written without `+` (JP reads 090-1234-5678); empty: every number needs its `+`. */
+  country: string;
+}
+
+/** Uploads a CSV file as an import (the server reads it streamed and answers its id at once). */
+export function useStartImport() {
+  return useMutation({
+    mutationFn: (v: { file: File; options: ImportOptions }) =>
+      api<{ id: string }>(
+        `/contacts/imports${qs({
+          onExisting: v.options.onExisting,
+          encoding: v.options.encoding,
+          country: v.options.country || undefined,
+        })}`,
+        { form: v.file },
+      ),
+  });
+}
+
+/** An import's progress and first row errors, asked every second until it is done or failed. */
+export function useImport(id: string | null) {
+  const qc = useQueryClient();
+  return useQuery({
+    queryKey: ['contact-imports', id],
+    queryFn: async () => {
+      const imp = await api<ContactImportDto>(`/contacts/imports/${id}`);
+      if (imp.status === 'done') void qc.invalidateQueries({ queryKey: ['contacts'] });
+      return imp;
+    },
+    enabled: id !== null,
+    refetchInterval: (q) => (q.state.data && ['done', 'failed'].includes(q.state.data.status) ? false : 1000),
+  });
+}
+
+/** One contact's consent: the state per purpose and every change, newest first. */
+export function useContactConsent(id: string) {
+  return useQuery({
+    queryKey: ['contacts', id, 'consent'],
+    queryFn: () => api<ContactConsentView>(`/contacts/${id}/consent`),
+  });
+}
+
+/** Records a consent change made by a person in the console (source `console`, the note kept as evidence). */
+export function useRecordConsent(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { purpose: 'marketing' | 'utility'; state: 'opted_in' | 'opted_out'; note: string }) =>
+      api<ContactConsentView>(`/contacts/${id}/consent`, {
+        body: { purpose: v.purpose, state: v.state, ...(v.note ? { evidence: { note: v.note } } : {}) },
+      }),
+    onSuccess: (view) => {
+      qc.setQueryData(['contacts', id, 'consent'], view);
+      void qc.invalidateQueries({ queryKey: ['contacts', id] });
+    },
+  });
+}
+
+/** The audit entries about one contact (admins: merges, exports, consent changes made in the console). */
+export function useContactAudit(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['contacts', id, 'audit'],
+    queryFn: () =>
+      api<{ data: AuditEntryDto[] }>(
+        `/audit-log${qs({ targetType: 'contact', targetId: id, limit: 50 })}`,
+      ).then((r) => r.data),
+    enabled,
+  });
+}
+
+/** Erases a contact with their conversations and messages; the contact lists are refreshed. */
+export function useEraseContact() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      api<{ erased: true; conversations: number; messages: number }>(`/contacts/${id}/erase`, {
+        method: 'POST',
+      }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['contacts', 'list'] });
+      void qc.invalidateQueries({ queryKey: keys.conversations });
+    },
   });
 }
 
