@@ -112,6 +112,39 @@ describe('contacts in Chromium', () => {
           .toBe(1);
       });
 
+      it('starts a conversation with a new number from the list with a template', async () => {
+        const waId = lang === 'ja' ? '819055550002' : '819055550001';
+        await page.goto('/contacts');
+        await page.getByRole('button', { name: L.contacts.newConversation.open }).click();
+        const dialog = page.getByRole('dialog', { name: L.contacts.newConversation.title });
+        if (lang === 'ja') expect(await englishSentences(page, ['Demo Owner'])).toEqual([]);
+        await dialog.getByLabel(L.contacts.newConversation.phone).fill(`+81 90-5555-000${waId.slice(-1)}`);
+        await dialog
+          .getByRole('combobox', { name: L.contacts.template })
+          .locator('option', { hasText: 'hello_world' })
+          .waitFor({ state: 'attached' });
+        await dialog.getByRole('button', { name: L.contacts.startButton }).click();
+        await page.waitForURL(/\/inbox\/[0-9a-f-]+$/);
+        const contact = await e.t.ctx.db
+          .selectFrom('contacts')
+          .select(['id', 'country'])
+          .where('workspace_id', '=', e.seed.workspaceId)
+          .where('wa_id', '=', waId)
+          .executeTakeFirstOrThrow();
+        expect(contact.country).toBe('JP');
+        await expect
+          .poll(
+            async () => {
+              await e.advance(1_000);
+              return DEMO_NUMBERS.flatMap((n) =>
+                e.t.simulator!.sent({ phoneNumberId: n.phoneNumberId, to: waId }),
+              ).length;
+            },
+            { timeout: 15_000, interval: 200 },
+          )
+          .toBe(1);
+      });
+
       if (lang === 'ja')
         it('creates a tag rule in the form, runs it, sees its count and opens the hygiene report', async () => {
           const db = e.t.ctx.db;

@@ -154,8 +154,12 @@ export function ContactPage({ id }: { id: string }) {
   );
 }
 
-/** Starts a conversation from one of the numbers with an approved template that needs no values. */
-function StartConversation({ to }: { to: string }) {
+/**
+ * Starts a conversation from one of the numbers with an approved template that needs no values (outside the 24 h
+ * window only a template may open it). `to` is the contact's number; without it the form asks for one (a new
+ * contact, created by the send).
+ */
+export function StartConversation({ to }: { to: string | null }) {
   const { t } = useTranslation();
   const numbers = usePhoneNumbers();
   const [numberId, setNumberId] = useState('');
@@ -167,17 +171,31 @@ function StartConversation({ to }: { to: string }) {
   const [template, setTemplate] = useState('');
   const picked = usable.find((tp) => `${tp.name}|${tp.language}` === template) ?? usable[0];
   const start = useStartConversation();
+  const [typed, setTyped] = useState('');
+  const recipient = to ?? typed.trim();
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!chosen || !picked) return;
+    if (!chosen || !picked || !recipient) return;
     start.mutate(
-      { phoneNumberId: chosen, to, template: picked.name, language: picked.language },
+      { phoneNumberId: chosen, to: recipient, template: picked.name, language: picked.language },
       { onSuccess: (m) => navigate(`/inbox/${m.conversationId}`) },
     );
   };
   return (
     <form className="start-conversation" onSubmit={submit}>
-      <h3>{t('contacts.start')}</h3>
+      {to !== null && <h3>{t('contacts.start')}</h3>}
+      {to === null && (
+        <label className="field">
+          <span>{t('contacts.newConversation.phone')}</span>
+          <input
+            type="tel"
+            required
+            value={typed}
+            placeholder="+81 90-1234-5678"
+            onChange={(e) => setTyped(e.target.value)}
+          />
+        </label>
+      )}
       <label className="field">
         <span>{t('contacts.fromNumber')}</span>
         <select value={chosen} onChange={(e) => setNumberId(e.target.value)}>
@@ -201,7 +219,7 @@ function StartConversation({ to }: { to: string }) {
           ))}
         </select>
       </label>
-      <button type="submit" className="btn primary" disabled={!picked || start.isPending}>
+      <button type="submit" className="btn primary" disabled={!picked || !recipient || start.isPending}>
         {t('contacts.startButton')}
       </button>
       {start.error && (

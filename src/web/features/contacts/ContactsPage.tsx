@@ -5,7 +5,7 @@ import { Dialog } from '../../components/Dialog.tsx';
 import { Link, useLocation } from '../../app/router.tsx';
 import { isAdmin, useSession } from '../../app/session.tsx';
 import { ContactImport } from './ContactImport.tsx';
-import { ContactPage } from './ContactPage.tsx';
+import { ContactPage, StartConversation } from './ContactPage.tsx';
 import { useContactList, useSavedSegments } from './queries.ts';
 import { SegmentsPanel } from './SegmentBuilder.tsx';
 import { TagsPanel } from './TagsPanel.tsx';
@@ -38,6 +38,7 @@ function ContactList() {
   const [showSegments, setShowSegments] = useState(false);
   const [showTags, setShowTags] = useState(false);
   const [exporting, setExporting] = useState(false);
+  const [starting, setStarting] = useState(false);
   const admin = isAdmin(useSession().role);
   const erased = /[?&]erased=(\d+)-(\d+)/.exec(useLocation().search);
   const segments = useSavedSegments();
@@ -103,6 +104,9 @@ function ContactList() {
         <button type="button" className="btn" aria-expanded={showTags} onClick={() => setShowTags((v) => !v)}>
           {t('contacts.tagsButton')}
         </button>
+        <button type="button" className="btn" onClick={() => setStarting(true)}>
+          {t('contacts.newConversation.open')}
+        </button>
         {admin && (
           <>
             <Link href="/contacts/import" className="btn">
@@ -118,6 +122,12 @@ function ContactList() {
         <p className="banner" role="status">
           {t('contacts.privacy.erased', { conversations: Number(erased[1]), messages: Number(erased[2]) })}
         </p>
+      )}
+      {starting && (
+        <Dialog title={t('contacts.newConversation.title')} onClose={() => setStarting(false)}>
+          <p className="small muted">{t('contacts.newConversation.help')}</p>
+          <StartConversation to={null} />
+        </Dialog>
       )}
       {exporting && (
         <ExportDialog

@@ -160,6 +160,12 @@ export const en = {
     archivedOn: 'Archived {{date}}',
     archivedBanner:
       'Archived as inactive on {{date}}: left out of segments, campaigns and reminders until they message you, get an event or are edited.',
+    newConversation: {
+      open: 'New conversation',
+      title: 'Start a conversation with a new number',
+      help: 'The number gets a contact when the template is sent. Outside a 24-hour window only an approved template may start a conversation.',
+      phone: 'Phone number, with the country code',
+    },
     import: {
       open: 'Import CSV',
       title: 'Import contacts',
