@@ -3,6 +3,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAttributeDefinition } from '../../src/server/modules/contacts/contact-attributes.service.ts';
 import { en } from '../../src/web/lib/locales/en.ts';
 import { ja } from '../../src/web/lib/locales/ja.ts';
 import { ARTIFACTS, signedInPage, startE2E, type E2E } from './harness.ts';
@@ -47,6 +48,12 @@ describe('contact import, export and erasure in Chromium', () => {
   let e: E2E;
   beforeAll(async () => {
     e = await startE2E();
+    await createAttributeDefinition({ db: e.t.ctx.db, clock: e.clock }, e.seed.workspaceId, {
+      key: 'rank',
+      label: 'ランク',
+      type: 'choice',
+      choices: ['gold', 'silver'],
+    });
   });
   afterAll(async () => e?.close());
 
@@ -176,12 +183,35 @@ describe('contact import, export and erasure in Chromium', () => {
           'console:opted_in',
         ]);
 
+        // Tags, an attribute of the schema and a note, edited on the page.
+        const tags = page.getByRole('region', { name: L.contacts.tags });
+        await tags.getByLabel(L.contact.addTag).fill('電話で確認');
+        await tags.getByRole('button', { name: L.app.add }).click();
+        await tags.locator('.tag', { hasText: '電話で確認' }).waitFor();
+        await tags
+          .getByRole('button', { name: L.contact.removeTag.replace('{{tag}}', `e2e-${prefix}`) })
+          .click();
+        await tags.locator('.tag', { hasText: `e2e-${prefix}` }).waitFor({ state: 'detached' });
+        const attrs = page.getByRole('region', { name: L.contacts.attributes });
+        await attrs.getByLabel(L.contacts.editor.attribute).selectOption('rank');
+        await attrs.getByLabel(L.contacts.value).selectOption('gold');
+        await attrs.getByRole('button', { name: L.contacts.editor.set }).click();
+        await attrs.locator('[data-attribute="rank"]').getByText('gold').waitFor();
+        await page.getByLabel(L.contact.notePlaceholder).fill('折り返し希望');
+        await page.getByRole('button', { name: L.contact.addNote }).click();
+        await page.getByText('折り返し希望').waitFor();
+
         const privacy = page.getByRole('region', { name: L.contacts.privacy.title });
         const data = await download(() =>
           privacy.getByRole('link', { name: L.contacts.privacy.export }).click(),
         );
-        const json = JSON.parse(data.bytes.toString('utf8')) as { contact: { id: string; name: string } };
-        expect(json.contact).toMatchObject({ id: contactId, name });
+        const json = JSON.parse(data.bytes.toString('utf8')) as {
+          contact: { id: string; name: string; tags: string[]; attributes: Record<string, unknown> };
+          notes: Array<{ body: string }>;
+        };
+        expect(json.contact).toMatchObject({ id: contactId, name, attributes: { rank: 'gold' } });
+        expect(json.contact.tags.sort()).toEqual(['取込', '電話で確認'].sort());
+        expect(json.notes.map((n) => n.body)).toEqual(['折り返し希望']);
 
         await privacy.getByRole('button', { name: L.contacts.privacy.erase }).click();
         const confirm = page.getByRole('dialog', {

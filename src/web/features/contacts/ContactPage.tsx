@@ -5,6 +5,7 @@ import { isAdmin, useSession } from '../../app/session.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { usePhoneNumbers, useTemplates, useUsers, userName } from '../../lib/queries.ts';
 import { DuplicatesSection, MergeHistorySection } from './ContactMerge.tsx';
+import { AddNoteForm, TagsAndAttributesSection } from './ContactEditors.tsx';
 import { ConsentSection, ContactAuditSection, PrivacySection } from './ContactPrivacy.tsx';
 import {
   useContact,
@@ -33,7 +34,6 @@ export function ContactPage({ id }: { id: string }) {
   const c = contact.data;
   if (!c)
     return <div className="list-status">{contact.isError ? t('contacts.notFound') : t('app.loading')}</div>;
-  const attributes = Object.entries(c.attributes);
   const label = c.name ?? c.profileName ?? c.phone ?? c.waId;
 
   return (
@@ -91,33 +91,7 @@ export function ContactPage({ id }: { id: string }) {
         </ul>
         <StartConversation to={c.phone ?? `+${c.waId}`} />
       </section>
-      <section className="card contact-section">
-        <h2>{t('contacts.tags')}</h2>
-        {c.tags.length === 0 ? (
-          <p className="small muted">—</p>
-        ) : (
-          c.tags.map((tag) => (
-            <span key={tag} className="chip" data-content>
-              {tag}
-            </span>
-          ))
-        )}
-      </section>
-      <section className="card contact-section">
-        <h2>{t('contacts.attributes')}</h2>
-        {attributes.length === 0 ? (
-          <p className="small muted">—</p>
-        ) : (
-          <dl className="contact-profile">
-            {attributes.map(([k, v]) => (
-              <div key={k} className="contents">
-                <dt className="mono">{k}</dt>
-                <dd className="mono">{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
-              </div>
-            ))}
-          </dl>
-        )}
-      </section>
+      <TagsAndAttributesSection contact={c} canEdit={role !== 'analyst' && !c.mergedIntoId} />
       <ConsentSection contact={c} canChange={role !== 'analyst' && !c.mergedIntoId} />
       <section className="card contact-section">
         <h2>{t('contacts.events')}</h2>
@@ -147,6 +121,7 @@ export function ContactPage({ id }: { id: string }) {
             </li>
           ))}
         </ul>
+        {role !== 'analyst' && !c.mergedIntoId && <AddNoteForm contactId={c.id} />}
       </section>
       {admin && <ContactAuditSection contactId={c.id} />}
       {admin && !c.mergedIntoId && <PrivacySection contact={c} label={label} />}

@@ -82,6 +82,41 @@ export function useContactNotes(id: string) {
   });
 }
 
+/**
+ * Edits a contact from its page: a tag added or removed, attributes set (null removes one), or a note added. The
+ * contact's caches (this page's and the inbox panel's) take the answer; the lists are refreshed.
+ */
+export function useEditContact(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (
+      v:
+        | { kind: 'addTag' | 'removeTag'; tag: string }
+        | { kind: 'attributes'; attributes: Record<string, unknown> }
+        | { kind: 'note'; body: string },
+    ): Promise<Contact | null> => {
+      if (v.kind === 'note') {
+        await api(`/contacts/${id}/notes`, { body: { body: v.body } });
+        return null;
+      }
+      if (v.kind === 'attributes')
+        return api<Contact>(`/contacts/${id}`, { method: 'PATCH', body: { attributes: v.attributes } });
+      return api<Contact>(`/contacts/${id}/tags/${encodeURIComponent(v.tag)}`, {
+        method: v.kind === 'addTag' ? 'PUT' : 'DELETE',
+      });
+    },
+    onSuccess: (updated) => {
+      if (updated) {
+        qc.setQueryData(['contacts', id], updated);
+        qc.setQueryData(keys.contact(id), updated);
+        void qc.invalidateQueries({ queryKey: ['contacts', 'list'] });
+        void qc.invalidateQueries({ queryKey: keys.tags });
+      } else void qc.invalidateQueries({ queryKey: ['contacts', id, 'notes'] });
+      void qc.invalidateQueries({ queryKey: keys.contactNotes(id) });
+    },
+  });
+}
+
 /** Starts a conversation: an approved template from one of the numbers (outside any 24 h window). */
 export function useStartConversation() {
   return useMutation({

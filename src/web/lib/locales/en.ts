@@ -160,6 +160,14 @@ export const en = {
     archivedOn: 'Archived {{date}}',
     archivedBanner:
       'Archived as inactive on {{date}}: left out of segments, campaigns and reminders until they message you, get an event or are edited.',
+    editor: {
+      attribute: 'Attribute',
+      pickAttribute: 'Choose an attribute',
+      set: 'Set',
+      removeAttribute: 'Remove attribute {{key}}',
+      yes: 'Yes',
+      no: 'No',
+    },
     newConversation: {
       open: 'New conversation',
       title: 'Start a conversation with a new number',

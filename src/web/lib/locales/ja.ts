@@ -162,6 +162,14 @@ export const ja: Messages = {
     archivedOn: '{{date}} にアーカイブ',
     archivedBanner:
       '{{date}} に活動がないためアーカイブされました。本人からメッセージが届く、イベントが記録される、または編集されるまで、セグメント・キャンペーン・リマインダーの対象外です。',
+    editor: {
+      attribute: '属性',
+      pickAttribute: '属性を選ぶ',
+      set: '設定',
+      removeAttribute: '属性 {{key}} を削除',
+      yes: 'はい',
+      no: 'いいえ',
+    },
     newConversation: {
       open: '新しい会話',
       title: '新しい番号と会話を始める',
