@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   'contact.erased',
   'contact.merged',
   'contact.merge_undone',
+  'contact.bulk_action',
   'template.created',
   'template.edited',
   'template.deleted',

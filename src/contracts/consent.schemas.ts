@@ -14,6 +14,7 @@ export const ConsentSourceSchema = z.enum([
   'api',
   'whatsapp_preferences',
   'console',
+  'bulk',
 ]);
 
 /** The current consent of one purpose. */

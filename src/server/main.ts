@@ -16,6 +16,7 @@ import { wakeSnoozedJob, wakeSnoozedSchedule } from './modules/conversations/con
 import { searchBackfillJob, searchBackfillSchedule } from './modules/search/search-backfill.jobs.ts';
 import { JobRunner } from './jobs/queue.ts';
 import { contactImportJob } from './modules/contacts/contact-imports.jobs.ts';
+import { contactBulkJob } from './modules/contacts/contacts-bulk.jobs.ts';
 import { recordConsentChanges } from './modules/consent/consent.service.ts';
 import { SecretBox } from './lib/crypto.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
@@ -276,6 +277,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
         ),
     }),
   );
+  jobs.register(contactBulkJob({ db, clock }));
   for (const job of analyticsJobs({ db, clock })) jobs.register(job);
   for (const job of campaignsJobs({
     db,

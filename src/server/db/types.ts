@@ -496,7 +496,7 @@ export type ConsentPurpose = 'marketing' | 'utility';
 export type ConsentState = 'opted_in' | 'opted_out' | 'unknown';
 /** Where a consent change came from. */
 export type ConsentSource =
-  'form' | 'import' | 'keyword' | 'button' | 'api' | 'whatsapp_preferences' | 'console';
+  'form' | 'import' | 'keyword' | 'button' | 'api' | 'whatsapp_preferences' | 'console' | 'bulk';
 
 export interface ContactConsentsTable {
   workspace_id: string;
@@ -731,6 +731,8 @@ export interface Database {
   contact_import_chunks: ContactImportChunksTable;
   contact_import_errors: ContactImportErrorsTable;
   contact_import_rows: ContactImportRowsTable;
+  contact_bulk_actions: ContactBulkActionsTable;
+  contact_bulk_action_contacts: ContactBulkActionContactsTable;
   analytics_settings: AnalyticsSettingsTable;
   analytics_message_days: AnalyticsMessageDaysTable;
   analytics_failure_days: AnalyticsFailureDaysTable;
@@ -900,6 +902,34 @@ export interface ContactImportRowsTable {
   contact_id: string;
   row: number;
   columns: ColumnType<Record<string, string>, string, string>;
+}
+
+/** A bulk action on contacts (modules/contacts/contacts-bulk.*): its action, target, actor and progress. */
+export interface ContactBulkActionsTable {
+  id: string;
+  workspace_id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  action: ColumnType<Record<string, unknown>, string, string>;
+  target: ColumnType<Record<string, unknown>, string, string>;
+  actor_type: 'user' | 'api_key';
+  actor_id: string | null;
+  actor_ip: string | null;
+  actor_user_agent: string | null;
+  total: number | null;
+  processed: ColumnType<number, number | undefined, number>;
+  changed: ColumnType<number, number | undefined, number>;
+  cursor: string | null;
+  error_message: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: NullableTimestamp;
+}
+export type ContactBulkActionRow = Selectable<ContactBulkActionsTable>;
+
+/** The contacts a running bulk action applies to (its snapshot). */
+export interface ContactBulkActionContactsTable {
+  bulk_action_id: string;
+  contact_id: string;
 }
 
 export interface ContactImportErrorsTable {

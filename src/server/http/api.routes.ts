@@ -5,6 +5,7 @@ import { automationRoutes } from '../modules/automation/automation.routes.ts';
 import { contactAttributesRoutes } from '../modules/contacts/contact-attributes.routes.ts';
 import { contactImportsRoutes } from '../modules/contacts/contact-imports.routes.ts';
 import { contactsMergeRoutes } from '../modules/contacts/contacts-merge.routes.ts';
+import { contactsBulkRoutes } from '../modules/contacts/contacts-bulk.routes.ts';
 import { contactsPrivacyRoutes } from '../modules/contacts/contacts-privacy.routes.ts';
 import { contactEventsRoutes } from '../modules/contacts/contact-events.routes.ts';
 import { contactTagsRoutes } from '../modules/contacts/contact-tags.routes.ts';
@@ -65,6 +66,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await contactImportsRoutes(app, ctx);
   await contactsPrivacyRoutes(app, ctx);
   await contactsMergeRoutes(app, ctx);
+  await contactsBulkRoutes(app, ctx);
   await analyticsRoutes(app, ctx);
   await phoneNumbersSetupRoutes(app, ctx);
   await invitationsRoutes(app, ctx);

@@ -42,6 +42,8 @@ export const JOB_PAYLOADS = {
   'search.backfill': z.object({ scheduledFor: z.iso.datetime() }),
   /** A CSV contact import's next slice of rows (`slice` 0 first; each slice enqueues the next). */
   'contacts.import': z.object({ importId: z.uuid(), slice: z.number().int().min(0) }),
+  /** A bulk action on contacts: its snapshot first, then its next slice of batches (each slice enqueues the next). */
+  'contacts.bulk': z.object({ bulkActionId: z.uuid(), slice: z.number().int().min(0) }),
   /**
    * Analytics: mark the day buckets and conversations that message and conversation events touch as dirty.
    * Batched per publish (`messageIds`, `conversationIds`); the singular fields are the form of older jobs.

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParamsSchema, errorResponses } from '../../../contracts/api.schemas.ts';
@@ -9,6 +9,7 @@ import {
   ContactImportQuerySchema,
   ContactImportSchema,
 } from '../../../contracts/contact-imports.schemas.ts';
+import { ContactSelectionExportSchema } from '../../../contracts/contact-bulk.schemas.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { requirePermission } from '../auth/principal.rules.ts';
@@ -24,7 +25,8 @@ const tags = ['contacts'];
 
 /**
  * CSV transfer of contacts (admins): `POST /api/v1/contacts/imports` (the body streamed, whatever its size or
- * content type), its progress and error report, and `GET /api/v1/contacts/export`.
+ * content type), its progress and error report, `GET /api/v1/contacts/export` and the export of chosen contacts
+ * (`POST /api/v1/contacts/export`).
  */
 export async function contactImportsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const deps: ContactImportsDeps = { db: ctx.db, clock: ctx.clock };
@@ -111,14 +113,38 @@ export async function contactImportsRoutes(app: FastifyInstance, ctx: AppContext
       const p = requireAuth(req, reply);
       requirePermission(p, 'manage');
       const chunks = await exportContactsCsv(deps, p.workspaceId, req.query);
-      const charset = req.query.encoding === 'shift_jis' ? 'Shift_JIS' : 'utf-8';
-      return (
-        reply
-          .header('content-type', `text/csv; charset=${charset}`)
-          .header('content-disposition', 'attachment; filename="contacts.csv"')
-          // The 200 schema documents the body; the body itself is the stream (Fastify does not serialise streams).
-          .send(Readable.from(chunks) as unknown as string)
-      );
+      return sendCsv(reply, req.query.encoding, chunks);
     },
+  );
+
+  r.post(
+    '/api/v1/contacts/export',
+    {
+      schema: {
+        tags,
+        summary: 'Export chosen contacts (at most 1,000 ids) as CSV, as GET /contacts/export writes it',
+        body: ContactSelectionExportSchema,
+        produces: ['text/csv'],
+        response: { 200: z.string().describe('CSV in the import format'), ...errorResponses() },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requirePermission(p, 'manage');
+      const chunks = await exportContactsCsv(deps, p.workspaceId, req.body);
+      return sendCsv(reply, req.body.encoding, chunks);
+    },
+  );
+}
+
+/** Sends an export's CSV stream as the `contacts.csv` attachment in its encoding. */
+function sendCsv(reply: FastifyReply, encoding: 'utf-8' | 'shift_jis', chunks: AsyncGenerator<Buffer>) {
+  const charset = encoding === 'shift_jis' ? 'Shift_JIS' : 'utf-8';
+  return (
+    reply
+      .header('content-type', `text/csv; charset=${charset}`)
+      .header('content-disposition', 'attachment; filename="contacts.csv"')
+      // The 200 schema documents the body; the body itself is the stream (Fastify does not serialise streams).
+      .send(Readable.from(chunks) as unknown as string)
   );
 }

@@ -1,4 +1,5 @@
 import iconv from 'iconv-lite';
+import { sql, type SqlBool } from 'kysely';
 import type { z } from 'zod';
 import type { ContactExportQuerySchema } from '../../../contracts/contact-imports.schemas.ts';
 import type { ContactRow, Db } from '../../db/types.ts';
@@ -24,18 +25,24 @@ function attributeCell(value: unknown): string {
  * A workspace's contacts as CSV, produced page by page (memory stays flat for any number of contacts), in the
  * import's own format — `phone,name,tags,consent,attr.<key>…` with every defined key and every key in use — so
  * an export imports back unchanged. UTF-8 starts with a BOM (Excel reads it as UTF-8 only then); Shift_JIS is
- * Windows-31J, and characters it lacks become `?`. Every cell is formula-neutralised (see `csvCell`).
+ * Windows-31J, and characters it lacks become `?`. Every cell is formula-neutralised (see `csvCell`). Every
+ * contact, or those with `tag`, of `segmentId` (as it stands now) or among `contactIds`.
  */
 export async function exportContactsCsv(
   deps: { db: Db; clock: Clock },
   workspaceId: string,
-  query: z.infer<typeof ContactExportQuerySchema>,
+  query: Omit<z.infer<typeof ContactExportQuerySchema>, 'format'> & {
+    /** Only these contacts (a console selection; ids of other workspaces are not matched). */
+    contactIds?: readonly string[];
+  },
 ): Promise<AsyncGenerator<Buffer>> {
   // A segment's contacts: its condition compiled at now, over the export's own keyset-paged query.
   const member =
     query.segmentId !== undefined
       ? await segmentMembership(deps, workspaceId, query.segmentId, 'contacts')
-      : undefined;
+      : query.contactIds !== undefined
+        ? sql<SqlBool>`contacts.id = any(${[...query.contactIds]}::uuid[])`
+        : undefined;
   const defined = (await findAttributeDefinitions(deps.db, workspaceId)).map((d) => d.key);
   const keys = [...new Set([...defined, ...(await findAttributeKeysInUse(deps.db, workspaceId))])].sort();
   const encode = (text: string) =>

@@ -178,17 +178,18 @@ export async function listSegmentContacts(
 }
 
 /**
- * The SQL test of a segment's membership now, over a contacts row named `contactAlias` — for other modules that
- * select a segment's contacts in their own queries (exports, campaigns). 404 when the workspace has no such
- * segment.
+ * The SQL test of a segment's membership now (or at `at`: relative times such as `within 7d` counted from it),
+ * over a contacts row named `contactAlias` — for other modules that select a segment's contacts in their own
+ * queries (exports, campaigns, bulk actions). 404 when the workspace has no such segment.
  */
 export async function segmentMembership(
   deps: SegmentsDeps,
   workspaceId: string,
   id: string,
   contactAlias: string,
+  at?: Date,
 ): Promise<RawBuilder<SqlBool>> {
   const segment = await findSegmentRow(deps.db, workspaceId, id);
   if (!segment) throw notFound('Segment');
-  return compileCondition(segment.condition, { now: deps.clock.now(), contactAlias });
+  return compileCondition(segment.condition, { now: at ?? deps.clock.now(), contactAlias });
 }

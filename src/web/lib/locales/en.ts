@@ -255,6 +255,7 @@ export const en = {
         api: 'API',
         whatsapp_preferences: 'WhatsApp setting',
         console: 'Console',
+        bulk: 'Bulk action',
       },
       optIn: 'Record opt-in',
       optOut: 'Record opt-out',
@@ -767,6 +768,7 @@ export const en = {
           erased: 'Contact erased',
           merged: 'Contacts merged',
           merge_undone: 'Merge undone',
+          bulk_action: 'Bulk action on contacts',
         },
         template: {
           created: 'Template submitted',

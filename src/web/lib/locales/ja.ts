@@ -257,6 +257,7 @@ export const ja: Messages = {
         api: 'API',
         whatsapp_preferences: 'WhatsApp の設定',
         console: 'コンソール',
+        bulk: '一括操作',
       },
       optIn: '同意ありとして記録',
       optOut: '配信停止として記録',
@@ -772,6 +773,7 @@ export const ja: Messages = {
           erased: '連絡先の消去',
           merged: '連絡先の統合',
           merge_undone: '統合の取り消し',
+          bulk_action: '連絡先の一括操作',
         },
         template: {
           created: 'テンプレートの申請',
