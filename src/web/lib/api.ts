@@ -79,3 +79,25 @@ export function qs(params: Record<string, string | number | boolean | null | und
   const s = sp.toString();
   return s ? `?${s}` : '';
 }
+
+/**
+ * Calls `/api/v1{path}` with a JSON body (CSRF header included, as `api`) for a file the server streams back (a CSV
+ * export): resolves with it as a Blob; errors as {@link ApiError}.
+ */
+export async function apiBlob(path: string, body: unknown): Promise<Blob> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(`/api/v1${path}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  if (!res.ok) {
+    const err = ((await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string } })
+      ?.error;
+    if (res.status === 401) onUnauthenticated?.();
+    throw new ApiError(res.status, err?.code ?? 'http_error', err?.message ?? `HTTP ${res.status}`);
+  }
+  return res.blob();
+}

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Link, useLocation } from '../../app/router.tsx';
 import { isAdmin, useSession } from '../../app/session.tsx';
+import { BulkBar, RowCheckbox, useBulkSelection } from './BulkActions.tsx';
 import { ContactImport } from './ContactImport.tsx';
 import { ContactPage, StartConversation } from './ContactPage.tsx';
 import { useContactList, useSavedSegments } from './queries.ts';
@@ -45,6 +46,7 @@ function ContactList() {
   const q = useDeferredValue(search.trim());
   const list = useContactList(q, archived ? null : segmentId, archived);
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const selection = useBulkSelection();
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
     count: rows.length,
@@ -135,6 +137,12 @@ function ContactList() {
           onClose={() => setExporting(false)}
         />
       )}
+      <BulkBar
+        selection={selection}
+        loadedIds={rows.map((r) => r.id)}
+        segmentId={archived ? null : segmentId}
+        archived={archived}
+      />
       {showSegments && <SegmentsPanel selected={segmentId} onSelect={setSegmentId} />}
       {showTags && <TagsPanel />}
       {archived && <p className="small muted">{t('contacts.archivedHint')}</p>}
@@ -159,6 +167,7 @@ function ContactList() {
                   transform: `translateY(${item.start}px)`,
                 }}
               >
+                <RowCheckbox selection={selection} contact={c} />
                 <Link href={`/contacts/${c.id}`} className="contact-link">
                   <span className="contact-name">{c.name ?? c.profileName ?? c.phone ?? c.waId}</span>
                   <span className="small muted mono">{c.phone ?? `+${c.waId}`}</span>

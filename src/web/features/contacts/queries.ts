@@ -9,12 +9,18 @@ import type { ContactDuplicatesDto } from '../../../contracts/api.schemas.ts';
 import type { AuditEntryDto } from '../../../contracts/audit.schemas.ts';
 import type { ConditionNode } from '../../../contracts/condition.schemas.ts';
 import type { ContactConsentView } from '../../../contracts/consent.schemas.ts';
+import type { AttributeDefinitionDto } from '../../../contracts/contact-attributes.schemas.ts';
+import type {
+  BulkAction,
+  BulkTarget,
+  ContactBulkActionDto,
+} from '../../../contracts/contact-bulk.schemas.ts';
 import type { ContactImportDto } from '../../../contracts/contact-imports.schemas.ts';
 import type { ContactMergeDto } from '../../../contracts/contact-merges.schemas.ts';
 import type { SegmentDto } from '../../../contracts/segments.schemas.ts';
 import type { TagHygieneDto } from '../../../contracts/tag-hygiene.schemas.ts';
 import type { TagRuleDto } from '../../../contracts/tag-rules.schemas.ts';
-import { api, qs } from '../../lib/api.ts';
+import { ApiError, api, apiBlob, qs } from '../../lib/api.ts';
 import { keys } from '../../lib/queries.ts';
 import type { Contact, ContactNote, Conversation, Message, Page } from '../../lib/types.ts';
 
@@ -400,4 +406,59 @@ export function useTagAction() {
       void qc.invalidateQueries({ queryKey: ['contacts'] });
     },
   });
+}
+
+/** The workspace's attribute definitions (the bulk bar's attribute keys); none for a role the API refuses. */
+export function useAttributeDefinitions(enabled: boolean) {
+  return useQuery({
+    queryKey: ['contact-attributes'],
+    queryFn: async () => {
+      try {
+        return (await api<{ data: AttributeDefinitionDto[] }>('/contact-attributes')).data;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 403) return [];
+        throw e;
+      }
+    },
+    enabled,
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** Starts a bulk action (`POST /contacts/bulk`); answers its id. */
+export function useStartBulkAction() {
+  return useMutation({
+    mutationFn: (v: { target: BulkTarget; action: BulkAction }) =>
+      api<{ id: string }>('/contacts/bulk', { body: v }),
+  });
+}
+
+/** A bulk action's progress, asked every second until it is done or failed (null id: nothing asked). */
+export function useBulkActionStatus(id: string | null) {
+  return useQuery({
+    queryKey: ['contacts', 'bulk', id],
+    queryFn: () => api<ContactBulkActionDto>(`/contacts/bulk/${id}`),
+    enabled: id !== null,
+    refetchInterval: (q) =>
+      q.state.data?.status === 'done' || q.state.data?.status === 'failed' ? false : 1000,
+  });
+}
+
+/** After a bulk action: the contact list, the tags and the contact pages show its changes. */
+export function useRefreshAfterBulk() {
+  const qc = useQueryClient();
+  return () => {
+    void qc.invalidateQueries({ queryKey: ['contacts', 'list'] });
+    void qc.invalidateQueries({ queryKey: ['tags'] });
+  };
+}
+
+/** The CSV of chosen contacts (`POST /contacts/export`), as a file to save. */
+export function exportSelectionCsv(contactIds: string[]): Promise<Blob> {
+  return apiBlob('/contacts/export', { contactIds });
+}
+
+/** The address of the CSV of a segment's contacts, or of every contact (`GET /contacts/export`). */
+export function exportCsvUrl(segmentId: string | null): string {
+  return `/api/v1/contacts/export${qs({ segmentId: segmentId ?? undefined })}`;
 }
