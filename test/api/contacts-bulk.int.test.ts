@@ -361,6 +361,24 @@ describe('bulk actions on contacts', () => {
     await s.t.drain();
   });
 
+  it('ends as failed, changing nothing, when its segment is deleted before it starts', async () => {
+    const [member] = await makeContacts('削除', 1, ['gone']);
+    const seg = await segment('Gone', 'contact.tags has gone');
+    const res = await start({ target: { segmentId: seg }, action: { type: 'add_tag', tag: 'never' } });
+    expect(res.status).toBe(202);
+    expect(await status(res.body.id)).toMatchObject({ status: 'queued', total: null, processed: 0 });
+    expect((await s.api('DELETE', `/api/v1/segments/${seg}`)).status).toBe(204);
+    await s.t.drain();
+    expect(await status(res.body.id)).toMatchObject({
+      status: 'failed',
+      total: null,
+      changed: 0,
+      message: 'The segment was deleted before the action started',
+      finishedAt: s.clock.now().toISOString(),
+    });
+    expect((await contact(member!)).tags).toEqual(['gone']);
+  });
+
   it('a batch that crashes before its commit is redone once; a redelivered job and two runners at once change nothing twice', async () => {
     const ids = await makeContacts('再実行', 7);
     const crash = new CrashOnCheckpoint();
