@@ -6,10 +6,11 @@ import { isAdmin, useSession } from '../../app/session.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
 import { errorText } from '../../lib/errors.ts';
 import type { Contact } from '../../lib/types.ts';
+import { useContactAttributes } from '../campaigns/queries.ts';
+import { AttributeValueInput, attributeValue } from './ContactEditors.tsx';
 import {
   exportCsvUrl,
   exportSelectionCsv,
-  useAttributeDefinitions,
   useBulkActionStatus,
   useRefreshAfterBulk,
   useSavedSegments,
@@ -136,7 +137,7 @@ function BulkBarBody({
   const [confirming, setConfirming] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
   const [runId, setRunId] = useState<string | null>(null);
-  const defs = useAttributeDefinitions(kind === 'set_attribute');
+  const defs = useContactAttributes();
   const start = useStartBulkAction();
   const run = useBulkActionStatus(runId);
   const refresh = useRefreshAfterBulk();
@@ -340,22 +341,18 @@ function actionOf(
       return null;
     case 'set_attribute': {
       const key = attr.key.trim();
-      if (!key || (defs.length > 0 && !def)) return null;
-      if (attr.value === '') return null;
-      const type = def?.type ?? 'text';
-      if (type === 'number') {
-        const n = Number(attr.value);
-        return Number.isFinite(n) ? { type: 'set_attribute', key, value: n } : null;
-      }
-      if (type === 'boolean') return { type: 'set_attribute', key, value: attr.value === 'true' };
-      return { type: 'set_attribute', key, value: attr.value };
+      if (!key || (defs.length > 0 && !def) || attr.value === '') return null;
+      const value = attributeValue(def ?? undefined, attr.value);
+      return typeof value === 'number' && !Number.isFinite(value)
+        ? null
+        : { type: 'set_attribute', key, value: value as string | number | boolean };
     }
   }
 }
 
 /**
- * The attribute key (a defined one, or any key in a workspace without a schema) and its value, with an input that
- * fits the key's type: a number, a date, yes/no, one of the choices, or text.
+ * The attribute key (a defined one, or any key in a workspace without a schema) and its value, with the contact
+ * page's input for the key's type (a number, a date, yes/no, one of the choices, or text).
  */
 function AttributeInputs({
   defs,
@@ -395,30 +392,12 @@ function AttributeInputs({
       </label>
       <label>
         {valueLabel}{' '}
-        {def?.type === 'choice' ? (
-          <select value={value.value} onChange={(e) => setValue(e.target.value)} required>
-            <option value="" />
-            {def.choices.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        ) : def?.type === 'boolean' ? (
-          <select value={value.value} onChange={(e) => setValue(e.target.value)} required>
-            <option value="" />
-            <option value="true">{t('contacts.bulk.yes')}</option>
-            <option value="false">{t('contacts.bulk.no')}</option>
-          </select>
-        ) : (
-          <input
-            type={def?.type === 'number' ? 'number' : def?.type === 'date' ? 'date' : 'text'}
-            step={def?.type === 'number' ? 'any' : undefined}
-            value={value.value}
-            onChange={(e) => setValue(e.target.value)}
-            required
-          />
-        )}
+        <AttributeValueInput
+          def={def ?? undefined}
+          value={value.value}
+          onChange={setValue}
+          label={valueLabel}
+        />
       </label>
     </>
   );

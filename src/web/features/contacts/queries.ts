@@ -9,7 +9,6 @@ import type { ContactDuplicatesDto } from '../../../contracts/api.schemas.ts';
 import type { AuditEntryDto } from '../../../contracts/audit.schemas.ts';
 import type { ConditionNode } from '../../../contracts/condition.schemas.ts';
 import type { ContactConsentView } from '../../../contracts/consent.schemas.ts';
-import type { AttributeDefinitionDto } from '../../../contracts/contact-attributes.schemas.ts';
 import type {
   BulkAction,
   BulkTarget,
@@ -20,7 +19,7 @@ import type { ContactMergeDto } from '../../../contracts/contact-merges.schemas.
 import type { SegmentDto } from '../../../contracts/segments.schemas.ts';
 import type { TagHygieneDto } from '../../../contracts/tag-hygiene.schemas.ts';
 import type { TagRuleDto } from '../../../contracts/tag-rules.schemas.ts';
-import { ApiError, api, apiBlob, qs } from '../../lib/api.ts';
+import { api, apiBlob, qs } from '../../lib/api.ts';
 import { keys } from '../../lib/queries.ts';
 import type { Contact, ContactNote, Conversation, Message, Page } from '../../lib/types.ts';
 
@@ -405,23 +404,6 @@ export function useTagAction() {
       void qc.invalidateQueries({ queryKey: ['tags'] });
       void qc.invalidateQueries({ queryKey: ['contacts'] });
     },
-  });
-}
-
-/** The workspace's attribute definitions (the bulk bar's attribute keys); none for a role the API refuses. */
-export function useAttributeDefinitions(enabled: boolean) {
-  return useQuery({
-    queryKey: ['contact-attributes'],
-    queryFn: async () => {
-      try {
-        return (await api<{ data: AttributeDefinitionDto[] }>('/contact-attributes')).data;
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 403) return [];
-        throw e;
-      }
-    },
-    enabled,
-    staleTime: 5 * 60_000,
   });
 }
 

@@ -127,8 +127,6 @@ export const en = {
       tag: 'Tag',
       attribute: 'Attribute',
       attributeValue: 'Value',
-      yes: 'Yes',
-      no: 'No',
       apply: 'Apply',
       countContacts_one: '{{n}} contact',
       countContacts_other: '{{n}} contacts',

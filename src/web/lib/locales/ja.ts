@@ -129,8 +129,6 @@ export const ja: Messages = {
       tag: 'タグ',
       attribute: '属性',
       attributeValue: '値',
-      yes: 'はい',
-      no: 'いいえ',
       apply: '実行',
       countContacts_one: '{{n}} 件の連絡先',
       countContacts_other: '{{n}} 件の連絡先',
