@@ -9,8 +9,12 @@ import { TsunagiProcess, freePort } from './support/process.ts';
 const run = promisify(execFile);
 const BIN = path.resolve('bin/tsunagi.js');
 
-/** The `tsunagi` command as a user runs it, on an embedded database in a temporary directory. */
-describe('tsunagi CLI', () => {
+/**
+ * The `tsunagi` command as a user runs it, on an embedded database in a temporary directory. Each command is a new
+ * process opening the data directory (about 2.5 s on a quiet 2-core machine); a test runs up to 8 of them, so its
+ * time limit leaves room for a CI machine busy with other files.
+ */
+describe('tsunagi CLI', { timeout: 240_000 }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagi-cli-'));
   const env = { ...process.env, TSUNAGI_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent' };
   delete (env as Record<string, string | undefined>).DATABASE_URL;
