@@ -119,11 +119,22 @@ export class TsunagiProcess {
     this.name = opts.name ?? 'tsunagi';
   }
 
-  /** Spawns the process and waits until it serves. */
+  /**
+   * Spawns the process and waits until it serves. A port picked here (none given) can be taken between the probe
+   * and the child's listen by another test's process that restarts on a port it had before (the chaos test keeps
+   * its port across kills): the child then exits with EADDRINUSE, and it is started again on another free port.
+   */
   static async start(opts: TsunagiProcessOptions): Promise<TsunagiProcess> {
-    const proc = new TsunagiProcess(opts, opts.port ?? (await freePort()));
-    await proc.spawn();
-    return proc;
+    for (let attempt = 1; ; attempt++) {
+      const proc = new TsunagiProcess(opts, opts.port ?? (await freePort()));
+      try {
+        await proc.spawn();
+        return proc;
+      } catch (error) {
+        const taken = opts.port === undefined && proc.output().includes('EADDRINUSE');
+        if (!taken || attempt >= 3) throw error;
+      }
+    }
   }
 
   get url(): string {
