@@ -9,7 +9,11 @@ import type { Conversation, Message, Page } from './types.ts';
 
 type Pages<T> = InfiniteData<Page<T>, string | null>;
 
-/** Applies `patch` to conversation `id` wherever it is cached (lists and detail); true if a list had it. */
+/**
+ * Applies `patch` to conversation `id` wherever it is cached (lists and detail); true if a list had it. A list
+ * that does not hold the conversation is left alone: writing to a query marks it fresh, and a list invalidated
+ * by an earlier event (a conversation moved into it) must still be fetched again when it is next shown.
+ */
 export function patchConversation(
   qc: QueryClient,
   id: string,
@@ -17,9 +21,9 @@ export function patchConversation(
   moveToTop = false,
 ): boolean {
   let found = false;
-  qc.setQueryData<Conversation>(keys.conversation(id), (c) => (c ? { ...c, ...patch } : c));
+  qc.setQueryData<Conversation>(keys.conversation(id), (c) => (c ? { ...c, ...patch } : undefined));
   qc.setQueriesData<Pages<Conversation>>({ queryKey: keys.conversations }, (data) => {
-    if (!data) return data;
+    if (!data?.pages.some((p) => p.data.some((c) => c.id === id))) return undefined;
     let hit: Conversation | null = null;
     const pages = data.pages.map((p) => ({
       ...p,

@@ -4,7 +4,7 @@ import { matchPath, navigate, useLocation } from '../../app/router.tsx';
 import { ConversationView } from '../conversation/ConversationView.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { FilterBar } from './FilterBar.tsx';
-import { filtersToSearch, parseFilters, type InboxFilters } from './filters.ts';
+import { filtersToApi, filtersToSearch, parseFilters, type InboxFilters } from './filters.ts';
 
 /**
  * The shared inbox: list (views, filters, search) and the open conversation side by side; at phone width one
@@ -67,7 +67,14 @@ export function InboxPage() {
     <div className={`inbox ${selectedId ? 'has-selection' : ''}`}>
       <section className="list-pane" aria-label={t('inbox.title')}>
         <FilterBar filters={filters} onChange={setFilters} />
-        <ConversationList filters={filters} selectedId={selectedId} onOpen={open} onIds={setIds} />
+        {/* One list per filter: a tab switch mounts it anew, so it shows the cached rows and asks again. */}
+        <ConversationList
+          key={JSON.stringify(filtersToApi(filters))}
+          filters={filters}
+          selectedId={selectedId}
+          onOpen={open}
+          onIds={setIds}
+        />
       </section>
       <main className="conversation-pane">
         {selectedId ? (
