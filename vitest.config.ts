@@ -21,11 +21,7 @@ const NOT_DATABASE_TESTS = [
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: [
-      'test/e2e/**',
-      'node_modules/**',
-      ...(process.env.TEST_DATABASE_URL ? NOT_DATABASE_TESTS : []),
-    ],
+    exclude: ['test/e2e/**', 'node_modules/**', ...(process.env.TEST_DATABASE_URL ? NOT_DATABASE_TESTS : [])],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -174,11 +174,27 @@ describe('agent console in Chromium', () => {
     expect(row.assignee_id).not.toBeNull();
   });
 
-  it('adds a tag to the contact', async () => {
+  it('adds a tag and a note to the contact beside the conversation, as on the contact page', async () => {
     const panel = page.getByRole('complementary', { name: 'Contact' });
     await panel.getByLabel('Add tag').fill('VIP顧客');
     await panel.getByRole('button', { name: 'Add', exact: true }).first().click();
     await panel.locator('.tag', { hasText: 'VIP顧客' }).waitFor();
+    await panel.getByLabel('Write a note about this contact').fill('<b>折り返し</b>希望');
+    await panel.getByRole('button', { name: 'Add note' }).click();
+    await panel.locator('.contact-notes li', { hasText: '<b>折り返し</b>希望' }).waitFor();
+    expect(await panel.locator('.contact-notes b').count()).toBe(0);
+
+    const convId = await page.locator('.conversation').getAttribute('data-conversation-id');
+    const { contact_id } = await e.t.ctx.db
+      .selectFrom('conversations')
+      .select('contact_id')
+      .where('id', '=', convId!)
+      .executeTakeFirstOrThrow();
+    await page.goto(`/contacts/${contact_id}`);
+    await page.locator('.contact-section .tag', { hasText: 'VIP顧客' }).waitFor();
+    await page.getByText('<b>折り返し</b>希望').waitFor();
+    await page.goBack();
+    await page.locator('.conversation').waitFor();
   });
 
   it('switches to Japanese (remembered for the user) and back', async () => {

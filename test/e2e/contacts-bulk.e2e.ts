@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import iconv from 'iconv-lite';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertContactTags } from '../../src/server/modules/contacts/contact-tags.repository.ts';
@@ -101,6 +103,25 @@ describe('contact bulk actions in Chromium', () => {
         ).toBe(0);
         if (lang === 'ja') expect(await englishSentences(page, ['Demo Owner'])).toEqual([]);
         await e.screenshot(page, `contacts-bulk-tag-${lang}`);
+
+        // Export the checked contacts through the same dialog as the list's export, here in Shift_JIS.
+        await form.getByRole('combobox', { name: B.action }).selectOption({ label: B.actions.export });
+        await form.getByRole('button', { name: B.apply, exact: true }).click();
+        const exportDialog = page.getByRole('dialog', { name: L.contacts.export.title });
+        await exportDialog.getByText(fill(L.contacts.export.selected_other, { n: 2 })).waitFor();
+        const [file] = await Promise.all([
+          page.waitForEvent('download'),
+          exportDialog.getByRole('button', { name: L.contacts.export.sjis }).click(),
+        ]);
+        expect(file.suggestedFilename()).toBe('contacts-sjis.csv');
+        const csv = iconv.decode(fs.readFileSync((await file.path())!), 'shift_jis');
+        expect(csv.split('\r\n')[0]).toMatch(/^phone,name,/);
+        // The checked contacts only (a phone cell starts with +, neutralised for Excel with a quote).
+        const phone = (i: number) => `'+81907755${lang === 'en' ? 1 : 2}${String(i).padStart(3, '0')},`;
+        const rows = csv.trimEnd().split('\r\n').slice(1);
+        expect(rows).toHaveLength(2);
+        for (const i of [0, 1]) expect(rows.find((r) => r.startsWith(phone(i)))).toContain(`秋-${lang}`);
+        await exportDialog.waitFor({ state: 'detached' });
 
         // The whole segment: chosen in the filter, the bar offers it with its count.
         await page

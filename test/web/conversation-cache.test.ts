@@ -1,8 +1,8 @@
 import { QueryClient, type InfiniteData } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
-import { patchConversation } from '../../src/web/lib/cache.ts';
+import { patchContact, patchConversation } from '../../src/web/lib/cache.ts';
 import { keys } from '../../src/web/lib/queries.ts';
-import type { Conversation, Page } from '../../src/web/lib/types.ts';
+import type { Contact, Conversation, Page } from '../../src/web/lib/types.ts';
 
 type Pages = InfiniteData<Page<Conversation>, string | null>;
 
@@ -43,5 +43,30 @@ describe('live patches of cached conversation lists', () => {
     expect(qc.getQueryData<Pages>(list)?.pages[0]?.data.map((c) => c.id)).toEqual(['a', 'b']);
     expect(patchConversation(qc, 'zzz', { lastMessagePreview: 'x' })).toBe(false);
     expect(qc.getQueryData(keys.conversation('zzz'))).toBeUndefined();
+  });
+
+  it('gives an edited contact to its page, its conversations in every list and their details, and nothing else', () => {
+    const qc = new QueryClient();
+    const withContact = (id: string, contactId: string) =>
+      ({ ...conv(id, 'open'), contactId, contact: { id: contactId, name: 'old' } }) as Conversation;
+    const list = [...keys.conversations, { status: 'open' }];
+    const other = [...keys.conversations, { status: 'resolved' }];
+    qc.setQueryData(list, pages(withContact('a', 'c1'), withContact('b', 'c2')));
+    qc.setQueryData(other, pages(withContact('d', 'c2')));
+    qc.setQueryData(keys.conversation('a'), withContact('a', 'c1'));
+    qc.setQueryData(keys.conversation('b'), withContact('b', 'c2'));
+    const otherBefore = qc.getQueryData(other);
+    const bBefore = qc.getQueryData(keys.conversation('b'));
+
+    patchContact(qc, { id: 'c1', name: '山田 花子', tags: ['VIP'] } as Contact);
+    expect(qc.getQueryData<Contact>(keys.contact('c1'))?.name).toBe('山田 花子');
+    expect(qc.getQueryData<Pages>(list)?.pages[0]?.data.map((c) => c.contact?.name)).toEqual([
+      '山田 花子',
+      'old',
+    ]);
+    expect(qc.getQueryData<Conversation>(keys.conversation('a'))?.contact?.name).toBe('山田 花子');
+    expect(qc.getQueryData<Conversation>(keys.conversation('b'))?.contact?.name).toBe('old');
+    expect(qc.getQueryData(other)).toBe(otherBefore);
+    expect(qc.getQueryData(keys.conversation('b'))).toBe(bBefore);
   });
 });

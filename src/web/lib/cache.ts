@@ -1,6 +1,6 @@
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import { keys } from './queries.ts';
-import type { Conversation, Message, Page } from './types.ts';
+import type { Contact, Conversation, Message, Page } from './types.ts';
 
 /*
  * Cache surgery for live updates: realtime events and mutation results patch what is on screen at once, so
@@ -38,6 +38,25 @@ export function patchConversation(
     return { ...data, pages };
   });
   return found;
+}
+
+/**
+ * A contact changed (name, tags, attributes, consent): its own query and every cached conversation that embeds
+ * it take the new copy, so the contact page, the inbox panel and the conversation headers agree.
+ */
+export function patchContact(qc: QueryClient, contact: Contact): void {
+  qc.setQueryData<Contact>(keys.contact(contact.id), contact);
+  const embeds = (c: Conversation) => c.contactId === contact.id;
+  qc.setQueriesData<Conversation>({ queryKey: ['conversation'] }, (c) =>
+    c && embeds(c) ? { ...c, contact } : undefined,
+  );
+  qc.setQueriesData<Pages<Conversation>>({ queryKey: keys.conversations }, (data) => {
+    if (!data?.pages.some((p) => p.data.some(embeds))) return undefined;
+    return {
+      ...data,
+      pages: data.pages.map((p) => ({ ...p, data: p.data.map((c) => (embeds(c) ? { ...c, contact } : c)) })),
+    };
+  });
 }
 
 /** Inserts (or replaces) a message in its conversation's history, keeping newest first. */

@@ -27,9 +27,13 @@ export const keys = {
   conversation: (id: string) => ['conversation', id] as const,
   messages: (id: string) => ['messages', id] as const,
   activities: (id: string) => ['activities', id] as const,
-  contact: (id: string) => ['contact', id] as const,
-  contactNotes: (id: string) => ['contact-notes', id] as const,
-  contactConversations: (id: string) => ['contact-conversations', id] as const,
+  // Everything about one contact lives under ['contacts', id]: invalidating ['contacts'] (after a merge, an
+  // import, a bulk action) refreshes the contact page and the inbox panel alike.
+  contacts: ['contacts'] as const,
+  contact: (id: string) => ['contacts', id] as const,
+  contactPart: (id: string, part: string) => ['contacts', id, part] as const,
+  contactNotes: (id: string) => ['contacts', id, 'notes'] as const,
+  contactConversations: (id: string) => ['contacts', id, 'conversations'] as const,
 };
 
 const LONG = 5 * 60_000;

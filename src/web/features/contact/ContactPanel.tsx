@@ -1,12 +1,16 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { navigate } from '../../app/router.tsx';
-import { api, ApiError } from '../../lib/api.ts';
-import { patchConversation } from '../../lib/cache.ts';
-import { contactDisplayName, formatDateTime } from '../../lib/format.ts';
-import { keys, usePhoneNumbers, userName, useUsers } from '../../lib/queries.ts';
-import type { Contact, ContactNote, Conversation, Page } from '../../lib/types.ts';
+import { useSession } from '../../app/session.tsx';
+import { api } from '../../lib/api.ts';
+import { patchContact } from '../../lib/cache.ts';
+import { errorText } from '../../lib/errors.ts';
+import { contactDisplayName } from '../../lib/format.ts';
+import { usePhoneNumbers } from '../../lib/queries.ts';
+import type { Contact, Conversation } from '../../lib/types.ts';
+import { NotesSection, TagsAndAttributesSection } from '../contacts/ContactEditors.tsx';
+import { useContact, useContactConversations } from '../contacts/queries.ts';
 
 /** Profile, tags, custom attributes, notes, consent, and this contact's other conversations (all numbers). */
 export function ContactPanel({
@@ -16,84 +20,20 @@ export function ContactPanel({
   conversation: Conversation;
   onClose: () => void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const qc = useQueryClient();
   const contactId = c.contactId;
-  const contact = useQuery({
-    queryKey: keys.contact(contactId),
-    queryFn: () => api<Contact>(`/contacts/${contactId}`),
-    ...(c.contact ? { initialData: c.contact } : {}),
-  });
-  const notes = useQuery({
-    queryKey: keys.contactNotes(contactId),
-    queryFn: async () => {
-      try {
-        return (await api<{ data: ContactNote[] }>(`/contacts/${contactId}/notes`)).data;
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) return [];
-        throw e;
-      }
-    },
-  });
-  const others = useQuery({
-    queryKey: keys.contactConversations(contactId),
-    queryFn: () =>
-      api<Page<Conversation>>(`/conversations?contactId=${contactId}&limit=20`).then((r) =>
-        r.data.filter((x) => x.contactId === contactId),
-      ),
-  });
+  const contact = useContact(contactId, c.contact);
+  const others = useContactConversations(contactId);
   const numbers = usePhoneNumbers().data;
-  const users = useUsers().data;
+  const role = useSession().role;
   const ct = contact.data;
-  const [tag, setTag] = useState('');
-  const [note, setNote] = useState('');
-  const [attrKey, setAttrKey] = useState('');
-  const [attrValue, setAttrValue] = useState('');
   const [editingName, setEditingName] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const applyContact = (updated: Contact) => {
-    qc.setQueryData(keys.contact(contactId), updated);
-    patchConversation(qc, c.id, { contact: updated });
-    void qc.invalidateQueries({ queryKey: keys.tags });
-  };
   const run = useMutation({
-    mutationFn: (fn: () => Promise<Contact>) => fn(),
-    onSuccess: applyContact,
-    onError: (e) => setError(e.message),
+    mutationFn: (body: { name: string | null } | { consentState: string }) =>
+      api<Contact>(`/contacts/${contactId}`, { method: 'PATCH', body }),
+    onSuccess: (updated) => patchContact(qc, updated),
   });
-
-  const addTag = (e: FormEvent) => {
-    e.preventDefault();
-    const name = tag.trim();
-    if (!name) return;
-    setTag('');
-    run.mutate(() =>
-      api<Contact>(`/contacts/${contactId}/tags/${encodeURIComponent(name)}`, { method: 'PUT' }),
-    );
-  };
-  const addNote = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!note.trim()) return;
-    try {
-      await api(`/contacts/${contactId}/notes`, { body: { body: note.trim() } });
-      setNote('');
-      void qc.invalidateQueries({ queryKey: keys.contactNotes(contactId) });
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
-  };
-  const addAttr = (e: FormEvent) => {
-    e.preventDefault();
-    if (!attrKey.trim()) return;
-    const k = attrKey.trim();
-    const v = attrValue;
-    setAttrKey('');
-    setAttrValue('');
-    run.mutate(() =>
-      api<Contact>(`/contacts/${contactId}`, { method: 'PATCH', body: { attributes: { [k]: v } } }),
-    );
-  };
 
   if (!ct) return <aside className="contact-panel">{t('app.loading')}</aside>;
   return (
@@ -119,7 +59,7 @@ export function ContactPanel({
               e.preventDefault();
               const name = editingName.trim() || null;
               setEditingName(null);
-              run.mutate(() => api<Contact>(`/contacts/${contactId}`, { method: 'PATCH', body: { name } }));
+              run.mutate({ name });
             }}
           >
             <input
@@ -149,14 +89,7 @@ export function ContactPanel({
             <select
               aria-label={t('contact.consent')}
               value={ct.consentState}
-              onChange={(e) =>
-                run.mutate(() =>
-                  api<Contact>(`/contacts/${contactId}`, {
-                    method: 'PATCH',
-                    body: { consentState: e.target.value },
-                  }),
-                )
-              }
+              onChange={(e) => run.mutate({ consentState: e.target.value })}
             >
               {(['unknown', 'opted_in', 'opted_out'] as const).map((s) => (
                 <option key={s} value={s}>
@@ -167,114 +100,12 @@ export function ContactPanel({
           </dd>
         </dl>
       </section>
-      <section className="panel-section">
-        <h3>{t('contact.tags')}</h3>
-        <ul className="tags" aria-label={t('contact.tags')}>
-          {(ct.tags ?? []).map((tg) => (
-            <li key={tg} className="tag">
-              {tg}
-              <button
-                type="button"
-                aria-label={t('contact.removeTag', { tag: tg })}
-                onClick={() =>
-                  run.mutate(() =>
-                    api<Contact>(`/contacts/${contactId}/tags/${encodeURIComponent(tg)}`, {
-                      method: 'DELETE',
-                    }),
-                  )
-                }
-              >
-                ✕
-              </button>
-            </li>
-          ))}
-        </ul>
-        <form className="inline-form" onSubmit={addTag}>
-          <input
-            aria-label={t('contact.addTag')}
-            placeholder={t('contact.addTag')}
-            value={tag}
-            maxLength={50}
-            onChange={(e) => setTag(e.target.value)}
-          />
-          <button className="btn small" type="submit">
-            {t('app.add')}
-          </button>
-        </form>
-      </section>
-      <section className="panel-section">
-        <h3>{t('contact.attributes')}</h3>
-        <dl className="props">
-          {Object.entries(ct.attributes).map(([k, v]) => (
-            <div key={k} className="prop-row">
-              <dt>{k}</dt>
-              <dd>
-                {typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
-                  ? String(v)
-                  : JSON.stringify(v)}
-                <button
-                  type="button"
-                  className="icon-button small"
-                  aria-label={`${t('app.delete')} ${k}`}
-                  onClick={() =>
-                    run.mutate(() =>
-                      api<Contact>(`/contacts/${contactId}`, {
-                        method: 'PATCH',
-                        body: { attributes: { [k]: null } },
-                      }),
-                    )
-                  }
-                >
-                  ✕
-                </button>
-              </dd>
-            </div>
-          ))}
-        </dl>
-        <form className="inline-form" onSubmit={addAttr}>
-          <input
-            aria-label={t('contact.key')}
-            placeholder={t('contact.key')}
-            value={attrKey}
-            onChange={(e) => setAttrKey(e.target.value)}
-          />
-          <input
-            aria-label={t('contact.value')}
-            placeholder={t('contact.value')}
-            value={attrValue}
-            onChange={(e) => setAttrValue(e.target.value)}
-          />
-          <button className="btn small" type="submit">
-            {t('app.add')}
-          </button>
-        </form>
-      </section>
-      <section className="panel-section">
-        <h3>{t('contact.notes')}</h3>
-        <ul className="contact-notes">
-          {(notes.data ?? []).map((n) => (
-            <li key={n.id}>
-              <div className="small muted">
-                {userName(users, n.authorUserId) ?? t('conversation.someone')} ·{' '}
-                {formatDateTime(n.createdAt, i18n.language)}
-              </div>
-              <div className="pre-wrap">{n.body}</div>
-            </li>
-          ))}
-        </ul>
-        <form className="stack-form" onSubmit={(e) => void addNote(e)}>
-          <textarea
-            aria-label={t('contact.notePlaceholder')}
-            placeholder={t('contact.notePlaceholder')}
-            rows={2}
-            value={note}
-            onChange={(e) => setNote(e.target.value)}
-          />
-          <button className="btn small" type="submit">
-            {t('contact.addNote')}
-          </button>
-        </form>
-      </section>
+      <TagsAndAttributesSection
+        contact={ct}
+        canEdit={role !== 'analyst' && !ct.mergedIntoId}
+        layout="panel"
+      />
+      <NotesSection contact={ct} canEdit={role !== 'analyst' && !ct.mergedIntoId} layout="panel" />
       <section className="panel-section">
         <h3>{t('contact.otherConversations')}</h3>
         {(others.data ?? []).length === 0 && <p className="small muted">{t('contact.noOther')}</p>}
@@ -297,9 +128,9 @@ export function ContactPanel({
           })}
         </ul>
       </section>
-      {error && (
+      {run.error && (
         <p className="form-error small" role="alert">
-          {error}
+          {errorText(run.error, t)}
         </p>
       )}
     </aside>

@@ -8,9 +8,8 @@ import { errorText } from '../../lib/errors.ts';
 import type { Contact } from '../../lib/types.ts';
 import { useContactAttributes } from '../campaigns/queries.ts';
 import { AttributeValueInput, attributeValue } from './ContactEditors.tsx';
+import { ExportDialog } from './ExportDialog.tsx';
 import {
-  exportCsvUrl,
-  exportSelectionCsv,
   useBulkActionStatus,
   useRefreshAfterBulk,
   useSavedSegments,
@@ -135,7 +134,7 @@ function BulkBarBody({
   const [tag, setTag] = useState('');
   const [attr, setAttr] = useState<{ key: string; value: string }>({ key: '', value: '' });
   const [confirming, setConfirming] = useState(false);
-  const [exportError, setExportError] = useState<unknown>(null);
+  const [exporting, setExporting] = useState(false);
   const [runId, setRunId] = useState<string | null>(null);
   const defs = useContactAttributes();
   const start = useStartBulkAction();
@@ -178,7 +177,7 @@ function BulkBarBody({
   const submit = async (e: { preventDefault(): void }) => {
     e.preventDefault();
     if (!target) return;
-    if (kind === 'export') return exportCsv();
+    if (kind === 'export') return setExporting(true);
     if (!action) return;
     if (action.type === 'opt_out' && !confirming) return setConfirming(true);
     setConfirming(false);
@@ -191,25 +190,6 @@ function BulkBarBody({
       },
     );
   };
-  const exportCsv = async () => {
-    setExportError(null);
-    if (scope !== 'selected') {
-      window.location.assign(exportCsvUrl(scope === 'segment' ? segmentId : null));
-      return;
-    }
-    try {
-      const blob = await exportSelectionCsv([...selection.selected]);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = 'contacts.csv';
-      a.click();
-      URL.revokeObjectURL(url);
-    } catch (err) {
-      setExportError(err);
-    }
-  };
-
   return (
     <section className="card bulk-bar" aria-label={t('contacts.bulk.title')}>
       <div className="bulk-row">
@@ -276,9 +256,9 @@ function BulkBarBody({
           {t('contacts.bulk.apply')}
         </button>
       </form>
-      {(start.error !== null || exportError !== null) && (
+      {start.error !== null && (
         <p className="form-error" role="alert">
-          {errorText(start.error ?? exportError, t)}
+          {errorText(start.error, t)}
         </p>
       )}
       {run.data && (
@@ -303,6 +283,18 @@ function BulkBarBody({
           max={run.data.total || 1}
           value={run.data.processed}
           aria-label={t('contacts.bulk.title')}
+        />
+      )}
+      {exporting && (
+        <ExportDialog
+          target={
+            scope === 'selected'
+              ? { kind: 'selected', contactIds: [...selection.selected] }
+              : scope === 'segment' && segment
+                ? { kind: 'segment', id: segment.id, name: segment.name }
+                : { kind: 'all' }
+          }
+          onClose={() => setExporting(false)}
         />
       )}
       {confirming && (

@@ -2,9 +2,11 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AttributeDefinitionDto } from '../../../contracts/contact-attributes.schemas.ts';
 import { errorText } from '../../lib/errors.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { userName, useUsers } from '../../lib/queries.ts';
 import type { Contact } from '../../lib/types.ts';
 import { useContactAttributes } from '../campaigns/queries.ts';
-import { useEditContact } from './queries.ts';
+import { useContactNotes, useEditContact } from './queries.ts';
 
 /** An attribute's value as typed in its input, in the JSON type its definition asks for. */
 export function attributeValue(def: AttributeDefinitionDto | undefined, raw: string): unknown {
@@ -48,10 +50,32 @@ export function AttributeValueInput({
 }
 
 /**
- * The contact's tags and attributes, editable on its page by anyone who may converse: a tag added or removed, an
- * attribute of the workspace's schema set (validated by the server by its type) or removed.
+ * Where the contact's sections are shown: cards on the contact page, or the narrow side panel beside a
+ * conversation in the inbox. The content and the editing are the same.
  */
-export function TagsAndAttributesSection({ contact, canEdit }: { contact: Contact; canEdit: boolean }) {
+export type ContactLayout = 'page' | 'panel';
+
+const sectionClass = (layout: ContactLayout) =>
+  layout === 'page' ? 'card contact-section' : 'panel-section';
+
+/** The section's heading: a card's h2 on the contact page, an h3 under the panel's own h2. */
+function SectionHeading({ layout, children }: { layout: ContactLayout; children: string }) {
+  return layout === 'page' ? <h2>{children}</h2> : <h3>{children}</h3>;
+}
+
+/**
+ * The contact's tags and attributes, editable by anyone who may converse: a tag added or removed, an attribute of
+ * the workspace's schema set (validated by the server by its type) or removed.
+ */
+export function TagsAndAttributesSection({
+  contact,
+  canEdit,
+  layout = 'page',
+}: {
+  contact: Contact;
+  canEdit: boolean;
+  layout?: ContactLayout;
+}) {
   const { t } = useTranslation();
   const edit = useEditContact(contact.id);
   const defs = useContactAttributes().data ?? [];
@@ -75,8 +99,8 @@ export function TagsAndAttributesSection({ contact, canEdit }: { contact: Contac
   };
   return (
     <>
-      <section className="card contact-section" aria-label={t('contacts.tags')}>
-        <h2>{t('contacts.tags')}</h2>
+      <section className={sectionClass(layout)} aria-label={t('contacts.tags')}>
+        <SectionHeading layout={layout}>{t('contacts.tags')}</SectionHeading>
         {contact.tags.length === 0 && <p className="small muted">—</p>}
         <ul className="tags">
           {contact.tags.map((tg) => (
@@ -109,8 +133,8 @@ export function TagsAndAttributesSection({ contact, canEdit }: { contact: Contac
           </form>
         )}
       </section>
-      <section className="card contact-section" aria-label={t('contacts.attributes')}>
-        <h2>{t('contacts.attributes')}</h2>
+      <section className={sectionClass(layout)} aria-label={t('contacts.attributes')}>
+        <SectionHeading layout={layout}>{t('contacts.attributes')}</SectionHeading>
         {attributes.length === 0 ? (
           <p className="small muted">—</p>
         ) : (
@@ -168,7 +192,42 @@ export function TagsAndAttributesSection({ contact, canEdit }: { contact: Contac
   );
 }
 
-/** A note about the contact, added from its page. */
+/** The notes about the contact, newest first, and (for those who may converse) a form to add one. */
+export function NotesSection({
+  contact,
+  canEdit,
+  layout = 'page',
+}: {
+  contact: Contact;
+  canEdit: boolean;
+  layout?: ContactLayout;
+}) {
+  const { t, i18n } = useTranslation();
+  const notes = useContactNotes(contact.id).data ?? [];
+  const users = useUsers().data;
+  return (
+    <section className={sectionClass(layout)} aria-label={t('contacts.notes')}>
+      <SectionHeading layout={layout}>{t('contacts.notes')}</SectionHeading>
+      {notes.length === 0 && <p className="small muted">—</p>}
+      <ul className="contact-notes">
+        {notes.map((note) => (
+          <li key={note.id}>
+            <div className="small muted">
+              {userName(users, note.authorUserId) ?? t('conversation.someone')} ·{' '}
+              {formatDateTime(note.createdAt, i18n.language)}
+            </div>
+            <div className="pre-wrap" data-content>
+              {note.body}
+            </div>
+          </li>
+        ))}
+      </ul>
+      {canEdit && <AddNoteForm contactId={contact.id} />}
+    </section>
+  );
+}
+
+/** A note about the contact. */
 export function AddNoteForm({ contactId }: { contactId: string }) {
   const { t } = useTranslation();
   const edit = useEditContact(contactId);

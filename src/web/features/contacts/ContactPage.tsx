@@ -3,17 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, navigate } from '../../app/router.tsx';
 import { isAdmin, useSession } from '../../app/session.tsx';
 import { formatDateTime } from '../../lib/format.ts';
-import { usePhoneNumbers, useTemplates, useUsers, userName } from '../../lib/queries.ts';
+import { usePhoneNumbers, useTemplates } from '../../lib/queries.ts';
 import { DuplicatesSection, MergeHistorySection } from './ContactMerge.tsx';
-import { AddNoteForm, TagsAndAttributesSection } from './ContactEditors.tsx';
+import { NotesSection, TagsAndAttributesSection } from './ContactEditors.tsx';
 import { ConsentSection, ContactAuditSection, PrivacySection } from './ContactPrivacy.tsx';
-import {
-  useContact,
-  useContactConversations,
-  useContactEvents,
-  useContactNotes,
-  useStartConversation,
-} from './queries.ts';
+import { useContact, useContactConversations, useContactEvents, useStartConversation } from './queries.ts';
 import { errorText } from '../../lib/errors.ts';
 
 /**
@@ -26,9 +20,7 @@ export function ContactPage({ id }: { id: string }) {
   const contact = useContact(id);
   const conversations = useContactConversations(id);
   const events = useContactEvents(id);
-  const notes = useContactNotes(id);
   const numbers = usePhoneNumbers();
-  const users = useUsers();
   const role = useSession().role;
   const admin = isAdmin(role);
   const c = contact.data;
@@ -107,22 +99,7 @@ export function ContactPage({ id }: { id: string }) {
       </section>
       <DuplicatesSection contact={c} />
       <MergeHistorySection contact={c} />
-      <section className="card contact-section">
-        <h2>{t('contacts.notes')}</h2>
-        {(notes.data ?? []).length === 0 && <p className="small muted">—</p>}
-        <ul className="plain-list">
-          {(notes.data ?? []).map((note) => (
-            <li key={note.id}>
-              <span data-content>{note.body}</span>{' '}
-              <span className="small muted">
-                {userName(users.data, note.authorUserId) ?? '—'} ·{' '}
-                {formatDateTime(note.createdAt, i18n.language)}
-              </span>
-            </li>
-          ))}
-        </ul>
-        {role !== 'analyst' && !c.mergedIntoId && <AddNoteForm contactId={c.id} />}
-      </section>
+      <NotesSection contact={c} canEdit={role !== 'analyst' && !c.mergedIntoId} />
       {admin && <ContactAuditSection contactId={c.id} />}
       {admin && !c.mergedIntoId && <PrivacySection contact={c} label={label} />}
     </div>

@@ -7,6 +7,7 @@ import { isAdmin, useSession } from '../../app/session.tsx';
 import { BulkBar, RowCheckbox, useBulkSelection } from './BulkActions.tsx';
 import { ContactImport } from './ContactImport.tsx';
 import { ContactPage, StartConversation } from './ContactPage.tsx';
+import { ExportDialog } from './ExportDialog.tsx';
 import { useContactList, useSavedSegments } from './queries.ts';
 import { SegmentsPanel } from './SegmentBuilder.tsx';
 import { TagsPanel } from './TagsPanel.tsx';
@@ -43,6 +44,7 @@ function ContactList() {
   const admin = isAdmin(useSession().role);
   const erased = /[?&]erased=(\d+)-(\d+)/.exec(useLocation().search);
   const segments = useSavedSegments();
+  const exportSegment = (segments.data ?? []).find((s) => s.id === segmentId);
   const q = useDeferredValue(search.trim());
   const list = useContactList(q, archived ? null : segmentId, archived);
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
@@ -133,7 +135,7 @@ function ContactList() {
       )}
       {exporting && (
         <ExportDialog
-          segment={(segments.data ?? []).find((s) => s.id === segmentId) ?? null}
+          target={exportSegment ? { kind: 'segment', ...exportSegment } : { kind: 'all' }}
           onClose={() => setExporting(false)}
         />
       )}
@@ -195,35 +197,5 @@ function ContactList() {
       </div>
       {list.isFetchingNextPage && <p className="list-status">{t('app.loading')}</p>}
     </div>
-  );
-}
-
-/**
- * Export as CSV: the chosen segment, or every contact, in UTF-8 with a BOM (Excel, Numbers, Google Sheets) or
- * Shift_JIS (older Japanese Excel). Plain download links: the server streams the file.
- */
-function ExportDialog({
-  segment,
-  onClose,
-}: {
-  segment: { id: string; name: string } | null;
-  onClose: () => void;
-}) {
-  const { t } = useTranslation();
-  const href = (encoding: 'utf-8' | 'shift_jis') =>
-    `/api/v1/contacts/export?${new URLSearchParams({ encoding, ...(segment ? { segmentId: segment.id } : {}) })}`;
-  return (
-    <Dialog title={t('contacts.export.title')} onClose={onClose}>
-      <p>{segment ? t('contacts.export.segment', { name: segment.name }) : t('contacts.export.all')}</p>
-      <p className="small muted">{t('contacts.export.help')}</p>
-      <div className="form-actions">
-        <a className="btn primary" href={href('utf-8')} download="contacts.csv" onClick={onClose}>
-          {t('contacts.export.utf8')}
-        </a>
-        <a className="btn" href={href('shift_jis')} download="contacts-sjis.csv" onClick={onClose}>
-          {t('contacts.export.sjis')}
-        </a>
-      </div>
-    </Dialog>
   );
 }

@@ -20,6 +20,7 @@ import type { SegmentDto } from '../../../contracts/segments.schemas.ts';
 import type { TagHygieneDto } from '../../../contracts/tag-hygiene.schemas.ts';
 import type { TagRuleDto } from '../../../contracts/tag-rules.schemas.ts';
 import { api, apiBlob, qs } from '../../lib/api.ts';
+import { patchContact } from '../../lib/cache.ts';
 import { keys } from '../../lib/queries.ts';
 import type { Contact, ContactNote, Conversation, Message, Page } from '../../lib/types.ts';
 
@@ -57,15 +58,19 @@ export function useContactList(q: string, segmentId: string | null = null, archi
   });
 }
 
-/** One contact. */
-export function useContact(id: string) {
-  return useQuery({ queryKey: ['contacts', id], queryFn: () => api<Contact>(`/contacts/${id}`) });
+/** One contact; `initial` (the copy a conversation embeds) shows at once while the contact itself loads. */
+export function useContact(id: string, initial?: Contact) {
+  return useQuery({
+    queryKey: keys.contact(id),
+    queryFn: () => api<Contact>(`/contacts/${id}`),
+    ...(initial ? { initialData: initial, initialDataUpdatedAt: 0 } : {}),
+  });
 }
 
 /** The contact's conversations on every number. */
 export function useContactConversations(id: string) {
   return useQuery({
-    queryKey: ['contacts', id, 'conversations'],
+    queryKey: keys.contactConversations(id),
     queryFn: () =>
       api<Page<Conversation>>(`/conversations${qs({ contactId: id, limit: 100 })}`).then((r) => r.data),
   });
@@ -74,7 +79,7 @@ export function useContactConversations(id: string) {
 /** Events integrations recorded for the contact. */
 export function useContactEvents(id: string) {
   return useQuery({
-    queryKey: ['contacts', id, 'events'],
+    queryKey: keys.contactPart(id, 'events'),
     queryFn: () => api<{ data: ContactEventItem[] }>(`/contacts/${id}/events`).then((r) => r.data),
   });
 }
@@ -82,7 +87,7 @@ export function useContactEvents(id: string) {
 /** Notes about the contact. */
 export function useContactNotes(id: string) {
   return useQuery({
-    queryKey: ['contacts', id, 'notes'],
+    queryKey: keys.contactNotes(id),
     queryFn: () => api<{ data: ContactNote[] }>(`/contacts/${id}/notes`).then((r) => r.data),
   });
 }
@@ -112,12 +117,10 @@ export function useEditContact(id: string) {
     },
     onSuccess: (updated) => {
       if (updated) {
-        qc.setQueryData(['contacts', id], updated);
-        qc.setQueryData(keys.contact(id), updated);
+        patchContact(qc, updated);
         void qc.invalidateQueries({ queryKey: ['contacts', 'list'] });
         void qc.invalidateQueries({ queryKey: keys.tags });
-      } else void qc.invalidateQueries({ queryKey: ['contacts', id, 'notes'] });
-      void qc.invalidateQueries({ queryKey: keys.contactNotes(id) });
+      } else void qc.invalidateQueries({ queryKey: keys.contactNotes(id) });
     },
   });
 }
@@ -140,7 +143,7 @@ export function useStartConversation() {
 /** Contacts that may be the same person as contact `id` (same number in another form, same name reading). */
 export function useContactDuplicates(id: string, enabled: boolean) {
   return useQuery({
-    queryKey: ['contacts', id, 'duplicates'],
+    queryKey: keys.contactPart(id, 'duplicates'),
     queryFn: () => api<ContactDuplicatesDto>(`/contacts/${id}/duplicates`).then((r) => r.data),
     enabled,
   });
@@ -149,7 +152,7 @@ export function useContactDuplicates(id: string, enabled: boolean) {
 /** The merges contact `id` took part in, newest first (its merge history). */
 export function useContactMerges(id: string) {
   return useQuery({
-    queryKey: ['contacts', id, 'merges'],
+    queryKey: keys.contactPart(id, 'merges'),
     queryFn: () => api<{ data: ContactMergeDto[] }>(`/contacts/${id}/merges`).then((r) => r.data),
   });
 }
@@ -162,7 +165,7 @@ export function useMergeContacts() {
       api<ContactMergeDto>(`/contacts/${v.survivorId}/merge`, {
         body: { sourceContactId: v.sourceContactId },
       }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['contacts'] }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.contacts }),
   });
 }
 
@@ -172,7 +175,7 @@ export function useUndoMerge() {
   return useMutation({
     mutationFn: (mergeId: string) =>
       api<ContactMergeDto>(`/contacts/merges/${mergeId}/undo`, { method: 'POST' }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['contacts'] }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.contacts }),
   });
 }
 
@@ -206,7 +209,7 @@ export function useImport(id: string | null) {
     queryKey: ['contact-imports', id],
     queryFn: async () => {
       const imp = await api<ContactImportDto>(`/contacts/imports/${id}`);
-      if (imp.status === 'done') void qc.invalidateQueries({ queryKey: ['contacts'] });
+      if (imp.status === 'done') void qc.invalidateQueries({ queryKey: keys.contacts });
       return imp;
     },
     enabled: id !== null,
@@ -217,7 +220,7 @@ export function useImport(id: string | null) {
 /** One contact's consent: the state per purpose and every change, newest first. */
 export function useContactConsent(id: string) {
   return useQuery({
-    queryKey: ['contacts', id, 'consent'],
+    queryKey: keys.contactPart(id, 'consent'),
     queryFn: () => api<ContactConsentView>(`/contacts/${id}/consent`),
   });
 }
@@ -231,8 +234,8 @@ export function useRecordConsent(id: string) {
         body: { purpose: v.purpose, state: v.state, ...(v.note ? { evidence: { note: v.note } } : {}) },
       }),
     onSuccess: (view) => {
-      qc.setQueryData(['contacts', id, 'consent'], view);
-      void qc.invalidateQueries({ queryKey: ['contacts', id] });
+      qc.setQueryData(keys.contactPart(id, 'consent'), view);
+      void qc.invalidateQueries({ queryKey: keys.contact(id) });
     },
   });
 }
@@ -240,7 +243,7 @@ export function useRecordConsent(id: string) {
 /** The audit entries about one contact (admins: merges, exports, consent changes made in the console). */
 export function useContactAudit(id: string, enabled: boolean) {
   return useQuery({
-    queryKey: ['contacts', id, 'audit'],
+    queryKey: keys.contactPart(id, 'audit'),
     queryFn: () =>
       api<{ data: AuditEntryDto[] }>(
         `/audit-log${qs({ targetType: 'contact', targetId: id, limit: 50 })}`,
@@ -337,7 +340,7 @@ export function useRunTagRule() {
     mutationFn: (id: string) => api<TagRuleDto>(`/tag-rules/${id}/run`, { method: 'POST' }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['tag-rules'] });
-      void qc.invalidateQueries({ queryKey: ['contacts'] });
+      void qc.invalidateQueries({ queryKey: keys.contacts });
     },
   });
 }
@@ -349,7 +352,7 @@ export function useDeleteTagRule() {
     mutationFn: (id: string) => api<null>(`/tag-rules/${id}`, { method: 'DELETE' }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['tag-rules'] });
-      void qc.invalidateQueries({ queryKey: ['contacts'] });
+      void qc.invalidateQueries({ queryKey: keys.contacts });
     },
   });
 }
@@ -402,7 +405,7 @@ export function useTagAction() {
             : api<unknown>('/tags/merge', { body: { from: v.from, to: v.to } }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['tags'] });
-      void qc.invalidateQueries({ queryKey: ['contacts'] });
+      void qc.invalidateQueries({ queryKey: keys.contacts });
     },
   });
 }
@@ -436,11 +439,14 @@ export function useRefreshAfterBulk() {
 }
 
 /** The CSV of chosen contacts (`POST /contacts/export`), as a file to save. */
-export function exportSelectionCsv(contactIds: string[]): Promise<Blob> {
-  return apiBlob('/contacts/export', { contactIds });
+export function exportSelectionCsv(contactIds: string[], encoding: ExportEncoding = 'utf-8'): Promise<Blob> {
+  return apiBlob('/contacts/export', { contactIds, encoding });
 }
 
+/** The encodings an export is written in: UTF-8 with a BOM, or Shift_JIS for older Japanese Excel. */
+export type ExportEncoding = 'utf-8' | 'shift_jis';
+
 /** The address of the CSV of a segment's contacts, or of every contact (`GET /contacts/export`). */
-export function exportCsvUrl(segmentId: string | null): string {
-  return `/api/v1/contacts/export${qs({ segmentId: segmentId ?? undefined })}`;
+export function exportCsvUrl(segmentId: string | null, encoding: ExportEncoding = 'utf-8'): string {
+  return `/api/v1/contacts/export${qs({ encoding, segmentId: segmentId ?? undefined })}`;
 }
