@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS = [
   'contact.merged',
   'contact.merge_undone',
   'contact.bulk_action',
+  'contact.bulk_action_cancelled',
   'template.created',
   'template.edited',
   'template.deleted',

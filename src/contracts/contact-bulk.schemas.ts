@@ -41,7 +41,7 @@ export const BulkActionInputSchema = z.strictObject({ target: BulkTargetSchema, 
 
 export const BulkActionCreatedSchema = z.object({ id: z.uuid() });
 
-export const BulkActionStatusSchema = z.enum(['queued', 'running', 'done', 'failed']);
+export const BulkActionStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
 
 /** `GET /api/v1/contacts/bulk/{id}`: a bulk action's progress and outcome. */
 export const ContactBulkActionSchema = z.object({

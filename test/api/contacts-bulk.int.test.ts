@@ -12,7 +12,12 @@ import type { MessageDto } from '../../src/contracts/api.schemas.ts';
 import type { ContactBulkActionDto } from '../../src/contracts/contact-bulk.schemas.ts';
 import type { ContactConsentView } from '../../src/contracts/consent.schemas.ts';
 import { JobRunner } from '../../src/server/jobs/queue.ts';
-import { contactBulkJob, runBulkSlice } from '../../src/server/modules/contacts/contacts-bulk.jobs.ts';
+import {
+  contactBulkJob,
+  runBulkBatch,
+  runBulkSlice,
+  startBulkRun,
+} from '../../src/server/modules/contacts/contacts-bulk.jobs.ts';
 import { createWorkspace } from '../../src/server/modules/workspaces/workspaces.service.ts';
 import { seedApiKey } from '../support/app.ts';
 import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
@@ -430,6 +435,73 @@ describe('bulk actions on contacts', () => {
     expect(await status(tagged.body.id)).toMatchObject({ processed: 7, changed: 7 });
   });
 
+  it('cancels a running action: its committed batches stay, no batch runs after; finished ones are 409', async () => {
+    const ids = await makeContacts('取消', 5);
+    const res = await start({ target: { contactIds: ids }, action: { type: 'add_tag', tag: '取消' } });
+    expect(res.status).toBe(202);
+    // One batch of two commits before the cancel (the worker's own run is still queued).
+    const deps = { db: s.t.ctx.db, clock: s.clock, batchSize: 2 };
+    expect(await startBulkRun(deps, res.body.id)).toBe(true);
+    expect(await runBulkBatch(deps, res.body.id, null)).toBe('more');
+
+    const foreign = await s.api('POST', `/api/v1/contacts/bulk/${res.body.id}/cancel`, undefined, other.auth);
+    expect(foreign.status).toBe(404);
+    s.clock.advance(1000);
+    const cancelled = await s.api<ContactBulkActionDto>(
+      'POST',
+      `/api/v1/contacts/bulk/${res.body.id}/cancel`,
+    );
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({
+      status: 'cancelled',
+      total: 5,
+      processed: 2,
+      changed: 2,
+      finishedAt: s.clock.now().toISOString(),
+    });
+    // The queued run, a redelivered one and a batch started by hand all find it cancelled.
+    await s.t.drain();
+    await runBulkSlice(deps, res.body.id, 0);
+    expect(await runBulkBatch(deps, res.body.id, null)).toBe('stopped');
+    expect(await status(res.body.id)).toMatchObject({ status: 'cancelled', processed: 2, changed: 2 });
+    const tagged = await s.t.ctx.db
+      .selectFrom('contact_tags')
+      .select('contact_id')
+      .where('tag', '=', '取消')
+      .execute();
+    expect(tagged).toHaveLength(2);
+    const left = await s.t.ctx.db
+      .selectFrom('contact_bulk_action_contacts')
+      .select('contact_id')
+      .where('bulk_action_id', '=', res.body.id)
+      .execute();
+    expect(left).toEqual([]);
+
+    // Cancelling again answers it as it is; a finished action cannot be cancelled.
+    const again = await s.api<ContactBulkActionDto>('POST', `/api/v1/contacts/bulk/${res.body.id}/cancel`);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'cancelled', processed: 2 });
+    const done = await run({ target: { contactIds: ids }, action: { type: 'remove_tag', tag: '取消' } });
+    const refused = await s.api<{ error: { code: string; details?: Record<string, unknown> } }>(
+      'POST',
+      `/api/v1/contacts/bulk/${done.id}/cancel`,
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'bulk_action_finished', details: { status: 'done' } });
+
+    // Audited once, with counts only.
+    const audit = await s.api<{ data: Array<{ target: unknown; data: unknown }> }>(
+      'GET',
+      '/api/v1/audit-log?action=contact.bulk_action_cancelled',
+    );
+    expect(audit.body.data).toEqual([
+      expect.objectContaining({
+        target: { type: 'contact_bulk_action', id: res.body.id },
+        data: { total: 5, processed: 2, changed: 2 },
+      }),
+    ]);
+  });
+
   it('is for owners and admins: agents and analysts get 403', async () => {
     const [id] = await makeContacts('権限', 1);
     const done = await run({ target: { contactIds: [id] }, action: { type: 'add_tag', tag: 'ok' } });
@@ -444,6 +516,8 @@ describe('bulk actions on contacts', () => {
       expect((await s.api('GET', `/api/v1/contacts/bulk/${done.id}`, undefined, auth)).status).toBe(403);
       const exported = await s.api('POST', '/api/v1/contacts/export', { contactIds: [id] }, auth);
       expect(exported.status).toBe(403);
+      const cancel = await s.api('POST', `/api/v1/contacts/bulk/${done.id}/cancel`, undefined, auth);
+      expect(cancel.status).toBe(403);
     }
     expect((await contact(id!)).tags).toEqual(['ok']);
   });

@@ -908,7 +908,7 @@ export interface ContactImportRowsTable {
 export interface ContactBulkActionsTable {
   id: string;
   workspace_id: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
   action: ColumnType<Record<string, unknown>, string, string>;
   target: ColumnType<Record<string, unknown>, string, string>;
   actor_type: 'user' | 'api_key';

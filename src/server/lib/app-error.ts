@@ -51,6 +51,8 @@ export const ERROR_HTTP_STATUS = {
   merge_already_undone: 409,
   /** Contact merge undo: the survivor has since been merged into another contact; undo that merge first. */
   merge_not_undoable: 409,
+  /** Contact bulk actions: a finished action (done or failed) cannot be cancelled (details.status says which). */
+  bulk_action_finished: 409,
   payload_too_large: 413,
   rate_limited: 429,
   /** Too many failed password checks for this account or client address: wait `Retry-After` seconds. */

@@ -87,11 +87,11 @@ async function failBulkAction(deps: ContactBulkJobDeps, id: string, message: str
 
 /**
  * One run of the job: takes the snapshot if the action is still queued, then does up to `sliceBatches` batches.
- * A finished (or unknown) action is left alone, so a redelivered job changes nothing.
+ * A finished, cancelled (or unknown) action is left alone, so a redelivered job changes nothing.
  */
 export async function runBulkSlice(deps: ContactBulkJobDeps, id: string, slice: number): Promise<void> {
   const row = await findBulkActionById(deps.db, id);
-  if (!row || row.status === 'done' || row.status === 'failed') return;
+  if (!row || row.status === 'done' || row.status === 'failed' || row.status === 'cancelled') return;
   if (row.status === 'queued' && !(await startBulkRun(deps, id))) return;
   const sliceBatches = deps.sliceBatches ?? BULK_SLICE_BATCHES;
   for (let batch = 1; ; batch++) {

@@ -22,13 +22,15 @@ export function findBulkAction(
   db: DbOrTx,
   workspaceId: string,
   id: string,
+  opts: { forUpdate?: boolean } = {},
 ): Promise<ContactBulkActionRow | undefined> {
-  return db
+  let q = db
     .selectFrom('contact_bulk_actions')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+    .where('id', '=', id);
+  if (opts.forUpdate) q = q.forUpdate();
+  return q.executeTakeFirst();
 }
 
 /** A bulk action by id alone (the job's view); `forUpdate` locks it: batches of one action take turns. */

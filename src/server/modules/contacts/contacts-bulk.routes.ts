@@ -10,11 +10,16 @@ import { requireAuth } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { actorOf } from '../audit/audit.service.ts';
 import { requirePermission } from '../auth/principal.rules.ts';
-import { getBulkAction, startBulkAction, type ContactBulkDeps } from './contacts-bulk.service.ts';
+import {
+  cancelBulkAction,
+  getBulkAction,
+  startBulkAction,
+  type ContactBulkDeps,
+} from './contacts-bulk.service.ts';
 
 const tags = ['contacts'];
 
-/** Bulk actions on contacts (owners and admins): start one over ids, a segment or everyone; its progress. */
+/** Bulk actions on contacts (owners and admins): start one over ids, a segment or everyone; its progress; cancel it. */
 export async function contactsBulkRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const deps: ContactBulkDeps = { db: ctx.db, clock: ctx.clock };
@@ -51,6 +56,23 @@ export async function contactsBulkRoutes(app: FastifyInstance, ctx: AppContext):
       const p = requireAuth(req, reply);
       requirePermission(p, 'manage');
       return getBulkAction(deps, p.workspaceId, req.params.id);
+    },
+  );
+
+  r.post(
+    '/api/v1/contacts/bulk/:id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel a queued or running bulk action (what its committed batches did stays)',
+        params: IdParamsSchema,
+        response: { 200: ContactBulkActionSchema, ...errorResponses(404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const p = requireAuth(req, reply);
+      requirePermission(p, 'manage');
+      return cancelBulkAction(deps, p.workspaceId, actorOf(p, req), req.params.id);
     },
   );
 }

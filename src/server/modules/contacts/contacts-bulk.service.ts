@@ -13,12 +13,17 @@ import {
 import type { Clock } from '../../../lib/clock.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { ContactBulkActionRow, Db } from '../../db/types.ts';
-import { notFound } from '../../lib/app-error.ts';
+import { AppError, notFound } from '../../lib/app-error.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
-import type { AuditActor } from '../audit/audit.service.ts';
+import { record, type AuditActor } from '../audit/audit.service.ts';
 import { getSegment } from '../segments/segments.service.ts';
 import { assertAttributesValid } from './contact-attributes.service.ts';
-import { findBulkAction, insertBulkAction } from './contacts-bulk.repository.ts';
+import {
+  deleteBulkContacts,
+  findBulkAction,
+  insertBulkAction,
+  updateBulkAction,
+} from './contacts-bulk.repository.ts';
 
 /** What starting and reading bulk actions uses. */
 export interface ContactBulkDeps {
@@ -108,5 +113,44 @@ export async function getBulkAction(
 ): Promise<ContactBulkActionDto> {
   const row = await findBulkAction(deps.db, workspaceId, id);
   if (!row) throw notFound('Bulk action');
+  return toDto(row);
+}
+
+/**
+ * Cancels a queued or running bulk action: no batch runs after this (each takes the action's row lock and checks
+ * its status), the batches committed before stay as they are, and `processed` and `changed` say how far it got.
+ * Audited as `contact.bulk_action_cancelled` (counts only). Cancelling a cancelled action again answers it as it is;
+ * a finished one (done or failed) is `409 bulk_action_finished`; another workspace's is 404.
+ */
+export async function cancelBulkAction(
+  deps: ContactBulkDeps,
+  workspaceId: string,
+  actor: AuditActor,
+  id: string,
+): Promise<ContactBulkActionDto> {
+  const row = await deps.db.transaction().execute(async (tx) => {
+    const row = await findBulkAction(tx, workspaceId, id, { forUpdate: true });
+    if (!row) throw notFound('Bulk action');
+    if (row.status === 'cancelled') return row;
+    if (row.status === 'done' || row.status === 'failed')
+      throw new AppError(
+        'bulk_action_finished',
+        `The bulk action has ${row.status === 'done' ? 'finished' : 'failed'} already`,
+        {
+          status: row.status,
+        },
+      );
+    const now = deps.clock.now();
+    await updateBulkAction(tx, id, { status: 'cancelled', updated_at: now, finished_at: now });
+    await deleteBulkContacts(tx, id);
+    await record(tx, deps.clock, {
+      workspaceId,
+      actor,
+      action: 'contact.bulk_action_cancelled',
+      target: { type: 'contact_bulk_action', id },
+      data: { total: row.total, processed: row.processed, changed: row.changed },
+    });
+    return { ...row, status: 'cancelled' as const, updated_at: now, finished_at: now };
+  });
   return toDto(row);
 }

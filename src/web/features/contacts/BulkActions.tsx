@@ -10,7 +10,9 @@ import { useContactAttributes } from '../campaigns/queries.ts';
 import { AttributeValueInput, attributeValue } from './ContactEditors.tsx';
 import { ExportDialog } from './ExportDialog.tsx';
 import {
+  bulkActionEnded,
   useBulkActionStatus,
+  useCancelBulkAction,
   useRefreshAfterBulk,
   useSavedSegments,
   useSegmentPreview,
@@ -140,7 +142,8 @@ function BulkBarBody({
   const start = useStartBulkAction();
   const run = useBulkActionStatus(runId);
   const refresh = useRefreshAfterBulk();
-  const finished = run.data?.status === 'done' || run.data?.status === 'failed';
+  const cancel = useCancelBulkAction();
+  const finished = bulkActionEnded(run.data);
   const running = runId !== null && !finished;
   // Once per finished action: the list shows its changes (the checked rows stay checked for a next action).
   const refreshed = useRef<string | null>(null);
@@ -256,9 +259,9 @@ function BulkBarBody({
           {t('contacts.bulk.apply')}
         </button>
       </form>
-      {start.error !== null && (
+      {(start.error ?? cancel.error) !== null && (
         <p className="form-error" role="alert">
-          {errorText(start.error, t)}
+          {errorText(start.error ?? cancel.error, t)}
         </p>
       )}
       {run.data && (
@@ -270,12 +273,14 @@ function BulkBarBody({
               })
             : run.data.status === 'failed'
               ? t('contacts.bulk.failed', { changed: number(run.data.changed) })
-              : run.data.total === null
-                ? t('contacts.bulk.queued')
-                : t('contacts.bulk.progress', {
-                    processed: number(run.data.processed),
-                    total: number(run.data.total),
-                  })}
+              : run.data.status === 'cancelled'
+                ? t('contacts.bulk.cancelled', { changed: number(run.data.changed) })
+                : run.data.total === null
+                  ? t('contacts.bulk.queued')
+                  : t('contacts.bulk.progress', {
+                      processed: number(run.data.processed),
+                      total: number(run.data.total),
+                    })}
         </p>
       )}
       {running && run.data?.total != null && (
@@ -284,6 +289,16 @@ function BulkBarBody({
           value={run.data.processed}
           aria-label={t('contacts.bulk.title')}
         />
+      )}
+      {running && runId !== null && (
+        <button
+          type="button"
+          className="btn small"
+          disabled={cancel.isPending}
+          onClick={() => cancel.mutate(runId)}
+        >
+          {t('contacts.bulk.cancelRun')}
+        </button>
       )}
       {exporting && (
         <ExportDialog

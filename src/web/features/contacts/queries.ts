@@ -418,14 +418,26 @@ export function useStartBulkAction() {
   });
 }
 
-/** A bulk action's progress, asked every second until it is done or failed (null id: nothing asked). */
+/** Whether a bulk action has ended: done, failed or cancelled. */
+export const bulkActionEnded = (a: ContactBulkActionDto | undefined): boolean =>
+  a?.status === 'done' || a?.status === 'failed' || a?.status === 'cancelled';
+
+/** A bulk action's progress, asked every second until it has ended (null id: nothing asked). */
 export function useBulkActionStatus(id: string | null) {
   return useQuery({
     queryKey: ['contacts', 'bulk', id],
     queryFn: () => api<ContactBulkActionDto>(`/contacts/bulk/${id}`),
     enabled: id !== null,
-    refetchInterval: (q) =>
-      q.state.data?.status === 'done' || q.state.data?.status === 'failed' ? false : 1000,
+    refetchInterval: (q) => (bulkActionEnded(q.state.data) ? false : 1000),
+  });
+}
+
+/** Cancels a bulk action; its answer (status `cancelled`, how far it got) replaces the polled status. */
+export function useCancelBulkAction() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<ContactBulkActionDto>(`/contacts/bulk/${id}/cancel`, { method: 'POST' }),
+    onSuccess: (a) => qc.setQueryData(['contacts', 'bulk', a.id], a),
   });
 }
 

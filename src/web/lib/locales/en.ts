@@ -135,6 +135,8 @@ export const en = {
       progress: 'Working: {{processed}} of {{total}} contacts',
       done: 'Done: {{changed}} of {{total}} contacts changed.',
       failed: 'The action stopped after changing {{changed}} contacts.',
+      cancelRun: 'Cancel the action',
+      cancelled: 'Cancelled after changing {{changed}} contacts (those changes stay).',
       optOutTitle: 'Opt out of marketing',
       optOutConfirm: 'Opt {{who}} out of marketing messages?',
       optOutExplain:
@@ -802,6 +804,7 @@ export const en = {
           merged: 'Contacts merged',
           merge_undone: 'Merge undone',
           bulk_action: 'Bulk action on contacts',
+          bulk_action_cancelled: 'Bulk action cancelled',
         },
         template: {
           created: 'Template submitted',

@@ -137,6 +137,8 @@ export const ja: Messages = {
       progress: '処理中：{{total}} 件中 {{processed}} 件',
       done: '完了：{{total}} 件中 {{changed}} 件を変更しました。',
       failed: '{{changed}} 件を変更したところで停止しました。',
+      cancelRun: '一括操作を中止',
+      cancelled: '{{changed}} 件を変更したところで中止しました（変更済みの分はそのままです）。',
       optOutTitle: 'マーケティング配信の停止',
       optOutConfirm: '{{who}}のマーケティング配信を停止しますか？',
       optOutExplain:
@@ -807,6 +809,7 @@ export const ja: Messages = {
           merged: '連絡先の統合',
           merge_undone: '統合の取り消し',
           bulk_action: '連絡先の一括操作',
+          bulk_action_cancelled: '一括操作の取り消し',
         },
         template: {
           created: 'テンプレートの申請',
