@@ -85,6 +85,23 @@ describe('reminders and retention in Chromium (ja)', () => {
         { type: 'BODY', text: '{{1}}様、そろそろ補充の時期です', example: { body_text: [['田中']] } },
       ],
     });
+    // The form's template: an image header (a link in a reminder), a URL button taking a suffix, a quick reply.
+    e.t.simulator!.addTemplate(DEMO_NUMBERS[0].wabaId, {
+      name: 'restock_photo',
+      language: 'ja',
+      category: 'MARKETING',
+      components: [
+        { type: 'HEADER', format: 'IMAGE', example: { header_handle: ['https://example.com/h.jpg'] } },
+        { type: 'BODY', text: '{{1}}様、そろそろ補充の時期です', example: { body_text: [['田中']] } },
+        {
+          type: 'BUTTONS',
+          buttons: [
+            { type: 'URL', text: '注文する', url: 'https://shop.example.jp/order/{{1}}', example: ['A-1'] },
+            { type: 'QUICK_REPLY', text: '配信停止' },
+          ],
+        },
+      ],
+    });
     await call('POST', '/templates/sync', {});
     await addMember(AGENT, 'agent');
     await addMember(ANALYST, 'analyst');
@@ -114,9 +131,18 @@ describe('reminders and retention in Chromium (ja)', () => {
     await form.locator('input[name="event"]').fill('order_placed');
     await form.locator('input[name="delay"]').fill('30');
     await form.locator('select[name="number"]').selectOption(e.seed.phoneNumbers[0]!.id);
-    await form.locator('select[name="template"] option[value="restock|ja"]').waitFor({ state: 'attached' });
-    await form.locator('select[name="template"]').selectOption('restock|ja');
+    await form
+      .locator('select[name="template"] option[value="restock_photo|ja"]')
+      .waitFor({ state: 'attached' });
+    await form.locator('select[name="template"]').selectOption('restock_photo|ja');
     await form.getByLabel(L.campaigns.fallbackOf.replace('{{variable}}', '1')).fill('お客様');
+    // The header's image is a link; the URL button's suffix is the contact's phone number.
+    await form.getByRole('button', { name: L.reminders.create }).click();
+    await form.getByText(L.reminders.problems.httpsUrl).waitFor();
+    await form.locator('input[name="header-link"]').fill('https://cdn.example.jp/restock.jpg');
+    const button = L.campaigns.buttonName.replace('{{label}}', '注文する');
+    await form.getByLabel(L.campaigns.sourceOf.replace('{{variable}}', button)).selectOption('field:phone');
+    await form.getByLabel(L.campaigns.fallbackOf.replace('{{variable}}', button)).fill('latest');
     await form.getByText('お客様様、そろそろ補充の時期です').waitFor();
     await form.getByLabel(L.reminders.onlyMatching).check();
     await form.getByLabel(`${L.contacts.value} 1`).fill('vip');
@@ -135,9 +161,11 @@ describe('reminders and retention in Chromium (ja)', () => {
       condition: { type: 'tag', name: 'vip' },
       phoneNumberId: e.seed.phoneNumbers[0]!.id,
       template: {
-        name: 'restock',
+        name: 'restock_photo',
         language: 'ja',
         variables: [{ source: { kind: 'field', field: 'name' }, fallback: 'お客様' }],
+        header: { type: 'image', link: 'https://cdn.example.jp/restock.jpg' },
+        buttons: [{ index: 0, suffix: { source: { kind: 'field', field: 'phone' }, fallback: 'latest' } }],
       },
       quietHours: { start: '08:00', end: '22:00' },
     });
@@ -154,7 +182,11 @@ describe('reminders and retention in Chromium (ja)', () => {
     expect((await reminders())[0]).toMatchObject({
       trigger: { delayHours: 36 },
       condition: { type: 'tag', name: 'vip' },
-      template: { variables: [{ fallback: 'お客様' }] },
+      template: {
+        variables: [{ fallback: 'お客様' }],
+        header: { type: 'image', link: 'https://cdn.example.jp/restock.jpg' },
+        buttons: [{ index: 0, suffix: { fallback: 'latest' } }],
+      },
     });
 
     await row.getByRole('button', { name: L.reminders.disable }).click();

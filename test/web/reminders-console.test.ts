@@ -14,6 +14,7 @@ import {
   reminderProblems,
   toReminderInput,
   toReminderUpdate,
+  valuesForTemplate,
 } from '../../src/web/features/reminders/reminder-form.ts';
 
 const NUMBER = '0190b6a4-0000-7000-8000-000000000001';
@@ -110,5 +111,82 @@ describe('the reminder form', () => {
     expect('condition' in update).toBe(false);
     expect(ReminderUpdateSchema.safeParse(update).success).toBe(true);
     expect(toReminderUpdate({ ...f, conditionKind: 'none' }).condition).toBeNull();
+  });
+
+  it('fills a header, URL buttons and quick replies as campaigns do, with the header media as a link', () => {
+    const withImage = {
+      components: [
+        { type: 'HEADER', format: 'IMAGE', example: { header_handle: ['https://example.com/h.jpg'] } },
+        { type: 'BODY', text: '{{1}}様、ご注文の品の補充はいかがですか', example: { body_text: [['田中']] } },
+        {
+          type: 'BUTTONS',
+          buttons: [
+            { type: 'URL', text: '注文する', url: 'https://shop.example.jp/order/{{1}}' },
+            { type: 'QUICK_REPLY', text: '配信停止' },
+          ],
+        },
+      ],
+    };
+    let f = { ...emptyReminderForm(NUMBER), name: '補充', event: 'order_placed', template: 'restock_img|ja' };
+    f = { ...f, ...valuesForTemplate(withImage, f) };
+    expect(f.headerMedia).toMatchObject({ type: 'image', mode: 'link', link: '' });
+    expect(f.buttons.map((b) => [b.index, b.button, b.kind])).toEqual([
+      [0, 'url', 'field'],
+      [1, 'quick_reply', 'none'],
+    ]);
+    expect(reminderProblems(f)).toEqual({
+      'variable:1': 'fallbackRequired',
+      'variable:button:0': 'fallbackRequired',
+      headerMedia: 'httpsUrl',
+    });
+    f = {
+      ...f,
+      variables: f.variables.map((v) => ({ ...v, fallback: 'お客様' })),
+      headerMedia: { ...f.headerMedia!, link: 'https://cdn.example.jp/restock.jpg' },
+      buttons: f.buttons.map((b) =>
+        b.button === 'url'
+          ? { ...b, kind: 'attribute' as const, attribute: 'last_order_id', fallback: 'latest' }
+          : { ...b, kind: 'literal' as const, literal: 'STOP', fallback: 'STOP' },
+      ),
+    };
+    expect(reminderProblems(f)).toEqual({});
+    // No tracked link or CSV column in a reminder, wherever the value goes.
+    expect(
+      reminderProblems({ ...f, buttons: f.buttons.map((b) => ({ ...b, kind: 'link' as const })) }),
+    ).toMatchObject({ 'variable:button:0': 'source', 'variable:button:1': 'source' });
+    const input = toReminderInput(f);
+    expect(ReminderInputSchema.safeParse(input).success).toBe(true);
+    expect(input.template).toMatchObject({
+      header: { type: 'image', link: 'https://cdn.example.jp/restock.jpg' },
+      buttons: [
+        { index: 0, suffix: { source: { kind: 'attribute', key: 'last_order_id' }, fallback: 'latest' } },
+        { index: 1, payload: { source: { kind: 'literal', value: 'STOP' }, fallback: 'STOP' } },
+      ],
+    });
+
+    // Saved and read back: the same values, the header still a link.
+    const r = saved({
+      template: { ...ReminderInputSchema.parse(input).template },
+    });
+    const back = formOfReminder(r, withImage);
+    expect(back.headerMedia).toMatchObject({ mode: 'link', link: 'https://cdn.example.jp/restock.jpg' });
+    expect(toReminderInput(back).template).toEqual(input.template);
+
+    // A text header's variable.
+    const textHeader = {
+      components: [
+        { type: 'HEADER', format: 'TEXT', text: '{{1}}様へ', example: { header_text: ['田中'] } },
+        { type: 'BODY', text: '補充の時期です' },
+      ],
+    };
+    const g = { ...f, ...valuesForTemplate(textHeader, f) };
+    expect(g.headerMedia).toBeNull();
+    expect(g.headerVariable).toMatchObject({ placeholder: '1', kind: 'field', field: 'name' });
+    expect(reminderProblems(g)).toEqual({ 'variable:header': 'fallbackRequired' });
+    const h = { ...g, headerVariable: { ...g.headerVariable!, fallback: 'お客様' } };
+    expect(toReminderInput(h).template.header).toEqual({
+      type: 'text',
+      variable: { source: { kind: 'field', field: 'name' }, fallback: 'お客様' },
+    });
   });
 });

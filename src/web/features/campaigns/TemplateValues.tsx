@@ -24,16 +24,21 @@ export type Kind = VariableForm['kind'];
  * Which sources besides contact fields a value may read, by where it goes: a tracked link only in the body and on
  * URL buttons (there it makes the button tracked), nothing at all only for a quick reply (no payload).
  */
-const KINDS: Record<'header' | 'body' | 'url' | 'quick_reply', Kind[]> = {
+export type ValuePlace = 'header' | 'body' | 'url' | 'quick_reply';
+const KINDS: Record<ValuePlace, Kind[]> = {
   header: ['attribute', 'literal', 'csv'],
   body: ['attribute', 'literal', 'link', 'csv'],
   url: ['attribute', 'literal', 'link', 'csv'],
   quick_reply: ['none', 'attribute', 'literal', 'csv'],
 };
 
-/** The table of values: header variable, body variables, then buttons; nothing when the template has none. */
+/**
+ * The table of values: header variable, body variables, then buttons; nothing when the template has none. `kinds`
+ * narrows the sources per place (a reminder has no tracked links and no CSV).
+ */
 export function TemplateValuesTable(props: {
   f: TemplateValuesForm;
+  kinds?: Record<ValuePlace, Kind[]>;
   attributes: AttributeDefinitionDto[];
   problem: (key: `variable:${string}`) => ReactNode;
   setVariable: (placeholder: string, patch: Partial<VariableForm>) => void;
@@ -42,6 +47,7 @@ export function TemplateValuesTable(props: {
 }) {
   const { t } = useTranslation();
   const { f } = props;
+  const kinds = props.kinds ?? KINDS;
   if (f.variables.length === 0 && !f.headerVariable && f.buttons.length === 0) return null;
   return (
     <ValuesTable>
@@ -56,7 +62,7 @@ export function TemplateValuesTable(props: {
               <code>{`{{${f.headerVariable.placeholder}}}`}</code>
             </>
           }
-          kinds={KINDS.header}
+          kinds={kinds.header}
           attributes={props.attributes}
           onChange={props.setHeaderVariable}
           problem={props.problem('variable:header')}
@@ -69,7 +75,7 @@ export function TemplateValuesTable(props: {
           v={v}
           name={v.placeholder}
           label={<code>{`{{${v.placeholder}}}`}</code>}
-          kinds={KINDS.body}
+          kinds={kinds.body}
           attributes={props.attributes}
           onChange={(patch) => props.setVariable(v.placeholder, patch)}
           problem={props.problem(`variable:${v.placeholder}`)}
@@ -89,7 +95,7 @@ export function TemplateValuesTable(props: {
               <span data-content>{b.label}</span>
             </>
           }
-          kinds={KINDS[b.button]}
+          kinds={kinds[b.button]}
           attributes={props.attributes}
           onChange={(patch) => props.setButton(b.index, patch)}
           problem={props.problem(`variable:button:${b.index}`)}
@@ -232,6 +238,8 @@ const ACCEPT: Record<HeaderMediaForm['type'], string | undefined> = {
 export function HeaderMediaInput(props: {
   media: HeaderMediaForm;
   phoneNumberId: string | undefined;
+  /** Only a link (reminders: nothing is uploaded ahead of a send); the upload/link choice is not shown. */
+  linkOnly?: boolean;
   onChange: (patch: Partial<HeaderMediaForm>) => void;
   children: ReactNode;
 }) {
@@ -246,6 +254,7 @@ export function HeaderMediaInput(props: {
         className="segmented-radios"
         role="radiogroup"
         aria-label={t('campaigns.headerMedia.title', { type })}
+        hidden={props.linkOnly}
       >
         {(['upload', 'link'] as const).map((mode) => (
           <label key={mode} className="check">

@@ -6,8 +6,13 @@ import { errorText } from '../../lib/errors.ts';
 import { usePhoneNumbers } from '../../lib/queries.ts';
 import { fillText } from '../../lib/template.ts';
 import { templateKey } from '../campaigns/campaign-form.ts';
-import { variablesFor, type VariableForm } from '../campaigns/template-values-form.ts';
-import { ValueRow, ValuesTable, type Kind } from '../campaigns/TemplateValues.tsx';
+import type { ButtonForm, HeaderMediaForm, VariableForm } from '../campaigns/template-values-form.ts';
+import {
+  HeaderMediaInput,
+  TemplateValuesTable,
+  type Kind,
+  type ValuePlace,
+} from '../campaigns/TemplateValues.tsx';
 import { useContactAttributes } from '../campaigns/queries.ts';
 import { RowEditor } from '../contacts/SegmentBuilder.tsx';
 import { newRow } from '../contacts/segment-rows.ts';
@@ -17,19 +22,27 @@ import {
   reminderProblems,
   toReminderInput,
   toReminderUpdate,
+  valuesForTemplate,
   type ReminderForm as Form,
   type ReminderProblems,
   REMINDER_SOURCES,
 } from './reminder-form.ts';
 import { useApprovedTemplatesOf, useSaveReminder } from './queries.ts';
 
-/** The sources a reminder's variable may read besides contact fields (no tracked links, no CSV columns). */
-const REMINDER_KINDS: Kind[] = REMINDER_SOURCES.filter((k) => k !== 'field');
+/** The sources a reminder's values may read besides contact fields (no tracked links, no CSV columns). */
+const SOURCES: Kind[] = REMINDER_SOURCES.filter((k) => k !== 'field');
+const REMINDER_KINDS: Record<ValuePlace, Kind[]> = {
+  header: SOURCES,
+  body: SOURCES,
+  url: SOURCES,
+  quick_reply: ['none', ...SOURCES],
+};
 
 /**
  * The form of one reminder (new when `reminder` is null): name and on/off; the trigger (the latest event of a name,
  * or a campaign message read without a reply) and the delay in hours or days; the sending number and one of its
- * approved templates, with each body variable read from the contact or fixed, and a fallback; an optional condition
+ * approved templates, with each value it takes (body and text-header variables, URL suffixes, quick-reply payloads)
+ * read from the contact or fixed, with a fallback, and a header's media as a link; an optional condition
  * in the segment builder's rows; the sending hours in the contact's time zone.
  */
 export function ReminderForm({ reminder, onClose }: { reminder: ReminderDto | null; onClose: () => void }) {
@@ -73,9 +86,9 @@ function FormBody(props: { reminder: ReminderDto | null; initial: Form; onClose:
     setF((x) => ({
       ...x,
       template: key,
-      variables: variablesFor(
+      ...valuesForTemplate(
         options.find((o) => templateKey(o) === key),
-        x.variables,
+        x,
       ),
     }));
   const setVariable = (placeholder: string, patch: Partial<VariableForm>) =>
@@ -83,6 +96,12 @@ function FormBody(props: { reminder: ReminderDto | null; initial: Form; onClose:
       ...x,
       variables: x.variables.map((v) => (v.placeholder === placeholder ? { ...v, ...patch } : v)),
     }));
+  const setHeaderVariable = (patch: Partial<VariableForm>) =>
+    setF((x) => ({ ...x, headerVariable: x.headerVariable && { ...x.headerVariable, ...patch } }));
+  const setHeaderMedia = (patch: Partial<HeaderMediaForm>) =>
+    setF((x) => ({ ...x, headerMedia: x.headerMedia && { ...x.headerMedia, ...patch } }));
+  const setButton = (index: number, patch: Partial<ButtonForm>) =>
+    setF((x) => ({ ...x, buttons: x.buttons.map((b) => (b.index === index ? { ...b, ...patch } : b)) }));
   const submit = () => {
     setTried(true);
     if (Object.keys(reminderProblems(f)).length > 0) return;
@@ -181,7 +200,12 @@ function FormBody(props: { reminder: ReminderDto | null; initial: Form; onClose:
             name="number"
             value={f.phoneNumberId}
             onChange={(e) =>
-              setF((x) => ({ ...x, phoneNumberId: e.target.value, template: '', variables: [] }))
+              setF((x) => ({
+                ...x,
+                phoneNumberId: e.target.value,
+                template: '',
+                ...valuesForTemplate(undefined, x),
+              }))
             }
           >
             <option value="">{t('reminders.pickNumber')}</option>
@@ -212,23 +236,25 @@ function FormBody(props: { reminder: ReminderDto | null; initial: Form; onClose:
           </span>
           {problem('template')}
         </label>
-        {f.variables.length > 0 && (
-          <ValuesTable>
-            {f.variables.map((v) => (
-              <ValueRow
-                key={v.placeholder}
-                id={v.placeholder}
-                v={v}
-                name={v.placeholder}
-                label={<code>{`{{${v.placeholder}}}`}</code>}
-                kinds={REMINDER_KINDS}
-                attributes={attributes}
-                onChange={(patch) => setVariable(v.placeholder, patch)}
-                problem={problem(`variable:${v.placeholder}`)}
-              />
-            ))}
-          </ValuesTable>
+        {f.headerMedia && (
+          <HeaderMediaInput
+            media={f.headerMedia}
+            phoneNumberId={f.phoneNumberId || undefined}
+            onChange={setHeaderMedia}
+            linkOnly
+          >
+            {problem('headerMedia')}
+          </HeaderMediaInput>
         )}
+        <TemplateValuesTable
+          f={f}
+          kinds={REMINDER_KINDS}
+          attributes={attributes}
+          problem={problem}
+          setVariable={setVariable}
+          setHeaderVariable={setHeaderVariable}
+          setButton={setButton}
+        />
         {bodyText && (
           <div className="campaign-preview">
             <span className="small muted">{t('campaigns.previewFallbacks')}</span>

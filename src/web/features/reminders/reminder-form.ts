@@ -7,7 +7,15 @@ import type {
 } from '../../../contracts/reminders.schemas.ts';
 import type { TemplateDto } from '../../../contracts/template.schemas.ts';
 import { splitTemplateKey, templateKey } from '../campaigns/campaign-form.ts';
-import { variablesFor, type VariableForm } from '../campaigns/template-values-form.ts';
+import {
+  buttonsFor,
+  headerFor,
+  valuesInput,
+  valuesOf,
+  valuesProblems,
+  variablesFor,
+  type TemplateValuesForm,
+} from '../campaigns/template-values-form.ts';
 import { conditionToRows, newRow, rowsToCondition, type SegmentRow } from '../contacts/segment-rows.ts';
 
 /*
@@ -30,8 +38,12 @@ export const REMINDER_SOURCES = ['field', 'attribute', 'literal'] as const;
 const EVENT_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-/** What the form's inputs hold. */
-export interface ReminderForm {
+/**
+ * What the form's inputs hold. The template's values are the campaign builder's — body variables, a text header's
+ * variable or the header's media, URL suffixes and quick-reply payloads — read from the contact or fixed (a header's
+ * media is a link: nothing is uploaded for a reminder).
+ */
+export interface ReminderForm extends TemplateValuesForm {
   name: string;
   enabled: boolean;
   triggerKind: 'event' | 'campaign_read_no_reply';
@@ -41,7 +53,6 @@ export interface ReminderForm {
   phoneNumberId: string;
   /** `name|language` of the chosen approved template, or ''. */
   template: string;
-  variables: VariableForm[];
   /**
    * `none`: every contact; `rows`: the rows below; `kept`: a saved condition the rows cannot show (typed through
    * the API) — left as it is unless replaced.
@@ -51,8 +62,6 @@ export interface ReminderForm {
   join: 'and' | 'or';
   sendFrom: string;
   sendUntil: string;
-  /** The template's header media as saved (set through the API; the form does not edit it). */
-  header: ReminderDto['template']['header'];
 }
 
 /** A new reminder: on, after an event, one day, the first number, sending 08:00–22:00. */
@@ -67,12 +76,31 @@ export function emptyReminderForm(phoneNumberId = ''): ReminderForm {
     phoneNumberId,
     template: '',
     variables: [],
+    headerMedia: null,
+    headerVariable: null,
+    buttons: [],
     conditionKind: 'none',
     rows: [newRow(1)],
     join: 'and',
     sendFrom: '08:00',
     sendUntil: '22:00',
-    header: undefined,
+  };
+}
+
+/**
+ * The values of `template` (one of the number's approved templates, or none), keeping what `previous` held for the
+ * same placeholders, header and buttons. A header's media is always a link in a reminder.
+ */
+export function valuesForTemplate(
+  template: Pick<TemplateDto, 'components'> | undefined,
+  previous: TemplateValuesForm,
+): TemplateValuesForm {
+  const header = headerFor(template, previous);
+  return {
+    variables: variablesFor(template, previous.variables),
+    headerVariable: header.headerVariable,
+    headerMedia: header.headerMedia && { ...header.headerMedia, mode: 'link' },
+    buttons: buttonsFor(template, previous.buttons),
   };
 }
 
@@ -92,18 +120,8 @@ export function formOfReminder(
   r: ReminderDto,
   template: Pick<TemplateDto, 'components'> | undefined,
 ): ReminderForm {
-  const saved: VariableForm[] = r.template.variables.map((v, i) => ({
-    placeholder: v.name ?? String(i + 1),
-    named: v.name !== undefined,
-    kind: v.source.kind,
-    field: v.source.kind === 'field' ? v.source.field : 'name',
-    column: '',
-    attribute: v.source.kind === 'attribute' ? v.source.key : '',
-    literal: v.source.kind === 'literal' ? v.source.value : '',
-    url: '',
-    fallback: v.fallback,
-    example: null,
-  }));
+  // As saved, then following the approved template when it is known.
+  const values = valuesOf(r.template, template);
   const delay = delayParts(r.trigger.delayHours);
   const rows = r.condition ? conditionToRows(r.condition) : null;
   return {
@@ -115,13 +133,13 @@ export function formOfReminder(
     delayUnit: delay.unit,
     phoneNumberId: r.phoneNumberId,
     template: templateKey(r.template),
-    variables: template ? variablesFor(template, saved) : saved,
+    ...values,
+    headerMedia: values.headerMedia && { ...values.headerMedia, mode: 'link' },
     conditionKind: r.condition === null ? 'none' : rows ? 'rows' : 'kept',
     rows: rows?.rows ?? [newRow(1)],
     join: rows?.join ?? 'and',
     sendFrom: r.quietHours.start,
     sendUntil: r.quietHours.end,
-    header: r.template.header,
   };
 }
 
@@ -142,13 +160,16 @@ export function reminderProblems(f: ReminderForm): ReminderProblems {
   if (!(hours >= DELAY_HOURS.min && hours <= DELAY_HOURS.max)) p.delay = 'delayRange';
   if (!f.phoneNumberId) p.phoneNumberId = 'pickNumber';
   if (!splitTemplateKey(f.template)) p.template = 'pickTemplate';
-  for (const v of f.variables) {
-    const k = `variable:${v.placeholder}` as const;
-    if (!v.fallback.trim()) p[k] = 'fallbackRequired';
-    if (v.kind === 'attribute' && !v.attribute) p[k] = 'pickAttribute';
-    if (v.kind === 'literal' && !v.literal.trim()) p[k] = 'required';
-    if (!(REMINDER_SOURCES as readonly string[]).includes(v.kind)) p[k] = 'source';
-  }
+  Object.assign(p, valuesProblems(f, false));
+  const sources: Array<[string, string]> = [
+    ...f.variables.map((v): [string, string] => [`variable:${v.placeholder}`, v.kind]),
+    ...(f.headerVariable ? [['variable:header', f.headerVariable.kind] as [string, string]] : []),
+    ...f.buttons.map((b): [string, string] => [`variable:button:${b.index}`, b.kind]),
+  ];
+  for (const [k, kind] of sources)
+    if (kind !== 'none' && !(REMINDER_SOURCES as readonly string[]).includes(kind))
+      p[k as `variable:${string}`] = 'source';
+  if (f.headerMedia && f.headerMedia.mode !== 'link') p.headerMedia = 'httpsUrl';
   if (f.conditionKind === 'rows' && !formCondition(f)) p.rows = 'conditionIncomplete';
   if (!HHMM.test(f.sendFrom)) p.sendFrom = 'required';
   if (!HHMM.test(f.sendUntil)) p.sendUntil = 'required';
@@ -168,20 +189,7 @@ export function toReminderInput(f: ReminderForm): ReminderInput {
         : { kind: 'campaign_read_no_reply', delayHours },
     condition: f.conditionKind === 'rows' ? formCondition(f) : null,
     phoneNumberId: f.phoneNumberId,
-    template: {
-      ...template,
-      variables: f.variables.map((v) => ({
-        ...(v.named ? { name: v.placeholder } : {}),
-        source:
-          v.kind === 'field'
-            ? { kind: 'field' as const, field: v.field }
-            : v.kind === 'attribute'
-              ? { kind: 'attribute' as const, key: v.attribute }
-              : { kind: 'literal' as const, value: v.literal.trim() },
-        fallback: v.fallback.trim(),
-      })),
-      ...(f.header ? { header: f.header } : {}),
-    },
+    template: { ...template, ...valuesInput(f) },
     quietHours: { start: f.sendFrom, end: f.sendUntil },
   };
 }

@@ -2050,6 +2050,7 @@ export const en = {
       fallbackRequired: 'Give a fallback for contacts without this value.',
       pickAttribute: 'Choose an attribute.',
       source: 'Reminders cannot use links or CSV columns.',
+      httpsUrl: 'Give the header’s file as a web address starting with https://.',
       conditionIncomplete: 'Complete at least one row, or choose every contact.',
     },
   },

@@ -2058,6 +2058,7 @@ export const ja: Messages = {
       fallbackRequired: '値がない連絡先のための代わりの文字を入力してください。',
       pickAttribute: '属性を選んでください。',
       source: 'リマインダーではリンクや CSV の列は使えません。',
+      httpsUrl: 'ヘッダーのファイルは https:// で始まるアドレスで指定してください。',
       conditionIncomplete: '条件を 1 行以上完成させるか、すべての連絡先を選んでください。',
     },
   },
