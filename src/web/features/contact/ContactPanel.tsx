@@ -7,7 +7,7 @@ import { api } from '../../lib/api.ts';
 import { patchContact } from '../../lib/cache.ts';
 import { errorText } from '../../lib/errors.ts';
 import { contactDisplayName } from '../../lib/format.ts';
-import { usePhoneNumbers } from '../../lib/queries.ts';
+import { keys, usePhoneNumbers } from '../../lib/queries.ts';
 import type { Contact, Conversation } from '../../lib/types.ts';
 import { NotesSection, TagsAndAttributesSection } from '../contacts/ContactEditors.tsx';
 import { useContact, useContactConversations } from '../contacts/queries.ts';
@@ -32,7 +32,11 @@ export function ContactPanel({
   const run = useMutation({
     mutationFn: (body: { name: string | null } | { consentState: string }) =>
       api<Contact>(`/contacts/${contactId}`, { method: 'PATCH', body }),
-    onSuccess: (updated) => patchContact(qc, updated),
+    onSuccess: (updated) => {
+      patchContact(qc, updated);
+      // A consent change is a new entry in the history the contact page shows.
+      void qc.invalidateQueries({ queryKey: keys.contactPart(updated.id, 'consent') });
+    },
   });
 
   if (!ct) return <aside className="contact-panel">{t('app.loading')}</aside>;

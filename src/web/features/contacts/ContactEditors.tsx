@@ -192,7 +192,7 @@ export function TagsAndAttributesSection({
   );
 }
 
-/** The notes about the contact, newest first, and (for those who may converse) a form to add one. */
+/** The notes about the contact, oldest first, and (for those who may converse) a form to add one below them. */
 export function NotesSection({
   contact,
   canEdit,
