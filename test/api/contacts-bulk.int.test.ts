@@ -141,6 +141,15 @@ describe('bulk actions on contacts', () => {
   };
   const history = async (id: string) =>
     (await s.api<ContactConsentView>('GET', `/api/v1/contacts/${id}/consent`)).body.history;
+  const taggedWith = (tag: string) =>
+    s.t.ctx.db.selectFrom('contact_tags').select('contact_id').where('tag', '=', tag).execute();
+  /** The contacts an action's snapshot still holds (none once it has ended). */
+  const snapshotOf = (bulkActionId: string) =>
+    s.t.ctx.db
+      .selectFrom('contact_bulk_action_contacts')
+      .select('contact_id')
+      .where('bulk_action_id', '=', bulkActionId)
+      .execute();
   const consentEvents = async (ids: string[]) =>
     s.t.ctx.db
       .selectFrom('consent_events')
@@ -217,11 +226,7 @@ describe('bulk actions on contacts', () => {
       jobs.filter((j) => (j.payload as { bulkActionId: string }).bulkActionId === res.body.id),
     ).toHaveLength(2);
     // The snapshot is gone once the action is done.
-    const left = await s.t.ctx.db
-      .selectFrom('contact_bulk_action_contacts')
-      .select('contact_id')
-      .where('bulk_action_id', '=', res.body.id)
-      .execute();
+    const left = await snapshotOf(res.body.id);
     expect(left).toEqual([]);
   });
 
@@ -425,11 +430,7 @@ describe('bulk actions on contacts', () => {
       processed: 7,
       changed: 7,
     });
-    const rows = await s.t.ctx.db
-      .selectFrom('contact_tags')
-      .select('contact_id')
-      .where('tag', '=', 'twice')
-      .execute();
+    const rows = await taggedWith('twice');
     expect(rows).toHaveLength(7);
     await runner.drain(); // the queued job of the second action finds it done
     expect(await status(tagged.body.id)).toMatchObject({ processed: 7, changed: 7 });
@@ -464,17 +465,9 @@ describe('bulk actions on contacts', () => {
     await runBulkSlice(deps, res.body.id, 0);
     expect(await runBulkBatch(deps, res.body.id, null)).toBe('stopped');
     expect(await status(res.body.id)).toMatchObject({ status: 'cancelled', processed: 2, changed: 2 });
-    const tagged = await s.t.ctx.db
-      .selectFrom('contact_tags')
-      .select('contact_id')
-      .where('tag', '=', '取消')
-      .execute();
+    const tagged = await taggedWith('取消');
     expect(tagged).toHaveLength(2);
-    const left = await s.t.ctx.db
-      .selectFrom('contact_bulk_action_contacts')
-      .select('contact_id')
-      .where('bulk_action_id', '=', res.body.id)
-      .execute();
+    const left = await snapshotOf(res.body.id);
     expect(left).toEqual([]);
 
     // Cancelling again answers it as it is; a finished action cannot be cancelled.

@@ -16,15 +16,8 @@ import {
   type CampaignForm,
   type FormProblems,
 } from './campaign-form.ts';
-import {
-  buttonsFor,
-  headerFor,
-  variablesFor,
-  type ButtonForm,
-  type HeaderMediaForm,
-  type VariableForm,
-} from './template-values-form.ts';
-import { HeaderMediaInput, TemplateValuesTable } from './TemplateValues.tsx';
+import { buttonsFor, headerFor, variablesFor } from './template-values-form.ts';
+import { TemplateValuesEditor } from './TemplateValues.tsx';
 import type { CampaignAbilities } from './campaign-view.ts';
 import { DraftActions } from './DraftActions.tsx';
 import {
@@ -135,17 +128,6 @@ function BuilderForm(props: {
         buttons: buttonsFor(tpl, x.buttons),
       };
     });
-  const setVariable = (placeholder: string, patch: Partial<VariableForm>) =>
-    setF((x) => ({
-      ...x,
-      variables: x.variables.map((v) => (v.placeholder === placeholder ? { ...v, ...patch } : v)),
-    }));
-  const setHeaderVariable = (patch: Partial<VariableForm>) =>
-    setF((x) => ({ ...x, headerVariable: x.headerVariable ? { ...x.headerVariable, ...patch } : null }));
-  const setHeaderMedia = (patch: Partial<HeaderMediaForm>) =>
-    setF((x) => ({ ...x, headerMedia: x.headerMedia ? { ...x.headerMedia, ...patch } : null }));
-  const setButton = (index: number, patch: Partial<ButtonForm>) =>
-    setF((x) => ({ ...x, buttons: x.buttons.map((b) => (b.index === index ? { ...b, ...patch } : b)) }));
   const toggle = (list: string[], id: string, on: boolean) =>
     on ? [...new Set([...list, id])] : list.filter((x) => x !== id);
 
@@ -227,22 +209,12 @@ function BuilderForm(props: {
               <span className="small muted">{t('campaigns.templateHint')}</span>
               {problem('template')}
             </label>
-            {f.headerMedia && (
-              <HeaderMediaInput
-                media={f.headerMedia}
-                phoneNumberId={f.phoneNumberIds[0]}
-                onChange={setHeaderMedia}
-              >
-                {problem('headerMedia')}
-              </HeaderMediaInput>
-            )}
-            <TemplateValuesTable
+            <TemplateValuesEditor
               f={f}
+              setF={setF}
+              phoneNumberId={f.phoneNumberIds[0]}
               attributes={attributes}
               problem={problem}
-              setVariable={setVariable}
-              setHeaderVariable={setHeaderVariable}
-              setButton={setButton}
             />
             {bodyText && (
               <div className="campaign-preview">

@@ -33,6 +33,57 @@ const KINDS: Record<ValuePlace, Kind[]> = {
 };
 
 /**
+ * Everything a template takes per recipient, as the campaign builder and the reminder form edit it: the header's
+ * media (when the template has an image, video or document header), then the table of values. `f` is the form that
+ * holds the values; `setF` updates it. `linkOnly`: the header's media is a link (reminders upload nothing).
+ */
+export function TemplateValuesEditor<F extends TemplateValuesForm>(props: {
+  f: F;
+  setF: (update: (f: F) => F) => void;
+  phoneNumberId: string | undefined;
+  attributes: AttributeDefinitionDto[];
+  problem: (key: 'headerMedia' | `variable:${string}`) => ReactNode;
+  kinds?: Record<ValuePlace, Kind[]>;
+  linkOnly?: boolean;
+}) {
+  const { f, setF } = props;
+  return (
+    <>
+      {f.headerMedia && (
+        <HeaderMediaInput
+          media={f.headerMedia}
+          phoneNumberId={props.phoneNumberId}
+          onChange={(patch) =>
+            setF((x) => ({ ...x, headerMedia: x.headerMedia && { ...x.headerMedia, ...patch } }))
+          }
+          linkOnly={props.linkOnly}
+        >
+          {props.problem('headerMedia')}
+        </HeaderMediaInput>
+      )}
+      <TemplateValuesTable
+        f={f}
+        {...(props.kinds ? { kinds: props.kinds } : {})}
+        attributes={props.attributes}
+        problem={props.problem}
+        setVariable={(placeholder, patch) =>
+          setF((x) => ({
+            ...x,
+            variables: x.variables.map((v) => (v.placeholder === placeholder ? { ...v, ...patch } : v)),
+          }))
+        }
+        setHeaderVariable={(patch) =>
+          setF((x) => ({ ...x, headerVariable: x.headerVariable && { ...x.headerVariable, ...patch } }))
+        }
+        setButton={(index, patch) =>
+          setF((x) => ({ ...x, buttons: x.buttons.map((b) => (b.index === index ? { ...b, ...patch } : b)) }))
+        }
+      />
+    </>
+  );
+}
+
+/**
  * The table of values: header variable, body variables, then buttons; nothing when the template has none. `kinds`
  * narrows the sources per place (a reminder has no tracked links and no CSV).
  */

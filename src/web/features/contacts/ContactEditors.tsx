@@ -55,6 +55,13 @@ export function AttributeValueInput({
  */
 export type ContactLayout = 'page' | 'panel';
 
+/** What a contact section shows and whether the reader may edit it there. */
+interface ContactSectionProps {
+  contact: Contact;
+  canEdit: boolean;
+  layout?: ContactLayout;
+}
+
 const sectionClass = (layout: ContactLayout) =>
   layout === 'page' ? 'card contact-section' : 'panel-section';
 
@@ -67,15 +74,7 @@ function SectionHeading({ layout, children }: { layout: ContactLayout; children:
  * The contact's tags and attributes, editable by anyone who may converse: a tag added or removed, an attribute of
  * the workspace's schema set (validated by the server by its type) or removed.
  */
-export function TagsAndAttributesSection({
-  contact,
-  canEdit,
-  layout = 'page',
-}: {
-  contact: Contact;
-  canEdit: boolean;
-  layout?: ContactLayout;
-}) {
+export function TagsAndAttributesSection({ contact, canEdit, layout = 'page' }: ContactSectionProps) {
   const { t } = useTranslation();
   const edit = useEditContact(contact.id);
   const defs = useContactAttributes().data ?? [];
@@ -193,15 +192,7 @@ export function TagsAndAttributesSection({
 }
 
 /** The notes about the contact, oldest first, and (for those who may converse) a form to add one below them. */
-export function NotesSection({
-  contact,
-  canEdit,
-  layout = 'page',
-}: {
-  contact: Contact;
-  canEdit: boolean;
-  layout?: ContactLayout;
-}) {
+export function NotesSection({ contact, canEdit, layout = 'page' }: ContactSectionProps) {
   const { t, i18n } = useTranslation();
   const notes = useContactNotes(contact.id).data ?? [];
   const users = useUsers().data;

@@ -6,13 +6,7 @@ import { errorText } from '../../lib/errors.ts';
 import { usePhoneNumbers } from '../../lib/queries.ts';
 import { fillText } from '../../lib/template.ts';
 import { templateKey } from '../campaigns/campaign-form.ts';
-import type { ButtonForm, HeaderMediaForm, VariableForm } from '../campaigns/template-values-form.ts';
-import {
-  HeaderMediaInput,
-  TemplateValuesTable,
-  type Kind,
-  type ValuePlace,
-} from '../campaigns/TemplateValues.tsx';
+import { TemplateValuesEditor, type Kind, type ValuePlace } from '../campaigns/TemplateValues.tsx';
 import { useContactAttributes } from '../campaigns/queries.ts';
 import { RowEditor } from '../contacts/SegmentBuilder.tsx';
 import { newRow } from '../contacts/segment-rows.ts';
@@ -91,17 +85,6 @@ function FormBody(props: { reminder: ReminderDto | null; initial: Form; onClose:
         x,
       ),
     }));
-  const setVariable = (placeholder: string, patch: Partial<VariableForm>) =>
-    setF((x) => ({
-      ...x,
-      variables: x.variables.map((v) => (v.placeholder === placeholder ? { ...v, ...patch } : v)),
-    }));
-  const setHeaderVariable = (patch: Partial<VariableForm>) =>
-    setF((x) => ({ ...x, headerVariable: x.headerVariable && { ...x.headerVariable, ...patch } }));
-  const setHeaderMedia = (patch: Partial<HeaderMediaForm>) =>
-    setF((x) => ({ ...x, headerMedia: x.headerMedia && { ...x.headerMedia, ...patch } }));
-  const setButton = (index: number, patch: Partial<ButtonForm>) =>
-    setF((x) => ({ ...x, buttons: x.buttons.map((b) => (b.index === index ? { ...b, ...patch } : b)) }));
   const submit = () => {
     setTried(true);
     if (Object.keys(reminderProblems(f)).length > 0) return;
@@ -236,24 +219,14 @@ function FormBody(props: { reminder: ReminderDto | null; initial: Form; onClose:
           </span>
           {problem('template')}
         </label>
-        {f.headerMedia && (
-          <HeaderMediaInput
-            media={f.headerMedia}
-            phoneNumberId={f.phoneNumberId || undefined}
-            onChange={setHeaderMedia}
-            linkOnly
-          >
-            {problem('headerMedia')}
-          </HeaderMediaInput>
-        )}
-        <TemplateValuesTable
+        <TemplateValuesEditor
           f={f}
-          kinds={REMINDER_KINDS}
+          setF={setF}
+          phoneNumberId={f.phoneNumberId || undefined}
           attributes={attributes}
           problem={problem}
-          setVariable={setVariable}
-          setHeaderVariable={setHeaderVariable}
-          setButton={setButton}
+          kinds={REMINDER_KINDS}
+          linkOnly
         />
         {bodyText && (
           <div className="campaign-preview">
