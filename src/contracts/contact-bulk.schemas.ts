@@ -42,6 +42,11 @@ export const BulkActionInputSchema = z.strictObject({ target: BulkTargetSchema, 
 export const BulkActionCreatedSchema = z.object({ id: z.uuid() });
 
 export const BulkActionStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export type BulkActionStatus = z.infer<typeof BulkActionStatusSchema>;
+
+/** Whether a bulk action with this status has ended (done, failed or cancelled): nothing more runs for it. */
+export const bulkActionEnded = (status: BulkActionStatus): boolean =>
+  status === 'done' || status === 'failed' || status === 'cancelled';
 
 /** `GET /api/v1/contacts/bulk/{id}`: a bulk action's progress and outcome. */
 export const ContactBulkActionSchema = z.object({

@@ -15,7 +15,7 @@
  *    job (enqueued in its last batch's transaction), so other jobs get their turn and leases stay short.
  */
 import { sql, type SqlBool } from 'kysely';
-import type { BulkAction } from '../../../contracts/contact-bulk.schemas.ts';
+import { bulkActionEnded, type BulkAction } from '../../../contracts/contact-bulk.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import type { ContactBulkActionRow, Db, DbOrTx } from '../../db/types.ts';
 import { AppError } from '../../lib/app-error.ts';
@@ -91,7 +91,7 @@ async function failBulkAction(deps: ContactBulkJobDeps, id: string, message: str
  */
 export async function runBulkSlice(deps: ContactBulkJobDeps, id: string, slice: number): Promise<void> {
   const row = await findBulkActionById(deps.db, id);
-  if (!row || row.status === 'done' || row.status === 'failed' || row.status === 'cancelled') return;
+  if (!row || bulkActionEnded(row.status)) return;
   if (row.status === 'queued' && !(await startBulkRun(deps, id))) return;
   const sliceBatches = deps.sliceBatches ?? BULK_SLICE_BATCHES;
   for (let batch = 1; ; batch++) {

@@ -1,6 +1,7 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { saveBlob } from '../../lib/download.ts';
 import { csvFileName, toCsv, type CsvCell } from './csv.ts';
 import { formatChange } from './format.ts';
 import { relativeChange } from './range.ts';
@@ -76,18 +77,6 @@ export interface Column<R> {
   numeric?: boolean;
 }
 
-/** Starts a download of `text` as a file (a Blob URL; nothing leaves the browser). */
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
 /**
  * A table of figures with a CSV export of exactly its rows and columns (raw values: counts, shares 0–1, seconds).
  */
@@ -101,11 +90,16 @@ export function DataTable<R>(props: {
 }) {
   const { t } = useTranslation();
   const exportCsv = () =>
-    download(
+    saveBlob(
       csvFileName(props.name, props.range.from, props.range.to),
-      toCsv(
-        props.columns.map((c) => c.label),
-        props.rows.map((r) => props.columns.map((c) => c.csv(r))),
+      new Blob(
+        [
+          toCsv(
+            props.columns.map((c) => c.label),
+            props.rows.map((r) => props.columns.map((c) => c.csv(r))),
+          ),
+        ],
+        { type: 'text/csv;charset=utf-8' },
       ),
     );
   return (

@@ -232,21 +232,27 @@ function variableProblem(v: VariableForm, csvAudience: boolean, fallback: boolea
 }
 
 /**
- * What is missing in the values, by form key (`variable:<placeholder>`, `variable:header`, `variable:button:<i>`,
- * `headerMedia`) with the problem's locale key; `csvAudience`: whether CSV columns may be read.
+ * Every value of the form with its form key: `variable:<placeholder>` (body), `variable:header`,
+ * `variable:button:<index>`.
+ */
+export function valueEntries(f: TemplateValuesForm): Array<[`variable:${string}`, VariableForm]> {
+  return [
+    ...f.variables.map((v): [`variable:${string}`, VariableForm] => [`variable:${v.placeholder}`, v]),
+    ...(f.headerVariable ? [['variable:header', f.headerVariable] as ['variable:header', VariableForm]] : []),
+    ...f.buttons.map((b): [`variable:${string}`, VariableForm] => [`variable:button:${b.index}`, b]),
+  ];
+}
+
+/**
+ * What is missing in the values, by form key (see {@link valueEntries}, and `headerMedia`) with the problem's
+ * locale key; `csvAudience`: whether CSV columns may be read.
  */
 export function valuesProblems(f: TemplateValuesForm, csvAudience: boolean): Record<string, string> {
   const p: Record<string, string> = {};
-  for (const v of f.variables) {
-    const problem = variableProblem(v, csvAudience, true);
-    if (problem) p[`variable:${v.placeholder}`] = problem;
-  }
-  const header = f.headerVariable && variableProblem(f.headerVariable, csvAudience, true);
-  if (header) p['variable:header'] = header;
-  for (const b of f.buttons) {
+  for (const [key, v] of valueEntries(f)) {
     // A tracked button's suffix is the recipient's code: it needs no fallback.
-    const problem = variableProblem(b, csvAudience, b.kind !== 'link');
-    if (problem) p[`variable:button:${b.index}`] = problem;
+    const problem = variableProblem(v, csvAudience, !('button' in v && v.kind === 'link'));
+    if (problem) p[key] = problem;
   }
   const m = f.headerMedia;
   if (m?.mode === 'upload' && !m.mediaId) p.headerMedia = 'pickMedia';

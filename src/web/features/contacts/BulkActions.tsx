@@ -1,7 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AttributeDefinitionDto } from '../../../contracts/contact-attributes.schemas.ts';
-import type { BulkAction, BulkTarget } from '../../../contracts/contact-bulk.schemas.ts';
+import {
+  bulkActionEnded,
+  type BulkAction,
+  type BulkTarget,
+} from '../../../contracts/contact-bulk.schemas.ts';
 import { isAdmin, useSession } from '../../app/session.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
 import { errorText } from '../../lib/errors.ts';
@@ -10,7 +14,6 @@ import { useContactAttributes } from '../campaigns/queries.ts';
 import { AttributeValueInput, attributeValue } from './ContactEditors.tsx';
 import { ExportDialog } from './ExportDialog.tsx';
 import {
-  bulkActionEnded,
   useBulkActionStatus,
   useCancelBulkAction,
   useRefreshAfterBulk,
@@ -143,7 +146,7 @@ function BulkBarBody({
   const run = useBulkActionStatus(runId);
   const refresh = useRefreshAfterBulk();
   const cancel = useCancelBulkAction();
-  const finished = bulkActionEnded(run.data);
+  const finished = run.data !== undefined && bulkActionEnded(run.data.status);
   const running = runId !== null && !finished;
   // Once per finished action: the list shows its changes (the checked rows stay checked for a next action).
   const refreshed = useRef<string | null>(null);

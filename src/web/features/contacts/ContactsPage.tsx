@@ -135,7 +135,11 @@ function ContactList() {
       )}
       {exporting && (
         <ExportDialog
-          target={exportSegment ? { kind: 'segment', ...exportSegment } : { kind: 'all' }}
+          target={
+            exportSegment
+              ? { kind: 'segment', id: exportSegment.id, name: exportSegment.name }
+              : { kind: 'all' }
+          }
           onClose={() => setExporting(false)}
         />
       )}

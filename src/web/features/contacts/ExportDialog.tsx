@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../components/Dialog.tsx';
+import { saveBlob } from '../../lib/download.ts';
 import { errorText } from '../../lib/errors.ts';
 import { exportCsvUrl, exportSelectionCsv, type ExportEncoding } from './queries.ts';
 
@@ -31,12 +32,7 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
     if (target.kind !== 'selected') return;
     setError(null);
     try {
-      const url = URL.createObjectURL(await exportSelectionCsv(target.contactIds, encoding));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = fileName(encoding);
-      a.click();
-      URL.revokeObjectURL(url);
+      saveBlob(fileName(encoding), await exportSelectionCsv(target.contactIds, encoding));
       onClose();
     } catch (err) {
       setError(err);

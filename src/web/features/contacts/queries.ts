@@ -9,10 +9,11 @@ import type { ContactDuplicatesDto } from '../../../contracts/api.schemas.ts';
 import type { AuditEntryDto } from '../../../contracts/audit.schemas.ts';
 import type { ConditionNode } from '../../../contracts/condition.schemas.ts';
 import type { ContactConsentView } from '../../../contracts/consent.schemas.ts';
-import type {
-  BulkAction,
-  BulkTarget,
-  ContactBulkActionDto,
+import {
+  bulkActionEnded,
+  type BulkAction,
+  type BulkTarget,
+  type ContactBulkActionDto,
 } from '../../../contracts/contact-bulk.schemas.ts';
 import type { ContactImportDto } from '../../../contracts/contact-imports.schemas.ts';
 import type { ContactMergeDto } from '../../../contracts/contact-merges.schemas.ts';
@@ -418,17 +419,13 @@ export function useStartBulkAction() {
   });
 }
 
-/** Whether a bulk action has ended: done, failed or cancelled. */
-export const bulkActionEnded = (a: ContactBulkActionDto | undefined): boolean =>
-  a?.status === 'done' || a?.status === 'failed' || a?.status === 'cancelled';
-
 /** A bulk action's progress, asked every second until it has ended (null id: nothing asked). */
 export function useBulkActionStatus(id: string | null) {
   return useQuery({
     queryKey: ['contacts', 'bulk', id],
     queryFn: () => api<ContactBulkActionDto>(`/contacts/bulk/${id}`),
     enabled: id !== null,
-    refetchInterval: (q) => (bulkActionEnded(q.state.data) ? false : 1000),
+    refetchInterval: (q) => (q.state.data && bulkActionEnded(q.state.data.status) ? false : 1000),
   });
 }
 

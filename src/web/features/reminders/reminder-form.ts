@@ -12,6 +12,7 @@ import {
   headerFor,
   valuesInput,
   valuesOf,
+  valueEntries,
   valuesProblems,
   variablesFor,
   type TemplateValuesForm,
@@ -95,13 +96,16 @@ export function valuesForTemplate(
   template: Pick<TemplateDto, 'components'> | undefined,
   previous: TemplateValuesForm,
 ): TemplateValuesForm {
-  const header = headerFor(template, previous);
-  return {
+  return withLinkHeader({
     variables: variablesFor(template, previous.variables),
-    headerVariable: header.headerVariable,
-    headerMedia: header.headerMedia && { ...header.headerMedia, mode: 'link' },
+    ...headerFor(template, previous),
     buttons: buttonsFor(template, previous.buttons),
-  };
+  });
+}
+
+/** The values with their header's media given as a link, the only way a reminder takes it. */
+function withLinkHeader<V extends TemplateValuesForm>(values: V): V {
+  return { ...values, headerMedia: values.headerMedia && { ...values.headerMedia, mode: 'link' } };
 }
 
 /** A delay in hours as the form shows it: whole days when it is some, else hours. */
@@ -121,7 +125,7 @@ export function formOfReminder(
   template: Pick<TemplateDto, 'components'> | undefined,
 ): ReminderForm {
   // As saved, then following the approved template when it is known.
-  const values = valuesOf(r.template, template);
+  const values = withLinkHeader(valuesOf(r.template, template));
   const delay = delayParts(r.trigger.delayHours);
   const rows = r.condition ? conditionToRows(r.condition) : null;
   return {
@@ -134,7 +138,6 @@ export function formOfReminder(
     phoneNumberId: r.phoneNumberId,
     template: templateKey(r.template),
     ...values,
-    headerMedia: values.headerMedia && { ...values.headerMedia, mode: 'link' },
     conditionKind: r.condition === null ? 'none' : rows ? 'rows' : 'kept',
     rows: rows?.rows ?? [newRow(1)],
     join: rows?.join ?? 'and',
@@ -161,15 +164,8 @@ export function reminderProblems(f: ReminderForm): ReminderProblems {
   if (!f.phoneNumberId) p.phoneNumberId = 'pickNumber';
   if (!splitTemplateKey(f.template)) p.template = 'pickTemplate';
   Object.assign(p, valuesProblems(f, false));
-  const sources: Array<[string, string]> = [
-    ...f.variables.map((v): [string, string] => [`variable:${v.placeholder}`, v.kind]),
-    ...(f.headerVariable ? [['variable:header', f.headerVariable.kind] as [string, string]] : []),
-    ...f.buttons.map((b): [string, string] => [`variable:button:${b.index}`, b.kind]),
-  ];
-  for (const [k, kind] of sources)
-    if (kind !== 'none' && !(REMINDER_SOURCES as readonly string[]).includes(kind))
-      p[k as `variable:${string}`] = 'source';
-  if (f.headerMedia && f.headerMedia.mode !== 'link') p.headerMedia = 'httpsUrl';
+  for (const [key, v] of valueEntries(f))
+    if (v.kind !== 'none' && !(REMINDER_SOURCES as readonly string[]).includes(v.kind)) p[key] = 'source';
   if (f.conditionKind === 'rows' && !formCondition(f)) p.rows = 'conditionIncomplete';
   if (!HHMM.test(f.sendFrom)) p.sendFrom = 'required';
   if (!HHMM.test(f.sendUntil)) p.sendUntil = 'required';
