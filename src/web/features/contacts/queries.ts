@@ -438,12 +438,15 @@ export function useCancelBulkAction() {
   });
 }
 
-/** After a bulk action: the contact list, the tags and the contact pages show its changes. */
+/**
+ * After a bulk action: the contact list, the contacts' pages and inbox panels (everything under ['contacts']) and
+ * the tags show its changes.
+ */
 export function useRefreshAfterBulk() {
   const qc = useQueryClient();
   return () => {
-    void qc.invalidateQueries({ queryKey: ['contacts', 'list'] });
-    void qc.invalidateQueries({ queryKey: ['tags'] });
+    void qc.invalidateQueries({ queryKey: keys.contacts });
+    void qc.invalidateQueries({ queryKey: keys.tags });
   };
 }
 
