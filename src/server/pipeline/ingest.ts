@@ -35,10 +35,10 @@ interface JournalRow {
 }
 
 /**
- * How long a claimed journal row stays invisible to other workers before it is retried. A batch takes well
- * under a second; after a crash, its rows are picked up again this long after the claim.
+ * How long PostgreSQL keeps an ingest transaction whose client has gone silent (its machine lost) before ending
+ * the session and releasing the journal rows it claimed. A live batch never waits on its client for long.
  */
-const CLAIM_MS = 15_000;
+const CLAIM_IDLE_TIMEOUT = '60s';
 /** After this many failed attempts at a whole event, it is dead-lettered instead of retried. */
 const MAX_EVENT_ATTEMPTS = 5;
 
@@ -51,26 +51,40 @@ const MAX_EVENT_ATTEMPTS = 5;
 export class InboundIngestor {
   constructor(private readonly deps: IngestDeps) {}
 
-  /** Claims and processes up to `limit` journal rows. Returns how many rows were processed. */
+  /**
+   * Claims and processes up to `limit` journal rows. Returns how many rows were processed.
+   *
+   * The claim is a row lock (`FOR UPDATE SKIP LOCKED`) held by the transaction that applies the batch: other
+   * workers skip the rows while it runs, and a crash releases them with its connection. Nothing is written to
+   * claim a row — an UPDATE-based lease wrote a new version of every ~1 KB journal row (and its index entries)
+   * just to take it, one of the largest costs of ingest on PostgreSQL. A worker whose machine vanishes leaves
+   * its session idle in the transaction: PostgreSQL ends it after `CLAIM_IDLE_TIMEOUT`, releasing the rows.
+   */
   async runOnce(limit = 500): Promise<number> {
     const { db, clock } = this.deps;
-    const now = clock.now();
-    const claimed = await sql<JournalRow>`
-      update webhook_events set locked_until = ${new Date(now.getTime() + CLAIM_MS)}, attempts = attempts + 1
-      where id in (
-        select id from webhook_events
-        where processed_at is null and (locked_until is null or locked_until < ${now})
-        order by id limit ${limit} for update skip locked)
-      returning id, body, attempts`.execute(db);
-    const rows = claimed.rows.sort((a, b) => a.id - b.id);
-    if (rows.length === 0) return 0;
+    let claimed: JournalRow[] = [];
     try {
-      await this.processRows(rows);
+      const processed = await db.transaction().execute(async (tx) => {
+        await sql`set local idle_in_transaction_session_timeout = ${sql.lit(CLAIM_IDLE_TIMEOUT)}`.execute(tx);
+        const rows = await sql<JournalRow>`
+          select id, body, attempts from webhook_events
+          where processed_at is null and (locked_until is null or locked_until < ${clock.now()})
+          order by id limit ${limit} for update skip locked`.execute(tx);
+        claimed = rows.rows;
+        if (claimed.length > 0) await this.applyRows(tx, claimed);
+        return claimed.length;
+      });
+      this.deps.metrics.webhookEventsProcessed.inc(processed);
+      return processed;
     } catch (err) {
-      this.deps.logger.warn({ err, count: rows.length }, 'ingest batch failed; retrying events one by one');
-      for (const row of rows) await this.processOneWithRetry(row);
+      if (claimed.length === 0) throw err;
+      this.deps.logger.warn(
+        { err, count: claimed.length },
+        'ingest batch failed; retrying events one by one',
+      );
+      for (const row of claimed) await this.processOneWithRetry(row);
+      return claimed.length;
     }
-    return rows.length;
   }
 
   /** Processes journal rows until none is left (tests and `tsunagi webhooks replay`). */
@@ -96,64 +110,76 @@ export class InboundIngestor {
     }
   }
 
-  /** A body that failed for another reason (the database unavailable…): retried with backoff, then dead-lettered. */
+  /**
+   * A body that failed for another reason (the database unavailable…): retried with backoff, then
+   * dead-lettered. Only failures count as attempts; a crash during a batch releases its rows untouched.
+   */
   private async recordFailure(row: JournalRow, err: unknown): Promise<void> {
     const reason = err instanceof Error ? err.message : String(err);
     this.deps.logger.error({ err, webhookEventId: row.id }, 'webhook event failed');
     const { db, clock } = this.deps;
-    if (row.attempts >= MAX_EVENT_ATTEMPTS) {
+    const attempts = row.attempts + 1;
+    if (attempts >= MAX_EVENT_ATTEMPTS) {
       await db.transaction().execute(async (tx) => {
         await insertDeadLetters(tx, clock, [
           {
             workspace_id: null,
             webhook_event_id: row.id,
             path: null,
-            reason: `processing failed ${row.attempts} times: ${reason}`,
+            reason: `processing failed ${attempts} times: ${reason}`,
             payload: null,
           },
         ]);
         await tx
           .updateTable('webhook_events')
-          .set({ processed_at: clock.now(), error: reason.slice(0, 2000), locked_until: null })
+          .set({ processed_at: clock.now(), attempts, error: reason.slice(0, 2000), locked_until: null })
           .where('id', '=', row.id)
           .execute();
       });
       this.deps.metrics.deadLetters.inc({ reason: 'processing_failed' });
     } else {
-      const backoff = 1000 * 2 ** row.attempts;
+      const backoff = 1000 * 2 ** attempts;
       await db
         .updateTable('webhook_events')
-        .set({ error: reason.slice(0, 2000), locked_until: new Date(clock.nowMs() + backoff) })
+        .set({ attempts, error: reason.slice(0, 2000), locked_until: new Date(clock.nowMs() + backoff) })
         .where('id', '=', row.id)
         .execute();
     }
   }
 
   /**
-   * Applies the rows in one transaction that first locks them, so a batch that outlives its claim (`CLAIM_MS`,
-   * e.g. on a loaded machine) is neither claimed by another worker meanwhile (its claim skips locked rows) nor
-   * applied twice: rows another worker processed in the meantime are left out.
+   * Retries rows of a failed batch in a transaction of their own. It locks them first (waiting, not skipping):
+   * a row another worker took meanwhile is applied there, and left out here once that worker has committed.
    */
   private async processRows(rows: JournalRow[]): Promise<void> {
-    const { db } = this.deps;
-    const parsed = rows.map((row) => ({ row, items: parseRawWebhook(Buffer.from(row.body)) }));
-    const numbers = await loadNumbers(
-      db,
-      parsed.flatMap((p) => p.items),
-    );
-    const processed = await db.transaction().execute(async (tx) => {
+    const processed = await this.deps.db.transaction().execute(async (tx) => {
       const mine = await lockUnprocessed(
         tx,
         rows.map((r) => r.id),
       );
-      const routed = emptyRouted();
-      for (const { row, items } of parsed)
-        if (mine.has(row.id)) items.forEach((item, index) => routeItem(item, index, row.id, numbers, routed));
-      await this.apply(tx, routed);
-      await markProcessed(tx, this.deps.clock, [...mine]);
-      return mine.size;
+      const left = rows.filter((r) => mine.has(r.id));
+      if (left.length > 0) await this.applyRows(tx, left);
+      return left.length;
     });
     this.deps.metrics.webhookEventsProcessed.inc(processed);
+  }
+
+  /** Parses, routes and applies locked journal rows in the caller's transaction, then marks them processed. */
+  private async applyRows(tx: DbOrTx, rows: JournalRow[]): Promise<void> {
+    const parsed = rows.map((row) => ({ row, items: parseRawWebhook(Buffer.from(row.body)) }));
+    const numbers = await loadNumbers(
+      tx,
+      parsed.flatMap((p) => p.items),
+    );
+    const routed = emptyRouted();
+    for (const { row, items } of parsed)
+      items.forEach((item, index) => routeItem(item, index, row.id, numbers, routed));
+    await this.apply(tx, routed);
+    await markProcessed(
+      tx,
+      this.deps.clock,
+      rows.map((r) => r.id),
+    );
   }
 
   /**

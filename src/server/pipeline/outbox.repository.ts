@@ -256,18 +256,16 @@ export async function queueDepthByNumber(
 
 /**
  * After a crash of the only process that can use an embedded database (the data-directory lock guarantees
- * it), every claim it held is void: journal rows and jobs become claimable at once, number leases are dropped,
- * claimed sends that never went on the wire are queued again at once, and sends on the wire start their
- * reconciliation wait now instead of after their lease. Never used with PostgreSQL, where other live processes
- * hold claims. Returns how many sends were put back and how many wait for reconciliation.
+ * it), every claim it held is void: jobs become claimable at once, number leases are dropped, claimed sends
+ * that never went on the wire are queued again at once, and sends on the wire start their reconciliation wait
+ * now instead of after their lease (journal rows are claimed by row locks, which ended with the process).
+ * Never used with PostgreSQL, where other live processes hold claims. Returns how many sends were put back and
+ * how many wait for reconciliation.
  */
 export async function releaseClaimsAfterRestart(
   db: DbOrTx,
   now: Date,
 ): Promise<{ requeued: number; reconciling: number }> {
-  await sql`update webhook_events set locked_until = null where processed_at is null and locked_until is not null`.execute(
-    db,
-  );
   await sql`update jobs set status = 'pending', locked_until = null where status = 'running'`.execute(db);
   await sql`delete from dispatch_leases`.execute(db);
   const requeued = await sql`
