@@ -196,10 +196,12 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two worker processes on one Pos
         maxPerSecond((sentBy.get(pnid) ?? []).map((r) => Date.parse(r.acceptedAt))),
       ]),
     );
-    // What Meta accepted never exceeds a number's mps (the peaks). Our pacer keeps a 40 ms margin at send time;
-    // when the machine is starved (this suite runs test files in parallel on 2 cores) acceptance-side jitter
-    // can exceed it, Meta answers 130429, and the dispatcher retries the message and slows that number by 5%.
-    // Such rejections must stay rare; anything else in the ledger is a real policy violation.
+    // What Meta accepted never exceeds a number's mps (the peaks). A worker taking a number over from the other
+    // waits until the other's last send has left the one-second window (dispatch_leases.quiet_until): without
+    // that, the 15 contests and the hand-overs within a wave (a queue empty for a moment) cost 10–27 rejections
+    // a run on a 2-core machine, now 0–2. When the machine is starved, acceptance-side jitter can still exceed
+    // the pacer's margin, Meta answers 130429, and the dispatcher retries the message and slows that number by
+    // 5%. Such rejections must stay rare; anything else in the ledger is a real policy violation.
     expect(violations.filter((v) => v.kind !== 'throughput')).toEqual([]);
     expect(violations.length, 'throughput rejections (retried)').toBeLessThanOrEqual(TOTAL * 0.01);
     for (const [pnid, peak] of Object.entries(peaks))

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationDto, MessageDto } from '../../src/contracts/api.schemas.ts';
 import { callbackDataFor } from '../../src/server/modules/messages/message-status.rules.ts';
 import { Dispatcher, WIRE_MARK_VALID_MS } from '../../src/server/pipeline/dispatcher.ts';
+import { acquireNumberLease, releaseNumberLease } from '../../src/server/pipeline/outbox.repository.ts';
 import type { GraphClient } from '../../src/server/whatsapp/graph-client.ts';
 import { startTestTsunagi, type RunningTsunagi } from '../support/tsunagi.ts';
 
@@ -43,6 +44,30 @@ describe('dispatcher', () => {
     s.api<MessageDto>('POST', `/api/v1/conversations/${convId}/messages`, body);
   const get = async (id: string) => (await s.api<MessageDto>('GET', `/api/v1/messages/${id}`)).body;
   const sentTo = (waId: string) => s.t.simulator!.sent({ phoneNumberId: number.phoneNumberId, to: waId });
+
+  it('hands a number over with the instant its last holder’s sends stop counting, only to another worker', async () => {
+    const db = s.t.ctx.db;
+    const lease = (owner: string) =>
+      acquireNumberLease(db, {
+        phoneNumberId: number.id,
+        owner,
+        now: s.clock.now(),
+        until: new Date(s.clock.nowMs() + 15_000),
+      });
+    const quietAt = Date.now() + 800;
+    expect(await lease('worker-a')).toEqual({ handedOverQuietAt: null });
+    expect(await lease('worker-b'), 'held by another worker').toBeNull();
+    await releaseNumberLease(db, { phoneNumberId: number.id, owner: 'worker-a', quietAt });
+    // The same worker's pacer saw its own sends: nothing to wait for.
+    expect(await lease('worker-a')).toEqual({ handedOverQuietAt: null });
+    await releaseNumberLease(db, { phoneNumberId: number.id, owner: 'worker-a', quietAt });
+    expect(await lease('worker-b')).toEqual({ handedOverQuietAt: quietAt });
+    // A renewal by the new holder has nothing to wait for any more.
+    expect(await lease('worker-b')).toEqual({ handedOverQuietAt: null });
+    await releaseNumberLease(db, { phoneNumberId: number.id, owner: 'worker-b', quietAt: -Infinity });
+    expect(await lease('worker-a')).toEqual({ handedOverQuietAt: null });
+    await releaseNumberLease(db, { phoneNumberId: number.id, owner: 'worker-a', quietAt: -Infinity });
+  });
 
   it('retries server errors with backoff and sends exactly once when the API recovers', async () => {
     const { conv, waId } = await customer();

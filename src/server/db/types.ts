@@ -356,6 +356,8 @@ export interface DispatchLeasesTable {
   phone_number_id: string;
   owner: string;
   expires_at: Timestamp;
+  /** Set when released: when its holder's last send leaves the number's throughput window (wall clock). */
+  quiet_until: Timestamp | null;
 }
 
 export interface SchemaMigrationsTable {

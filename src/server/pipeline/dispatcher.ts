@@ -211,7 +211,10 @@ export class Dispatcher {
         now: clock.now(),
         until: new Date(clock.nowMs() + leaseMs),
       });
-    if (!(await lease())) return;
+    const taken = await lease();
+    if (!taken) return;
+    if (taken.handedOverQuietAt !== null)
+      pump.pacer.holdUntil(taken.handedOverQuietAt, (this.deps.pacingClock ?? systemClock).nowMs());
     // A batch is about one second of sends. Its message lease covers twice that plus slack (the next batch is
     // claimed while the current one is being sent), so after a crash in-flight messages are reconsidered soon.
     const batchSize = Math.min(1000, Math.max(10, pump.number.mps));
@@ -255,7 +258,11 @@ export class Dispatcher {
       await Promise.all(run.inFlight);
       this.flush(run);
       await Promise.all(run.writes);
-      await releaseNumberLease(db, numberId, workerId).catch(() => undefined);
+      await releaseNumberLease(db, {
+        phoneNumberId: numberId,
+        owner: workerId,
+        quietAt: pump.pacer.quietAt(),
+      }).catch(() => undefined);
     }
   }
 

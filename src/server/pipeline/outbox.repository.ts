@@ -224,24 +224,40 @@ export async function requeueUnreconciled(
 }
 
 /** Takes or renews the dispatch lease of a number. True if this owner holds it until `until`. */
+/**
+ * Takes (or renews) a number's lease. Returns null when another worker holds it; otherwise, when the lease was
+ * released by another worker, the instant its last send stops counting in the number's throughput window
+ * (`handedOverQuietAt`, wall clock ms): the new holder's pacer knows nothing of those sends and waits for it.
+ */
 export async function acquireNumberLease(
   db: DbOrTx,
   input: { phoneNumberId: string; owner: string; now: Date; until: Date },
-): Promise<boolean> {
-  const res = await sql<{ owner: string }>`
+): Promise<{ handedOverQuietAt: number | null } | null> {
+  const res = await sql<{ owner: string; previous_owner: string | null; quiet_until: Date | null }>`
+    with previous as (select owner, quiet_until from dispatch_leases where phone_number_id = ${input.phoneNumberId})
     insert into dispatch_leases (phone_number_id, owner, expires_at) values (${input.phoneNumberId}, ${input.owner}, ${input.until})
-    on conflict (phone_number_id) do update set owner = excluded.owner, expires_at = excluded.expires_at
+    on conflict (phone_number_id) do update set owner = excluded.owner, expires_at = excluded.expires_at, quiet_until = null
       where dispatch_leases.owner = excluded.owner or dispatch_leases.expires_at < ${input.now}
-    returning owner`.execute(db);
-  return res.rows[0]?.owner === input.owner;
+    returning owner, (select owner from previous) as previous_owner, (select quiet_until from previous) as quiet_until`.execute(
+    db,
+  );
+  const row = res.rows[0];
+  if (row?.owner !== input.owner) return null;
+  const handedOver = row.previous_owner !== null && row.previous_owner !== input.owner && row.quiet_until;
+  return { handedOverQuietAt: handedOver ? new Date(row.quiet_until as Date).getTime() : null };
 }
 
-export async function releaseNumberLease(db: DbOrTx, phoneNumberId: string, owner: string): Promise<void> {
-  await db
-    .deleteFrom('dispatch_leases')
-    .where('phone_number_id', '=', phoneNumberId)
-    .where('owner', '=', owner)
-    .execute();
+/**
+ * Releases a number's lease, keeping when its holder's last send stops counting (`quietAt`, wall clock ms) for
+ * a worker that takes the number over.
+ */
+export async function releaseNumberLease(
+  db: DbOrTx,
+  input: { phoneNumberId: string; owner: string; quietAt: number },
+): Promise<void> {
+  await sql`
+    update dispatch_leases set expires_at = '-infinity', quiet_until = ${Number.isFinite(input.quietAt) ? new Date(input.quietAt) : null}
+    where phone_number_id = ${input.phoneNumberId} and owner = ${input.owner}`.execute(db);
 }
 
 /** Queue depth per number (for /metrics). */

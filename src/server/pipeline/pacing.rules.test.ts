@@ -177,6 +177,40 @@ describe('SendPacer', () => {
     expect(starts.length / (span / 1000 + 1 / mps)).toBeGreaterThanOrEqual(0.95 * mps);
   });
 
+  it('a number handed over between workers keeps the limit: the new pacer waits until the old one is quiet', () => {
+    const mps = 50;
+    // Worker A sends a partial second of a wave, then its queue is momentarily empty and it lets the number go.
+    const a = new SendPacer(mps);
+    const first = run(a, 30, fast);
+    const quiet = a.quietAt();
+    expect(quiet).toBe(first.end + 1000);
+    // Worker B takes the number over right away with a pacer that never saw A's sends.
+    const b = new SendPacer(mps);
+    b.holdUntil(quiet, first.end + 1);
+    const second = run(b, mps * 2, fast, () => 0, first.end + 1);
+    expect(Math.min(...second.starts)).toBeGreaterThanOrEqual(quiet);
+    expect(maxInWindow([...first.handled, ...second.handled], 1000)).toBeLessThanOrEqual(mps);
+    // Without the hold, B's first second and A's last one share a window over the limit.
+    const unheld = run(new SendPacer(mps), mps * 2, fast, () => 0, first.end + 1);
+    expect(maxInWindow([...first.handled, ...unheld.handled], 1000)).toBeGreaterThan(mps);
+  });
+
+  it('waits at most one window for a hand-over, whatever the other machine’s clock says', () => {
+    const pacer = new SendPacer(10);
+    pacer.holdUntil(3_600_000, 0);
+    expect(pacer.delay(0)).toBe(1250);
+    expect(pacer.delay(1250)).toBe(0);
+  });
+
+  it('is quiet only once every request is answered and a window has passed', () => {
+    const pacer = new SendPacer(10);
+    expect(pacer.quietAt()).toBe(-Infinity);
+    pacer.start(0);
+    expect(pacer.quietAt()).toBe(Infinity);
+    pacer.finish(30);
+    expect(pacer.quietAt()).toBe(1030);
+  });
+
   it('slows down after Meta reports a throughput error, at most 25%', () => {
     const pacer = new SendPacer(100);
     for (let i = 0; i < 20; i++) pacer.slowDown();

@@ -26,6 +26,9 @@ const CATCH_UP_MS = 100;
 /** The same at high rates, where a catch-up goes out in one bunch (timers do not fire finer than 1 ms). */
 const CATCH_UP_HIGH_RATE_MS = 20;
 
+/** The widest a window gets (`slowDown`): 25% over one second. */
+const MAX_WINDOW_MS = 1250;
+
 export class SendPacer {
   /** Requests started and not answered yet: each counts until its answer arrives, and a window after. */
   private inFlight = 0;
@@ -40,6 +43,8 @@ export class SendPacer {
   /** The least time between two starts: a catch-up goes at four times the rate, not in one burst. */
   private spacingMs = 0;
   private lastStart = -Infinity;
+  /** No send before this instant: another worker's sends on this number still count (see `holdUntil`). */
+  private heldUntil = -Infinity;
 
   constructor(
     readonly mps: number,
@@ -67,7 +72,7 @@ export class SendPacer {
    * in between disagree with ours). Widen the window by 5% (up to 25% over one second) for the rest of this run.
    */
   slowDown(): void {
-    this.setWindow(Math.min(1250, this.windowMs * 1.05));
+    this.setWindow(Math.min(MAX_WINDOW_MS, this.windowMs * 1.05));
   }
 
   /** Answers that still count at `now` (arrived less than a window ago); older ones are forgotten. */
@@ -86,7 +91,12 @@ export class SendPacer {
    * unanswered, only an answer can free a slot: the result is one interval, to ask again then.
    */
   delay(now: number): number {
-    const gcra = Math.max(0, this.tat - this.toleranceMs - now, this.lastStart + this.spacingMs - now);
+    const gcra = Math.max(
+      0,
+      this.tat - this.toleranceMs - now,
+      this.lastStart + this.spacingMs - now,
+      this.heldUntil - now,
+    );
     const recent = this.recentAnswers(now);
     const excess = this.inFlight + recent - this.mps + 1;
     if (excess <= 0) return gcra;
@@ -94,6 +104,25 @@ export class SendPacer {
     // The `excess` oldest answers must leave the window first.
     const frees = (this.answers[this.head + excess - 1] as number) + this.windowMs;
     return Math.max(gcra, frees - now);
+  }
+
+  /**
+   * The number was driven by another worker until now, whose sends this pacer never saw: none may start before
+   * `instant`, when the last of them stops counting in the window as Meta counts it. `instant` comes from the
+   * other machine's clock: at most one (widest) window from `now` is waited, whatever their clocks disagree by.
+   */
+  holdUntil(instant: number, now: number): void {
+    this.heldUntil = Math.max(this.heldUntil, Math.min(instant, now + MAX_WINDOW_MS));
+  }
+
+  /**
+   * When no send of this pacer counts any more (its last answer plus a window); Infinity while a request is
+   * unanswered, -Infinity when nothing was ever sent. Another worker taking the number over waits for it.
+   */
+  quietAt(): number {
+    if (this.inFlight > 0) return Infinity;
+    const last = this.answers[this.answers.length - 1];
+    return last === undefined ? -Infinity : last + this.windowMs;
   }
 
   /** Records a request starting at `now` (call only when `delay(now)` is 0); `finish` must follow. */
