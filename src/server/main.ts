@@ -219,7 +219,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     }
   }
 
-  const ingestor = new InboundIngestor({ db, clock, logger, metrics });
+  const ingestor = new InboundIngestor({ db, clock, logger, metrics, exclusive: database.kind === 'pglite' });
   const dispatcher = new Dispatcher({
     db,
     clock,

@@ -26,6 +26,18 @@ export interface IngestDeps {
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
+  /**
+   * This is the only process and loop that ingests from this database (embedded PGlite: the data-directory lock
+   * and one ingest loop guarantee it). Rows are then read without a claim and parsed before the transaction
+   * takes the one connection; the transaction still locks them and skips any already processed.
+   */
+  exclusive?: boolean;
+}
+
+/** A journal row and the items of its body. */
+interface ParsedRow {
+  row: JournalRow;
+  items: WebhookItem[];
 }
 
 interface JournalRow {
@@ -62,6 +74,13 @@ export class InboundIngestor {
    */
   async runOnce(limit = 500): Promise<number> {
     const { db, clock } = this.deps;
+    if (this.deps.exclusive) {
+      const pending = await sql<JournalRow>`
+        select id, body, attempts from webhook_events
+        where processed_at is null and (locked_until is null or locked_until < ${clock.now()})
+        order by id limit ${limit}`.execute(db);
+      return this.processBatch(pending.rows);
+    }
     let claimed: JournalRow[] = [];
     try {
       const processed = await db.transaction().execute(async (tx) => {
@@ -71,20 +90,32 @@ export class InboundIngestor {
           where processed_at is null and (locked_until is null or locked_until < ${clock.now()})
           order by id limit ${limit} for update skip locked`.execute(tx);
         claimed = rows.rows;
-        if (claimed.length > 0) await this.applyRows(tx, claimed);
+        if (claimed.length > 0) await this.applyParsed(tx, claimed.map(parseRow));
         return claimed.length;
       });
       this.deps.metrics.webhookEventsProcessed.inc(processed);
       return processed;
     } catch (err) {
       if (claimed.length === 0) throw err;
-      this.deps.logger.warn(
-        { err, count: claimed.length },
-        'ingest batch failed; retrying events one by one',
-      );
-      for (const row of claimed) await this.processOneWithRetry(row);
-      return claimed.length;
+      return this.retryOneByOne(claimed, err);
     }
+  }
+
+  /** Processes rows read without a claim (`exclusive`): parsed first, then applied under their row locks. */
+  private async processBatch(rows: JournalRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    try {
+      await this.processRows(rows);
+    } catch (err) {
+      return this.retryOneByOne(rows, err);
+    }
+    return rows.length;
+  }
+
+  private async retryOneByOne(rows: JournalRow[], err: unknown): Promise<number> {
+    this.deps.logger.warn({ err, count: rows.length }, 'ingest batch failed; retrying events one by one');
+    for (const row of rows) await this.processOneWithRetry(row);
+    return rows.length;
   }
 
   /** Processes journal rows until none is left (tests and `tsunagi webhooks replay`). */
@@ -148,25 +179,26 @@ export class InboundIngestor {
   }
 
   /**
-   * Retries rows of a failed batch in a transaction of their own. It locks them first (waiting, not skipping):
+   * Parses rows, then applies them in a transaction of their own that locks them first (waiting, not skipping):
    * a row another worker took meanwhile is applied there, and left out here once that worker has committed.
+   * Serves the exclusive loop and the retry of a failed batch.
    */
   private async processRows(rows: JournalRow[]): Promise<void> {
+    const parsed = rows.map(parseRow);
     const processed = await this.deps.db.transaction().execute(async (tx) => {
       const mine = await lockUnprocessed(
         tx,
         rows.map((r) => r.id),
       );
-      const left = rows.filter((r) => mine.has(r.id));
-      if (left.length > 0) await this.applyRows(tx, left);
+      const left = parsed.filter((p) => mine.has(p.row.id));
+      if (left.length > 0) await this.applyParsed(tx, left);
       return left.length;
     });
     this.deps.metrics.webhookEventsProcessed.inc(processed);
   }
 
-  /** Parses, routes and applies locked journal rows in the caller's transaction, then marks them processed. */
-  private async applyRows(tx: DbOrTx, rows: JournalRow[]): Promise<void> {
-    const parsed = rows.map((row) => ({ row, items: parseRawWebhook(Buffer.from(row.body)) }));
+  /** Routes and applies parsed, locked journal rows in the caller's transaction, then marks them processed. */
+  private async applyParsed(tx: DbOrTx, parsed: ParsedRow[]): Promise<void> {
     const numbers = await loadNumbers(
       tx,
       parsed.flatMap((p) => p.items),
@@ -178,7 +210,7 @@ export class InboundIngestor {
     await markProcessed(
       tx,
       this.deps.clock,
-      rows.map((r) => r.id),
+      parsed.map((p) => p.row.id),
     );
   }
 
@@ -329,6 +361,10 @@ function isTransient(err: unknown): boolean {
   if (typeof code === 'string') return /^(08|40|53|57|58)[0-9A-Z]{3}$/.test(code) || /^E[A-Z]+$/.test(code);
   // The pg driver's own connection errors carry no code.
   return err instanceof Error && /connection|terminated|timeout/i.test(err.message);
+}
+
+function parseRow(row: JournalRow): ParsedRow {
+  return { row, items: parseRawWebhook(Buffer.from(row.body)) };
 }
 
 /** Locks the journal rows of a batch that are still unprocessed, in id order; returns their ids. */
