@@ -26,6 +26,11 @@ export interface InboundParams {
   customers: number;
   /** Optional batched variant: posts of `perPost` messages each. */
   batched?: { posts: number; perPost: number; concurrency: number };
+  /**
+   * Run the worker and scheduler roles in a second process (PostgreSQL only): one process acknowledges and
+   * journals webhooks, the other ingests them, each on its own core.
+   */
+  splitWorker?: boolean;
   /** Targets from the issue. */
   targetRate: number;
   targetAckP99Ms: number;
@@ -71,9 +76,16 @@ export async function runInbound(p: InboundParams): Promise<ScenarioResult> {
   // Registration verifies the number with the Graph API: a simulator in this process answers those two calls
   // (no sends happen in this scenario, so it takes no measurable CPU).
   const meta = await startStandaloneSimulator({ port: 0, appSecret: 'bench-meta', numbers: [NUMBER] });
-  const server = await dep.start({ GRAPH_API_URL: meta.url }, serverNodeFlags(dir));
+  const server = await dep.start(
+    { GRAPH_API_URL: meta.url, ...(p.splitWorker ? { TSUNAGI_ROLES: 'api' } : {}) },
+    serverNodeFlags(dir),
+  );
+  const worker = p.splitWorker
+    ? await dep.startWorker({ GRAPH_API_URL: meta.url }, serverNodeFlags(dir))
+    : null;
   await dep.registerNumber(NUMBER);
-  const watcher = new MetricsWatcher(dep.port);
+  // Ingest counters live in the process that ingests.
+  const watcher = new MetricsWatcher(worker ? dep.workerPort : dep.port);
   const target = localTarget(dep.port, Math.max(p.concurrency, 256));
   let seq = 0;
   const bodies = (count: number, perPost = 1): PreparedRequest[] => {
@@ -99,7 +111,11 @@ export async function runInbound(p: InboundParams): Promise<ScenarioResult> {
     if (!drained.reached)
       notes.push(`ingest backlog ${drained.last.ingestBacklog} not drained before a phase`);
     const base = drained.last.inboundMessages;
-    const cpu = await startCpuMeter({ serverPid: server.pid, postgresPids: () => dep.postgresPids() });
+    const cpu = await startCpuMeter({
+      serverPid: server.pid,
+      postgresPids: () => dep.postgresPids(),
+      ...(worker ? { others: { worker: worker.pid } } : {}),
+    });
     const stopSampling = watcher.background();
     const run = await load();
     await stopSampling();
@@ -136,11 +152,17 @@ export async function runInbound(p: InboundParams): Promise<ScenarioResult> {
     }
 
     const final = await watcher.read();
-    const peakRssMiB = server.peakRssMiB() ?? NaN;
+    const peakRssMiB = Math.max(server.peakRssMiB() ?? NaN, worker?.peakRssMiB() ?? 0);
     const verification = p.kind === 'postgres' ? await verifyPostgres(dep) : null;
     watcher.close();
     await dep.close();
     const log = summarizeLog(server.logFile);
+    if (worker) {
+      const workerLog = summarizeLog(worker.logFile);
+      log.errors += workerLog.errors;
+      log.warnings += workerLog.warnings;
+      log.messages.push(...workerLog.messages);
+    }
 
     const bare = await bareServerRate(dir, tpBodies, p.concurrency);
     target.agent.destroy();

@@ -30,6 +30,9 @@ export class Deployment {
   private readonly dbName: string;
   server: ChildHandle | null = null;
   port = 0;
+  /** A second process running the worker and scheduler roles, when the scenario splits them off. */
+  worker: ChildHandle | null = null;
+  workerPort = 0;
   workspaceId = '';
   apiKey = '';
   private apiClient: JsonClient | null = null;
@@ -77,11 +80,37 @@ export class Deployment {
   async start(extraEnv: Record<string, string> = {}, nodeFlags: string[] = []): Promise<ChildHandle> {
     // A port reserved earlier (the simulator needs the webhook URL before the server starts) is kept.
     this.port ||= await freePort();
-    this.server = await startNode({
-      name: 'tsunagi',
+    this.server = await this.startProcess('tsunagi', this.port, extraEnv, nodeFlags);
+    return this.server;
+  }
+
+  /**
+   * Starts a second server process on the same database with the worker and scheduler roles (ingest, dispatch,
+   * jobs), after `start()` was given `TSUNAGI_ROLES: 'api'`: the deployment DESIGN.md §1 describes for more than
+   * one core. It keeps the api role on its own port only so that its `/metrics` (ingest counters) can be read.
+   */
+  async startWorker(extraEnv: Record<string, string> = {}, nodeFlags: string[] = []): Promise<ChildHandle> {
+    this.workerPort = await freePort();
+    this.worker = await this.startProcess(
+      'tsunagi-worker',
+      this.workerPort,
+      { ...extraEnv, TSUNAGI_ROLES: 'api,worker,scheduler' },
+      nodeFlags,
+    );
+    return this.worker;
+  }
+
+  private startProcess(
+    name: string,
+    port: number,
+    extraEnv: Record<string, string>,
+    nodeFlags: string[],
+  ): Promise<ChildHandle> {
+    return startNode({
+      name,
       args: ['bin/tsunagi.js', 'start'],
       env: {
-        PORT: String(this.port),
+        PORT: String(port),
         HOST: '127.0.0.1',
         WHATSAPP_APP_SECRET: this.appSecret,
         TSUNAGI_SIMULATOR: 'off',
@@ -90,10 +119,9 @@ export class Deployment {
         ...extraEnv,
       },
       ready: /is running/,
-      logFile: logPath(this.dir, 'tsunagi'),
+      logFile: logPath(this.dir, name),
       nodeFlags,
     });
-    return this.server;
   }
 
   /** The REST API as the workspace owner. */
@@ -143,6 +171,7 @@ export class Deployment {
     this.apiClient?.close();
     await this.monitor?.end().catch(() => undefined);
     await this.server?.stop();
+    await this.worker?.stop();
     if (this.kind === 'postgres') await adminQuery(`drop database if exists ${this.dbName} with (force)`);
   }
 }
