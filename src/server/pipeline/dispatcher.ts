@@ -146,11 +146,10 @@ export class Dispatcher {
         'resending messages whose outcome stayed unknown past the reconciliation timeout',
       );
     }
-    for (const id of await numbersWithDueMessages(db, clock.now())) {
+    for (const number of await numbersWithDueMessages(db, clock.now())) {
+      const id = number.id;
       const pump = this.pumps.get(id);
       if (pump?.running || (pump && pump.pausedUntil > clock.nowMs())) continue;
-      const number = await db.selectFrom('phone_numbers').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!number || number.deleted_at) continue;
       const entry =
         pump && pump.pacer.mps === number.mps
           ? Object.assign(pump, { number })

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbOrTx, MessageStatus, OutboxLane } from '../db/types.ts';
+import type { DbOrTx, MessageStatus, OutboxLane, PhoneNumberRow } from '../db/types.ts';
 
 /** A claimed outbound message, with what the dispatcher needs to send it. */
 export interface ClaimedMessage {
@@ -170,16 +170,16 @@ export async function recordOutcomes(
   return res.rows;
 }
 
-/** Phone numbers (Tsunagi ids, not deleted) that have messages due now. */
-export async function numbersWithDueMessages(db: DbOrTx, now: Date): Promise<string[]> {
+/** Phone numbers (not deleted) that have messages due now, whole rows: a pump starts from one. */
+export async function numbersWithDueMessages(db: DbOrTx, now: Date): Promise<PhoneNumberRow[]> {
   // One short probe of the outbox index per number, instead of reading every queued message on each tick.
-  const res = await sql<{ id: string }>`
-    select p.id from phone_numbers p
+  const res = await sql<PhoneNumberRow>`
+    select p.* from phone_numbers p
     where p.deleted_at is null and exists (
       select 1 from messages m
       where m.phone_number_id = p.id and m.status = 'queued'
         and (m.next_attempt_at is null or m.next_attempt_at <= ${now}))`.execute(db);
-  return res.rows.map((r) => r.id);
+  return res.rows;
 }
 
 /**
