@@ -77,11 +77,11 @@ const EXTRA: Record<string, () => Promise<ScenarioResult>> = {
       graphLatencyMs: 150,
     }),
 };
-// Contact and inbox search on the large demo (100k contacts, 1M messages); the seed takes minutes.
 // The same load on two server processes sharing the database: `api` (acknowledge and journal) and
 // `worker,scheduler` (ingest), the way a deployment uses more than one core.
 EXTRA['inbound-pg-split'] = () =>
   runInbound({ ...INBOUND_PG, scenario: 'inbound-pg-split', splitWorker: true });
+// Contact and inbox search on the large demo (100k contacts, 1M messages); the seed takes minutes.
 EXTRA.search = () => runSearch({ scenario: 'search', kind: 'postgres', rounds: 20 });
 EXTRA['search-pglite'] = () => runSearch({ scenario: 'search-pglite', kind: 'pglite', rounds: 10 });
 EXTRA['contacts-import-pg'] = () =>

@@ -74,22 +74,12 @@ export class InboundIngestor {
    */
   async runOnce(limit = 500): Promise<number> {
     const { db, clock } = this.deps;
-    if (this.deps.exclusive) {
-      const pending = await sql<JournalRow>`
-        select id, body, attempts from webhook_events
-        where processed_at is null and (locked_until is null or locked_until < ${clock.now()})
-        order by id limit ${limit}`.execute(db);
-      return this.processBatch(pending.rows);
-    }
+    if (this.deps.exclusive) return this.processBatch(await pendingRows(db, clock.now(), limit, false));
     let claimed: JournalRow[] = [];
     try {
       const processed = await db.transaction().execute(async (tx) => {
         await sql`set local idle_in_transaction_session_timeout = ${sql.lit(CLAIM_IDLE_TIMEOUT)}`.execute(tx);
-        const rows = await sql<JournalRow>`
-          select id, body, attempts from webhook_events
-          where processed_at is null and (locked_until is null or locked_until < ${clock.now()})
-          order by id limit ${limit} for update skip locked`.execute(tx);
-        claimed = rows.rows;
+        claimed = await pendingRows(tx, clock.now(), limit, true);
         if (claimed.length > 0) await this.applyParsed(tx, claimed.map(parseRow));
         return claimed.length;
       });
@@ -361,6 +351,18 @@ function isTransient(err: unknown): boolean {
   if (typeof code === 'string') return /^(08|40|53|57|58)[0-9A-Z]{3}$/.test(code) || /^E[A-Z]+$/.test(code);
   // The pg driver's own connection errors carry no code.
   return err instanceof Error && /connection|terminated|timeout/i.test(err.message);
+}
+
+/**
+ * Journal rows due for ingest (unprocessed, not backing off after a failure), oldest first; `claim` locks them
+ * for the caller's transaction, skipping rows another worker holds.
+ */
+async function pendingRows(db: DbOrTx, now: Date, limit: number, claim: boolean): Promise<JournalRow[]> {
+  const res = await sql<JournalRow>`
+    select id, body, attempts from webhook_events
+    where processed_at is null and (locked_until is null or locked_until < ${now})
+    order by id limit ${limit} ${claim ? sql`for update skip locked` : sql``}`.execute(db);
+  return res.rows;
 }
 
 function parseRow(row: JournalRow): ParsedRow {

@@ -223,7 +223,6 @@ export async function requeueUnreconciled(
   return Number(res.numAffectedRows ?? 0);
 }
 
-/** Takes or renews the dispatch lease of a number. True if this owner holds it until `until`. */
 /**
  * Takes (or renews) a number's lease. Returns null when another worker holds it; otherwise, when the lease was
  * released by another worker, the instant its last send stops counting in the number's throughput window
@@ -243,8 +242,8 @@ export async function acquireNumberLease(
   );
   const row = res.rows[0];
   if (row?.owner !== input.owner) return null;
-  const handedOver = row.previous_owner !== null && row.previous_owner !== input.owner && row.quiet_until;
-  return { handedOverQuietAt: handedOver ? new Date(row.quiet_until as Date).getTime() : null };
+  const handedOver = row.previous_owner !== input.owner ? row.quiet_until : null;
+  return { handedOverQuietAt: handedOver?.getTime() ?? null };
 }
 
 /**
