@@ -6,7 +6,10 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/server/db/connect.ts';
 import { migrate } from '../src/server/db/migrate.ts';
 
-/** Databases of one test run are named `tsunagi_t<pid>_…` after the pid of the run that made them. */
+/**
+ * Databases of one test run are named `tsunagi_t<pid>_<project>_…` after the pid of the run that made them and the
+ * Vitest project (vitest.config.ts) whose files use them: each project runs this setup.
+ */
 const PREFIX = 'tsunagi_t';
 
 /**
@@ -23,7 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   ensureServerBuilt();
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
-    const run = `${PREFIX}${process.pid}_`;
+    const run = `${PREFIX}${process.pid}_${project.name.replace(/\W/g, '_')}_`;
     const template = `${run}template`;
     await dropDatabases(url, (name) => {
       const pid = Number(/^tsunagi_t(\d+)_/.exec(name)?.[1]);
