@@ -355,13 +355,18 @@ function isTransient(err: unknown): boolean {
 
 /**
  * Journal rows due for ingest (unprocessed, not backing off after a failure), oldest first; `claim` locks them
- * for the caller's transaction, skipping rows another worker holds.
+ * for the caller's transaction, skipping rows another worker holds. Read by a database function (migration
+ * 20261216100000) in the pending index's order, so each read marks the index entries of rows already processed and
+ * the next one skips them; the bitmap scan the planner chose without statistics read every such entry every time.
  */
-async function pendingRows(db: DbOrTx, now: Date, limit: number, claim: boolean): Promise<JournalRow[]> {
+export async function pendingRows(
+  db: DbOrTx,
+  now: Date,
+  limit: number,
+  claim: boolean,
+): Promise<JournalRow[]> {
   const res = await sql<JournalRow>`
-    select id, body, attempts from webhook_events
-    where processed_at is null and (locked_until is null or locked_until < ${now})
-    order by id limit ${limit} ${claim ? sql`for update skip locked` : sql``}`.execute(db);
+    select id, body, attempts from tsunagi_pending_webhook_events(${now}, ${limit}, ${claim})`.execute(db);
   return res.rows;
 }
 

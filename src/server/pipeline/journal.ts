@@ -105,12 +105,13 @@ export class WebhookJournal implements WebhookSink {
   }
 }
 
-/** Journal rows not yet ingested, and when the oldest of them arrived (for /metrics). */
+/**
+ * Journal rows not yet ingested, and when the oldest of them arrived (for /metrics). A database function that reads
+ * the pending index in order (migration 20261216100000), as ingest's own read does.
+ */
 export async function ingestBacklog(db: DbOrTx): Promise<{ count: number; oldest: Date | null }> {
   const res = await sql<{ n: number; oldest: Date | null }>`
-    select count(*)::int as n, min(received_at) as oldest from webhook_events where processed_at is null`.execute(
-    db,
-  );
+    select pending::int as n, oldest from tsunagi_webhook_backlog()`.execute(db);
   const row = res.rows[0];
   return { count: row?.n ?? 0, oldest: row?.oldest ? new Date(row.oldest) : null };
 }
