@@ -71,3 +71,21 @@ export class WorkLoop {
     });
   }
 }
+
+/**
+ * `items.map(fn)` in slices of `slice` items, giving the event loop back between slices (`setImmediate`): CPU work
+ * over a batch of hundreds (parsing webhook bodies, analysing texts) then holds up the acknowledgement of a webhook
+ * that arrives meanwhile for one slice's time, not the whole batch's.
+ */
+export async function mapInSlices<T, R>(
+  items: readonly T[],
+  slice: number,
+  fn: (item: T) => R,
+): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += slice) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const item of items.slice(i, i + slice)) out.push(fn(item));
+  }
+  return out;
+}

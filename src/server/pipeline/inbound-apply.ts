@@ -7,7 +7,7 @@ import { domainEvents } from '../domain-events/listeners.catalog.ts';
 import { enqueueJobs } from '../jobs/queue.ts';
 import { unarchiveContacts } from '../modules/contacts/contacts-archive.repository.ts';
 import { contactKey, findOrCreateContacts } from '../modules/contacts/contacts-resolve.repository.ts';
-import { normalizeWaId, parsePhone } from '../modules/contacts/contacts.rules.ts';
+import { normalizeWaId } from '../modules/contacts/contacts.rules.ts';
 import { conversationEvent } from '../modules/conversations/conversation-events.rules.ts';
 import {
   applyInboundSummaries,
@@ -46,7 +46,6 @@ export async function applyInboundMessages(
         workspaceId: i.number.workspace_id,
         waId,
         e164: '+' + waId,
-        country: parsePhone('+' + waId)?.country ?? null,
         profileName: i.profileName ?? null,
       };
     }),

@@ -10,6 +10,7 @@ import type {
   CampaignsAnalytics,
   TopicsAnalytics,
 } from '../../../contracts/analytics.schemas.ts';
+import { mapInSlices } from '../../lib/loop.ts';
 import { unmatchedQuestions } from '../automation/automation-insight.service.ts';
 import { loadJapaneseAnalyzer } from '../automation/japanese-analyzer.service.ts';
 import { hasJapanese } from '../automation/text-fold.rules.ts';
@@ -97,16 +98,14 @@ const TERM_CACHE_SIZE = 20_000;
 async function termsOfTexts(messages: ReadonlyArray<{ id: string; text: string }>): Promise<Term[][]> {
   const missing = messages.filter((m) => !termCache.has(m.id));
   const analyzer = missing.some((m) => hasJapanese(m.text)) ? await loadJapaneseAnalyzer() : null;
-  for (let i = 0; i < missing.length; i += ANALYSIS_SLICE) {
-    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const m of missing.slice(i, i + ANALYSIS_SLICE)) {
-      if (termCache.size >= TERM_CACHE_SIZE) {
-        const oldest = termCache.keys().next();
-        if (!oldest.done) termCache.delete(oldest.value);
-      }
-      termCache.set(m.id, termsOf(analyzer, m.text));
+  const analysed = await mapInSlices(missing, ANALYSIS_SLICE, (m) => termsOf(analyzer, m.text));
+  missing.forEach((m, i) => {
+    if (termCache.size >= TERM_CACHE_SIZE) {
+      const oldest = termCache.keys().next();
+      if (!oldest.done) termCache.delete(oldest.value);
     }
-  }
+    termCache.set(m.id, analysed[i] as Term[]);
+  });
   return messages.map((m) => termCache.get(m.id) ?? []);
 }
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compact, foldText, foldVowelLength, hasJapanese, latinWords } from './text-fold.rules.ts';
+import { toHiragana } from 'wanakana';
+import {
+  compact,
+  foldText,
+  foldVowelLength,
+  hasJapanese,
+  latinWords,
+  toHiraganaOnly,
+} from './text-fold.rules.ts';
 
 describe('foldText', () => {
   it('applies NFKC: full-width letters and digits, half-width katakana', () => {
@@ -45,5 +53,41 @@ describe('helpers', () => {
     expect(hasJapanese('返品')).toBe(true);
     expect(latinWords(foldText('iPhoneの返品 refund, please'))).toEqual(['iphone', 'refund', 'please']);
     expect(latinWords(foldText("I don't"))).toEqual(['i', 'dont']);
+  });
+});
+
+describe('toHiraganaOnly', () => {
+  const wanakana = (text: string) => toHiragana(text, { passRomaji: true, convertLongVowelMark: false });
+
+  it('maps every kana code point as wanakana does, alone, first and after other kana', () => {
+    for (let code = 0x3000; code <= 0x30ff; code++) {
+      const c = String.fromCharCode(code);
+      for (const text of [c, `${c}カ`, `カ${c}`, `か${c}ア`, `a${c}1`])
+        expect(toHiraganaOnly(text), `U+${code.toString(16)} in ${text}`).toBe(wanakana(text));
+    }
+  });
+
+  it('agrees with wanakana on mixed text (kanji, Latin, digits, emoji, half width)', () => {
+    const pieces = [
+      'ヘンピン',
+      'ー',
+      'ヶ月',
+      'ヴァ',
+      '・',
+      '返品',
+      'Refund',
+      '123',
+      '😀',
+      'ｱｲｳ',
+      'ヷヺ',
+      'ぁ',
+      ' ',
+    ];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 500; i++) {
+      const text = Array.from({ length: 1 + (next() % 8) }, () => pieces[next() % pieces.length]).join('');
+      expect(toHiraganaOnly(text)).toBe(wanakana(text));
+    }
   });
 });

@@ -2,6 +2,7 @@
  * Search keys computed where rows are written: loads the Japanese analyzer (kuromoji, lazily, once per process)
  * only when some text has kanji, then applies the pure rules of `search-key.rules.ts` to a whole batch.
  */
+import { mapInSlices } from '../../lib/loop.ts';
 import { loadJapaneseAnalyzer } from '../automation/japanese-analyzer.service.ts';
 import { readingOf, type Analyzer } from '../automation/reading.rules.ts';
 import {
@@ -18,10 +19,10 @@ export async function analyzerFor(texts: ReadonlyArray<string | null | undefined
   return texts.some((t) => t && hasKanji(foldForSearch(t))) ? loadJapaneseAnalyzer() : null;
 }
 
-/** Search keys of contacts, in the order given. */
+/** Search keys of contacts, in the order given (computed in slices, as message search texts are). */
 export async function contactSearchKeys(inputs: readonly ContactKeyInput[]): Promise<string[]> {
   const analyzer = await analyzerFor(inputs.flatMap((i) => [i.name, i.profileName]));
-  return inputs.map((i) => contactSearchKey(analyzer, i));
+  return mapInSlices(inputs, ANALYSIS_SLICE, (i) => contactSearchKey(analyzer, i));
 }
 
 /** Search texts of messages (text body or caption), in the order given; '' for messages without text. */
@@ -34,12 +35,7 @@ export async function messageSearchTexts(
   const read = (phrase: string) => cachedReading(analyzer, phrase);
   // Readings take ~0.1–0.5 ms a text: a batch of hundreds is computed in slices, giving the event loop back in
   // between, so a webhook's acknowledgement never waits behind a whole batch's analysis.
-  const out: string[] = [];
-  for (let i = 0; i < texts.length; i += ANALYSIS_SLICE) {
-    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const t of texts.slice(i, i + ANALYSIS_SLICE)) out.push(messageSearchText(analyzer, t, read));
-  }
-  return out;
+  return mapInSlices(texts, ANALYSIS_SLICE, (t) => messageSearchText(analyzer, t, read));
 }
 
 /**
