@@ -50,8 +50,14 @@ export async function applyInboundMessages(
       };
     }),
   );
-  const contactOf = (i: InboundItem) =>
-    contacts.ids.get(contactKey(i.number.workspace_id, normalizeWaId(i.from))) as string;
+  // Each item's contact and conversation are looked up once (the closures below are called many times an item).
+  const contactIds = new Map(
+    sorted.map((i) => [
+      i,
+      contacts.ids.get(contactKey(i.number.workspace_id, normalizeWaId(i.from))) as string,
+    ]),
+  );
+  const contactOf = (i: InboundItem) => contactIds.get(i) as string;
   // A customer who writes again is active: an archived contact comes back (one statement per workspace).
   const byWorkspace = new Map<string, string[]>();
   for (const i of sorted) {
@@ -69,8 +75,10 @@ export async function applyInboundMessages(
       phoneNumberId: i.number.id,
     })),
   );
-  const conversationOf = (i: InboundItem) =>
-    conversations.ids.get(conversationKey(contactOf(i), i.number.id)) as string;
+  const conversationIds = new Map(
+    sorted.map((i) => [i, conversations.ids.get(conversationKey(contactOf(i), i.number.id)) as string]),
+  );
+  const conversationOf = (i: InboundItem) => conversationIds.get(i) as string;
 
   // Duplicates within the batch are dropped first; across batches the insert is idempotent.
   const seen = new Set<string>();

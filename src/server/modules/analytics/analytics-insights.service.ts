@@ -10,6 +10,7 @@ import type {
   CampaignsAnalytics,
   TopicsAnalytics,
 } from '../../../contracts/analytics.schemas.ts';
+import { LRUCache } from 'lru-cache';
 import { mapInSlices } from '../../lib/loop.ts';
 import { unmatchedQuestions } from '../automation/automation-insight.service.ts';
 import { loadJapaneseAnalyzer } from '../automation/japanese-analyzer.service.ts';
@@ -90,22 +91,16 @@ const ANALYSIS_SLICE = 200;
 /**
  * Terms of recently analysed messages, by message id (a message's text never changes): the dashboard asks for the
  * same latest messages again and again, and the analysis (~0.1–0.5 ms a text) is most of what a request costs.
- * Bounded; the oldest entry goes first.
+ * Bounded (lru-cache, as the phrase readings of search keys: the least recently used entry goes first).
  */
-const termCache = new Map<string, Term[]>();
 const TERM_CACHE_SIZE = 20_000;
+const termCache = new LRUCache<string, Term[]>({ max: TERM_CACHE_SIZE });
 
 async function termsOfTexts(messages: ReadonlyArray<{ id: string; text: string }>): Promise<Term[][]> {
   const missing = messages.filter((m) => !termCache.has(m.id));
   const analyzer = missing.some((m) => hasJapanese(m.text)) ? await loadJapaneseAnalyzer() : null;
   const analysed = await mapInSlices(missing, ANALYSIS_SLICE, (m) => termsOf(analyzer, m.text));
-  missing.forEach((m, i) => {
-    if (termCache.size >= TERM_CACHE_SIZE) {
-      const oldest = termCache.keys().next();
-      if (!oldest.done) termCache.delete(oldest.value);
-    }
-    termCache.set(m.id, analysed[i] as Term[]);
-  });
+  missing.forEach((m, i) => termCache.set(m.id, analysed[i] as Term[]));
   return messages.map((m) => termCache.get(m.id) ?? []);
 }
 

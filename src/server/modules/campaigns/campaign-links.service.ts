@@ -3,6 +3,7 @@
  * the public redirect `GET /r/<code>` that records a click (not a link preview's fetch, not a HEAD) and sends the
  * browser on to the destination. A click publishes `campaign.link_clicked` for counters and analytics.
  */
+import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
 import type { CampaignTemplate } from '../../../contracts/campaign.schemas.ts';
 import type { Clock } from '../../../lib/clock.ts';
@@ -93,24 +94,25 @@ export async function followLink(
  * from being a cheap way to load the database.
  */
 export class RedirectRateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  /**
+   * The clients' windows, the least recently seen dropped beyond `maxClients` (lru-cache: a Map trimmed by
+   * `keys().next()` walks past every deleted slot, which a stream of new clients would make costly).
+   */
+  private readonly windows: LRUCache<string, { start: number; count: number }>;
 
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
-    /** Clients remembered at most; the oldest windows are dropped beyond it. */
-    private readonly maxClients = 10_000,
-  ) {}
+    /** Clients remembered at most; the least recently seen windows are dropped beyond it. */
+    maxClients = 10_000,
+  ) {
+    this.windows = new LRUCache({ max: maxClients });
+  }
 
   /** Whether `client` may make one more request at `nowMs`. */
   allow(client: string, nowMs: number): boolean {
     const w = this.windows.get(client);
     if (!w || nowMs - w.start >= this.windowMs) {
-      this.windows.delete(client);
-      if (this.windows.size >= this.maxClients) {
-        const oldest = this.windows.keys().next();
-        if (!oldest.done) this.windows.delete(oldest.value);
-      }
       this.windows.set(client, { start: nowMs, count: 1 });
       return true;
     }
