@@ -37,25 +37,17 @@ export async function applyInboundMessages(
   if (items.length === 0) return { inserted: 0, events: [] };
   const now = clock.now();
   const sorted = [...items].sort((a, b) => a.timestamp - b.timestamp);
-  const contacts = await findOrCreateContacts(
-    tx,
-    now,
-    sorted.map((i) => {
-      const waId = normalizeWaId(i.from);
-      return {
-        workspaceId: i.number.workspace_id,
-        waId,
-        e164: '+' + waId,
-        profileName: i.profileName ?? null,
-      };
-    }),
-  );
+  const wanted = sorted.map((i) => {
+    const waId = normalizeWaId(i.from);
+    return { workspaceId: i.number.workspace_id, waId, e164: '+' + waId, profileName: i.profileName ?? null };
+  });
+  const contacts = await findOrCreateContacts(tx, now, wanted);
   // Each item's contact and conversation are looked up once (the closures below are called many times an item).
   const contactIds = new Map(
-    sorted.map((i) => [
-      i,
-      contacts.ids.get(contactKey(i.number.workspace_id, normalizeWaId(i.from))) as string,
-    ]),
+    sorted.map((i, n) => {
+      const w = wanted[n] as (typeof wanted)[number];
+      return [i, contacts.ids.get(contactKey(w.workspaceId, w.waId)) as string];
+    }),
   );
   const contactOf = (i: InboundItem) => contactIds.get(i) as string;
   // A customer who writes again is active: an archived contact comes back (one statement per workspace).
