@@ -33,5 +33,10 @@ export async function publishEvents(db: DbOrTx, events: RealtimeEvent[]): Promis
     size += bytes + 1;
   }
   if (chunk.length > 0) chunks.push(`[${chunk.join(',')}]`);
-  await sql`select pg_notify(${EVENTS_CHANNEL}, c) from unnest(${chunks}::text[]) as c`.execute(db);
+  // The chunks travel as one JSON array: as a text[] parameter, node-postgres would escape every quote of the JSON
+  // inside them again, in JavaScript, on the thread that answers webhooks.
+  const payloads = JSON.stringify(chunks);
+  await sql`select pg_notify(${EVENTS_CHANNEL}, c) from json_array_elements_text(${payloads}::json) as c`.execute(
+    db,
+  );
 }

@@ -162,6 +162,35 @@ describe('messages batch API', () => {
     expect(Number(contacts.n)).toBe(1000);
   });
 
+  it('stores a batched text message searchable like one sent alone (its words find the conversation)', async () => {
+    // A customer writes first, so a free-form text is inside the 24-hour window.
+    s.t.simulator!.inbound({
+      phoneNumberId: number.phoneNumberId,
+      from: '819033330001',
+      message: { type: 'text', text: { body: 'こんにちは' } } as never,
+    });
+    await s.t.drain();
+    const res = await batch([
+      {
+        phoneNumberId: number.phoneNumberId,
+        to: '+819033330001',
+        idempotencyKey: 'restock-1',
+        type: 'text',
+        text: { body: '冬物コートの再入荷のお知らせ restock notice' },
+      },
+    ]);
+    expect(res.body.results[0]?.error).toBeUndefined();
+    const found = async (q: string) =>
+      (
+        await s.api<{ data: Array<{ contact: { waId: string } }> }>(
+          'GET',
+          `/api/v1/conversations?q=${encodeURIComponent(q)}`,
+        )
+      ).body.data.map((c) => c.contact.waId);
+    for (const q of ['restock', '再入荷', 'さいにゅうか'])
+      expect(await found(q), q).toEqual(['819033330001']);
+  });
+
   it('answers concurrent requests with the same keys with one message per key', async () => {
     const items = Array.from({ length: 50 }, (_, i) => ({
       phoneNumberId: number.phoneNumberId,
