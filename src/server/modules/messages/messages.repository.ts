@@ -116,23 +116,19 @@ export async function insertInboundMessages(
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const searchTexts = await messageSearchTexts(rows);
-  const batch = rows.map((m, i) => {
-    const searchText = searchTexts[i] ?? '';
-    return {
-      id: m.id,
-      workspace_id: m.workspaceId,
-      conversation_id: m.conversationId,
-      phone_number_id: m.phoneNumberId,
-      contact_id: m.contactId,
-      type: m.type,
-      content: m.content,
-      wamid: m.wamid,
-      occurred_at: m.occurredAt,
-      media_status: m.mediaStatus,
-      search_text: searchText,
-      search_grams: bigramCodes(searchText),
-    };
-  });
+  const batch = rows.map((m, i) => ({
+    id: m.id,
+    workspace_id: m.workspaceId,
+    conversation_id: m.conversationId,
+    phone_number_id: m.phoneNumberId,
+    contact_id: m.contactId,
+    type: m.type,
+    content: m.content,
+    wamid: m.wamid,
+    occurred_at: m.occurredAt,
+    media_status: m.mediaStatus,
+    ...searchColumns(searchTexts[i]),
+  }));
   const inserted = await sql<{ id: string }>`
     insert into messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type, content,
       wamid, status, origin, occurred_at, created_at, media_status, search_text, search_grams)
@@ -211,10 +207,7 @@ export async function backfillMessageSearchTexts(db: DbOrTx, limit: number): Pro
     .execute();
   if (rows.length === 0) return 0;
   const texts = await messageSearchTexts(rows);
-  const batch = rows.map((r, i) => {
-    const searchText = texts[i] ?? '';
-    return { id: r.id, search_text: searchText, search_grams: bigramCodes(searchText) };
-  });
+  const batch = rows.map((r, i) => ({ id: r.id, ...searchColumns(texts[i]) }));
   // Rows a status webhook or a send holds are skipped (the next run takes them), so the backfill never waits
   // for — or deadlocks with — the pipeline, which locks messages in id order.
   await sql`
@@ -346,23 +339,19 @@ export async function insertOutboundMessages(
   const searchTexts = await messageSearchTexts(
     rows.map((r) => ({ type: r.content.type, content: r.content })),
   );
-  const batch = rows.map((m, i) => {
-    const searchText = searchTexts[i] ?? '';
-    return {
-      id: m.id,
-      conversation_id: m.conversationId,
-      phone_number_id: m.phoneNumberId,
-      contact_id: m.contactId,
-      type: m.content.type,
-      content: m.content,
-      origin: m.origin,
-      author_user_id: m.authorUserId,
-      idempotency_key: m.idempotencyKey,
-      idempotency_hash: m.idempotencyHash,
-      search_text: searchText,
-      search_grams: bigramCodes(searchText),
-    };
-  });
+  const batch = rows.map((m, i) => ({
+    id: m.id,
+    conversation_id: m.conversationId,
+    phone_number_id: m.phoneNumberId,
+    contact_id: m.contactId,
+    type: m.content.type,
+    content: m.content,
+    origin: m.origin,
+    author_user_id: m.authorUserId,
+    idempotency_key: m.idempotencyKey,
+    idempotency_hash: m.idempotencyHash,
+    ...searchColumns(searchTexts[i]),
+  }));
   const inserted = await sql<{ id: string }>`
     insert into messages (id, workspace_id, conversation_id, phone_number_id, contact_id, direction, type, content,
       status, origin, lane, author_user_id, occurred_at, created_at, queued_at, idempotency_key, idempotency_hash,
@@ -376,6 +365,12 @@ export async function insertOutboundMessages(
     on conflict (workspace_id, idempotency_key) where idempotency_key is not null do nothing
     returning id`.execute(tx);
   return new Set(inserted.rows.map((r) => r.id));
+}
+
+/** A message's search columns: its search text ('' without one) and that text's bigram codes, as stored. */
+function searchColumns(searchText: string | undefined): { search_text: string; search_grams: number[] } {
+  const text = searchText ?? '';
+  return { search_text: text, search_grams: bigramCodes(text) };
 }
 
 /**
