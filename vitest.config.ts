@@ -9,7 +9,8 @@ const EXCLUDE = ['test/e2e/**', 'node_modules/**'];
  * Files that never touch the database under test, excluded when TEST_DATABASE_URL points the suite at PostgreSQL:
  * they ran already in the PGlite run (`npm test`) and would only repeat it. The console's pure functions and the
  * simulator (no database), the lint checks, and the files that run embedded mode whatever TEST_DATABASE_URL says:
- * the CLI on a PGlite data directory (two minutes of subprocesses) and the embedded data directory's lock.
+ * the CLI on a PGlite data directory (two minutes of subprocesses), the embedded data directory's lock and the
+ * embedded database shared by the roles thread.
  */
 const NOT_DATABASE_TESTS = [
   'test/web/**',
@@ -19,6 +20,7 @@ const NOT_DATABASE_TESTS = [
   'test/automation/matching-set.test.ts',
   'test/cli.int.test.ts',
   'test/faults/embedded-lock.int.test.ts',
+  'test/faults/roles-thread.int.test.ts',
 ];
 
 /**

@@ -16,7 +16,8 @@ const ROLE_SUFFIX =
 /** Folders whose files are named by what they are rather than by a module role, and why. */
 const NAMED_BY_FOLDER: Record<string, string> = {
   'src/lib': 'dependency-free helpers shared by server, simulator and CLI (clock, ids, JSON); no module role',
-  'src/server': 'the composition root (main.ts), the one reader of process.env (config.ts), realtime fan-out',
+  'src/server':
+    'the composition root (main.ts), the one reader of process.env (config.ts), realtime fan-out, the roles thread',
   'src/server/db': 'database plumbing: connection, data-directory lock, migration runner, row types',
   'src/server/http':
     'Fastify plumbing (app factory, auth hooks, request input, headers) beside its .routes.ts',

@@ -87,14 +87,15 @@ export class Deployment {
   /**
    * Starts a second server process on the same database with the worker and scheduler roles (ingest, dispatch,
    * jobs), after `start()` was given `TSUNAGI_ROLES: 'api'`: the deployment DESIGN.md §1 describes for more than
-   * one core. It keeps the api role on its own port only so that its `/metrics` (ingest counters) can be read.
+   * one core. It keeps the api role on its own port only so that its `/metrics` (ingest counters) can be read,
+   * and its roles on one thread (as two processes, not a process with a worker thread beside a second one).
    */
   async startWorker(extraEnv: Record<string, string> = {}, nodeFlags: string[] = []): Promise<ChildHandle> {
     this.workerPort = await freePort();
     this.worker = await this.startProcess(
       'tsunagi-worker',
       this.workerPort,
-      { ...extraEnv, TSUNAGI_ROLES: 'api,worker,scheduler' },
+      { ...extraEnv, TSUNAGI_ROLES: 'api,worker,scheduler', TSUNAGI_WORKER_THREAD: 'off' },
       nodeFlags,
     );
     return this.worker;

@@ -18,8 +18,9 @@ export function registerStartCommand(program: Command): void {
       const tsunagi = await startTsunagi(config, { deferReady: true });
       const demo = await ensureDemo(config, tsunagi);
       printBanner(config, tsunagi, demo);
-      // Ready only now: a probe (or a script waiting for /readyz) can rely on the demo login existing.
-      tsunagi.markReady();
+      // Ready only now: a probe (or a script waiting for /readyz) can rely on the demo login existing. The
+      // background roles start here too, once the demo numbers are registered with the simulator.
+      await tsunagi.markReady();
       let stopping = false;
       const shutdown = async (signal: string) => {
         if (stopping) return;
@@ -105,6 +106,11 @@ function printBanner(config: Config, tsunagi: Tsunagi, demo: DemoCredentials | n
       );
   }
   lines.push(`  Database    ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}`);
-  lines.push(`  Roles       ${config.roles.join(', ')}`, '');
+  const own = tsunagi.threadRoles;
+  const main = config.roles.filter((r) => !own.includes(r));
+  lines.push(
+    `  Roles       ${main.join(', ')}${own.length > 0 ? `; ${own.join(', ')} on their own thread` : ''}`,
+    '',
+  );
   process.stdout.write(lines.join('\n') + '\n');
 }

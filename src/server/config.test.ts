@@ -11,7 +11,13 @@ describe('configuration', () => {
       simulator: true,
       graphApiVersion: 'v23.0',
       roles: ['api', 'worker', 'scheduler'],
+      workerThread: true,
     });
+  });
+  it('keeps every role on one thread only when told to', () => {
+    expect(loadConfig({ TSUNAGI_WORKER_THREAD: 'off' }).workerThread).toBe(false);
+    expect(loadConfig({ TSUNAGI_WORKER_THREAD: 'on' }).workerThread).toBe(true);
+    expect(() => loadConfig({ TSUNAGI_WORKER_THREAD: 'sometimes' })).toThrow(/TSUNAGI_WORKER_THREAD/);
   });
   it('turns the simulator off by default with PostgreSQL', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).simulator).toBe(false);

@@ -38,6 +38,7 @@ const EnvSchema = z.object({
     .optional(),
   TSUNAGI_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TSUNAGI_ROLES: z.string().default('api,worker,scheduler'),
+  TSUNAGI_WORKER_THREAD: booleanFlag.default(true),
   TSUNAGI_WORKER_ID: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TSUNAGI_RECONCILE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
@@ -79,6 +80,11 @@ export interface Config {
   /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
   metricsToken: string | null;
   roles: Role[];
+  /**
+   * When one process runs `api` with `worker` or `scheduler`, run the latter on their own thread (compiled builds
+   * only), so background work never holds the event loop that answers webhooks. Default on.
+   */
+  workerThread: boolean;
   workerId: string | null;
   logLevel: string;
   /** How long a send whose outcome is unknown (crash mid-call) waits for a status webhook before resending. */
@@ -132,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy,
     metricsToken: e.TSUNAGI_METRICS_TOKEN ?? null,
     roles,
+    workerThread: e.TSUNAGI_WORKER_THREAD,
     workerId: e.TSUNAGI_WORKER_ID ?? null,
     logLevel: e.LOG_LEVEL,
     reconcileTimeoutSeconds: e.TSUNAGI_RECONCILE_TIMEOUT_SECONDS,

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../lib/clock.ts';
 import { randomToken } from './lib/crypto.ts';
 import { Simulator, registerSimulatorRoutes, sameOriginWebhookUrl } from '../simulator/index.ts';
-import { SIMULATOR_GRAPH_PATH, type Config } from './config.ts';
+import { SIMULATOR_GRAPH_PATH, type Config, type Role } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/connect.ts';
 import { listMigrations, migrate } from './db/migrate.ts';
 import { createHttpApp } from './http/app.ts';
@@ -21,7 +21,7 @@ import { recordConsentChanges } from './modules/consent/consent.service.ts';
 import { SecretBox } from './lib/crypto.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { WorkLoop } from './lib/loop.ts';
-import { createMetrics } from './lib/metrics.ts';
+import { createMetrics, type Metrics } from './lib/metrics.ts';
 import { Dispatcher } from './pipeline/dispatcher.ts';
 import { InboundIngestor } from './pipeline/ingest.ts';
 import { WEBHOOKS_CHANNEL, WebhookJournal, type WebhookSink } from './pipeline/journal.ts';
@@ -44,6 +44,7 @@ import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
 import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
 import { loadSecretKey, loadSimulatorControlToken, webhookSecrets } from './secrets-setup.ts';
 import { createGraphClient } from './whatsapp/graph-client.ts';
+import { RolesThread, SpoolBacklogCell } from './roles-remote.ts';
 
 /** Jobs the shared job loop claims at a time. */
 const JOB_CLAIM = 50;
@@ -65,8 +66,15 @@ export interface TsunagiOverrides {
   simulatorStatusDelaysMs?: { sent: number; delivered: number; read: number | null };
   /** Source of randomness for automatic reply delays (tests fix it). */
   random?: () => number;
-  /** `/readyz` answers 503 `starting` until `markReady()` (the start command finishes its own set-up first). */
+  /**
+   * `/readyz` answers 503 `starting`, and the background roles wait, until `markReady()` (the start command
+   * finishes its own set-up first).
+   */
   deferReady?: boolean;
+  /** The metrics registry to count into (the roles thread keeps its own, which `/metrics` merges in). */
+  metrics?: Metrics;
+  /** The webhook spool's backlog when the spool belongs to another thread (see the dispatcher's option). */
+  oldestUnjournaledWebhookAt?: () => Date | null;
 }
 
 /** A running Tsunagi: what `tsunagi start` holds, and what end-to-end tests drive. */
@@ -85,8 +93,10 @@ export interface Tsunagi {
   drain(): Promise<void>;
   /** Re-registers numbers (and open customer windows) in the built-in simulator after data changed underneath. */
   resyncSimulator(): Promise<void>;
-  /** From now on `/readyz` answers ready (see `deferReady`). */
-  markReady(): void;
+  /** The roles this process runs on their own thread (`roles-thread.ts`); empty when all run on this one. */
+  threadRoles: Role[];
+  /** Starts the background roles if `deferReady` held them back; from then on `/readyz` answers ready. */
+  markReady(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -123,9 +133,20 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   const secretKey = loadSecretKey(config);
   const secrets = new SecretBox(secretKey);
   const { appSecret, verifyToken } = webhookSecrets(config, secretKey);
-  const metrics = createMetrics({ defaultMetrics: !overrides.manual });
+  const metrics = overrides.metrics ?? createMetrics({ defaultMetrics: !overrides.manual });
   const workerId = config.workerId ?? `${os.hostname()}:${process.pid}:${randomToken('', 4)}`;
   const hasApi = config.roles.includes('api');
+  // The background roles beside `api` run on their own thread (roles-thread.ts); this thread keeps `api`.
+  const threadRoles = config.roles.filter((r) => r !== 'api');
+  const threaded =
+    hasApi &&
+    threadRoles.length > 0 &&
+    config.workerThread &&
+    !overrides.manual &&
+    !overrides.database &&
+    RolesThread.available();
+  const roles: Role[] = threaded ? ['api'] : config.roles;
+  const spoolBacklog = threaded ? new SpoolBacklogCell() : null;
 
   let simulator: Simulator | null = null;
   let simulatorControlToken: string | null = null;
@@ -155,7 +176,8 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     });
 
   const realtime = new RealtimeHub(logger);
-  await realtime.start(database);
+  // Only a process (thread) that serves SSE hears realtime events; the others only publish them.
+  if (hasApi) await realtime.start(database);
   // PGlite with a data directory journals webhooks in a spool file there, so an acknowledgement never waits for
   // the one database connection an ingest batch holds; elsewhere straight into webhook_events (one PGlite journal
   // write in flight lets the next batch grow meanwhile).
@@ -166,6 +188,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
           db: database.urgentDb ?? db,
           clock,
           logger,
+          onBacklog: spoolBacklog ? (oldest) => spoolBacklog.set(oldest) : undefined,
         })
       : new WebhookJournal(database.urgentDb ?? db, clock, {
           maxInFlight: database.kind === 'pglite' ? 1 : 4,
@@ -231,7 +254,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     reconcileTimeoutMs: config.reconcileTimeoutSeconds * 1000,
     requestTimeoutMs: config.graphTimeoutSeconds * 1000,
     numberLeaseMs: config.dispatchLeaseSeconds * 1000,
-    oldestUnjournaledWebhookAt: () => journal.oldestBacklogAt,
+    oldestUnjournaledWebhookAt: overrides.oldestUnjournaledWebhookAt ?? (() => journal.oldestBacklogAt),
     wireDb: database.urgentDb,
   });
   const jobs = new JobRunner(db, clock, workerId, (err, job) =>
@@ -309,7 +332,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
 
   const loops: WorkLoop[] = [];
   const unlisteners: Array<() => Promise<void>> = [];
-  if (config.roles.includes('worker') && !overrides.manual) {
+  if (roles.includes('worker') && !overrides.manual) {
     const onError = (err: unknown, name: string) => logger.error({ err, loop: name }, 'worker loop error');
     // On PostgreSQL two ingest loops overlap one batch's JavaScript (parsing, readings) with the other's SQL;
     // PGlite is one connection, where a second loop would only wait.
@@ -344,14 +367,39 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
       }),
     );
   }
-  if (config.roles.includes('scheduler') && !overrides.manual) {
+  if (roles.includes('scheduler') && !overrides.manual) {
     const onError = (err: unknown, name: string) => logger.error({ err, loop: name }, 'scheduler loop error');
     // Always idle after a tick: due schedules are rare, and one tick enqueues all of them.
     loops.push(
       new WorkLoop('scheduler', async () => (await scheduler.tick(), 0), { idleMs: 10_000, onError }),
     );
   }
-  for (const loop of loops) loop.start();
+  let rolesThread: RolesThread | null = null;
+  let background: Promise<void> | null = null;
+  const startBackground = async () => {
+    for (const loop of loops) loop.start();
+    if (!threaded || !spoolBacklog) return;
+    const thread = await RolesThread.start({
+      config: {
+        ...config,
+        roles: threadRoles,
+        // The built-in simulator answers on this thread's HTTP server.
+        graphApiUrl: config.graphApiUrl ?? (simulator ? `${url}${SIMULATOR_GRAPH_PATH}` : null),
+      },
+      database,
+      spoolBacklog,
+      onExit: (err) => {
+        // The process cannot do its work without its workers: end it, so its supervisor starts it again.
+        logger.error({ err }, 'the worker thread ended; stopping');
+        process.exit(1);
+      },
+    });
+    rolesThread = thread;
+    ctx.peerMetrics = () => thread.metrics();
+  };
+  // With deferReady, background work waits for markReady(): the start command first seeds the demo workspace and
+  // registers its numbers with the built-in simulator, so no job (a template sync) runs against half of it.
+  if (!overrides.deferReady) await (background = startBackground());
 
   let closed = false;
   return {
@@ -364,6 +412,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     dispatcher,
     jobs,
     scheduler,
+    threadRoles: threaded ? threadRoles : [],
     async drain() {
       for (let i = 0; i < 20; i++) {
         await simulator?.flush();
@@ -378,7 +427,8 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     async resyncSimulator() {
       if (simulator) await syncSimulatorNumbers(ctx, simulator);
     },
-    markReady() {
+    async markReady() {
+      await (background ??= startBackground());
       if (ctx.startup) ctx.startup.ready = true;
     },
     async close() {
@@ -386,6 +436,8 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
       closed = true;
       await app.close();
       await journal.close();
+      await background?.catch(() => undefined);
+      await rolesThread?.close();
       await Promise.all(loops.map((l) => l.stop()));
       await dispatcher.stop();
       for (const u of unlisteners) await u();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { MessagePort } from 'node:worker_threads';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGlitePool } from './pglite-pool.ts';
 import { PgliteThread, type PgliteConnection } from './pglite-remote.ts';
@@ -26,6 +27,11 @@ export interface DatabaseHandle {
   urgentDb?: Db;
   /** PGlite only: the data directory as a tarball (tests clone a migrated template from it). */
   dump?: () => Promise<Blob>;
+  /**
+   * PGlite on its own thread only: a port through which another thread opens the same database
+   * ({@link attachPglite}); the connection lock is shared, so transactions never interleave.
+   */
+  share?: () => Promise<MessagePort>;
   close(): Promise<void>;
 }
 
@@ -125,6 +131,18 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
     unlock();
     throw err;
   }
+  return pgliteHandle(pglite, unlock);
+}
+
+/**
+ * The embedded database opened by another thread, reached over a port from its `share()`. Closing this handle
+ * closes the port only; the thread that opened the database closes it (and releases the data directory).
+ */
+export function attachPglite(port: MessagePort): DatabaseHandle {
+  return pgliteHandle(PgliteThread.connect(port), () => undefined);
+}
+
+function pgliteHandle(pglite: PgliteConnection, unlock: () => void): DatabaseHandle {
   const pool = new PGlitePool(pglite);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const urgentDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool.urgent() }) });
@@ -134,6 +152,7 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
     kind: 'pglite',
     listen: (channel, onPayload) => pglite.listen(channel, onPayload),
     dump: () => pglite.dumpDataDir(),
+    ...(pglite instanceof PgliteThread ? { share: () => pglite.attach() } : {}),
     async close() {
       try {
         await db.destroy();

@@ -4,8 +4,9 @@ import type { PgliteConnection } from './pglite-remote.ts';
 /**
  * Presents one PGlite instance to Kysely's PostgresDialect as a pool of size one.
  *
- * PGlite is a single in-process connection: two interleaved Kysely transactions would share one session, so a
- * connection is handed out to one caller at a time (a FIFO mutex) until it is released. Written here rather
+ * PGlite is a single connection: two interleaved Kysely transactions would share one session, so a connection is
+ * handed out to one caller at a time (a FIFO mutex) until it is released. On its own thread the mutex is the
+ * database thread's (`pglite-thread.ts`), shared by every thread that uses the database; in-process, it is here. Written here rather
  * than taken from `kysely-pglite-dialect` because that package does not support PGlite 0.5, and the adapter
  * is a few lines.
  */
@@ -26,11 +27,14 @@ export class PGlitePool implements PostgresPool {
   }
 
   async connect(urgent = false): Promise<PostgresPoolClient> {
-    if (this.busy)
-      await new Promise<void>((resolve) => (urgent ? this.urgentWaiters : this.waiters).push(resolve));
-    this.busy = true;
-    let released = false;
     const pg = this.pg;
+    if (pg.acquire) await pg.acquire(urgent);
+    else {
+      if (this.busy)
+        await new Promise<void>((resolve) => (urgent ? this.urgentWaiters : this.waiters).push(resolve));
+      this.busy = true;
+    }
+    let released = false;
     const client = {
       query: async (sql: string, parameters: readonly unknown[]) => {
         // A parameterless script (a migration) may hold several statements: run it with the simple protocol.
@@ -47,6 +51,7 @@ export class PGlitePool implements PostgresPool {
       release: () => {
         if (released) return;
         released = true;
+        if (pg.release) return pg.release();
         const next = this.urgentWaiters.shift() ?? this.waiters.shift();
         if (next) next();
         else this.busy = false;

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { SerializedError, ThreadMessage, ThreadOptions, ThreadRequest } from './pglite-thread.ts';
 
 /** The part of PGlite Tsunagi uses; the in-process instance and the thread proxy both provide it. */
@@ -8,13 +8,19 @@ export interface PgliteConnection {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   dumpDataDir(): Promise<Blob>;
   close(): Promise<void>;
+  /**
+   * Takes PGlite's one session for this caller until `release` (a connection shared by several threads holds its
+   * lock in the database thread). Absent: the caller is the only client and serialises its callers itself.
+   */
+  acquire?(urgent: boolean): Promise<void>;
+  release?(): void;
 }
 
 type Request = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /**
- * PGlite on its own thread (`pglite-thread.ts`), seen from the main thread. Every call is a message to the
- * worker and its answer; results keep their types (Date, Uint8Array, JSON) through structured cloning, and a
+ * PGlite on its own thread (`pglite-thread.ts`), seen from one client: the thread that started it, or another
+ * thread over a port attached with {@link attach}. Every call is a message to the database thread and its answer; results keep their types (Date, Uint8Array, JSON) through structured cloning, and a
  * database error comes back as an `Error` carrying the driver's fields (`code`, `detail`, `constraint`, …), so
  * error classification works as in-process. Worth its small cost per statement (a message each way) because the
  * statements themselves — synchronous WebAssembly — no longer run on the thread that answers HTTP.
@@ -25,10 +31,20 @@ export class PgliteThread implements PgliteConnection {
   private readonly channels = new Map<string, Set<(payload: string) => void>>();
   private exited: Error | null = null;
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (m: ThreadMessage) => this.onMessage(m));
-    worker.on('error', (err) => this.fail(err));
-    worker.on('exit', (code) => this.fail(new Error(`the database thread exited (code ${code})`)));
+  /** `worker` when this client started the thread (and closes it); a port attached to it otherwise. */
+  private constructor(private readonly endpoint: Worker | MessagePort) {
+    endpoint.on('message', (m: ThreadMessage) => this.onMessage(m));
+    if (endpoint instanceof Worker) {
+      endpoint.on('error', (err) => this.fail(err));
+      endpoint.on('exit', (code) => this.fail(new Error(`the database thread exited (code ${code})`)));
+    } else {
+      endpoint.on('close', () => this.fail(new Error('the database thread closed this connection')));
+    }
+  }
+
+  /** A client over a port made by {@link attach} in another thread. Closing it closes the port, not PGlite. */
+  static connect(port: MessagePort): PgliteThread {
+    return new PgliteThread(port);
   }
 
   /** Starts the thread and opens PGlite in it; rejects with PGlite's error if it cannot open. */
@@ -87,25 +103,47 @@ export class PgliteThread implements PgliteConnection {
     };
   }
 
+  /** A port for another thread to reach the same database with {@link connect}. */
+  async attach(): Promise<MessagePort> {
+    const { port1, port2 } = new MessageChannel();
+    await this.call({ op: 'attach', port: port2 }, [port2]);
+    return port1;
+  }
+
+  async acquire(urgent: boolean): Promise<void> {
+    await this.call({ op: 'acquire', urgent });
+  }
+
+  release(): void {
+    // Answered like any call; nothing waits for it (the thread handles this client's messages in order).
+    void this.call({ op: 'release' }).catch(() => undefined);
+  }
+
   async dumpDataDir(): Promise<Blob> {
     return new Blob([(await this.call({ op: 'dump' })) as ArrayBuffer]);
   }
 
   async close(): Promise<void> {
     if (this.exited) return;
+    const endpoint = this.endpoint;
+    if (!(endpoint instanceof Worker)) {
+      this.fail(new Error('this database connection is closed'));
+      endpoint.close();
+      return;
+    }
     try {
       await this.call({ op: 'close' });
     } finally {
-      await this.worker.terminate();
+      await endpoint.terminate();
     }
   }
 
-  private call(req: Request): Promise<unknown> {
+  private call(req: Request, transfer: MessagePort[] = []): Promise<unknown> {
     if (this.exited) return Promise.reject(this.exited);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...req, id });
+      this.endpoint.postMessage({ ...req, id }, transfer);
     });
   }
 

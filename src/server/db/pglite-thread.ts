@@ -1,10 +1,14 @@
 /**
  * The embedded database's own thread (a `worker_threads` worker): it owns the PGlite instance and answers the
- * main thread's requests (`pglite-remote.ts`). PGlite runs each statement synchronously inside WebAssembly; here
- * that time is spent on this thread, so a long ingest statement never stalls the main thread's event loop — the
- * one that acknowledges webhooks, serves the console and paces sends.
+ * requests of its clients (`pglite-remote.ts`): the main thread, and the roles thread (`roles-thread.ts`) over a
+ * port it attaches. PGlite runs each statement synchronously inside WebAssembly; here that time is spent on this
+ * thread, so a long ingest statement never stalls the event loop that acknowledges webhooks.
+ *
+ * PGlite is one session: the connection lock (`acquire`/`release`) lives here, so a transaction of one client is
+ * never interleaved with another client's statements. Waiters are served first come, first served, except that
+ * urgent ones (the webhook journal, the dispatcher's wire marks) go ahead of the rest.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
 /** What the main thread asks for. `id` pairs a request with its answer. */
@@ -14,7 +18,12 @@ export type ThreadRequest =
   | { id: number; op: 'listen'; channel: string }
   | { id: number; op: 'unlisten'; channel: string }
   | { id: number; op: 'dump' }
-  | { id: number; op: 'close' };
+  | { id: number; op: 'close' }
+  /** Answers once this client holds the connection (until its `release`). */
+  | { id: number; op: 'acquire'; urgent: boolean }
+  | { id: number; op: 'release' }
+  /** Serves another client over `port` (transferred with the message). */
+  | { id: number; op: 'attach'; port: MessagePort };
 
 /** What this thread posts back: an answer, a failure (with the driver error's fields), or a notification. */
 export type ThreadMessage =
@@ -49,23 +58,48 @@ function serializeError(err: unknown): SerializedError {
   return { message: err.message, name: err.name, fields };
 }
 
-async function main(): Promise<void> {
-  const port = parentPort;
-  if (!port) throw new Error('pglite-thread.ts runs as a worker thread');
-  const post = (m: ThreadMessage) => port.postMessage(m);
-  const opts = workerData as ThreadOptions;
-  let pg: PGlite;
-  try {
-    pg = await PGlite.create({
-      dataDir: opts.dataDir,
-      loadDataDir: opts.loadDataDir ? new Blob([opts.loadDataDir]) : undefined,
-      parsers: { [INT8_OID]: (v: string) => Number(v) },
-    });
-  } catch (err) {
-    post({ kind: 'init_failed', error: serializeError(err) });
-    return;
+/**
+ * The connection lock: who holds PGlite's one session, and who waits for it (urgent waiters first). A client is
+ * one port; `release` from a client that does not hold the lock is ignored.
+ */
+class SessionLock {
+  private holder: object | null = null;
+  private readonly waiters: Array<{ client: object; grant: () => void }> = [];
+  private readonly urgentWaiters: Array<{ client: object; grant: () => void }> = [];
+
+  acquire(client: object, urgent: boolean): Promise<void> {
+    if (this.holder === null) {
+      this.holder = client;
+      return Promise.resolve();
+    }
+    return new Promise((grant) => (urgent ? this.urgentWaiters : this.waiters).push({ client, grant }));
   }
+
+  release(client: object): void {
+    if (this.holder !== client) return;
+    const next = this.urgentWaiters.shift() ?? this.waiters.shift();
+    this.holder = next?.client ?? null;
+    next?.grant();
+  }
+
+  /** A client went away (its thread ended): its hold and its place in the queues go with it. */
+  forget(client: object): void {
+    for (const queue of [this.urgentWaiters, this.waiters])
+      for (let i = queue.length - 1; i >= 0; i--) if (queue[i]?.client === client) queue.splice(i, 1);
+    this.release(client);
+  }
+}
+
+/** Answers one client's requests on `port` until it closes. */
+function serve(pg: PGlite, lock: SessionLock, port: MessagePort): void {
+  const client = {};
+  const post = (m: ThreadMessage) => port.postMessage(m);
   const unlisteners = new Map<string, () => Promise<void>>();
+  port.on('close', () => {
+    lock.forget(client);
+    for (const unlisten of unlisteners.values()) void unlisten().catch(() => undefined);
+    unlisteners.clear();
+  });
   port.on('message', (req: ThreadRequest) => {
     void (async () => {
       try {
@@ -78,6 +112,15 @@ async function main(): Promise<void> {
           }
           case 'exec':
             value = (await pg.exec(req.sql)).map((r) => ({ rows: r.rows, affectedRows: r.affectedRows }));
+            break;
+          case 'acquire':
+            await lock.acquire(client, req.urgent);
+            break;
+          case 'release':
+            lock.release(client);
+            break;
+          case 'attach':
+            serve(pg, lock, req.port);
             break;
           case 'listen':
             if (!unlisteners.has(req.channel))
@@ -105,7 +148,25 @@ async function main(): Promise<void> {
       }
     })();
   });
-  post({ kind: 'ready' });
+}
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('pglite-thread.ts runs as a worker thread');
+  const opts = workerData as ThreadOptions;
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({
+      dataDir: opts.dataDir,
+      loadDataDir: opts.loadDataDir ? new Blob([opts.loadDataDir]) : undefined,
+      parsers: { [INT8_OID]: (v: string) => Number(v) },
+    });
+  } catch (err) {
+    port.postMessage({ kind: 'init_failed', error: serializeError(err) } satisfies ThreadMessage);
+    return;
+  }
+  serve(pg, new SessionLock(), port);
+  port.postMessage({ kind: 'ready' } satisfies ThreadMessage);
 }
 
 void main();

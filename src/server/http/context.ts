@@ -2,6 +2,7 @@ import type { Clock } from '../../lib/clock.ts';
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import type { Db } from '../db/types.ts';
+import type { MetricsJson } from '../roles-remote.ts';
 import type { SecretBox } from '../lib/crypto.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
@@ -45,4 +46,9 @@ export interface AppContext {
    * does after the demo workspace exists and the banner is printed). Absent: ready once the database answers.
    */
   startup?: { ready: boolean };
+  /**
+   * The metrics of this process's other thread (the background roles, see roles-remote.ts), merged into
+   * `/metrics`. Absent when this thread counts everything itself.
+   */
+  peerMetrics?: () => Promise<MetricsJson>;
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { AggregatorRegistry } from 'prom-client';
 import { pingDatabase } from '../db/connect.ts';
 import { refreshPipelineGauges } from '../pipeline/pipeline-gauges.service.ts';
 import { safeEqual } from '../lib/crypto.ts';
@@ -38,6 +39,9 @@ export async function opsRoutes(app: FastifyInstance, ctx: AppContext): Promise<
       }
     }
     await refreshPipelineGauges(ctx);
-    return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+    const registry = ctx.peerMetrics
+      ? AggregatorRegistry.aggregate([await ctx.metrics.registry.getMetricsAsJSON(), await ctx.peerMetrics()])
+      : ctx.metrics.registry;
+    return reply.type(registry.contentType).send(await registry.metrics());
   });
 }
