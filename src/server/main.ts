@@ -44,7 +44,7 @@ import { SERVICE_WINDOW_MS } from './modules/messages/messages.rules.ts';
 import { OUTBOX_CHANNEL } from './modules/messages/messages.service.ts';
 import { loadSecretKey, loadSimulatorControlToken, webhookSecrets } from './secrets-setup.ts';
 import { createGraphClient } from './whatsapp/graph-client.ts';
-import { RolesThread, SpoolBacklogCell } from './roles-remote.ts';
+import { RolesThread } from './roles-remote.ts';
 
 /** Jobs the shared job loop claims at a time. */
 const JOB_CLAIM = 50;
@@ -71,10 +71,10 @@ export interface TsunagiOverrides {
    * finishes its own set-up first).
    */
   deferReady?: boolean;
+  /** `false`: the `worker` role here runs ingest and jobs but not the dispatcher (the roles thread). */
+  dispatch?: boolean;
   /** The metrics registry to count into (the roles thread keeps its own, which `/metrics` merges in). */
   metrics?: Metrics;
-  /** The webhook spool's backlog when the spool belongs to another thread (see the dispatcher's option). */
-  oldestUnjournaledWebhookAt?: () => Date | null;
 }
 
 /** A running Tsunagi: what `tsunagi start` holds, and what end-to-end tests drive. */
@@ -136,7 +136,8 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   const metrics = overrides.metrics ?? createMetrics({ defaultMetrics: !overrides.manual });
   const workerId = config.workerId ?? `${os.hostname()}:${process.pid}:${randomToken('', 4)}`;
   const hasApi = config.roles.includes('api');
-  // The background roles beside `api` run on their own thread (roles-thread.ts); this thread keeps `api`.
+  // The background roles beside `api` run on their own thread (roles-thread.ts); this thread keeps `api` and the
+  // dispatcher.
   const threadRoles = config.roles.filter((r) => r !== 'api');
   const threaded =
     hasApi &&
@@ -146,7 +147,6 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     !overrides.database &&
     RolesThread.available();
   const roles: Role[] = threaded ? ['api'] : config.roles;
-  const spoolBacklog = threaded ? new SpoolBacklogCell() : null;
 
   let simulator: Simulator | null = null;
   let simulatorControlToken: string | null = null;
@@ -188,7 +188,6 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
           db: database.urgentDb ?? db,
           clock,
           logger,
-          onBacklog: spoolBacklog ? (oldest) => spoolBacklog.set(oldest) : undefined,
         })
       : new WebhookJournal(database.urgentDb ?? db, clock, {
           maxInFlight: database.kind === 'pglite' ? 1 : 4,
@@ -254,7 +253,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     reconcileTimeoutMs: config.reconcileTimeoutSeconds * 1000,
     requestTimeoutMs: config.graphTimeoutSeconds * 1000,
     numberLeaseMs: config.dispatchLeaseSeconds * 1000,
-    oldestUnjournaledWebhookAt: overrides.oldestUnjournaledWebhookAt ?? (() => journal.oldestBacklogAt),
+    oldestUnjournaledWebhookAt: () => journal.oldestBacklogAt,
     wireDb: database.urgentDb,
   });
   const jobs = new JobRunner(db, clock, workerId, (err, job) =>
@@ -332,6 +331,22 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
 
   const loops: WorkLoop[] = [];
   const unlisteners: Array<() => Promise<void>> = [];
+  // With the roles thread, the dispatcher stays on this thread (see roles-thread.ts): `worker` is split there.
+  const dispatches = config.roles.includes('worker') && !overrides.manual && overrides.dispatch !== false;
+  if (dispatches) {
+    const onError = (err: unknown, name: string) => logger.error({ err, loop: name }, 'worker loop error');
+    const dispatchLoop = new WorkLoop('dispatch', async () => (await dispatcher.tick(), 0), {
+      idleMs: 250,
+      onError,
+    });
+    loops.push(dispatchLoop);
+    unlisteners.push(
+      await database.listen(OUTBOX_CHANNEL, (payload) => {
+        dispatcher.notify(payload);
+        dispatchLoop.wake();
+      }),
+    );
+  }
   if (roles.includes('worker') && !overrides.manual) {
     const onError = (err: unknown, name: string) => logger.error({ err, loop: name }, 'worker loop error');
     // On PostgreSQL two ingest loops overlap one batch's JavaScript (parsing, readings) with the other's SQL;
@@ -345,10 +360,6 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
           coalesce: { fullBatch: INGEST_BATCH, waitMs: database.kind === 'pglite' ? 50 : 10 },
         }),
     );
-    const dispatchLoop = new WorkLoop('dispatch', async () => (await dispatcher.tick(), 0), {
-      idleMs: 250,
-      onError,
-    });
     // A claim of 50: listener jobs of one workspace among them run together (a broadcast's status backlog).
     const jobLoop = new WorkLoop('jobs', () => jobs.runOnce(JOB_CLAIM), { idleMs: 1000, onError });
     // Campaign release never waits behind listener jobs (the shared loop takes them too, whichever is free).
@@ -356,15 +367,9 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
       idleMs: 1000,
       onError,
     });
-    loops.push(...ingestLoops, dispatchLoop, jobLoop, sendingLoop);
+    loops.push(...ingestLoops, jobLoop, sendingLoop);
     unlisteners.push(
       await database.listen(WEBHOOKS_CHANNEL, () => ingestLoops.forEach((loop) => loop.wake())),
-    );
-    unlisteners.push(
-      await database.listen(OUTBOX_CHANNEL, (payload) => {
-        dispatcher.notify(payload);
-        dispatchLoop.wake();
-      }),
     );
   }
   if (roles.includes('scheduler') && !overrides.manual) {
@@ -378,16 +383,15 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   let background: Promise<void> | null = null;
   const startBackground = async () => {
     for (const loop of loops) loop.start();
-    if (!threaded || !spoolBacklog) return;
+    if (!threaded) return;
     const thread = await RolesThread.start({
       config: {
         ...config,
         roles: threadRoles,
-        // The built-in simulator answers on this thread's HTTP server.
+        // Jobs call the Graph API too (template sync, media): the built-in simulator answers on this thread's server.
         graphApiUrl: config.graphApiUrl ?? (simulator ? `${url}${SIMULATOR_GRAPH_PATH}` : null),
       },
       database,
-      spoolBacklog,
       onExit: (err) => {
         // The process cannot do its work without its workers: end it, so its supervisor starts it again.
         logger.error({ err }, 'the worker thread ended; stopping');

@@ -10,8 +10,8 @@ type Request = RolesRequest extends infer R ? (R extends { id: number } ? Omit<R
 export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
 /**
- * The background roles (`worker`, `scheduler`) on their own thread (`roles-thread.ts`), seen from the main
- * thread, which keeps the `api` role. See that file for why.
+ * The background roles (`worker` but its dispatcher, `scheduler`) on their own thread (`roles-thread.ts`), seen
+ * from the main thread, which keeps the `api` role and the dispatcher. See that file for why.
  */
 export class RolesThread {
   private nextId = 1;
@@ -41,22 +41,16 @@ export class RolesThread {
   }
 
   /**
-   * Starts the thread with `config` (its roles, and the Graph API address to send to) on the same database, and
-   * resolves once its loops run. `onExit` hears of a thread that ends without being closed.
+   * Starts the thread with `config` (its roles) on the same database, and resolves once its loops run. `onExit`
+   * hears of a thread that ends without being closed.
    */
   static async start(opts: {
     config: Config;
     database: DatabaseHandle;
-    /** Where the main thread publishes its webhook spool's backlog ({@link SpoolBacklogCell}). */
-    spoolBacklog: SpoolBacklogCell;
     onExit: (err: Error) => void;
   }): Promise<RolesThread> {
     const pglitePort = opts.database.share ? await opts.database.share() : undefined;
-    const workerData: RolesThreadData = {
-      config: opts.config,
-      pglitePort,
-      spoolBacklog: opts.spoolBacklog.buffer,
-    };
+    const workerData: RolesThreadData = { config: opts.config, pglitePort };
     const worker = new Worker(new URL('./roles-thread.js', import.meta.url), {
       workerData,
       transferList: pglitePort ? [pglitePort] : [],
@@ -113,31 +107,5 @@ export class RolesThread {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ ...req, id });
     });
-  }
-}
-
-/**
- * When the oldest webhook acknowledged but not yet in `webhook_events` was received (the PGlite spool's backlog),
- * shared between the thread that spools and the thread that dispatches: reconciliation waits for that webhook.
- * One int64 of epoch milliseconds, -1 for none.
- */
-export class SpoolBacklogCell {
-  readonly buffer: SharedArrayBuffer;
-  private readonly cell: BigInt64Array;
-
-  /** A new cell (no backlog), or a view of one another thread made (its `buffer`). */
-  constructor(buffer?: SharedArrayBuffer) {
-    this.buffer = buffer ?? new SharedArrayBuffer(8);
-    this.cell = new BigInt64Array(this.buffer);
-    if (!buffer) this.set(null);
-  }
-
-  set(oldest: Date | null): void {
-    Atomics.store(this.cell, 0, oldest ? BigInt(oldest.getTime()) : -1n);
-  }
-
-  get(): Date | null {
-    const ms = Atomics.load(this.cell, 0);
-    return ms < 0n ? null : new Date(Number(ms));
   }
 }

@@ -1,29 +1,29 @@
 /**
  * The background roles' own thread (a `worker_threads` worker): `tsunagi start` with every role runs the `api`
- * role on the main thread and `worker` and `scheduler` here (`roles-remote.ts` starts it). Ingest's JavaScript
- * (parsing, Japanese readings), listener jobs and the dispatcher then never hold the event loop that answers
- * webhooks and the console: the same separation as running `--role api` and `--role worker,scheduler` as two
- * processes, with one data directory and one command.
+ * role and the dispatcher on the main thread, and the rest of `worker` (ingest, jobs) and `scheduler` here
+ * (`roles-remote.ts` starts it). Ingest's JavaScript (parsing, Japanese readings) and listener jobs then never
+ * hold the event loop that answers webhooks and the console: the same separation as running `--role api` and
+ * `--role worker,scheduler` as two processes, with one data directory and one command.
+ *
+ * The dispatcher stays with `api` because its sends are paced by timers on a loop that must stay light: on
+ * 2 cores, with the dispatcher here beside ingest, 1,000 mps of sends reached 73 % of the rate against 85–87 %
+ * on the main thread (README, Benchmarks). It also reads the webhook spool's backlog, which lives there.
  *
  * The thread has its own database handle (PostgreSQL: its own pool; PGlite: a port to the database thread, whose
- * connection lock it shares), its own metrics registry (the main thread's `/metrics` merges it in) and reads the
- * webhook spool's backlog from memory the main thread writes.
+ * connection lock it shares) and its own metrics registry (the main thread's `/metrics` merges it in).
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Config } from './config.ts';
 import { attachPglite, openDatabase } from './db/connect.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { startTsunagi } from './main.ts';
-import { SpoolBacklogCell } from './roles-remote.ts';
 
 /** What the main thread starts the roles thread with. */
 export interface RolesThreadData {
-  /** The configuration, with the roles this thread runs and the Graph API address to send to. */
+  /** The configuration, with the roles this thread runs. */
   config: Config;
   /** PGlite: a port to the database thread (from `DatabaseHandle.share`). Absent on PostgreSQL. */
   pglitePort: MessagePort | undefined;
-  /** The memory of a {@link SpoolBacklogCell} the main thread writes. */
-  spoolBacklog: SharedArrayBuffer;
 }
 
 /** What the main thread asks for; `id` pairs a request with its answer. */
@@ -39,8 +39,7 @@ async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('roles-thread.ts runs as a worker thread');
   const post = (m: RolesMessage) => port.postMessage(m);
-  const { config, pglitePort, spoolBacklog } = workerData as RolesThreadData;
-  const backlog = new SpoolBacklogCell(spoolBacklog);
+  const { config, pglitePort } = workerData as RolesThreadData;
   const metrics = createMetrics();
   let stop: () => Promise<void>;
   try {
@@ -50,7 +49,7 @@ async function main(): Promise<void> {
     const tsunagi = await startTsunagi(config, {
       database,
       metrics,
-      oldestUnjournaledWebhookAt: () => backlog.get(),
+      dispatch: false,
     });
     stop = async () => {
       await tsunagi.close();

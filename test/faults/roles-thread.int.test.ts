@@ -12,8 +12,9 @@ import { createWorkspace } from '../../src/server/modules/workspaces/workspaces.
 import { TsunagiProcess, killAllProcesses, waitUntil } from '../support/process.ts';
 
 /**
- * `tsunagi start` with every role runs `api` on the main thread and `worker` and `scheduler` on their own
- * (`roles-thread.ts`), so ingest and jobs never hold the event loop that acknowledges webhooks. On PGlite both
+ * `tsunagi start` with every role runs `api` and the dispatcher on the main thread, and ingest, jobs and the
+ * scheduler on their own (`roles-thread.ts`), so ingest and jobs never hold the event loop that acknowledges
+ * webhooks. On PGlite both
  * threads reach the one database thread, whose connection lock keeps their transactions apart. Threads exist only
  * in the compiled build, so this file drives `dist/` — the code `tsunagi` runs — and real processes.
  */
@@ -115,7 +116,7 @@ describe('the background roles on their own thread', () => {
     });
     expect(sent.status, await sent.clone().text()).toBe(202);
     const { id } = (await sent.json()) as { id: string };
-    // The dispatcher (roles thread) sends it to the simulator (api thread's HTTP server); the status comes back.
+    // The dispatcher sends it to the simulator; its status webhooks come back and are ingested on the roles thread.
     await waitUntil('the reply to be delivered', async () => {
       const res = await fetch(`${server.url}/api/v1/messages/${id}`, { headers: auth });
       return ((await res.json()) as { status: string }).status === 'delivered';
@@ -126,17 +127,18 @@ describe('the background roles on their own thread', () => {
   const sample = (metrics: string, name: string) =>
     metrics.split('\n').filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`));
 
-  it('runs ingest and dispatch beside the api thread, merges their metrics, and stops cleanly', async () => {
+  it('runs ingest and jobs beside the api thread, merges their metrics, and stops cleanly', async () => {
     const server = await TsunagiProcess.start({ name: 'threaded', env: { TSUNAGI_DATA_DIR: dataDir } });
     expect(server.output()).toContain('Roles       api; worker, scheduler on their own thread');
     onTestFinished(() => server.kill());
     const metrics = await roundTrip(server, '0001');
-    // Counted on the roles thread, served by the api thread's /metrics.
+    // Counted on the roles thread (ingest), served by the api thread's /metrics.
     expect(sample(metrics, 'tsunagi_inbound_messages_total')).toEqual(['tsunagi_inbound_messages_total 1']);
+    expect(sample(metrics, 'tsunagi_statuses_applied_total').join('\n')).toMatch(/ [1-9]/);
+    // Counted on the api thread (dispatcher, receiver); process metrics once (only the api thread collects them).
     expect(sample(metrics, 'tsunagi_outbound_messages_total')).toEqual([
       'tsunagi_outbound_messages_total{status="accepted"} 1',
     ]);
-    // Counted on the api thread; process metrics once (only the api thread collects them).
     expect(sample(metrics, 'tsunagi_webhook_events_total').join('\n')).toMatch(/result="journaled"} [1-9]/);
     expect(sample(metrics, 'tsunagi_process_process_cpu_user_seconds_total')).toHaveLength(1);
     const exit = await server.stop();

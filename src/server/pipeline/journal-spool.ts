@@ -166,7 +166,6 @@ export class WebhookSpool implements WebhookSink {
     }
     this.bytes += buf.length;
     this.unmoved.push(...records);
-    this.opts.onBacklog?.(this.oldestBacklogAt);
     for (const p of batch) p.resolve();
     this.startMoving();
   }
@@ -218,7 +217,6 @@ export class WebhookSpool implements WebhookSink {
       wake as (select pg_notify(${WEBHOOKS_CHANNEL}, ''))
       select count(*) from ins cross join wake`.execute(this.opts.db);
     this.unmoved.splice(0, batch.length);
-    this.opts.onBacklog?.(this.oldestBacklogAt);
   }
 
   /** Empties the file when every record in it has been moved and it is larger than `atLeastBytes`. */
@@ -244,11 +242,6 @@ export interface SpoolOptions {
   moveBatch?: number;
   /** Empty the file once it is this large and fully moved (default 16 MiB). */
   truncateBytes?: number;
-  /**
-   * Hears every change of {@link WebhookSpool.oldestBacklogAt} — before the appends it covers are acknowledged —
-   * for a dispatcher on another thread.
-   */
-  onBacklog?: (oldestReceivedAt: Date | null) => void;
 }
 
 interface Pending {
