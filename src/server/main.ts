@@ -95,7 +95,7 @@ export interface Tsunagi {
   resyncSimulator(): Promise<void>;
   /** The roles this process runs on their own thread (`roles-thread.ts`); empty when all run on this one. */
   threadRoles: Role[];
-  /** Starts the background roles if `deferReady` held them back; from then on `/readyz` answers ready. */
+  /** From now on `/readyz` answers ready; starts the background roles if `deferReady` held them back. */
   markReady(): Promise<void>;
   close(): Promise<void>;
 }
@@ -432,8 +432,9 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
       if (simulator) await syncSimulatorNumbers(ctx, simulator);
     },
     async markReady() {
-      await (background ??= startBackground());
+      // Ready as soon as the api thread serves: webhooks are journaled while the roles thread starts (~1 s).
       if (ctx.startup) ctx.startup.ready = true;
+      await (background ??= startBackground());
     },
     async close() {
       if (closed) return;
