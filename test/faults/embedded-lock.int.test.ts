@@ -1,12 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { systemClock } from '../../src/lib/clock.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/server/db/connect.ts';
-import { migrate } from '../../src/server/db/migrate.ts';
-import { createWorkspace } from '../../src/server/modules/workspaces/workspaces.service.ts';
-import { TsunagiProcess, freePort, killAllProcesses, runTsunagi, waitUntil } from '../support/process.ts';
+import {
+  TsunagiProcess,
+  embeddedDataDir,
+  freePort,
+  killAllProcesses,
+  runTsunagi,
+  waitUntil,
+} from '../support/process.ts';
 
 /**
  * PGlite has no server to arbitrate between processes, so an embedded data directory belongs to one process at
@@ -30,16 +33,7 @@ describe('one process per embedded data directory', () => {
 
   beforeAll(async () => {
     // Embedded mode whatever TEST_DATABASE_URL says: the lock only exists for PGlite.
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagi-lock-'));
-    const target = inject('testDatabase');
-    // Start from the migrated template tarball when there is one (skips initdb); migrate either way.
-    const loadDataDir =
-      target.kind === 'pglite' ? new Blob([fs.readFileSync(target.templatePath)]) : undefined;
-    const handle = await openDatabase({ databaseUrl: null, dataDir, loadDataDir });
-    await migrate(handle.db);
-    const ws = await createWorkspace(handle.db, systemClock, { name: 'Lock test' });
-    await handle.close();
-    auth = { authorization: `Bearer ${ws.apiKey}`, 'content-type': 'application/json' };
+    ({ dataDir, auth } = await embeddedDataDir('tsunagi-lock-', 'Lock test'));
     env = { TSUNAGI_DATA_DIR: dataDir };
     server = await TsunagiProcess.start({ name: 'embedded server', env });
   });

@@ -1,15 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import { systemClock } from '../../src/lib/clock.ts';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type * as Connect from '../../src/server/db/connect.ts';
-import { openDatabase } from '../../src/server/db/connect.ts';
-import { migrate } from '../../src/server/db/migrate.ts';
-import { createWorkspace } from '../../src/server/modules/workspaces/workspaces.service.ts';
-import { TsunagiProcess, killAllProcesses, waitUntil } from '../support/process.ts';
+import { TsunagiProcess, embeddedDataDir, killAllProcesses, waitUntil } from '../support/process.ts';
 
 /**
  * `tsunagi start` with every role runs `api` and the dispatcher on the main thread, and ingest, jobs and the
@@ -64,15 +59,7 @@ describe('the background roles on their own thread', () => {
 
   beforeAll(async () => {
     // Embedded mode whatever TEST_DATABASE_URL says (PostgreSQL runs the other process tests threaded too).
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagi-roles-thread-'));
-    const target = inject('testDatabase');
-    const loadDataDir =
-      target.kind === 'pglite' ? new Blob([fs.readFileSync(target.templatePath)]) : undefined;
-    const handle = await openDatabase({ databaseUrl: null, dataDir, loadDataDir });
-    await migrate(handle.db);
-    const ws = await createWorkspace(handle.db, systemClock, { name: 'Roles thread' });
-    await handle.close();
-    auth = { authorization: `Bearer ${ws.apiKey}`, 'content-type': 'application/json' };
+    ({ dataDir, auth } = await embeddedDataDir('tsunagi-roles-thread-', 'Roles thread'));
   });
 
   afterAll(async () => {

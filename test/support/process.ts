@@ -6,7 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
+import { systemClock } from '../../src/lib/clock.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/server/db/connect.ts';
+import { migrate } from '../../src/server/db/migrate.ts';
+import { createWorkspace } from '../../src/server/modules/workspaces/workspaces.service.ts';
 import { createPostgresDatabase, pgliteTemplate } from './db.ts';
 
 /**
@@ -270,6 +273,28 @@ export async function startSimulatorProcess(opts: {
     readyHeaders: { authorization: `Bearer ${controlToken}` },
   });
   return Object.assign(proc, { controlToken });
+}
+
+/**
+ * A new embedded (PGlite) data directory, migrated, with one workspace — whatever TEST_DATABASE_URL says, for
+ * tests of what only exists embedded. Starts from the migrated template tarball when there is one (skips initdb).
+ * Returns the directory and the workspace API key's request headers; close nothing, remove the directory after.
+ */
+export async function embeddedDataDir(
+  prefix: string,
+  workspaceName: string,
+): Promise<{ dataDir: string; auth: Record<string, string> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const target = inject('testDatabase');
+  const loadDataDir = target.kind === 'pglite' ? new Blob([fs.readFileSync(target.templatePath)]) : undefined;
+  const handle = await openDatabase({ databaseUrl: null, dataDir, loadDataDir });
+  try {
+    await migrate(handle.db);
+    const ws = await createWorkspace(handle.db, systemClock, { name: workspaceName });
+    return { dataDir, auth: { authorization: `Bearer ${ws.apiKey}`, 'content-type': 'application/json' } };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** SIGKILLs every child still alive (afterAll safety net). */
