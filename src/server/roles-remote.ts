@@ -86,12 +86,12 @@ export class RolesThread {
     return thread;
   }
 
-  /** The thread's metrics (counters of ingest, sends, jobs), to merge into `/metrics`. */
+  /** The thread's metrics (ingest's and the jobs' counters), to merge into `/metrics`. */
   async metrics(): Promise<MetricsJson> {
     return (await this.call({ op: 'metrics' })) as MetricsJson;
   }
 
-  /** Stops the roles' loops (in-flight sends finish) and ends the thread. */
+  /** Stops the roles' loops (a running ingest batch or job finishes) and ends the thread. */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
