@@ -333,11 +333,12 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
   const unlisteners: Array<() => Promise<void>> = [];
   // With the roles thread, the dispatcher stays on this thread (see roles-thread.ts): `worker` is split there.
   const dispatches = config.roles.includes('worker') && !overrides.manual && overrides.dispatch !== false;
+  const workerLoopError = (err: unknown, name: string) =>
+    logger.error({ err, loop: name }, 'worker loop error');
   if (dispatches) {
-    const onError = (err: unknown, name: string) => logger.error({ err, loop: name }, 'worker loop error');
     const dispatchLoop = new WorkLoop('dispatch', async () => (await dispatcher.tick(), 0), {
       idleMs: 250,
-      onError,
+      onError: workerLoopError,
     });
     loops.push(dispatchLoop);
     unlisteners.push(
@@ -348,7 +349,7 @@ export async function startTsunagi(config: Config, overrides: TsunagiOverrides =
     );
   }
   if (roles.includes('worker') && !overrides.manual) {
-    const onError = (err: unknown, name: string) => logger.error({ err, loop: name }, 'worker loop error');
+    const onError = workerLoopError;
     // On PostgreSQL two ingest loops overlap one batch's JavaScript (parsing, readings) with the other's SQL;
     // PGlite is one connection, where a second loop would only wait.
     const ingestLoops = Array.from(

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { MessagePort } from 'node:worker_threads';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGlitePool } from './pglite-pool.ts';
+import { SessionLock } from './session-lock.ts';
 import { PgliteThread, type PgliteConnection } from './pglite-remote.ts';
 import type { Database, Db } from './types.ts';
 
@@ -164,9 +165,13 @@ function pgliteHandle(pglite: PgliteConnection, unlock: () => void): DatabaseHan
   };
 }
 
-/** An in-process PGlite instance behind the same interface as the thread. */
+/** An in-process PGlite instance behind the same interface as the thread: this thread is its one client. */
 function inProcess(pg: PGlite): PgliteConnection {
+  const lock = new SessionLock();
+  const client = {};
   return {
+    acquire: (urgent) => lock.acquire(client, urgent),
+    release: () => lock.release(client),
     query: (sql, params) => pg.query(sql, params),
     exec: (sql) => pg.exec(sql),
     async listen(channel, onPayload) {

@@ -4,17 +4,12 @@ import type { PgliteConnection } from './pglite-remote.ts';
 /**
  * Presents one PGlite instance to Kysely's PostgresDialect as a pool of size one.
  *
- * PGlite is a single connection: two interleaved Kysely transactions would share one session, so a connection is
- * handed out to one caller at a time (a FIFO mutex) until it is released. On its own thread the mutex is the
- * database thread's (`pglite-thread.ts`), shared by every thread that uses the database; in-process, it is here. Written here rather
- * than taken from `kysely-pglite-dialect` because that package does not support PGlite 0.5, and the adapter
- * is a few lines.
+ * PGlite is a single connection: a connection is handed out to one caller at a time, from its connection lock
+ * (`session-lock.ts`: in-process beside PGlite, or in the database thread, shared by every thread that uses it)
+ * until it is released. Written here rather than taken from `kysely-pglite-dialect` because that package does not
+ * support PGlite 0.5, and the adapter is a few lines.
  */
 export class PGlitePool implements PostgresPool {
-  private busy = false;
-  private waiters: Array<() => void> = [];
-  private urgentWaiters: Array<() => void> = [];
-
   constructor(private readonly pg: PgliteConnection) {}
 
   /**
@@ -28,12 +23,7 @@ export class PGlitePool implements PostgresPool {
 
   async connect(urgent = false): Promise<PostgresPoolClient> {
     const pg = this.pg;
-    if (pg.acquire) await pg.acquire(urgent);
-    else {
-      if (this.busy)
-        await new Promise<void>((resolve) => (urgent ? this.urgentWaiters : this.waiters).push(resolve));
-      this.busy = true;
-    }
+    await pg.acquire(urgent);
     let released = false;
     const client = {
       query: async (sql: string, parameters: readonly unknown[]) => {
@@ -51,10 +41,7 @@ export class PGlitePool implements PostgresPool {
       release: () => {
         if (released) return;
         released = true;
-        if (pg.release) return pg.release();
-        const next = this.urgentWaiters.shift() ?? this.waiters.shift();
-        if (next) next();
-        else this.busy = false;
+        pg.release();
       },
     };
     return client as unknown as PostgresPoolClient;

@@ -8,21 +8,19 @@ export interface PgliteConnection {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   dumpDataDir(): Promise<Blob>;
   close(): Promise<void>;
-  /**
-   * Takes PGlite's one session for this caller until `release` (a connection shared by several threads holds its
-   * lock in the database thread). Absent: the caller is the only client and serialises its callers itself.
-   */
-  acquire?(urgent: boolean): Promise<void>;
-  release?(): void;
+  /** Takes PGlite's one session for this caller until `release` (`session-lock.ts`; urgent callers first). */
+  acquire(urgent: boolean): Promise<void>;
+  release(): void;
 }
 
 type Request = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /**
  * PGlite on its own thread (`pglite-thread.ts`), seen from one client: the thread that started it, or another
- * thread over a port attached with {@link attach}. Every call is a message to the database thread and its answer; results keep their types (Date, Uint8Array, JSON) through structured cloning, and a
- * database error comes back as an `Error` carrying the driver's fields (`code`, `detail`, `constraint`, …), so
- * error classification works as in-process. Worth its small cost per statement (a message each way) because the
+ * thread over a port attached with {@link attach}. Every call is a message to the database thread and its
+ * answer; results keep their types (Date, Uint8Array, JSON) through structured cloning, and a database error
+ * comes back as an `Error` carrying the driver's fields (`code`, `detail`, `constraint`, …), so error
+ * classification works as in-process. Worth its small cost per statement (a message each way) because the
  * statements themselves — synchronous WebAssembly — no longer run on the thread that answers HTTP.
  */
 export class PgliteThread implements PgliteConnection {

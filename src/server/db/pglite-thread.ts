@@ -4,12 +4,12 @@
  * port it attaches. PGlite runs each statement synchronously inside WebAssembly; here that time is spent on this
  * thread, so a long ingest statement never stalls the event loop that acknowledges webhooks.
  *
- * PGlite is one session: the connection lock (`acquire`/`release`) lives here, so a transaction of one client is
- * never interleaved with another client's statements. Waiters are served first come, first served, except that
- * urgent ones (the webhook journal, the dispatcher's wire marks) go ahead of the rest.
+ * PGlite is one session: its connection lock (`session-lock.ts`, taken with `acquire`/`release`) lives here, so a
+ * transaction of one client is never interleaved with another client's statements.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { SessionLock } from './session-lock.ts';
 
 /** What the main thread asks for. `id` pairs a request with its answer. */
 export type ThreadRequest =
@@ -56,38 +56,6 @@ function serializeError(err: unknown): SerializedError {
   for (const [k, v] of Object.entries(err))
     if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) fields[k] = v;
   return { message: err.message, name: err.name, fields };
-}
-
-/**
- * The connection lock: who holds PGlite's one session, and who waits for it (urgent waiters first). A client is
- * one port; `release` from a client that does not hold the lock is ignored.
- */
-class SessionLock {
-  private holder: object | null = null;
-  private readonly waiters: Array<{ client: object; grant: () => void }> = [];
-  private readonly urgentWaiters: Array<{ client: object; grant: () => void }> = [];
-
-  acquire(client: object, urgent: boolean): Promise<void> {
-    if (this.holder === null) {
-      this.holder = client;
-      return Promise.resolve();
-    }
-    return new Promise((grant) => (urgent ? this.urgentWaiters : this.waiters).push({ client, grant }));
-  }
-
-  release(client: object): void {
-    if (this.holder !== client) return;
-    const next = this.urgentWaiters.shift() ?? this.waiters.shift();
-    this.holder = next?.client ?? null;
-    next?.grant();
-  }
-
-  /** A client went away (its thread ended): its hold and its place in the queues go with it. */
-  forget(client: object): void {
-    for (const queue of [this.urgentWaiters, this.waiters])
-      for (let i = queue.length - 1; i >= 0; i--) if (queue[i]?.client === client) queue.splice(i, 1);
-    this.release(client);
-  }
 }
 
 /** Answers one client's requests on `port` until it closes. */
